@@ -1,0 +1,97 @@
+"""numtorch: PyTorch's API and behaviour on NumPy.
+
+``import numtorch as torch`` runs PyTorch code: tensors, autograd, ``nn``, ``optim``,
+``utils.data``. This module only assembles the public namespace.
+"""
+
+from __future__ import annotations
+
+from . import _dtype
+from ._device import device
+from ._dtype import (
+    bfloat16,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
+from ._dtype import bool_ as bool  # noqa: A001
+from ._ops import _base as _ops_base
+from ._ops.creation import *  # noqa: F403
+from ._ops.indexing import *  # noqa: F403
+from ._ops.join import *  # noqa: F403
+from ._ops.linalg import *  # noqa: F403
+from ._ops.pointwise import *  # noqa: F403
+from ._ops.reduction import *  # noqa: F403
+from ._ops.shape import *  # noqa: F403
+from ._tensor import Size, Tensor
+from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
+
+_ops_base.install_methods(Tensor)
+
+__version__ = "0.1.0"
+
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+chalf = None
+
+e = 2.718281828459045
+pi = 3.141592653589793
+inf = __builtins__["float"]("inf") if isinstance(__builtins__, dict) else __builtins__.float("inf")
+nan = inf - inf
+newaxis = None
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    """PyTorch's result type of two operands (Tensors or Python scalars)."""
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_: dtype, to: dtype) -> __builtins__["bool"] if isinstance(__builtins__, dict) \
+        else object:
+    order = [bool, uint8, int8, int16, int32, int64]
+    if from_.is_complex and not to.is_complex:
+        return False
+    if from_.is_floating_point and not (to.is_floating_point or to.is_complex):
+        return False
+    if from_ in order and to is bool and from_ is not bool:
+        return False
+    return True
+
+
+def is_floating_point(input: Tensor):
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor):
+    return input.is_complex()
+
+
+def is_nonzero(input: Tensor):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return input.item() != 0
+
+
+def __getattr__(name: str):
+    import importlib
+
+    lazy = {"autograd", "nn", "optim", "utils", "linalg", "fft", "special", "onnx", "cuda",
+            "backends", "distributed", "testing", "vision", "serialization", "random", "version",
+            "multiprocessing", "jit", "hub", "types", "overrides", "return_types", "signal",
+            "amp", "profiler", "export", "library", "func", "masked", "sparse", "distributions"}
+    if name in lazy:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'numtorch' has no attribute '{name}'")

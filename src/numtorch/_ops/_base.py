@@ -1,0 +1,284 @@
+"""The op contract: one class per differentiable op holds its forward and its backward.
+
+An ``Op`` subclass defines
+
+* ``forward(self, *arrays)``: arrays of the device's array module in, an array (or a tuple of
+  arrays) out. Parameters given as keywords to ``apply`` are attributes of ``self``. It declares
+  what backward needs with ``self.save_inputs(i, ...)`` / ``self.save_outputs(i, ...)`` or by
+  keeping plain arrays on ``self``.
+* ``backward(self, *grads)``: numtorch Tensors in (one per output), one gradient (Tensor or
+  None) per positional input out, written with numtorch operations so that
+  ``create_graph=True`` gives higher-order gradients. Gradients may be in the broadcast shape:
+  the engine sums them to each input's shape and casts to its dtype.
+* ``grad_fn_name``: the node name PyTorch prints (``"MulBackward0"``).
+
+``Op.apply(*inputs, **params)`` runs it. Positional inputs are Tensors or Python scalars (passed
+to forward unchanged). When no input requires grad, or grad mode is off, apply calls forward and
+wraps the result, nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..autograd import grad_mode
+from ..autograd.graph import FREED_MESSAGE, Node, _sequence, edge_of
+
+_state = grad_mode.state
+_METHODS: dict[str, object] = {}
+
+
+def tensor_method(*names: str):
+    """Register the decorated function as ``Tensor.<name>`` for each name."""
+    def deco(fn):
+        for n in names:
+            _METHODS[n] = fn
+        return fn
+    return deco
+
+
+def install_methods(cls) -> None:
+    for name, fn in _METHODS.items():
+        setattr(cls, name, fn)
+
+
+class Op(Node):
+    """Base of all differentiable ops (see the module docstring for the contract)."""
+
+    grad_fn_name = "Backward0"
+    #: outputs that never carry gradient (e.g. the indices of ``max``)
+    non_differentiable: tuple = ()
+    #: output i is a view of input 0 (shares storage and version counter)
+    is_view = False
+    _saved_spec: tuple = ()
+    _saved_refs = None
+    _freed = False
+    _anomaly_trace = None
+
+    def __init_subclass__(cls, **kw) -> None:
+        super().__init_subclass__(**kw)
+        if cls.__dict__.get("_is_node"):
+            return
+        # the graph node is an instance of a subclass named as PyTorch names the node
+        node = type(cls.grad_fn_name, (cls,), {"__module__": cls.__module__, "_is_node": True,
+                                               "__qualname__": cls.grad_fn_name})
+        cls._node_cls = node
+        node._node_cls = node
+
+    def forward(self, *arrays):
+        raise NotImplementedError(f"{type(self).__name__} has no forward")
+
+    def backward(self, *grads):
+        raise RuntimeError(f"the derivative for '{self.name()}' is not implemented.")
+
+    # -- what backward needs ------------------------------------------------------------
+    def save_inputs(self, *indices: int) -> None:
+        self._saved_spec = self._saved_spec + tuple(("in", i) for i in indices)
+
+    def save_outputs(self, *indices: int) -> None:
+        self._saved_spec = self._saved_spec + tuple(("out", i) for i in indices)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        refs = self._saved_refs
+        if refs is None:
+            return ()
+        from .._tensor import Tensor
+
+        out = []
+        for kind, obj, box, version, idx in refs:
+            if box[0] != version:
+                raise RuntimeError(_modified_message(obj if kind == "in" else None, self, idx,
+                                                     box[0], version, kind))
+            if kind == "in":
+                out.append(obj)
+            else:
+                t = Tensor._from_array(obj, True)
+                t.grad_fn = self
+                t._output_nr = idx
+                t._version_box = box
+                out.append(t)
+        return tuple(out)
+
+    def _release(self) -> None:
+        if self._saved_refs is not None:
+            self._saved_refs = None
+            self._freed = True
+
+    # -- running -------------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs, **params):
+        from .._tensor import Tensor
+
+        arrays = []
+        needs_grad = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x._data)
+                if x._requires_grad:
+                    needs_grad = True
+            else:
+                arrays.append(x)
+        needs_grad = needs_grad and _state.enabled
+        op = object.__new__(cls._node_cls if needs_grad else cls)
+        if params:
+            op.__dict__.update(params)
+        out = op.forward(*arrays)
+        if not needs_grad:
+            if type(out) is tuple:
+                res = tuple(Tensor._from_array(o) for o in out)
+                if cls.is_view:
+                    _share_version(res, inputs[0])
+                return res
+            res = Tensor._from_array(out)
+            if cls.is_view:
+                _share_version((res,), inputs[0])
+            return res
+        return op._connect(inputs, out, Tensor)
+
+    def _connect(self, inputs, out, Tensor):
+        edges = []
+        meta = []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                edges.append(edge_of(x) if x._requires_grad else (None, 0))
+                meta.append((x._data.shape, x.dtype))
+            else:
+                edges.append((None, 0))
+                meta.append(None)
+        self.next_functions = tuple(edges)
+        self._input_meta = tuple(meta)
+        self._seq = next(_sequence)
+        from ..autograd import anomaly_mode
+
+        if anomaly_mode._enabled:
+            anomaly_mode.record(self)
+        multi = type(out) is tuple
+        outs = out if multi else (out,)
+        self._n_outputs = len(outs)
+        self._out_meta = tuple((o.shape, o.dtype) for o in outs)
+        results = []
+        nd = self.non_differentiable
+        for i, o in enumerate(outs):
+            t = Tensor._from_array(o)
+            if i not in nd and o.dtype.kind in "fc":
+                t._requires_grad = True
+                t.grad_fn = self
+                t._output_nr = i
+            results.append(t)
+        if self.is_view:
+            _share_version(results, inputs[0])
+        spec = self._saved_spec
+        if spec:
+            refs = []
+            for kind, i in spec:
+                if kind == "in":
+                    x = inputs[i]
+                    if isinstance(x, Tensor):
+                        refs.append(("in", x, x._version_box, x._version_box[0], i))
+                    else:
+                        refs.append(("in", x, _CONST_BOX, 0, i))
+                else:
+                    r = results[i]
+                    refs.append(("out", outs[i], r._version_box, r._version_box[0], i))
+            self._saved_refs = refs
+        return tuple(results) if multi else results[0]
+
+
+_CONST_BOX = [0]
+
+
+def _share_version(results, base) -> None:
+    root = base._base if base._base is not None else base
+    for r in results:
+        r._version_box = base._version_box
+        r._base = root
+
+
+def _modified_message(tensor, node, idx, now, expected, kind) -> str:
+    if kind == "out":
+        shape = node._out_meta[idx][0]
+        dt = node._out_meta[idx][1]
+        where = f", which is output {idx} of {_short(node)},"
+    else:
+        shape = tensor._data.shape
+        dt = tensor._data.dtype
+        fn = tensor.grad_fn
+        where = f", which is output {tensor._output_nr} of {_short(fn)}," if fn is not None else ""
+    from .._dtype import from_numpy_dtype
+
+    tname = _LEGACY.get(from_numpy_dtype(dt).name, "Tensor")
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [torch.{tname} [{', '.join(str(s) for s in shape)}]]{where} is "
+            f"at version {now}; expected version {expected} instead. Hint: enable anomaly "
+            "detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short(node) -> str:
+    return re.sub(r"Backward\d*$", "", node.name())
+
+
+_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+           "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+           "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+           "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
+
+
+# -- argument helpers shared by the op families ---------------------------------------------
+def result_np_dtype(a, b):
+    """The NumPy dtype of ``a <op> b`` under PyTorch's promotion (Tensors or Python scalars)."""
+    from .. import _dtype as D
+
+    ta = getattr(a, "_data", None)
+    tb = getattr(b, "_data", None)
+    if ta is not None and tb is not None:
+        if ta.dtype == tb.dtype:
+            return ta.dtype
+    elif ta is not None:
+        k = ta.dtype.kind
+        tb_t = type(b)
+        if (tb_t is float and k in "fc") or (tb_t is int and k in "iufc") or tb_t is bool:
+            return ta.dtype
+    elif tb is not None:
+        k = tb.dtype.kind
+        ta_t = type(a)
+        if (ta_t is float and k in "fc") or (ta_t is int and k in "iufc") or ta_t is bool:
+            return tb.dtype
+    return D.to_numpy_dtype(D.result_type(a, b))
+
+
+def float_np_dtype(arr):
+    """The dtype a floating-only op computes in: the input's if floating, else the default."""
+    if arr.dtype.kind in "fc":
+        return arr.dtype
+    from .. import _dtype as D
+
+    return D.get_default_dtype().np
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """Normalise a possibly negative dim; PyTorch's IndexError when out of range."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def write_out(out, result):
+    """Copy ``result`` into the ``out=`` tensor (resizing it if needed) and return ``out``."""
+    if out is None:
+        return result
+    if out._requires_grad and _state.enabled and (out.grad_fn is None):
+        raise RuntimeError(f"{'out='} arguments don't support automatic differentiation, but one "
+                           "of the arguments requires grad.")
+    arr = result._data
+    if out._data.shape != arr.shape:
+        out._data = arr.astype(out._data.dtype, copy=True)
+    else:
+        out._data[...] = arr
+    out._bump_version()
+    return out

@@ -1,0 +1,589 @@
+"""Shape ops that return views sharing storage with their input, exactly where PyTorch's do:
+view, reshape, flatten/unflatten, squeeze/unsqueeze, transpose/permute/t, expand, narrow,
+select, unbind, chunk, split, movedim.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+from .._backend import xp_of
+from .._tensor import Size, Tensor
+from ._base import Op, tensor_method, wrap_dim
+
+__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
+           "swapdims", "permute", "t", "narrow", "select", "unbind", "chunk", "split",
+           "tensor_split", "movedim", "moveaxis", "broadcast_to", "adjoint", "view_as_real",
+           "view_as_complex", "atleast_1d", "atleast_2d", "atleast_3d"]
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer_size(shape, numel: int) -> tuple:
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of "
+                               f"size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size "
+                           f"{numel}")
+    return shape
+
+
+def _view_array(a, shape):
+    """A view of ``a`` with ``shape``, or None when the strides do not allow one."""
+    if a.flags.c_contiguous:
+        return a.reshape(shape)
+    v = a.view()
+    try:
+        v.shape = shape
+    except AttributeError:
+        return None
+    return v
+
+
+class View(Op):
+    grad_fn_name = "ViewBackward0"
+    is_view = True
+
+    def forward(self, a):
+        v = _view_array(a, self.shape)
+        if v is None:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.")
+        return v
+
+    def backward(self, g):
+        return g.reshape(self._input_meta[0][0])
+
+
+class ReshapeCopy(Op):
+    """reshape of a tensor whose strides allow no view: a copy (as PyTorch's reshape)."""
+
+    grad_fn_name = "UnsafeViewBackward0"
+
+    def forward(self, a):
+        return a.reshape(self.shape)
+
+    def backward(self, g):
+        return g.reshape(self._input_meta[0][0])
+
+
+@tensor_method("view")
+def _view(self: Tensor, *shape) -> Tensor:
+    """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
+    from .. import _dtype as D
+
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return _view_dtype(self, shape[0])
+    shape = _infer_size(_shape_arg(shape), self._data.size)
+    return View.apply(self, shape=shape)
+
+
+def _view_dtype(self, dt):
+    arr = self._data.view(dt.np)
+    t = Tensor._from_array(arr)
+    t._version_box = self._version_box
+    t._base = self._base if self._base is not None else self
+    return t
+
+
+@tensor_method("view_as")
+def _view_as(self, other: Tensor) -> Tensor:
+    return View.apply(self, shape=other._data.shape)
+
+
+@tensor_method("reshape")
+def reshape(input: Tensor, *shape) -> Tensor:
+    """A view when the strides allow it, else a copy (``torch.reshape``)."""
+    shape = _infer_size(_shape_arg(shape), input._data.size)
+    if _view_array(input._data, shape) is not None:
+        return View.apply(input, shape=shape)
+    return ReshapeCopy.apply(input, shape=shape)
+
+
+@tensor_method("reshape_as")
+def _reshape_as(self, other: Tensor) -> Tensor:
+    return reshape(self, other._data.shape)
+
+
+@tensor_method("flatten")
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    nd = input._data.ndim
+    if nd == 0:
+        return reshape(input, (1,))
+    s = wrap_dim(start_dim, nd)
+    e = wrap_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shp = input._data.shape
+    new = shp[:s] + (math.prod(shp[s:e + 1]),) + shp[e + 1:]
+    return reshape(input, new)
+
+
+@tensor_method("unflatten")
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    d = wrap_dim(dim, input._data.ndim)
+    shp = input._data.shape
+    sizes = tuple(sizes)
+    if -1 in sizes:
+        sizes = _infer_size(sizes, shp[d])
+    elif math.prod(sizes) != shp[d]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shp[d]}) in the input tensor")
+    return _view(input, shp[:d] + sizes + shp[d + 1:])
+
+
+class Squeeze(Op):
+    grad_fn_name = "SqueezeBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return a.reshape(tuple(s for i, s in enumerate(a.shape)
+                               if not (i in self.dims and s == 1))) if a.flags.c_contiguous \
+            else xp_of(a).squeeze(a, axis=tuple(d for d in self.dims if a.shape[d] == 1))
+
+    def backward(self, g):
+        return g.reshape(self._input_meta[0][0])
+
+
+class SqueezeDims(Squeeze):
+    grad_fn_name = "SqueezeBackward1"
+
+
+class SqueezeMulti(Squeeze):
+    grad_fn_name = "SqueezeBackward2"
+
+
+@tensor_method("squeeze")
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    """Remove size-1 dims (all, one, or a tuple), as a view."""
+    nd = input._data.ndim
+    if dim is None:
+        return Squeeze.apply(input, dims=tuple(builtins.range(nd)))
+    if isinstance(dim, int):
+        return SqueezeDims.apply(input, dims=(wrap_dim(dim, nd),))
+    return SqueezeMulti.apply(input, dims=tuple(wrap_dim(d, nd) for d in dim))
+
+
+class Unsqueeze(Op):
+    grad_fn_name = "UnsqueezeBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return xp_of(a).expand_dims(a, self.dim)
+
+    def backward(self, g):
+        return g.squeeze(self.dim)
+
+
+@tensor_method("unsqueeze")
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return Unsqueeze.apply(input, dim=wrap_dim(dim, input._data.ndim + 1))
+
+
+class Permute(Op):
+    grad_fn_name = "PermuteBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return a.transpose(self.dims)
+
+    def backward(self, g):
+        inv = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inv[d] = i
+        return g.permute(inv)
+
+
+class Transpose(Op):
+    grad_fn_name = "TransposeBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return xp_of(a).swapaxes(a, self.d0, self.d1)
+
+    def backward(self, g):
+        return g.transpose(self.d0, self.d1)
+
+
+class T(Transpose):
+    grad_fn_name = "TBackward0"
+
+    def backward(self, g):
+        return g.t()
+
+
+@tensor_method("permute")
+def permute(input: Tensor, *dims) -> Tensor:
+    nd = input._data.ndim
+    dims = tuple(wrap_dim(d, nd) for d in _shape_arg(dims))
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims=dims)
+
+
+@tensor_method("transpose", "swapaxes", "swapdims")
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    nd = input._data.ndim
+    return Transpose.apply(input, d0=wrap_dim(dim0, nd), d1=wrap_dim(dim1, nd))
+
+
+swapaxes = swapdims = transpose
+
+
+@tensor_method("t")
+def t(input: Tensor) -> Tensor:
+    """Transpose of a matrix (0-D and 1-D tensors are returned as views of themselves)."""
+    nd = input._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    if nd < 2:
+        return T.apply(input, d0=0, d1=0) if nd == 1 else _identity_view(input)
+    return T.apply(input, d0=0, d1=1)
+
+
+def _identity_view(input):
+    return View.apply(input, shape=input._data.shape)
+
+
+def _T(self: Tensor) -> Tensor:
+    nd = self._data.ndim
+    if nd != 2 and nd != 0:
+        import warnings
+
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=2)
+    return Permute.apply(self, dims=tuple(builtins.range(nd - 1, -1, -1)))
+
+
+def _mT(self: Tensor) -> Tensor:
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self: Tensor) -> Tensor:
+    return _T(self).conj() if self.is_complex() else _T(self)
+
+
+tensor_method("T")(property(_T))
+tensor_method("mT")(property(_mT))
+tensor_method("H")(property(_H))
+tensor_method("mH")(property(lambda self: _mT(self).conj() if self.is_complex() else _mT(self)))
+
+
+@tensor_method("adjoint")
+def adjoint(input: Tensor) -> Tensor:
+    return _mT(input).conj() if input.is_complex() else _mT(input)
+
+
+class Expand(Op):
+    grad_fn_name = "ExpandBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return xp_of(a).broadcast_to(a, self.shape)
+
+    def backward(self, g):
+        return g  # the engine sums back to the input shape
+
+
+@tensor_method("expand")
+def _expand(self: Tensor, *sizes) -> Tensor:
+    """Broadcast to a larger size without copying (stride 0); -1 keeps a dim."""
+    sizes = _shape_arg(sizes)
+    shp = self._data.shape
+    if len(sizes) < len(shp):
+        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, shp))}]}}, "
+                           f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
+                           f"({len(sizes)}) must be greater or equal to the number of dimensions "
+                           f"in the tensor ({len(shp)})")
+    off = len(sizes) - len(shp)
+    new = []
+    for i, s in enumerate(sizes):
+        if i >= off:
+            cur = shp[i - off]
+            if s == -1:
+                s = cur
+            elif cur != 1 and cur != s:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the "
+                                   f"existing size ({cur}) at non-singleton dimension {i}.  "
+                                   f"Target sizes: [{', '.join(map(str, sizes))}].  Tensor "
+                                   f"sizes: [{', '.join(map(str, shp))}]")
+        elif s == -1:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                               f"non-existing dimension {i}")
+        new.append(s)
+    new = tuple(new)
+    if new == shp:
+        return _identity_view_expand(self)
+    return Expand.apply(self, shape=new)
+
+
+def _identity_view_expand(self):
+    return Expand.apply(self, shape=self._data.shape)
+
+
+@tensor_method("expand_as")
+def _expand_as(self, other: Tensor) -> Tensor:
+    return _expand(self, other._data.shape)
+
+
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return _expand(input, tuple(size))
+
+
+class Slice(Op):
+    grad_fn_name = "SliceBackward0"
+    is_view = True
+
+    def forward(self, a):
+        return a[self.index]
+
+    def backward(self, g):
+        shape, dt = self._input_meta[0]
+        from .indexing import slice_grad
+
+        return slice_grad(g, shape, self.index)
+
+
+class Select(Slice):
+    grad_fn_name = "SelectBackward0"
+
+
+@tensor_method("narrow")
+def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    start = int(start)
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    idx = (slice(None),) * d + (slice(start, start + length),)
+    return Slice.apply(input, index=idx)
+
+
+@tensor_method("select")
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, nd)
+    size = input._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"[{', '.join(map(str, input._data.shape))}] at dimension {d}")
+    idx = (slice(None),) * d + (index % size,)
+    return Select.apply(input, index=idx)
+
+
+class Unbind(Op):
+    grad_fn_name = "UnbindBackward0"
+    is_view = True
+
+    def forward(self, a):
+        xp = xp_of(a)
+        return tuple(xp.take(a, i, axis=self.dim) if False else
+                     a[(slice(None),) * self.dim + (i,)] for i in builtins.range(a.shape[self.dim]))
+
+    def backward(self, *grads):
+        from .join import stack
+
+        return stack(list(grads), self.dim)
+
+
+@tensor_method("unbind")
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    d = wrap_dim(dim, input._data.ndim)
+    if input._data.shape[d] == 0:
+        return ()
+    return Unbind.apply(input, dim=d)
+
+
+class SplitWithSizes(Op):
+    grad_fn_name = "SplitWithSizesBackward0"
+    is_view = True
+
+    def forward(self, a):
+        out = []
+        start = 0
+        for s in self.sizes:
+            out.append(a[(slice(None),) * self.dim + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    def backward(self, *grads):
+        from .join import cat
+
+        return cat(list(grads), self.dim)
+
+
+class Split(SplitWithSizes):
+    grad_fn_name = "SplitBackward0"
+
+
+@tensor_method("split")
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
+    d = wrap_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
+        return Split.apply(tensor, sizes=tuple(sizes), dim=d)
+    sizes = tuple(int(s) for s in split_size_or_sections)
+    if builtins.sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                           f"tensor's size at dimension {d}), but got split_sizes="
+                           f"[{', '.join(map(str, sizes))}]")
+    return SplitWithSizes.apply(tensor, sizes=sizes, dim=d)
+
+
+@tensor_method("split_with_sizes")
+def _split_with_sizes(self, split_sizes, dim: int = 0):
+    return split(self, list(split_sizes), dim)
+
+
+@tensor_method("chunk")
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    d = wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    size = -(-n // chunks) if n else 0
+    if size == 0:
+        return split(input, [0] * chunks if n == 0 else [n], d) if n == 0 else (input,)
+    return split(input, size, d)
+
+
+@tensor_method("tensor_split")
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
+    d = wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        q, r = divmod(n, k)
+        sizes = [q + 1] * r + [q] * (k - r)
+    else:
+        idx = [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections]
+        bounds = [0] + idx + [n]
+        sizes = [builtins.max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
+    return SplitWithSizes.apply(input, sizes=tuple(sizes), dim=d)
+
+
+@tensor_method("movedim", "moveaxis")
+def movedim(input: Tensor, source, destination) -> Tensor:
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    src = tuple(wrap_dim(s, nd) for s in src)
+    dst = tuple(wrap_dim(s, nd) for s in dst)
+    order = [i for i in builtins.range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+class ViewAsReal(Op):
+    grad_fn_name = "ViewAsRealBackward0"
+    is_view = True
+
+    def forward(self, a):
+        real = a.real.dtype
+        return a.view(real).reshape(a.shape + (2,))
+
+    def backward(self, g):
+        return view_as_complex(g.contiguous())
+
+
+class ViewAsComplex(Op):
+    grad_fn_name = "ViewAsComplexBackward0"
+    is_view = True
+
+    def forward(self, a):
+        if a.shape[-1] != 2:
+            raise RuntimeError("Tensor must have a last dimension of size 2")
+        c = {4: xp_of(a).complex64, 8: xp_of(a).complex128}[a.itemsize]
+        return xp_of(a).ascontiguousarray(a).view(c).reshape(a.shape[:-1])
+
+    def backward(self, g):
+        return view_as_real(g)
+
+
+def view_as_real(input: Tensor) -> Tensor:
+    return ViewAsReal.apply(input)
+
+
+def view_as_complex(input: Tensor) -> Tensor:
+    return ViewAsComplex.apply(input)
+
+
+def atleast_1d(*tensors):
+    res = [t.reshape(1) if t.ndim == 0 else t for t in _flat(tensors)]
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def atleast_2d(*tensors):
+    res = []
+    for t in _flat(tensors):
+        if t.ndim == 0:
+            t = t.reshape(1, 1)
+        elif t.ndim == 1:
+            t = t.unsqueeze(0)
+        res.append(t)
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def atleast_3d(*tensors):
+    res = []
+    for t in _flat(tensors):
+        if t.ndim == 0:
+            t = t.reshape(1, 1, 1)
+        elif t.ndim == 1:
+            t = t.reshape(1, -1, 1)
+        elif t.ndim == 2:
+            t = t.unsqueeze(-1)
+        res.append(t)
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def _flat(tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return list(tensors[0])
+    return list(tensors)

@@ -1,0 +1,233 @@
+"""Array-level samplers with PyTorch's CPU draw order and rounding.
+
+Each sampler takes a :class:`~numtorch._random.generator.Generator` and returns a 1-D NumPy
+array of ``n`` values in storage order; the tensor ops write them into the target's storage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _libm
+from ._cpu import cpu_capability, fused_kernel
+from .fma import fma32, fma64
+from .normal import block_transform, box_muller_pairs, scale_a
+
+_U24 = np.float32(2.0**-24)
+_U53 = 2.0**-53
+_M24 = np.uint64(0xFFFFFF)
+_M53 = np.uint64((1 << 53) - 1)
+_U64 = np.uint64
+
+
+def _digits(dtype: np.dtype) -> int:
+    return {np.dtype(np.float16): 11, np.dtype(np.float32): 24, np.dtype(np.float64): 53}[dtype]
+
+
+def uniform_raw(gen, n: int, dtype) -> np.ndarray:
+    """``n`` raw uniforms in [0, 1): u24 from one draw (float32), u53 from two (float64)."""
+    dtype = np.dtype(dtype)
+    eng = gen._get_engine()
+    if dtype == np.float64:
+        return (eng.next64(n) & _M53).astype(np.float64) * _U53
+    if dtype == np.float32:
+        return (eng.next32(n) & _M24).astype(np.float32) * _U24
+    raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
+
+
+def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """``Tensor.uniform_(low, high)``: ``u * (high - low) + low``; a result equal to ``high``
+    is replaced by ``low``, as torch does.
+
+    float16 draws u24 and computes in float32 (its accumulate type) before rounding.
+    """
+    dtype = np.dtype(dtype)
+    if dtype == np.float16:
+        u = uniform_raw(gen, n, np.float32)
+        calc = np.dtype(np.float32)
+    else:
+        u = uniform_raw(gen, n, dtype)
+        calc = dtype
+    if low == 0.0 and high == 1.0 and dtype != np.float16:
+        return u
+    lo, hi = calc.type(low), calc.type(high)
+    w = calc.type(hi - lo)
+    if not fused_kernel():
+        v = (u * w + lo).astype(calc)
+    elif calc == np.float32:
+        v = fma32(u, w, lo)
+    else:
+        v = fma64(u, w, lo)
+    v = v.astype(dtype)
+    top = dtype.type(high)
+    v[v >= top] = dtype.type(low)
+    return v
+
+
+def normal(gen, n: int, dtype, mean: float = 0.0, std: float = 1.0,
+           contiguous: bool = True) -> np.ndarray:
+    """``Tensor.normal_(mean, std)``: block fill (B) for contiguous n >= 16, else algorithm A."""
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"normal sampling is not supported for dtype {dtype}")
+    if n >= 16 and contiguous:
+        return _normal_block(gen, n, dtype, float(mean), float(std))
+    return _normal_a(gen, n, dtype, float(mean), float(std))
+
+
+def _normal_block(gen, n: int, dtype, mean: float, std: float) -> np.ndarray:
+    cap = cpu_capability()
+    d = uniform_raw(gen, n, dtype)
+    full = n - n % 16
+    out = np.empty(n, dtype)
+    out[:full] = block_transform(d[:full], mean, std, cap)
+    if full != n:
+        out[n - 16 :] = block_transform(uniform_raw(gen, 16, dtype), mean, std, cap)
+    return out
+
+
+def raw_normal_a(gen, n: int) -> np.ndarray:
+    """``n`` raw standard normals of algorithm A (float64), using and refilling the cache."""
+    z = np.empty(n, np.float64)
+    start = 0
+    if n and gen._normal_cache is not None:
+        z[0] = gen._normal_cache
+        gen._normal_cache = None
+        start = 1
+    m = n - start
+    if m:
+        pairs = (m + 1) // 2
+        u = uniform_raw(gen, 2 * pairs, np.float64)
+        zz = box_muller_pairs(u)
+        z[start:] = zz[:m]
+        if m % 2:
+            gen._normal_cache = float(zz[-1])
+    return z
+
+
+def _normal_a(gen, n: int, dtype, mean: float, std: float) -> np.ndarray:
+    return scale_a(raw_normal_a(gen, n), mean, std, dtype, fused_kernel())
+
+
+def log_normal(gen, n: int, dtype, mean: float = 1.0, std: float = 2.0) -> np.ndarray:
+    """``Tensor.log_normal_(mean, std)``: ``exp(normal A in double)`` rounded to dtype."""
+    z = raw_normal_a(gen, n)
+    if fused_kernel():
+        v = fma64(z, float(std), float(mean))
+    else:
+        v = z * float(std) + float(mean)
+    return _libm.exp(v).astype(dtype)
+
+
+def _as_dtype(vals_u64: np.ndarray, offset: int, dtype) -> np.ndarray:
+    """``vals + offset`` (int64 wrap-around), cast to ``dtype``."""
+    dtype = np.dtype(dtype)
+    v = (vals_u64 + _U64(offset % (1 << 64))).view(np.int64)
+    if dtype == np.bool_:
+        return v != 0
+    return v.astype(dtype)
+
+
+def _float_high(high: int, dtype: np.dtype) -> int:
+    """torch lowers an exclusive float bound whose ``high - 1`` rounds up to ``high``."""
+    top = dtype.type(high - 1)
+    if int(top) >= high:
+        return int(np.nextafter(top, dtype.type(-np.inf)))
+    return high
+
+
+def randint(gen, n: int, low: int, high: int, dtype=np.int64) -> np.ndarray:
+    """``torch.randint(low, high)``: ``draw % span + low``, 32-bit draws for spans < 2**28."""
+    dtype = np.dtype(dtype)
+    low, high = int(low), int(high)
+    if dtype.kind == "f":
+        high = _float_high(high, dtype)
+    span = high - low
+    eng = gen._get_engine()
+    if span < (1 << 28):
+        r = eng.next32(n) % _U64(span)
+    else:
+        r = eng.next64(n) % _U64(span)
+    return _as_dtype(r, low, dtype)
+
+
+_RANDOM_MOD = {
+    np.dtype(np.int64): (64, 1 << 63),
+    np.dtype(np.int32): (32, 1 << 31),
+    np.dtype(np.int16): (32, 1 << 15),
+    np.dtype(np.int8): (32, 1 << 7),
+    np.dtype(np.uint8): (32, 1 << 8),
+    np.dtype(np.bool_): (32, 2),
+    np.dtype(np.float16): (32, (1 << 11) + 1),
+    np.dtype(np.float32): (32, (1 << 24) + 1),
+    np.dtype(np.float64): (64, (1 << 53) + 1),
+}
+
+
+def random(gen, n: int, dtype) -> np.ndarray:
+    """``Tensor.random_()``: uniform integers in [0, max] (max = 2**digits for floats)."""
+    dtype = np.dtype(dtype)
+    bits, mod = _RANDOM_MOD[dtype]
+    eng = gen._get_engine()
+    r = eng.next64(n) if bits == 64 else eng.next32(n)
+    return _as_dtype(r % _U64(mod), 0, dtype)
+
+
+def random_bounded(gen, n: int, low: int, high: int | None, dtype) -> np.ndarray:
+    """``Tensor.random_(low, high)``; ``high=None`` means up to the dtype's largest value
+    (2**digits for floating dtypes), and int64 from -2**63 takes all 64 bits."""
+    dtype = np.dtype(dtype)
+    if high is not None:
+        return randint(gen, n, low, high, dtype)
+    low = int(low)
+    if dtype == np.int64 and low == -(1 << 63):
+        return gen._get_engine().next64(n).view(np.int64)
+    if dtype == np.bool_:
+        top = 1
+    elif dtype.kind == "f":
+        top = 1 << _digits(dtype)
+    else:
+        top = int(np.iinfo(dtype).max)
+    return randint(gen, n, low, top + 1, dtype)
+
+
+def bernoulli_tensor(gen, p: np.ndarray) -> np.ndarray:
+    """``torch.bernoulli(p)``: per element ``u < p`` with u24 (float32 p) or u53 (float64 p)."""
+    p = np.ascontiguousarray(p).ravel()
+    dtype = p.dtype
+    draw_dtype = np.float32 if dtype in (np.float32, np.float16) else np.float64
+    u = uniform_raw(gen, p.size, draw_dtype)
+    return (u < p).astype(dtype)
+
+
+def bernoulli_scalar(gen, n: int, p: float, dtype) -> np.ndarray:
+    """``Tensor.bernoulli_(p)`` with a float p: ``u53 < p`` per element."""
+    u = uniform_raw(gen, n, np.float64)
+    return _as_bool(u < float(p), dtype)
+
+
+def _as_bool(mask: np.ndarray, dtype) -> np.ndarray:
+    return mask.astype(np.dtype(dtype))
+
+
+def exponential(gen, n: int, dtype, lambd: float = 1.0) -> np.ndarray:
+    """``Tensor.exponential_(lambd)``: ``(-1/lambd) * log1p(-u53)`` in double, then to dtype."""
+    u = uniform_raw(gen, n, np.float64)
+    v = (-1.0 / float(lambd)) * _libm.log1p(-u)
+    return v.astype(np.dtype(dtype))
+
+
+def geometric(gen, n: int, dtype, p: float) -> np.ndarray:
+    """``Tensor.geometric_(p)``: ``ceil(log(u) / log1p(-p))``."""
+    u = uniform_raw(gen, n, np.float64)
+    import math
+
+    v = np.ceil(_libm.log(u) / math.log1p(-float(p)))
+    return v.astype(np.dtype(dtype))
+
+
+def cauchy(gen, n: int, dtype, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
+    """``Tensor.cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``."""
+    u = uniform_raw(gen, n, np.float64)
+    v = float(median) + float(sigma) * _libm.tan(np.pi * (u - 0.5))
+    return v.astype(np.dtype(dtype))

@@ -1,0 +1,128 @@
+"""Graph nodes: the objects ``grad_fn`` holds, their edges, hooks and saved tensors."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward.")
+
+
+class RemovableHandle:
+    """Handle returned by ``register_*hook``; ``remove()`` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    def __init__(self, store: dict) -> None:
+        self.id = next(RemovableHandle._ids)
+        self._store = weakref.ref(store) if _weakrefable(store) else (lambda: store)
+
+    def remove(self) -> None:
+        store = self._store()
+        if store is not None:
+            store.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+def _weakrefable(obj) -> bool:
+    try:
+        weakref.ref(obj)
+        return True
+    except TypeError:
+        return False
+
+
+class HookDict(dict):
+    """A dict of hooks that a RemovableHandle can reference weakly."""
+
+
+class Node:
+    """A backward function of the graph; its class name is what ``grad_fn=<...>`` prints.
+
+    ``next_functions`` holds one ``(node, output_nr)`` edge per differentiable input (``(None, 0)``
+    for inputs that need no gradient). ``_input_meta`` holds each input's (shape, dtype) so the
+    engine can sum and cast gradients to the input, once, for every node.
+    """
+
+    next_functions: tuple = ()
+    _input_meta: tuple = ()
+    _n_outputs = 1
+    _pre_hooks: dict | None = None
+    _post_hooks: dict | None = None
+    _retain: dict | None = None
+    _anomaly_trace: str | None = None
+    metadata: dict
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def __call__(self, *grads):
+        return self.backward(*grads)
+
+    def register_hook(self, fn) -> RemovableHandle:
+        """``fn(grad_inputs, grad_outputs)`` runs after this node computed its gradients."""
+        if self._post_hooks is None:
+            self._post_hooks = HookDict()
+        h = RemovableHandle(self._post_hooks)
+        self._post_hooks[h.id] = fn
+        return h
+
+    def register_prehook(self, fn) -> RemovableHandle:
+        """``fn(grad_outputs)`` runs before this node computes its gradients."""
+        return self._add_pre_hook(None, fn)
+
+    def _add_pre_hook(self, output_nr, fn) -> RemovableHandle:
+        if self._pre_hooks is None:
+            self._pre_hooks = HookDict()
+        h = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[h.id] = (output_nr, fn)
+        return h
+
+    def _release(self) -> None:
+        """Free what was saved for backward (after a backward without retain_graph)."""
+
+
+class AccumulateGrad(Node):
+    """The node that adds an incoming gradient into a leaf tensor's ``.grad``."""
+
+    def __init__(self, variable) -> None:
+        self.variable = variable
+        self.next_functions = ()
+        self._seq = next(_sequence)
+        self._input_meta = ()
+        self._out_meta = ((variable._data.shape, variable.dtype),)
+
+
+def grad_accumulator(tensor) -> AccumulateGrad:
+    """The (cached) AccumulateGrad node of a leaf tensor."""
+    ref = tensor._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(tensor)
+        tensor._acc = weakref.ref(acc)
+    return acc
+
+
+def edge_of(tensor) -> tuple:
+    """The graph edge a tensor's gradient flows along: its grad_fn or its accumulator."""
+    fn = tensor.grad_fn
+    if fn is not None:
+        return (fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (grad_accumulator(tensor), 0)
+    return (None, 0)

@@ -1,0 +1,63 @@
+"""Exact fused multiply-add emulation (numtorch._random.fma) against exact rational arithmetic."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from numtorch._random.fma import fma32, fma64
+
+
+def _round32(x: Fraction) -> float:
+    """Round an exact rational to the nearest float32 (ties to even)."""
+    f = np.float32(float(x))
+    best = None
+    for c in (np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))):
+        key = (abs(Fraction(float(c)) - x), int(np.array(c).view(np.int32)) & 1)
+        if best is None or key < best[0]:
+            best = (key, c)
+    return float(best[1])
+
+
+def _cases(dtype, n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    a = (rng.standard_normal(n) * rng.choice([1.0, 1e3, 1e-3], n)).astype(dtype)
+    b = rng.standard_normal(n).astype(dtype)
+    c = rng.standard_normal(n).astype(dtype)
+    c[::4] = -(a[::4].astype(np.float64) * b[::4]).astype(dtype)  # heavy cancellation
+    return a, b, c
+
+
+def test_fma32_matches_exact_rounding():
+    a, b, c = _cases(np.float32)
+    out = fma32(a, b, c)
+    assert out.dtype == np.float32
+    ref = [_round32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
+           for x, y, z in zip(a, b, c)]
+    assert out.tobytes() == np.array(ref, np.float32).tobytes()
+
+
+def test_fma32_double_rounding_case():
+    # a*b + c lands just below a float32 tie after float64 rounding; a single rounding goes down.
+    a, b, c = np.float32(8 * (1 + 2**-23)), np.float32(8 * (1 - 2**-23)), np.float32(2**30 + 128)
+    assert fma32(a, b, c)[0] == np.float32(2**30 + 128)
+
+
+def test_fma64_matches_exact_rounding():
+    a, b, c = _cases(np.float64)
+    out = fma64(a, b, c)
+    ref = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    assert out.tobytes() == np.array(ref, np.float64).tobytes()
+
+
+@pytest.mark.skipif(not hasattr(math, "fma"), reason="math.fma needs Python >= 3.13")
+def test_fma64_matches_math_fma():
+    a, b, c = _cases(np.float64, seed=1)
+    ref = [math.fma(x, y, z) for x, y, z in zip(a.tolist(), b.tolist(), c.tolist())]
+    assert fma64(a, b, c).tobytes() == np.array(ref).tobytes()
+
+
+def test_signed_zero():
+    assert np.signbit(fma64(-0.0, 1.0, 0.0)[0]) == np.signbit(np.float64(0.0))
+    assert not np.signbit(fma32(np.float32(-0.0), np.float32(1), np.float32(0))[0])
