@@ -8,46 +8,46 @@ import numpy as np
 import pytest
 import torch
 
+import numtorch
 from numtorch import _dtype
 from numtorch import _tensor_str as ts
 from numtorch._device import device
 
 
-class _Node:
-    """Stand-in autograd node; numtorch prints ``type(grad_fn).__name__``."""
-
-
-def _node(name: str) -> _Node:
-    return type(name, (_Node,), {})()
+def _torch_data(seed: int, *shape, gen: torch.Generator | None = None) -> np.ndarray:
+    """torch's randn values (a private generator: the global one is left alone)."""
+    gen = torch.Generator().manual_seed(seed) if gen is None else gen
+    return torch.randn(*shape, generator=gen).numpy()
 
 
 class _Stand:
-    """The attributes ``tensor_repr`` reads, built from NumPy data."""
+    """The attributes ``tensor_repr`` reads; only for a cuda device, which numtorch lacks here."""
 
-    def __init__(self, data, dtype, *, requires_grad=False, grad_fn=None, dev="cpu"):
+    def __init__(self, data, dtype, *, requires_grad=False, dev="cpu"):
         self._data = data
         self.dtype = dtype
-        self.device = device(dev) if isinstance(dev, str) else dev
+        self.device = device(dev)
         self.requires_grad = requires_grad
-        self.grad_fn = grad_fn
+        self.grad_fn = None
 
 
-def _nt_dtype(t: torch.Tensor):
-    return _dtype.ALIASES[str(t.dtype).split(".")[1]]
-
-
-def mirror(t: torch.Tensor) -> _Stand:
-    """A numtorch-side tensor with the same data, dtype and autograd marks as torch's ``t``."""
-    grad_fn = _node(type(t.grad_fn).__name__) if t.grad_fn is not None else None
-    return _Stand(t.detach().numpy().copy(), _nt_dtype(t), requires_grad=t.requires_grad,
-                  grad_fn=grad_fn)
-
-
-def assert_same(t: torch.Tensor, ours=None) -> None:
-    ours = mirror(t) if ours is None else ours
-    expected = repr(t)
-    got = ts.tensor_repr(ours)
+def assert_same(fn) -> None:
+    """``fn(lib)`` builds a tensor; numtorch's repr and str must equal torch's."""
+    expected = repr(fn(torch))
+    ours = fn(numtorch)
+    got = repr(ours)
     assert got == expected, f"\ntorch:\n{expected}\nnumtorch:\n{got}"
+    assert str(ours) == expected
+
+
+def same_data(arr: np.ndarray, requires_grad: bool = False, times_one: bool = False):
+    """A builder of the tensor holding ``arr`` (optionally a leaf, or ``leaf * 1``) in a lib."""
+
+    def build(lib):
+        x = lib.tensor(arr, requires_grad=requires_grad or times_one)
+        return x * 1 if times_one else x
+
+    return build
 
 
 @pytest.fixture(autouse=True)
@@ -64,56 +64,55 @@ def _both_options(**kwargs) -> None:
 
 # ---- the exact examples of TORCH_FACTS §3.3 (expected text always from torch) ----
 
-def _examples():
-    nan, inf = float("nan"), float("inf")
-    yield torch.tensor([1., 1.])
-    yield torch.tensor([1.5, -2.25, 3.])
-    yield torch.tensor([0.1, 0.25])
-    yield torch.tensor([1e-5, 1.])
-    yield torch.tensor([1., 1e9])
-    yield torch.tensor([1., 1e8])
-    yield torch.tensor([1., 2000.])
-    yield torch.tensor([1.5, 2000.])
-    yield torch.tensor([1., 1000.])
-    yield torch.tensor([0., 0.])
-    yield torch.tensor([inf, 0.])
-    yield torch.tensor([nan, 1., -inf])
-    yield torch.tensor([1.5, nan])
-    yield torch.tensor([-0.0, 0.0])
-    yield torch.tensor([123456.789])
-    yield torch.tensor(3.5)
-    yield torch.tensor(3)
-    yield torch.tensor(2., dtype=torch.float64)
-    yield torch.tensor([1, -20, 300])
-    yield torch.tensor([True, False])
-    yield torch.tensor([1, 2], dtype=torch.int32)
-    yield torch.tensor([1.25], dtype=torch.float64)
-    yield torch.tensor([1.25], dtype=torch.float16)
-    yield torch.zeros(0)
-    yield torch.zeros(2, 0)
-    yield torch.zeros(0, dtype=torch.int64)
-    torch.manual_seed(0)
-    yield torch.randn(2, 3)
-    yield torch.arange(24.).reshape(2, 3, 4)
-    yield torch.arange(30.) / 7
-    yield torch.arange(2000)
-    yield torch.arange(2000.).reshape(40, 50) / 3
-    yield torch.ones(10, 10, 11)
-    x = torch.tensor([1., 2.], requires_grad=True)
-    yield x
-    yield x * 2
-    yield x + 1
-    yield (x ** 2).sum()
-    yield x.mean()
-    yield torch.nn.Parameter(torch.ones(2)).detach().requires_grad_()
-    torch.manual_seed(0)
-    torch.randn(2, 3)
-    yield torch.randn(3, 30, requires_grad=True) @ torch.ones(30, 1)
-    yield torch.randn(70, requires_grad=True).double()
-    yield torch.tensor([1 + 2j, -0.5j])
+_NAN, _INF = float("nan"), float("inf")
+_GEN = torch.Generator().manual_seed(0)  # the sequence of §3.3: randn(2, 3), (3, 30), (70)
+_R23 = _torch_data(0, 2, 3, gen=_GEN)
+_R330 = _torch_data(0, 3, 30, gen=_GEN)
+_R70 = _torch_data(0, 70, gen=_GEN)
 
-
-EXAMPLES = list(_examples())
+EXAMPLES = [
+    lambda lib: lib.tensor([1., 1.]),
+    lambda lib: lib.tensor([1.5, -2.25, 3.]),
+    lambda lib: lib.tensor([0.1, 0.25]),
+    lambda lib: lib.tensor([1e-5, 1.]),
+    lambda lib: lib.tensor([1., 1e9]),
+    lambda lib: lib.tensor([1., 1e8]),
+    lambda lib: lib.tensor([1., 2000.]),
+    lambda lib: lib.tensor([1.5, 2000.]),
+    lambda lib: lib.tensor([1., 1000.]),
+    lambda lib: lib.tensor([0., 0.]),
+    lambda lib: lib.tensor([_INF, 0.]),
+    lambda lib: lib.tensor([_NAN, 1., -_INF]),
+    lambda lib: lib.tensor([1.5, _NAN]),
+    lambda lib: lib.tensor([-0.0, 0.0]),
+    lambda lib: lib.tensor([123456.789]),
+    lambda lib: lib.tensor(3.5),
+    lambda lib: lib.tensor(3),
+    lambda lib: lib.tensor(2., dtype=lib.float64),
+    lambda lib: lib.tensor([1, -20, 300]),
+    lambda lib: lib.tensor([True, False]),
+    lambda lib: lib.tensor([1, 2], dtype=lib.int32),
+    lambda lib: lib.tensor([1.25], dtype=lib.float64),
+    lambda lib: lib.tensor([1.25], dtype=lib.float16),
+    lambda lib: lib.zeros(0),
+    lambda lib: lib.zeros(2, 0),
+    lambda lib: lib.zeros(0, dtype=lib.int64),
+    lambda lib: lib.tensor(_R23),
+    lambda lib: lib.arange(24.).reshape(2, 3, 4),
+    lambda lib: lib.arange(30.) / 7,
+    lambda lib: lib.arange(2000),
+    lambda lib: lib.arange(2000.).reshape(40, 50) / 3,
+    lambda lib: lib.ones(10, 10, 11),
+    lambda lib: lib.tensor([1., 2.], requires_grad=True),
+    lambda lib: lib.tensor([1., 2.], requires_grad=True) * 2,
+    lambda lib: lib.tensor([1., 2.], requires_grad=True) + 1,
+    lambda lib: (lib.tensor([1., 2.], requires_grad=True) ** 2).sum(),
+    lambda lib: lib.tensor([1., 2.], requires_grad=True).mean(),
+    lambda lib: lib.ones(2).requires_grad_(),  # the text after "Parameter containing:\n"
+    lambda lib: lib.tensor(_R330, requires_grad=True) @ lib.ones(30, 1),
+    lambda lib: lib.tensor(_R70, requires_grad=True).double(),
+    lambda lib: lib.tensor([1 + 2j, -0.5j]),
+]
 
 
 @pytest.mark.parametrize("i", range(len(EXAMPLES)))
@@ -121,25 +120,27 @@ def test_facts_examples(i):
     assert_same(EXAMPLES[i])
 
 
-def test_more_dtypes_and_shapes():
-    for t in [
-        torch.tensor([0, 255], dtype=torch.uint8), torch.tensor([-128, 5], dtype=torch.int8),
-        torch.tensor([[-3, 4]], dtype=torch.int16), torch.tensor(True),
-        torch.tensor(-0.0), torch.tensor(float("nan")), torch.tensor(1e-9, dtype=torch.float64),
-        torch.zeros(3, 0, 2, dtype=torch.bool), torch.zeros(0, dtype=torch.complex64),
-        torch.zeros(0, 3, dtype=torch.float16), torch.ones(1, 1, 1, 1),
-        torch.arange(2000.).reshape(2, 10, 100), torch.arange(1001) * 1000,
-        torch.full((3, 400), 7, dtype=torch.int32), torch.rand(4, 4, 4, 4, 4) > 0.5,
-        torch.tensor([65504.0, 6e-8], dtype=torch.float16),
-        torch.tensor([1e300, 1e-300], dtype=torch.float64),
-    ]:
-        assert_same(t)
+MORE = [
+    np.array([0, 255], dtype=np.uint8), np.array([-128, 5], dtype=np.int8),
+    np.array([[-3, 4]], dtype=np.int16), np.array(True), np.array(-0.0, dtype=np.float32),
+    np.array(np.nan, dtype=np.float32), np.array(1e-9), np.zeros((3, 0, 2), dtype=bool),
+    np.zeros(0, dtype=np.complex64), np.zeros((0, 3), dtype=np.float16),
+    np.ones((1, 1, 1, 1), dtype=np.float32),
+    np.arange(2000, dtype=np.float32).reshape(2, 10, 100), np.arange(1001) * 1000,
+    np.full((3, 400), 7, dtype=np.int32), _torch_data(5, 4, 4, 4, 4, 4) > 0.5,
+    np.array([65504.0, 6e-8], dtype=np.float16), np.array([1e300, 1e-300]),
+]
+
+
+@pytest.mark.parametrize("i", range(len(MORE)))
+def test_more_dtypes_and_shapes(i):
+    assert_same(same_data(MORE[i]))
 
 
 def test_tensor_contents():
-    t = torch.tensor([[1.0, 2.0]], dtype=torch.float64)
-    expected = torch._tensor_str._str(t, tensor_contents="[custom]")
-    assert ts.tensor_repr(mirror(t), tensor_contents="[custom]") == expected
+    arr = np.array([[1.0, 2.0]])
+    expected = torch._tensor_str._str(torch.tensor(arr), tensor_contents="[custom]")
+    assert ts.tensor_repr(numtorch.tensor(arr), tensor_contents="[custom]") == expected
 
 
 @pytest.mark.parametrize("n", [3, 40, 2000])
@@ -159,10 +160,10 @@ def test_default_dtype_float64():
     try:
         torch.set_default_dtype(torch.float64)
         _dtype.set_default_dtype(_dtype.float64)
-        for t in [torch.tensor([1.5]), torch.tensor([1.5], dtype=torch.float32),
-                  torch.tensor([1j]), torch.tensor([1j], dtype=torch.complex64),
-                  torch.zeros(0, dtype=torch.float32), torch.zeros(0, dtype=torch.float64)]:
-            assert_same(t)
+        for arr in [np.array([1.5]), np.array([1.5], dtype=np.float32), np.array([1j]),
+                    np.array([1j], dtype=np.complex64), np.zeros(0, dtype=np.float32),
+                    np.zeros(0)]:
+            assert_same(same_data(arr))
     finally:
         torch.set_default_dtype(old)
         _dtype.set_default_dtype(ts_default)
@@ -201,53 +202,56 @@ OPTION_SETS = [
 ]
 
 
-def _option_tensors():
-    torch.manual_seed(1)
-    yield torch.randn(3, 4) * 1e-6
-    yield torch.randn(50) * 1e9
-    yield torch.tensor([1., 1e10])
-    yield torch.tensor([1.5, 1e-6])
-    yield torch.tensor([0., 0.])
-    yield torch.tensor([float("nan"), 2., 3.])
-    yield torch.arange(12).reshape(3, 4)
-    yield torch.arange(2000.).reshape(40, 50) / 3
-    yield torch.arange(1200)
-    yield torch.randn(7, 3, 9, dtype=torch.float64)
-    yield torch.tensor(3.25)
-    yield torch.randn(30, dtype=torch.complex64)
-    yield torch.randn(20, 60, dtype=torch.complex128) * 1e5
-    yield torch.randn(8, requires_grad=True) * 2
+def _option_arrays():
+    yield _torch_data(1, 3, 4) * 1e-6
+    yield _torch_data(2, 50) * 1e9
+    yield np.array([1., 1e10], dtype=np.float32)
+    yield np.array([1.5, 1e-6], dtype=np.float32)
+    yield np.array([0., 0.], dtype=np.float32)
+    yield np.array([np.nan, 2., 3.], dtype=np.float32)
+    yield np.arange(12).reshape(3, 4)
+    yield np.arange(2000, dtype=np.float32).reshape(40, 50) / np.float32(3)
+    yield np.arange(1200)
+    yield _torch_data(3, 7, 3, 9).astype(np.float64)
+    yield np.array(3.25, dtype=np.float32)
+    yield (_torch_data(4, 30) + 1j * _torch_data(5, 30)).astype(np.complex64)
+    yield (_torch_data(6, 20, 60) - 1j * _torch_data(7, 20, 60)) * 1e5
 
 
 @pytest.mark.parametrize("opts", OPTION_SETS, ids=lambda o: repr(o))
 def test_nondefault_options(opts):
     _both_options(**opts)
-    for t in _option_tensors():
-        assert_same(t)
+    for arr in _option_arrays():
+        assert_same(same_data(arr))
+    assert_same(same_data(_torch_data(8, 8), times_one=True))
+    assert_same(same_data(_torch_data(8, 2, 3), requires_grad=True))
 
 
 def test_big_tensor_full_profile():
     _both_options(profile="full")
-    torch.manual_seed(2)
-    assert_same(torch.randn(40, 60))
+    assert_same(same_data(_torch_data(9, 40, 60)))
 
 
-# ---- complex ----
+# ---- complex (real and imaginary parts get separate formats) ----
 
-def test_complex():
-    nan, inf = float("nan"), float("inf")
-    torch.manual_seed(3)
-    for t in [
-        torch.tensor(1 - 2j), torch.tensor(-0.0 - 0.0j), torch.tensor(complex(nan, inf)),
-        torch.tensor([complex(0.0, -0.0), complex(-0.0, 0.0), 1 + 0j]),
-        torch.tensor([complex(nan, 1), complex(1, nan), complex(inf, -inf)]),
-        torch.tensor([1e-7 + 1j, 5 + 3e9j], dtype=torch.complex128),
-        torch.tensor([[1 + 1j, 2 + 2j], [3.5 - 1j, 0j]], dtype=torch.complex64),
-        torch.randn(5, 7, dtype=torch.complex64) * 1000,
-        torch.randn(2000, dtype=torch.complex128),
-        torch.randn(40, 40, dtype=torch.complex64, requires_grad=True) * 1,
-    ]:
-        assert_same(t)
+_COMPLEX = [
+    np.array(1 - 2j, dtype=np.complex64), np.array(complex(-0.0, -0.0)),
+    np.array(complex(np.nan, np.inf)),
+    np.array([complex(0.0, -0.0), complex(-0.0, 0.0), 1 + 0j], dtype=np.complex64),
+    np.array([complex(np.nan, 1), complex(1, np.nan), complex(np.inf, -np.inf)]),
+    np.array([1e-7 + 1j, 5 + 3e9j]),
+    np.array([[1 + 1j, 2 + 2j], [3.5 - 1j, 0j]], dtype=np.complex64),
+    ((_torch_data(10, 5, 7) + 1j * _torch_data(11, 5, 7)) * 1000).astype(np.complex64),
+    _torch_data(12, 2000) + 1j * _torch_data(13, 2000),
+    (_torch_data(14, 40, 40) + 1j).astype(np.complex64),
+]
+
+
+@pytest.mark.parametrize("i", range(len(_COMPLEX)))
+def test_complex(i):
+    assert_same(same_data(_COMPLEX[i]))
+    if _COMPLEX[i].ndim and np.isfinite(_COMPLEX[i]).all():
+        assert_same(same_data(_COMPLEX[i], times_one=True))
 
 
 # ---- seeded fuzz (TORCH_FACTS §3.4) ----
@@ -257,6 +261,7 @@ _FUZZ_DTYPES = ["float32", "float32", "float64", "float16", "int64", "int32", "u
 
 
 def _fuzz_case(rng: np.random.Generator):
+    """A builder for one random tensor: shape, dtype, scale, zeros, nan/inf, autograd marks."""
     kind = _FUZZ_DTYPES[rng.integers(len(_FUZZ_DTYPES))]
     r = rng.random()
     if r < 0.1:
@@ -268,8 +273,7 @@ def _fuzz_case(rng: np.random.Generator):
     else:
         shape = tuple(int(s) for s in rng.integers(1, 30, size=rng.integers(0, 3))) + (
             int(rng.integers(40, 200)),)
-    scale = 10.0 ** rng.uniform(-7, 9)
-    x = rng.standard_normal(shape) * scale
+    x = rng.standard_normal(shape) * 10.0 ** rng.uniform(-7, 9)
     if kind in ("complex64", "complex128"):
         x = x + 1j * rng.standard_normal(shape) * 10.0 ** rng.uniform(-7, 9)
     if rng.random() < 0.2:
@@ -284,16 +288,12 @@ def _fuzz_case(rng: np.random.Generator):
     else:
         with np.errstate(over="ignore"):
             x = x.astype(kind)
+    x = np.asarray(x)
     floating = x.dtype.kind in "fc"
     if floating and x.size and rng.random() < 0.15:
         x.reshape(-1)[0] = [np.nan, np.inf, -np.inf][rng.integers(3)]
-    t = torch.from_numpy(np.ascontiguousarray(x))
-    mark = rng.random()
-    if floating and mark < 0.15:
-        t = t.requires_grad_()
-    elif floating and mark < 0.3:
-        t = t.requires_grad_() * 1
-    return t
+    mark = rng.random() if floating else 1.0
+    return same_data(x, requires_grad=mark < 0.15, times_one=0.15 <= mark < 0.3)
 
 
 def test_fuzz_default_options():
@@ -313,10 +313,10 @@ def test_fuzz_nondefault_options():
 
 def test_large_tensor_is_fast():
     x = np.random.default_rng(0).standard_normal((1000, 1000)).astype(np.float32)
-    ours = _Stand(x, _dtype.float32)
-    ts.tensor_repr(ours)
+    ours = numtorch.tensor(x)
+    repr(ours)
     start = time.perf_counter()
     for _ in range(10):
-        text = ts.tensor_repr(ours)
+        text = repr(ours)
     assert (time.perf_counter() - start) / 10 < 0.02
-    assert text == repr(torch.from_numpy(x))
+    assert text == repr(torch.tensor(x))

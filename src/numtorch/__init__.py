@@ -32,9 +32,18 @@ from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
+from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
+from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
+from ._ops.sorting import *  # noqa: F403
 from ._tensor import Size, Tensor
+from ._threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
@@ -90,7 +99,7 @@ def __getattr__(name: str):
 
     lazy = {"autograd", "nn", "optim", "utils", "linalg", "fft", "special", "onnx", "cuda",
             "backends", "distributed", "testing", "vision", "serialization", "random", "version",
-            "multiprocessing", "jit", "hub", "types", "overrides", "return_types", "signal",
+            "multiprocessing", "jit", "accelerator", "hub", "types", "overrides", "return_types", "signal",
             "amp", "profiler", "export", "library", "func", "masked", "sparse", "distributions"}
     if name in lazy:
         return importlib.import_module(f".{name}", __name__)

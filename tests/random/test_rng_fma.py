@@ -33,8 +33,10 @@ def test_fma32_matches_exact_rounding():
     a, b, c = _cases(np.float32)
     out = fma32(a, b, c)
     assert out.dtype == np.float32
-    ref = [_round32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
-           for x, y, z in zip(a, b, c)]
+    ref = [
+        _round32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
+        for x, y, z in zip(a, b, c)
+    ]
     assert out.tobytes() == np.array(ref, np.float32).tobytes()
 
 

@@ -14,7 +14,8 @@ from numtorch._random.normal import block_transform
 
 _CAP = torch.backends.cpu.get_cpu_capability()
 pytestmark = pytest.mark.skipif(
-    platform.machine() not in ("x86_64", "AMD64") or cpu_capability() != _CAP
+    platform.machine() not in ("x86_64", "AMD64")
+    or cpu_capability() != _CAP
     or _CAP not in ("AVX2", "AVX512", "DEFAULT"),
     reason=f"bit-exact RNG is modelled for x86-64 AVX2/AVX512/DEFAULT kernels; torch uses {_CAP}",
 )

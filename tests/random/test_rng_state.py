@@ -106,7 +106,9 @@ def test_state_with_unusual_counters(left, nxt):
 
 def test_set_state_errors():
     g = Generator()
-    with pytest.raises(RuntimeError, match="of size 5056 but found the input RNG state size to be 10"):
+    with pytest.raises(
+        RuntimeError, match="of size 5056 but found the input RNG state size to be 10"
+    ):
         g.set_state(np.zeros(10, np.uint8))
     with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
         g.set_state(np.zeros(5056, np.uint8))

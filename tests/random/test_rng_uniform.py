@@ -14,7 +14,8 @@ from numtorch._random.mt19937 import untemper
 
 _CAP = torch.backends.cpu.get_cpu_capability()
 pytestmark = pytest.mark.skipif(
-    platform.machine() not in ("x86_64", "AMD64") or cpu_capability() != _CAP
+    platform.machine() not in ("x86_64", "AMD64")
+    or cpu_capability() != _CAP
     or _CAP not in ("AVX2", "AVX512", "DEFAULT"),
     reason=f"bit-exact RNG is modelled for x86-64 AVX2/AVX512/DEFAULT kernels; torch uses {_CAP}",
 )
@@ -41,15 +42,20 @@ def test_rand(n, np_dt, t_dt):
     assert _same(g._uniform(n, np_dt), torch.rand(n, dtype=t_dt))
 
 
-@pytest.mark.parametrize("low,high", [(-0.3, 0.7), (-1 / math.sqrt(3), 1 / math.sqrt(3)),
-                                      (2.5, 1000.1), (-5, -4.9)])
+@pytest.mark.parametrize(
+    "low,high", [(-0.3, 0.7), (-1 / math.sqrt(3), 1 / math.sqrt(3)), (2.5, 1000.1), (-5, -4.9)]
+)
 @pytest.mark.parametrize("np_dt,t_dt", DTYPES)
 def test_uniform_bounds(low, high, np_dt, t_dt):
     g = _seed(1)
-    assert _same(g._uniform(50000, np_dt, low, high), torch.empty(50000, dtype=t_dt).uniform_(low, high))
+    assert _same(
+        g._uniform(50000, np_dt, low, high), torch.empty(50000, dtype=t_dt).uniform_(low, high)
+    )
 
 
-@pytest.mark.parametrize("low,high", [(0, 1), (-0.3, 0.77), (2.5, 1000.1), (-1 / math.sqrt(3), 0.5)])
+@pytest.mark.parametrize(
+    "low,high", [(0, 1), (-0.3, 0.77), (2.5, 1000.1), (-1 / math.sqrt(3), 0.5)]
+)
 def test_uniform_float16(low, high):
     g = _seed(2)
     t = torch.empty(20000, dtype=torch.float16).uniform_(low, high)
@@ -83,7 +89,9 @@ def _kaiming_bounds(fan_in):
     return bound, 1 / math.sqrt(fan_in)
 
 
-@pytest.mark.parametrize("fan_in,fan_out", [(20, 30), (784, 128), (3, 1), (1, 1), (4096, 10), (7, 513)])
+@pytest.mark.parametrize(
+    "fan_in,fan_out", [(20, 30), (784, 128), (3, 1), (1, 1), (4096, 10), (7, 513)]
+)
 def test_linear_default_init(fan_in, fan_out):
     g = _seed(0)
     lin = torch.nn.Linear(fan_in, fan_out)

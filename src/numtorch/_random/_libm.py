@@ -43,7 +43,7 @@ def exp(x: np.ndarray) -> np.ndarray:
     return _map(math.exp, x)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _float_fn(name: str):
     lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
     fn = getattr(lib, name)

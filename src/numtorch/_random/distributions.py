@@ -64,8 +64,9 @@ def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarr
     return v
 
 
-def normal(gen, n: int, dtype, mean: float = 0.0, std: float = 1.0,
-           contiguous: bool = True) -> np.ndarray:
+def normal(
+    gen, n: int, dtype, mean: float = 0.0, std: float = 1.0, contiguous: bool = True
+) -> np.ndarray:
     """``Tensor.normal_(mean, std)``: block fill (B) for contiguous n >= 16, else algorithm A."""
     dtype = np.dtype(dtype)
     if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 
 from . import distributions as _dist
-from .mt19937 import N, STATE_SIZE, Engine
+from .mt19937 import STATE_SIZE, Engine, N
 from .randperm import randperm as _randperm
 
 _DEFAULT_SEED = 67280421310721
@@ -145,8 +145,9 @@ class Generator:
     def _uniform(self, n: int, np_dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         return _dist.uniform(self, n, np_dtype, low, high)
 
-    def _normal(self, n: int, np_dtype, mean: float = 0.0, std: float = 1.0,
-                contiguous: bool = True) -> np.ndarray:
+    def _normal(
+        self, n: int, np_dtype, mean: float = 0.0, std: float = 1.0, contiguous: bool = True
+    ) -> np.ndarray:
         return _dist.normal(self, n, np_dtype, mean, std, contiguous)
 
     def _randint(self, n: int, low: int, high: int, np_dtype=np.int64) -> np.ndarray:

@@ -24,8 +24,20 @@ def _f32(bits: int) -> np.float32:
 
 _MIN_NORM = _f32(0x00800000)
 _SQRTHF = _f32(0x3F3504F3)
-_LOG_P = [_f32(b) for b in (0x3D9021BB, 0xBDEBD1B8, 0x3DEF251A, 0xBDFE5D4F, 0x3E11E9BF,
-                            0xBE2AAE50, 0x3E4CCEAC, 0xBE7FFFFC, 0x3EAAAAAA)]
+_LOG_P = [
+    _f32(b)
+    for b in (
+        0x3D9021BB,
+        0xBDEBD1B8,
+        0x3DEF251A,
+        0xBDFE5D4F,
+        0x3E11E9BF,
+        0xBE2AAE50,
+        0x3E4CCEAC,
+        0xBE7FFFFC,
+        0x3EAAAAAA,
+    )
+]
 _LOG_Q1 = _f32(0xB95E8083)
 _LOG_Q2 = _f32(0x3F318000)
 _FOPI = _f32(0x3FA2F983)

@@ -1,0 +1,3 @@
+"""random ops (see the module that fills this in)."""
+
+__all__: list[str] = []

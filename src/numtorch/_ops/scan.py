@@ -1,0 +1,3 @@
+"""scan ops (see the module that fills this in)."""
+
+__all__: list[str] = []
