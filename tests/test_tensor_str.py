@@ -137,6 +137,14 @@ def test_more_dtypes_and_shapes(i):
     assert_same(same_data(MORE[i]))
 
 
+@pytest.mark.parametrize("view", [
+    lambda x: x.t(), lambda x: x[::2, 1:], lambda x: x[3], lambda x: x.expand(3, 40, 50)[1:],
+])
+def test_views(view):
+    arr = np.arange(2000, dtype=np.float32).reshape(40, 50) - 1000.5
+    assert_same(lambda lib: view(lib.tensor(arr)))
+
+
 def test_tensor_contents():
     arr = np.array([[1.0, 2.0]])
     expected = torch._tensor_str._str(torch.tensor(arr), tensor_contents="[custom]")

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import math as _math
+
 from . import _dtype
 from ._device import device
 from ._dtype import (
@@ -38,6 +40,7 @@ from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
 from ._ops.sorting import *  # noqa: F403
 from ._tensor import Size, Tensor
+from ._tensor_str import set_printoptions
 from ._threads import (
     get_num_interop_threads,
     get_num_threads,
@@ -58,8 +61,8 @@ chalf = None
 
 e = 2.718281828459045
 pi = 3.141592653589793
-inf = __builtins__["float"]("inf") if isinstance(__builtins__, dict) else __builtins__.float("inf")
-nan = inf - inf
+inf = _math.inf
+nan = _math.nan
 newaxis = None
 
 
@@ -68,8 +71,7 @@ def result_type(tensor1, tensor2) -> dtype:
     return _dtype.result_type(tensor1, tensor2)
 
 
-def can_cast(from_: dtype, to: dtype) -> __builtins__["bool"] if isinstance(__builtins__, dict) \
-        else object:
+def can_cast(from_: dtype, to: dtype):
     order = [bool, uint8, int8, int16, int32, int64]
     if from_.is_complex and not to.is_complex:
         return False
@@ -95,12 +97,10 @@ def is_nonzero(input: Tensor):
 
 
 def __getattr__(name: str):
+    """Submodules (``numtorch.nn``, ``numtorch.optim``, ...) are imported on first use."""
     import importlib
+    import importlib.util
 
-    lazy = {"autograd", "nn", "optim", "utils", "linalg", "fft", "special", "onnx", "cuda",
-            "backends", "distributed", "testing", "vision", "serialization", "random", "version",
-            "multiprocessing", "jit", "accelerator", "hub", "types", "overrides", "return_types", "signal",
-            "amp", "profiler", "export", "library", "func", "masked", "sparse", "distributions"}
-    if name in lazy:
+    if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'numtorch' has no attribute '{name}'")

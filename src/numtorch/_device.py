@@ -13,7 +13,8 @@ class device:
             self.type, self.index = type.type, type.index
             return
         if not isinstance(type, str):
-            raise TypeError(f"device() received an invalid combination of arguments - got ({type!r})")
+            raise TypeError("device() received an invalid combination of arguments - got "
+                            f"({type!r})")
         t, sep, idx = type.partition(":")
         if sep:
             if index is not None:

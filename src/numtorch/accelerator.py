@@ -1,4 +1,4 @@
-"""``numtorch.accelerator``: the current accelerator (none in this build, as PyTorch's CPU build)."""
+"""``numtorch.accelerator``: the current accelerator (none here, as in PyTorch's CPU build)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,176 @@
+"""``python -m benchmarks``: numtorch vs torch, side by side, interleaved, as speed ratios.
+
+Each workload is built once per library, warmed up, then timed in alternating rounds
+(numtorch, torch, numtorch, torch, ...). The table shows the median time per call, the min-max
+spread and the speed ratio torch_time / numtorch_time (above 1.0 means numtorch is faster).
+Threads: torch.set_num_threads and the BLAS (through threadpoolctl) get the same limit; the
+suite runs at 1 thread first, then at the default thread count unless ``--threads 1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _limit_threads(n):
+    """Limit torch and every BLAS/OpenMP pool in this process to ``n`` threads (None: default)."""
+    ctx = None
+    try:
+        import threadpoolctl
+
+        ctx = threadpoolctl.threadpool_limits(limits=n) if n else None
+    except ImportError:
+        if n:
+            print("note: threadpoolctl is not installed; NumPy's BLAS threads are not limited",
+                  file=sys.stderr)
+    try:
+        import torch
+
+        torch.set_num_threads(n or _default_torch_threads)
+    except ImportError:
+        pass
+    return ctx
+
+
+_default_torch_threads = None
+
+
+def time_workload(name, builder, calls, libs, rounds):
+    steps = {}
+    for lib in libs:
+        try:
+            steps[lib.__name__] = builder(lib)
+        except Exception as e:  # noqa: BLE001 - a missing feature is reported, not fatal
+            steps[lib.__name__] = e
+    times = {k: [] for k, v in steps.items() if not isinstance(v, Exception)}
+    for k, step in steps.items():
+        if k in times:
+            step()  # warm-up
+    for _ in range(rounds):
+        for k in times:
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                steps[k]()
+            times[k].append((time.perf_counter() - t0) / calls)
+    row = {"workload": name}
+    for k, v in steps.items():
+        if isinstance(v, Exception):
+            row[k] = {"error": f"{type(v).__name__}: {v}"}
+        else:
+            row[k] = {"median_s": statistics.median(times[k]), "min_s": min(times[k]),
+                      "max_s": max(times[k])}
+    nt, tt = row.get("numtorch", {}), row.get("torch", {})
+    if "median_s" in nt and "median_s" in tt:
+        row["speed_ratio"] = tt["median_s"] / nt["median_s"]
+    return row
+
+
+def peak_rss(lib_name: str, steps: int) -> dict:
+    """Peak RSS (MiB) of a fresh process doing ``steps`` MLP training steps, and its growth."""
+    code = f"""
+import resource, sys
+sys.path.insert(0, '.')
+import {lib_name} as lib
+try:
+    import threadpoolctl; threadpoolctl.threadpool_limits(1)
+except ImportError:
+    pass
+if lib.__name__ == 'torch': lib.set_num_threads(1)
+from benchmarks.workloads import train_step, _mlp
+step = train_step(_mlp, 64)(lib)
+marks = []
+for i in range({steps}):
+    step()
+    if i + 1 in (50, {steps}):
+        marks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(marks[0], marks[-1])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
+    first, last = map(float, out.stdout.split())
+    return {"peak_rss_mib": last, "growth_mib_after_50_steps": last - first}
+
+
+def import_time(module: str, repeats: int) -> float:
+    vals = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+        vals.append(time.perf_counter() - t0)
+    return statistics.median(vals)
+
+
+def main(argv=None) -> int:
+    global _default_torch_threads
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="a short run of the main workloads")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--threads", choices=["1", "both"], default="both")
+    p.add_argument("--only", nargs="*", help="run only these workloads")
+    p.add_argument("--rounds", type=int, default=None)
+    args = p.parse_args(argv)
+
+    from benchmarks.workloads import QUICK, WORKLOADS
+
+    libs = [importlib.import_module("numtorch")]
+    try:
+        torch = importlib.import_module("torch")
+        _default_torch_threads = torch.get_num_threads()
+        libs.append(torch)
+    except ImportError:
+        print("note: torch is not installed; numtorch figures only", file=sys.stderr)
+    names = args.only or (QUICK if args.quick else list(WORKLOADS))
+    rounds = args.rounds or (3 if args.quick else 7)
+    results = {"rows": [], "threads": []}
+    for threads in ([1] if args.threads == "1" else [1, None]):
+        ctx = _limit_threads(threads)
+        label = "1" if threads else "default"
+        for name in names:
+            builder, calls = WORKLOADS[name]
+            row = time_workload(name, builder, max(1, calls // (2 if args.quick else 1)), libs,
+                                rounds)
+            row["threads"] = label
+            results["rows"].append(row)
+            if not args.json:
+                _print_row(row)
+        if ctx is not None:
+            ctx.unregister()
+    if not args.quick:
+        results["memory"] = {lib.__name__: peak_rss(lib.__name__, 1000 if lib.__name__ ==
+                                                    "numtorch" else 200) for lib in libs}
+    results["import_s"] = {m: import_time(m, 3 if args.quick else 10)
+                           for m in ["numpy", "numtorch"] + (["torch"] if len(libs) > 1 else [])}
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        if "memory" in results:
+            for k, v in results["memory"].items():
+                print(f"memory {k:9s} {v}")
+        print("import time (s): " + ", ".join(f"{k} {v:.3f}" for k, v in
+                                              results["import_s"].items()))
+    return 0
+
+
+def _fmt(v):
+    if "error" in v:
+        return f"{'error: ' + v['error'][:40]:>32s}"
+    return f"{v['median_s'] * 1e3:10.3f} ms [{v['min_s'] * 1e3:.3f}-{v['max_s'] * 1e3:.3f}]"
+
+
+def _print_row(row):
+    nt = row.get("numtorch", {})
+    tt = row.get("torch", {})
+    ratio = f"{row['speed_ratio']:.2f}x" if "speed_ratio" in row else "-"
+    print(f"{row['workload']:22s} threads={row['threads']:7s} numtorch {_fmt(nt)}  "
+          f"torch {_fmt(tt) if tt else '-'}  speed {ratio}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
