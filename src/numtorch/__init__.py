@@ -103,4 +103,7 @@ def __getattr__(name: str):
 
     if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'numtorch' has no attribute '{name}'")
+    from .compat import MissingAPIError
+
+    raise MissingAPIError(f"module 'numtorch' has no attribute '{name}': numtorch does not "
+                          f"implement torch.{name}")

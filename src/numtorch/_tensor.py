@@ -287,7 +287,6 @@ class Tensor:
         """A tensor sharing this one's data, outside the graph."""
         t = Tensor._from_array(self._data)
         t._version_box = self._version_box
-        t._base = self._base if self._base is not None else self
         return t
 
     def detach_(self) -> Tensor:

@@ -11,7 +11,15 @@ def main(argv: list[str] | None = None) -> int:
                                      description="PyTorch's API and behaviour on NumPy")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="versions, BLAS in use, threads and devices")
+    run = sub.add_parser("run", help="run an unmodified PyTorch script on numtorch")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.command == "run":
+        from .compat import run_script
+
+        run_script(args.script, args.args)
+        return 0
     if args.command == "info":
         from .utils.collect_env import main as info
 

@@ -125,7 +125,10 @@ class Op(Node):
         op = object.__new__(cls._node_cls if needs_grad else cls)
         if params:
             op.__dict__.update(params)
-        out = op.forward(*arrays)
+        try:
+            out = op.forward(*arrays)
+        except ValueError as e:
+            raise _broadcast_error(arrays, e) from None
         if not needs_grad:
             if type(out) is tuple:
                 res = tuple(Tensor._from_array(o) for o in out)
@@ -188,6 +191,29 @@ class Op(Node):
 
 
 _CONST_BOX = [0]
+
+
+def broadcast_message(sa, sb) -> str | None:
+    """PyTorch's error text for shapes that do not broadcast (None when they do)."""
+    n = max(len(sa), len(sb))
+    for k in range(n - 1, -1, -1):
+        i, j = k - (n - len(sa)), k - (n - len(sb))
+        x = sa[i] if i >= 0 else 1
+        y = sb[j] if j >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            return (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                    f"non-singleton dimension {k}")
+    return None
+
+
+def _broadcast_error(arrays, exc):
+    shapes = [a.shape for a in arrays if hasattr(a, "shape")]
+    for i in range(len(shapes)):
+        for j in range(i + 1, len(shapes)):
+            msg = broadcast_message(shapes[i], shapes[j])
+            if msg is not None:
+                return RuntimeError(msg)
+    return exc
 
 
 def _share_version(results, base) -> None:
@@ -272,9 +298,15 @@ def write_out(out, result):
     """Copy ``result`` into the ``out=`` tensor (resizing it if needed) and return ``out``."""
     if out is None:
         return result
-    if out._requires_grad and _state.enabled and (out.grad_fn is None):
-        raise RuntimeError(f"{'out='} arguments don't support automatic differentiation, but one "
-                           "of the arguments requires grad.")
+    if _state.enabled and (out._requires_grad or result._requires_grad):
+        import sys
+
+        frame = sys._getframe(1)
+        name = frame.f_code.co_name.strip("_")
+        if name == "fn" and "cls" in frame.f_locals:  # the generated unary functions
+            name = frame.f_locals["cls"].__name__.lower()
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
     arr = result._data
     if out._data.shape != arr.shape:
         out._data = arr.astype(out._data.dtype, copy=True)

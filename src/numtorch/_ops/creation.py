@@ -528,20 +528,34 @@ class _CopyFrom(Op):
 
 @tensor_method("fill_")
 def _fill_(self: Tensor, value) -> Tensor:
+    """Fill with a scalar (FillBackward2) or a 0-d tensor (FillBackward3)."""
     from .pointwise import _inplace
 
-    def fill(old, v):
-        return _Fill.apply(old, v)
-    return _inplace(self, fill, value)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return _inplace(self, lambda old, v: _FillTensor.apply(old, v), value)
+    return _inplace(self, lambda old: _Fill.apply(old, value=value))
 
 
 class _Fill(Op):
-    grad_fn_name = "FillBackward0"
+    grad_fn_name = "FillBackward2"
+
+    def forward(self, a, v=None):
+        out = xp_of(a).empty_like(a)
+        out[...] = self.value if v is None else v
+        return out
+
+    def backward(self, g):
+        return g * 0
+
+
+class _FillTensor(_Fill):
+    grad_fn_name = "FillBackward3"
 
     def forward(self, a, v):
-        out = xp_of(a).empty_like(a)
-        out[...] = v
-        return out
+        return super().forward(a, v)
 
     def backward(self, g):
         return g * 0, (g.sum() if self.next_functions[1][0] is not None else None)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import builtins
 import math
 
+import numpy as _numpy
+
 from .._backend import xp_of
 from .._tensor import Tensor
 from ._base import Op, float_np_dtype, result_np_dtype, tensor_method, write_out
+from ._inplace import check_cast, inplace, torch_type_name
 
 __all__ = [
     "add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
@@ -33,10 +36,28 @@ def _np(x):
 
 
 def _cast(a, dt):
-    """Cast an array operand to the computation dtype (Python scalars stay weak)."""
-    if hasattr(a, "dtype") and a.dtype != dt:
-        return a.astype(dt)
+    """Cast an array operand to the computation dtype (Python scalars stay weak).
+
+    A Python int that does not fit an integer dtype wraps around, as PyTorch casts it.
+    """
+    if hasattr(a, "dtype"):
+        return a.astype(dt) if a.dtype != dt else a
+    if type(a) is int and dt.kind in "iu":
+        info = _iinfo(dt)
+        if not info[0] <= a <= info[1]:
+            return _numpy.array(a % (1 << 64), dtype=_numpy.uint64).astype(dt)[()]
     return a
+
+
+_IINFO: dict = {}
+
+
+def _iinfo(dt):
+    r = _IINFO.get(dt)
+    if r is None:
+        i = _numpy.iinfo(dt)
+        r = _IINFO[dt] = (int(i.min), int(i.max))
+    return r
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:
@@ -78,11 +99,20 @@ class Sub(Op):
         return g, (-g if self.alpha == 1 else g * (-self.alpha))
 
 
-class Rsub(Sub):
-    grad_fn_name = "RsubBackward1"
+class Rsub(Op):
+    """``rsub(input, other) = other - alpha * input`` for two tensors (RsubBackward0)."""
+
+    grad_fn_name = "RsubBackward0"
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = _cast(a, dt), _cast(b, dt)
+        if self.alpha != 1:
+            a = a * self.alpha
+        return xp_of(a).asarray(b - a, dtype=dt)
 
     def backward(self, g):
-        return g, (-g if self.alpha == 1 else g * (-self.alpha))
+        return (-g if self.alpha == 1 else g * (-self.alpha)), g
 
 
 class Mul(Op):
@@ -128,59 +158,129 @@ class Div(Op):
         return ga, gb
 
 
-class _Rounding(Op):
-    """Integer-valued results (floor/ceil/round/trunc, floor_divide): zero gradient."""
+class NotImplementedNode(Op):
+    """An op PyTorch records without a derivative: backward raises PyTorch's error."""
 
-    def backward(self, g):
-        z = g * 0
-        return (z,) + (None,) * (len(self.next_functions) - 1)
+    grad_fn_name = "NotImplemented"
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, *grads):
+        raise RuntimeError(f"derivative for aten::{self.aten} is not implemented")
 
 
-class FloorDivide(_Rounding):
+def _int_floor_divide(xp, a, b):
+    if bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+    return xp.floor_divide(a, b)
+
+
+def _rounded_divide(xp, a, b, mode, dt):
+    """``a / b`` rounded toward zero (``trunc``) or down (``floor``), as PyTorch."""
+    if dt.kind in "iu":
+        q = _int_floor_divide(xp, a, b)
+        if mode == "trunc":
+            r = a - q * b
+            q = q + ((r != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
+        return xp.asarray(q, dtype=dt)
+    with _errstate(xp):
+        if mode == "trunc":
+            out = xp.trunc(xp.true_divide(a, b))
+        else:
+            out = xp.floor_divide(a, b)
+    return xp.asarray(out, dtype=dt)
+
+
+class DivRounding(Op):
+    """``div(a, b, rounding_mode=...)``: a zero gradient for both inputs (DivBackward2)."""
+
     grad_fn_name = "DivBackward2"
 
     def forward(self, a, b):
         dt = self.dtype
         a, b = _cast(a, dt), _cast(b, dt)
         xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
-        if self.mode == "trunc":
-            if dt.kind in "iu":
-                q = xp.floor_divide(a, b)
-                r = a - q * b
-                fix = (r != 0) & ((r < 0) != (xp.asarray(b) < 0))
-                out = q + fix
-            else:
-                with _errstate(xp):
-                    out = xp.trunc(xp.true_divide(a, b))
-        else:
-            if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
-                raise RuntimeError("ZeroDivisionError")
-            with _errstate(xp):
-                out = xp.floor_divide(a, b) if dt.kind in "iu" else xp.floor(xp.true_divide(a, b))
-        return xp.asarray(out, dtype=dt)
+        return _rounded_divide(xp, a, b, self.mode, dt)
+
+    def backward(self, g):
+        z = g * 0
+        return z, (z if self.next_functions[1][0] is not None else None)
+
+
+class FloorDivide(NotImplementedNode):
+    """``a // b`` (``floor_divide``): no derivative in PyTorch."""
+
+    aten = "floor_divide"
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = _cast(a, dt), _cast(b, dt)
+        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
+        return _rounded_divide(xp, a, b, "floor", dt)
+
+
+def _remainder(xp, a, b, c_style, dt):
+    if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+    with _errstate(xp):
+        out = xp.fmod(a, b) if c_style else xp.remainder(a, b)
+    return xp.asarray(out, dtype=dt)
 
 
 class Remainder(Op):
-    grad_fn_name = "RemainderBackward0"
+    """``remainder``/``fmod`` of two tensors; ``other`` gets ``-g * round(a / b)``."""
+
+    grad_fn_name = "RemainderBackward1"
+    c_style = False
 
     def forward(self, a, b):
         dt = self.dtype
         a, b = _cast(a, dt), _cast(b, dt)
         self.save_inputs(0, 1)
-        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
-        if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
-            raise RuntimeError("ZeroDivisionError")
-        with _errstate(xp):
-            out = xp.fmod(a, b) if self.c_style else xp.remainder(a, b)
-        return xp.asarray(out, dtype=dt)
+        return _remainder(xp_of(a), a, b, self.c_style, dt)
 
     def backward(self, g):
         a, b = self.saved_tensors
         gb = None
         if self.next_functions[1][0] is not None:
-            q = (a / b).trunc() if self.c_style else (a / b).floor()
+            q = (a / b).trunc() if self.c_style else a.div(b, rounding_mode="floor")
             gb = -g * q
         return g, gb
+
+
+class Fmod(Remainder):
+    grad_fn_name = "FmodBackward1"
+    c_style = True
+
+
+class RemainderScalar(Op):
+    """``remainder``/``fmod`` by a Python scalar: the gradient passes through unchanged."""
+
+    grad_fn_name = "RemainderBackward0"
+    c_style = False
+
+    def forward(self, a, b):
+        dt = self.dtype
+        return _remainder(xp_of(a), _cast(a, dt), _cast(b, dt), self.c_style, dt)
+
+    def backward(self, g):
+        return g, None
+
+
+class FmodScalar(RemainderScalar):
+    grad_fn_name = "FmodBackward0"
+    c_style = True
+
+
+class ScalarRemainder(NotImplementedNode):
+    """``scalar % tensor``: no derivative in PyTorch."""
+
+    aten = "remainder"
+
+    def forward(self, b):
+        dt = self.dtype
+        return _remainder(xp_of(b), _cast(self.scalar, dt), _cast(b, dt), False, dt)
 
 
 class Neg(Op):
@@ -242,10 +342,10 @@ class PowTensorTensor(Op):
         ga = gb = None
         if self.next_functions[0][0] is not None:
             ga = g * b * a.pow(b - 1)
-            ga = where(b == 0, ga * 0, ga)
+            ga = where(b == 0, ga.new_zeros(()), ga)
         if self.next_functions[1][0] is not None:
             gb = g * out * a.log()
-            gb = where((a == 0) & (b >= 0), gb * 0, gb)
+            gb = where((a == 0) & (b >= 0), gb.new_zeros(()), gb)
         return ga, gb
 
 
@@ -298,13 +398,10 @@ def _radd(self, other):
 @tensor_method("sub", "__sub__", "subtract")
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other``."""
-    if isinstance(input, Tensor) and input.dtype.is_bool and (
-            not isinstance(other, Tensor) or other.dtype.is_bool):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    _check_bool_sub(input, other)
     if not isinstance(input, Tensor):
-        return write_out(out, Rsub.apply(other, input, alpha=alpha,
-                                         dtype=result_np_dtype(input, other)))
+        return write_out(out, _RsubScalar.apply(other, input, alpha=alpha,
+                                                dtype=result_np_dtype(input, other)))
     return write_out(out, Sub.apply(input, other, alpha=alpha,
                                     dtype=result_np_dtype(input, other)))
 
@@ -312,12 +409,25 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
 subtract = sub
 
 
+def _check_bool_sub(a, b) -> None:
+    ba = isinstance(a, Tensor) and a._data.dtype.kind == "b"
+    bb = isinstance(b, Tensor) and b._data.dtype.kind == "b"
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
 @tensor_method("__rsub__")
 def rsub(input, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (``torch.rsub``)."""
     dt = result_np_dtype(input, other)
+    _check_bool_sub(input, other)
     if isinstance(other, Tensor):
-        return Sub.apply(other, input, alpha=alpha, dtype=dt)
+        return Rsub.apply(input, other, alpha=alpha, dtype=dt)
     return _RsubScalar.apply(input, other, alpha=alpha, dtype=dt)
 
 
@@ -367,10 +477,10 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
             return write_out(out, _rdiv(other, input))
         return write_out(out, Div.apply(input, other, dtype=_div_dtype(input, other)))
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                         f"found '{rounding_mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
     a, b = (input, other) if isinstance(input, Tensor) else (_as_tensor(input, other), other)
-    return write_out(out, FloorDivide.apply(a, b, mode=rounding_mode,
+    return write_out(out, DivRounding.apply(a, b, mode=rounding_mode,
                                             dtype=result_np_dtype(input, other)))
 
 
@@ -380,54 +490,45 @@ true_divide = div
 
 @tensor_method("__rtruediv__")
 def _rdiv(self, other):
-    return _RDiv.apply(self, other, dtype=_div_dtype(other, self))
-
-
-class _RDiv(Op):
-    grad_fn_name = "DivBackward0"
-
-    def forward(self, b, a):
-        dt = self.dtype
-        b = _cast(b, dt)
-        self.save_inputs(0)
-        self.save_outputs(0)
-        xp = xp_of(b)
-        with _errstate(xp):
-            return xp.asarray(xp.true_divide(a, b), dtype=dt)
-
-    def backward(self, g):
-        b, out = self.saved_tensors
-        return -g * out / b, None
+    """``scalar / tensor`` as PyTorch computes it: ``tensor.reciprocal() * scalar``."""
+    return mul(reciprocal(self), other)
 
 
 @tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None) -> Tensor:
-    return div(input, other, rounding_mode="floor", out=out)
+    """``input // other`` rounded down (no derivative, as PyTorch)."""
+    a = input if isinstance(input, Tensor) else _as_tensor(input, other)
+    return write_out(out, FloorDivide.apply(a, other, dtype=result_np_dtype(input, other)))
 
 
 @tensor_method("__rfloordiv__")
 def _rfloordiv(self, other):
-    return div(_as_tensor(other, self), self, rounding_mode="floor")
+    return floor_divide(_as_tensor(other, self), self)
 
 
 @tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None) -> Tensor:
     """Python-style modulus (sign of the divisor)."""
-    a = input if isinstance(input, Tensor) else _as_tensor(input, other)
-    return write_out(out, Remainder.apply(a, other, c_style=False,
-                                          dtype=result_np_dtype(input, other)))
+    dt = result_np_dtype(input, other)
+    if not isinstance(input, Tensor):
+        return write_out(out, ScalarRemainder.apply(other, scalar=input, dtype=dt))
+    if isinstance(other, Tensor):
+        return write_out(out, Remainder.apply(input, other, dtype=dt))
+    return write_out(out, RemainderScalar.apply(input, other, dtype=dt))
 
 
 @tensor_method("__rmod__")
 def _rmod(self, other):
-    return remainder(_as_tensor(other, self), self)
+    return remainder(other, self)
 
 
 @tensor_method("fmod")
 def fmod(input, other, *, out=None) -> Tensor:
     """C-style modulus (sign of the dividend)."""
-    return write_out(out, Remainder.apply(input, other, c_style=True,
-                                          dtype=result_np_dtype(input, other)))
+    dt = result_np_dtype(input, other)
+    if isinstance(other, Tensor):
+        return write_out(out, Fmod.apply(input, other, dtype=dt))
+    return write_out(out, FmodScalar.apply(input, other, dtype=dt))
 
 
 @tensor_method("neg", "__neg__", "negative")
@@ -644,6 +745,8 @@ class Sign(_Unary):
     floating = False
 
     def compute(self, xp, a):
+        if a.dtype.kind == "f":
+            return xp.where(a != a, 0, xp.sign(a)).astype(a.dtype, copy=False)
         return xp.sign(a) if a.dtype.kind != "b" else a.copy()
 
     def backward(self, g):
@@ -972,6 +1075,25 @@ fix = trunc
 frac = _unary(Frac, "frac")
 
 
+def _inplace_variant(cls, *names):
+    """In-place forms whose node PyTorch names ``...Backward1`` (acosh_, asinh_, atanh_)."""
+    def backward(self, g):
+        raise NotImplementedError(f"the derivative for 'inplace version of {names[0][:-1]}' is "
+                                  "not implemented.")
+    node = type(cls.__name__ + "Inplace", (cls,),
+                {"grad_fn_name": cls.grad_fn_name[:-1] + "1", "__module__": __name__,
+                 "backward": backward})
+
+    def method(self):
+        return _inplace(self, node.apply)
+    tensor_method(*names)(method)
+
+
+_inplace_variant(Acosh, "acosh_", "arccosh_")
+_inplace_variant(Asinh, "asinh_", "arcsinh_")
+_inplace_variant(Atanh, "atanh_", "arctanh_")
+
+
 @tensor_method("round")
 def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001
     """Round half to even; ``decimals`` as PyTorch."""
@@ -997,9 +1119,9 @@ class Clamp(Op):
         a = _cast(a, dt)
         out = a
         if lo is not None:
-            out = xp.maximum(out, _cast(lo, dt) if hasattr(lo, "dtype") else lo)
+            out = xp.maximum(out, _cast(lo, dt))
         if hi is not None:
-            out = xp.minimum(out, _cast(hi, dt) if hasattr(hi, "dtype") else hi)
+            out = xp.minimum(out, _cast(hi, dt))
         if out is a:
             out = a.copy()
         if a.dtype.kind == "f":
@@ -1022,18 +1144,29 @@ class ClampTensor(Clamp):
     grad_fn_name = "ClampBackward0"
 
     def backward(self, g):
+        # PyTorch's rule, including min > max (the result is then max everywhere)
         (a,) = self.saved_tensors
         lo, hi = self.lo, self.hi
-        mask = None
-        glo = ghi = None
+        zero = g.new_zeros(())
+        nf = self.next_functions
+        inside = None
         if lo is not None:
-            mask = a >= lo
-            glo = g * (a < lo)
+            inside = a >= lo
         if hi is not None:
-            m = a <= hi
-            mask = m if mask is None else mask & m
-            ghi = g * (a > hi)
-        return g * mask, glo, ghi
+            inside = (a <= hi) if inside is None else inside & (a <= hi)
+        ga = where(inside, g, zero) if nf[0][0] is not None else None
+        glo = ghi = None
+        if lo is not None and nf[1][0] is not None:
+            m = a < lo
+            if hi is not None:
+                m = m & (lo < hi)
+            glo = where(m, g, zero)
+        if hi is not None and nf[2][0] is not None:
+            m = a > hi
+            if lo is not None:
+                m = m | (hi < lo)
+            ghi = where(m, g, zero)
+        return ga, glo, ghi
 
 
 @tensor_method("clamp", "clip")
@@ -1064,24 +1197,49 @@ def _clamp_(self, min=None, max=None):  # noqa: A002
     return _inplace(self, clamp, min, max)
 
 
+class ClampMin(Clamp):
+    grad_fn_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    grad_fn_name = "ClampMaxBackward0"
+
+
+def _clamp_dtype(input, v):
+    dt = input._data.dtype
+    if isinstance(v, float) and dt.kind in "iub":
+        from .. import _dtype as D
+
+        dt = D.get_default_dtype().np
+    return dt
+
+
 @tensor_method("clamp_min")
-def clamp_min(input, min) -> Tensor:  # noqa: A002
-    return clamp(input, min=min)
+def clamp_min(input, min, *, out=None) -> Tensor:  # noqa: A002
+    """``max(input, min)`` (ClampMinBackward0)."""
+    if isinstance(min, Tensor):
+        return clamp(input, min=min, out=out)
+    return write_out(out, ClampMin.apply(input, min, None, lo=min, hi=None,
+                                         dtype=_clamp_dtype(input, min)))
 
 
 @tensor_method("clamp_max")
-def clamp_max(input, max) -> Tensor:  # noqa: A002
-    return clamp(input, max=max)
+def clamp_max(input, max, *, out=None) -> Tensor:  # noqa: A002
+    """``min(input, max)`` (ClampMaxBackward0)."""
+    if isinstance(max, Tensor):
+        return clamp(input, max=max, out=out)
+    return write_out(out, ClampMax.apply(input, None, max, lo=None, hi=max,
+                                         dtype=_clamp_dtype(input, max)))
 
 
 @tensor_method("clamp_min_")
 def _clamp_min_(self, min):  # noqa: A002
-    return _inplace(self, clamp, min, None)
+    return _inplace(self, clamp_min, min)
 
 
 @tensor_method("clamp_max_")
 def _clamp_max_(self, max):  # noqa: A002
-    return _inplace(self, clamp, None, max)
+    return _inplace(self, clamp_max, max)
 
 
 class Maximum(Op):
@@ -1098,14 +1256,13 @@ class Maximum(Op):
         return xp.maximum(a, b) if self.largest else xp.minimum(a, b)
 
     def backward(self, g):
+        # PyTorch: ties share the gradient; with a NaN both inputs get all of it
         a, b = self.saved_tensors
-        if self.largest:
-            ma, mb = a > b, a < b
-        else:
-            ma, mb = a < b, a > b
-        eq = a == b
-        ga = g * ma + g * eq * 0.5
-        gb = g * mb + g * eq * 0.5
+        zero = g.new_zeros(())
+        split = where(a == b, g / 2, g)
+        lose_a, lose_b = (a < b, a > b) if self.largest else (a > b, a < b)
+        ga = where(lose_a, zero, split) if self.next_functions[0][0] is not None else None
+        gb = where(lose_b, zero, split) if self.next_functions[1][0] is not None else None
         return ga, gb
 
 
@@ -1117,9 +1274,18 @@ class Minimum(Maximum):
 class Fmax(Maximum):
     grad_fn_name = "FmaxBackward0"
 
+    def backward(self, g):
+        # PyTorch: ``a`` takes the gradient where it won (ties included) or ``b`` is NaN
+        a, b = self.saved_tensors
+        zero = g.new_zeros(())
+        wins = (a >= b) if self.largest else (a <= b)
+        to_a = wins | b.isnan()
+        return where(to_a, g, zero), where(to_a, zero, g)
 
-class Fmin(Minimum):
+
+class Fmin(Fmax):
     grad_fn_name = "FminBackward0"
+    largest = False
 
 
 def _binary_tensors(input, other):
@@ -1211,8 +1377,8 @@ def _bitwise(name, sym):
             input, other = _as_tensor(input, other), other
         dt = result_np_dtype(input, other)
         if dt.kind not in "iub":
-            raise RuntimeError(f'"{name}_cpu" not implemented for '
-                               f"'{'Float' if dt.itemsize == 4 else 'Double'}'")
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{torch_type_name(dt)}'")
         xp = xp_of(input._data)
         res = getattr(xp, name)(_cast(input._data, dt), _cast(_np(other), dt))
         return write_out(out, Tensor._from_array(xp.asarray(res, dtype=dt)))
@@ -1226,10 +1392,19 @@ bitwise_xor = tensor_method("bitwise_xor", "__xor__", "__rxor__")(
     _bitwise("bitwise_xor", "^"))
 
 
-@tensor_method("bitwise_not", "__invert__")
+@tensor_method("__invert__")
+def _invert(self) -> Tensor:
+    if self._data.dtype.kind not in "iub":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return bitwise_not(self)
+
+
+@tensor_method("bitwise_not")
 def bitwise_not(input, *, out=None) -> Tensor:
     if input._data.dtype.kind not in "iub":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
     return write_out(out, Tensor._from_array(xp_of(input._data).invert(input._data)))
 
 
@@ -1281,20 +1456,134 @@ def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
 
 # ---------------------------------------------------------------------------------------------
 # composites
+def _result_np(*operands):
+    from .. import _dtype as D
+
+    return D.to_numpy_dtype(D.result_type(*operands))
+
+
+class Lerp(Op):
+    """``start + weight * (end - start)`` with a scalar weight (LerpBackward0)."""
+
+    grad_fn_name = "LerpBackward0"
+
+    def forward(self, a, b, w):
+        dt = self.dtype
+        a, b, w = _cast(a, dt), _cast(b, dt), _cast(w, dt)
+        if self.tensor_weight:
+            self.save_inputs(0, 1, 2)
+        xp = xp_of(a)
+        diff = b - a
+        # PyTorch's formula: exact at both ends
+        out = xp.where(xp.abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+        return xp.asarray(out, dtype=dt)
+
+    def backward(self, g):
+        w = self.weight
+        return g * (1 - w), g * w
+
+
+class LerpTensor(Lerp):
+    grad_fn_name = "LerpBackward1"
+
+    def backward(self, g):
+        a, b, w = self.saved_tensors
+        nf = self.next_functions
+        ga = g * (1 - w) if nf[0][0] is not None else None
+        gb = g * w if nf[1][0] is not None else None
+        gw = g * (b - a) if nf[2][0] is not None else None
+        return ga, gb, gw
+
+
 @tensor_method("lerp")
-def lerp(input, end, weight) -> Tensor:
-    """``input + weight * (end - input)``."""
-    return input + weight * (end - input)
+def lerp(input, end, weight, *, out=None) -> Tensor:
+    """``input + weight * (end - input)`` (LerpBackward0/1)."""
+    if isinstance(weight, Tensor):
+        dt = _result_np(input, end, weight)
+        return write_out(out, LerpTensor.apply(input, end, weight, tensor_weight=True,
+                                               dtype=dt))
+    dt = _result_np(input, end)
+    return write_out(out, Lerp.apply(input, end, weight, weight=weight, tensor_weight=False,
+                                     dtype=dt))
+
+
+class Addcmul(Op):
+    grad_fn_name = "AddcmulBackward0"
+
+    def forward(self, a, t1, t2):
+        dt = self.dtype
+        a, t1, t2 = _cast(a, dt), _cast(t1, dt), _cast(t2, dt)
+        self.save_inputs(1, 2)
+        v = self.value
+        prod = t1 * t2
+        return xp_of(prod).asarray(a + (prod * v if v != 1 else prod), dtype=dt)
+
+    def backward(self, g):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        gv = g * v if v != 1 else g
+        nf = self.next_functions
+        return (g, gv * t2 if nf[1][0] is not None else None,
+                gv * t1 if nf[2][0] is not None else None)
+
+
+class Addcdiv(Op):
+    grad_fn_name = "AddcdivBackward0"
+
+    def forward(self, a, t1, t2):
+        dt = self.dtype
+        a, t1, t2 = _cast(a, dt), _cast(t1, dt), _cast(t2, dt)
+        self.save_inputs(1, 2)
+        v = self.value
+        xp = xp_of(t1)
+        with _errstate(xp):
+            q = t1 / t2
+        return xp.asarray(a + (q * v if v != 1 else q), dtype=dt)
+
+    def backward(self, g):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        gv = g * v if v != 1 else g
+        nf = self.next_functions
+        return (g, gv / t2 if nf[1][0] is not None else None,
+                -gv * t1 / (t2 * t2) if nf[2][0] is not None else None)
 
 
 @tensor_method("addcmul")
 def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
-    return write_out(out, input + value * tensor1 * tensor2)
+    """``input + value * tensor1 * tensor2`` (AddcmulBackward0)."""
+    dt = _result_np(input, tensor1, tensor2)
+    return write_out(out, Addcmul.apply(input, tensor1, tensor2, value=value, dtype=dt))
 
 
 @tensor_method("addcdiv")
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
-    return write_out(out, input + value * tensor1 / tensor2)
+    """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
+    if (tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub"):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 and "
+                           "tensor2. The historic addcdiv behavior can be implemented as "
+                           "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
+                           "float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    dt = _result_np(input, tensor1, tensor2)
+    return write_out(out, Addcdiv.apply(input, tensor1, tensor2, value=value, dtype=dt))
+
+
+class Hypot(Op):
+    grad_fn_name = "HypotBackward0"
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = _cast(a, dt), _cast(b, dt)
+        self.save_inputs(0, 1)
+        self.save_outputs(0)
+        return xp_of(a).hypot(a, b)
+
+    def backward(self, g):
+        a, b, out = self.saved_tensors
+        return g * a / out, g * b / out
 
 
 class Atan2(Op):
@@ -1327,66 +1616,14 @@ arctan2 = atan2
 
 @tensor_method("hypot")
 def hypot(input, other, *, out=None) -> Tensor:
-    return write_out(out, (input * input + other * other).sqrt())
+    """``sqrt(input**2 + other**2)`` without overflow (HypotBackward0)."""
+    return write_out(out, Hypot.apply(input, other, dtype=result_np_dtype(input, other)))
 
 
 # ---------------------------------------------------------------------------------------------
-# in-place forms
-def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
-    """Run ``fn(self, ...)`` and write the result into ``self`` (PyTorch's in-place semantics).
-
-    The graph node sees a snapshot of the old value, so gradients that need it stay right; the
-    result dtype must be castable to ``self``'s dtype.
-    """
-    self._check_inplace()
-    from ..autograd import grad_mode
-
-    tracking = grad_mode.state.enabled and (self._requires_grad or builtins.any(
-        isinstance(a, Tensor) and a._requires_grad for a in args))
-    if tracking:
-        old = Tensor._from_array(self._data.copy(), self._requires_grad)
-        old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
-        if self.grad_fn is None and self._requires_grad:
-            old._acc = self._acc
-        res = fn(old, *args, **kwargs)
-    else:
-        res = fn(self, *args, **kwargs)
-    _check_cast(res._data.dtype, self._data.dtype)
-    if res._data.shape != self._data.shape:
-        try:
-            xp_of(self._data).broadcast_shapes(res._data.shape, self._data.shape)
-            ok = xp_of(self._data).broadcast_shapes(res._data.shape,
-                                                    self._data.shape) == self._data.shape
-        except ValueError:
-            ok = False
-        if not ok:
-            raise RuntimeError(f"output with shape [{', '.join(map(str, self._data.shape))}] "
-                               f"doesn't match the broadcast shape "
-                               f"[{', '.join(map(str, res._data.shape))}]")
-    self._data[...] = res._data
-    if tracking and res.grad_fn is not None:
-        self.grad_fn = res.grad_fn
-        self._output_nr = res._output_nr
-        self._requires_grad = True
-    self._version_box[0] += 1
-    return self
-
-
-_TORCH_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"}, "i": {1: "Char", 2: "Short", 4: "Int",
-                                                                8: "Long"},
-                "u": {1: "Byte"}, "b": {1: "Bool"}, "c": {8: "ComplexFloat",
-                                                          16: "ComplexDouble"}}
-
-
-def torch_type_name(dt) -> str:
-    return _TORCH_NAMES[dt.kind][dt.itemsize]
-
-
-def _check_cast(src, dst) -> None:
-    order = "biufc"
-    if order.index(src.kind) > order.index(dst.kind) and not (src.kind in "iu" and dst.kind in "iu"):
-        raise RuntimeError(f"result type {torch_type_name(src)} can't be cast to the desired "
-                           f"output type {torch_type_name(dst)}")
+# in-place forms (the machinery lives in _inplace.py)
+_inplace = inplace
+_check_cast = check_cast
 
 
 def _make_inplace(name, fn):

@@ -7,8 +7,6 @@ double functions go through :mod:`math` (which calls the C library); the float f
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import math
 
@@ -45,6 +43,9 @@ def exp(x: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _float_fn(name: str):
+    import ctypes
+    import ctypes.util
+
     lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
     fn = getattr(lib, name)
     fn.restype = ctypes.c_float

@@ -6,6 +6,8 @@ array of ``n`` values in storage order; the tensor ops write them into the targe
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _libm
@@ -64,12 +66,20 @@ def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarr
     return v
 
 
+def _cast(v: np.ndarray, dtype) -> np.ndarray:
+    """Round double results to ``dtype``; torch reaches float16 through float32."""
+    dtype = np.dtype(dtype)
+    if dtype == np.float16:
+        return v.astype(np.float32).astype(np.float16)
+    return v.astype(dtype)
+
+
 def normal(
     gen, n: int, dtype, mean: float = 0.0, std: float = 1.0, contiguous: bool = True
 ) -> np.ndarray:
     """``Tensor.normal_(mean, std)``: block fill (B) for contiguous n >= 16, else algorithm A."""
     dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+    if dtype.kind != "f":
         raise TypeError(f"normal sampling is not supported for dtype {dtype}")
     if n >= 16 and contiguous:
         return _normal_block(gen, n, dtype, float(mean), float(std))
@@ -78,13 +88,19 @@ def normal(
 
 def _normal_block(gen, n: int, dtype, mean: float, std: float) -> np.ndarray:
     cap = cpu_capability()
-    d = uniform_raw(gen, n, dtype)
+    calc = np.dtype(np.float32) if dtype == np.float16 else dtype
+    d = uniform_raw(gen, n, calc)
     full = n - n % 16
-    out = np.empty(n, dtype)
+    out = np.empty(n, calc)
     out[:full] = block_transform(d[:full], mean, std, cap)
     if full != n:
-        out[n - 16 :] = block_transform(uniform_raw(gen, 16, dtype), mean, std, cap)
-    return out
+        if dtype == np.float16:
+            # half keeps its leftover uniforms and tops the last block up with fresh ones
+            tail = np.concatenate([d[full:], uniform_raw(gen, 16 - (n - full), calc)])
+        else:
+            tail = uniform_raw(gen, 16, calc)
+        out[n - 16 :] = block_transform(tail, mean, std, cap)
+    return out.astype(dtype, copy=False)
 
 
 def raw_normal_a(gen, n: int) -> np.ndarray:
@@ -117,7 +133,7 @@ def log_normal(gen, n: int, dtype, mean: float = 1.0, std: float = 2.0) -> np.nd
         v = fma64(z, float(std), float(mean))
     else:
         v = z * float(std) + float(mean)
-    return _libm.exp(v).astype(dtype)
+    return _cast(_libm.exp(v), dtype)
 
 
 def _as_dtype(vals_u64: np.ndarray, offset: int, dtype) -> np.ndarray:
@@ -215,20 +231,44 @@ def exponential(gen, n: int, dtype, lambd: float = 1.0) -> np.ndarray:
     """``Tensor.exponential_(lambd)``: ``(-1/lambd) * log1p(-u53)`` in double, then to dtype."""
     u = uniform_raw(gen, n, np.float64)
     v = (-1.0 / float(lambd)) * _libm.log1p(-u)
-    return v.astype(np.dtype(dtype))
+    return _cast(v, dtype)
 
 
 def geometric(gen, n: int, dtype, p: float) -> np.ndarray:
     """``Tensor.geometric_(p)``: ``ceil(log(u) / log1p(-p))``."""
     u = uniform_raw(gen, n, np.float64)
-    import math
-
     v = np.ceil(_libm.log(u) / math.log1p(-float(p)))
-    return v.astype(np.dtype(dtype))
+    return _cast(v, dtype)
 
 
 def cauchy(gen, n: int, dtype, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
     """``Tensor.cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``."""
     u = uniform_raw(gen, n, np.float64)
     v = float(median) + float(sigma) * _libm.tan(np.pi * (u - 0.5))
-    return v.astype(np.dtype(dtype))
+    return _cast(v, dtype)
+
+
+def multinomial(gen, probs: np.ndarray, k: int, replacement: bool) -> np.ndarray:
+    """``torch.multinomial`` on a 2-D (rows, categories) array: int64 (rows, k).
+
+    Without replacement (or for one sample) torch ranks ``p / Exp(1)`` noise (the
+    Efraimidis-Spirakis trick); with replacement it binary-searches a normalised cumulative
+    sum for one u53 per sample, row by row.
+    """
+    rows, cats = probs.shape
+    if not replacement or k == 1:
+        calc = np.dtype(np.float32) if probs.dtype == np.float16 else probs.dtype
+        q = exponential(gen, probs.size, probs.dtype, 1.0).reshape(probs.shape)
+        q = (probs.astype(calc) / q.astype(calc)).astype(probs.dtype)
+        if k == 1:
+            return np.argmax(q, axis=1).astype(np.int64).reshape(rows, 1)
+        return np.argsort(-q, axis=1, kind="stable")[:, :k].astype(np.int64)
+    calc = np.dtype(np.float32) if probs.dtype == np.float16 else probs.dtype
+    out = np.empty((rows, k), np.int64)
+    for r in range(rows):
+        cum = np.cumsum(probs[r].astype(calc), dtype=calc)
+        cum = (cum / cum[-1]).astype(calc)
+        cum[-1] = 1
+        u = uniform_raw(gen, k, np.float64)
+        out[r] = np.searchsorted(cum.astype(np.float64), u, side="left")
+    return out

@@ -177,6 +177,9 @@ class Generator:
     def _cauchy(self, n: int, np_dtype, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
         return _dist.cauchy(self, n, np_dtype, median, sigma)
 
+    def _multinomial(self, probs: np.ndarray, k: int, replacement: bool) -> np.ndarray:
+        return _dist.multinomial(self, probs, k, replacement)
+
     def _log_normal(self, n: int, np_dtype, mean: float = 1.0, std: float = 2.0) -> np.ndarray:
         return _dist.log_normal(self, n, np_dtype, mean, std)
 

@@ -113,7 +113,8 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     needed = None
     if inputs is not None:
         needed = set()
-        for node in reversed(order):
+        # a child is always created before its parent, so ascending _seq is a topological order
+        for node in sorted(order, key=_seq_of):
             if node in target_nodes or any(n in needed for n, _ in node.next_functions
                                            if n is not None):
                 needed.add(node)
@@ -202,6 +203,10 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                     f"The differentiated Tensor at index {k} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior.")
     return captured
+
+
+def _seq_of(node):
+    return node._seq
 
 
 def _materialize(node, grads):

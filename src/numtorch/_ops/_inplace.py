@@ -1,0 +1,222 @@
+"""In-place ops: write an out-of-place result into ``self`` with PyTorch's autograd semantics.
+
+``inplace(self, fn, *args)`` runs ``fn`` on a snapshot of ``self`` (so a gradient formula that
+needs the old value still sees it), writes the result into ``self``'s storage, bumps the shared
+version counter and rebases ``self``'s ``grad_fn`` onto the new node. When ``self`` is a view,
+the base's ``grad_fn`` becomes a ``CopySlices`` node (and the view's an ``AsStridedBackward0``),
+so gradients flow through the base as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.graph import Node, _sequence, edge_of
+
+_TORCH_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"},
+                "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
+                "u": {1: "Byte"}, "b": {1: "Bool"},
+                "c": {8: "ComplexFloat", 16: "ComplexDouble"}}
+
+NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+    "be tracked).")
+
+
+def torch_type_name(dt) -> str:
+    """PyTorch's scalar type name of a NumPy dtype (``Float``, ``Long``...)."""
+    return _TORCH_NAMES[dt.kind][dt.itemsize]
+
+
+def check_cast(src, dst) -> None:
+    """PyTorch's error when an in-place result can't be cast to ``self``'s dtype."""
+    order = "biufc"
+    if order.index(src.kind) > order.index(dst.kind) and not (src.kind in "iu"
+                                                               and dst.kind in "iu"):
+        raise RuntimeError(f"result type {torch_type_name(src)} can't be cast to the desired "
+                           f"output type {torch_type_name(dst)}")
+
+
+def _check_shape(res_shape, shape) -> None:
+    if res_shape == shape:
+        return
+    try:
+        ok = np.broadcast_shapes(res_shape, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"output with shape [{', '.join(map(str, shape))}] doesn't match the "
+                           f"broadcast shape [{', '.join(map(str, res_shape))}]")
+
+
+def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
+    """Run ``fn(self, ...)`` out of place and write the result into ``self`` (see module doc)."""
+    self._check_inplace()
+    tracking = grad_mode.state.enabled and (self._requires_grad or builtins.any(
+        isinstance(a, Tensor) and a._requires_grad for a in args))
+    if not tracking:
+        res = fn(self, *args, **kwargs)
+        check_cast(res._data.dtype, self._data.dtype)
+        _check_shape(res._data.shape, self._data.shape)
+        self._data[...] = res._data
+        self._version_box[0] += 1
+        return self
+    base = self._base
+    if base is not None and self.__dict__.get("_no_grad_view") and base._requires_grad:
+        raise RuntimeError(NO_GRAD_VIEW)
+    old = Tensor._from_array(self._data.copy(), self._requires_grad)
+    old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
+    if self.grad_fn is None and self._requires_grad:
+        old._acc = self._acc
+    res = fn(old, *args, **kwargs)
+    check_cast(res._data.dtype, self._data.dtype)
+    _check_shape(res._data.shape, self._data.shape)
+    if base is not None and res.grad_fn is not None:
+        _rebase_view(self, base, old, res)
+    elif res.grad_fn is not None:
+        self.grad_fn = res.grad_fn
+        self._output_nr = res._output_nr
+        self._requires_grad = True
+    self._data[...] = res._data
+    self._version_box[0] += 1
+    _resave_output(res, self)
+    return self
+
+
+def _resave_output(res: Tensor, self: Tensor) -> None:
+    """A node that saved its output must now watch ``self``, which holds that output."""
+    refs = getattr(res.grad_fn, "_saved_refs", None)
+    if not refs:
+        return
+    nr = res._output_nr
+    res.grad_fn._saved_refs = [
+        ("out", self._data, self._version_box, self._version_box[0], i)
+        if kind == "out" and i == nr else (kind, obj, box, v, i)
+        for kind, obj, box, v, i in refs]
+
+
+def _rebase_view(view: Tensor, base: Tensor, old: Tensor, res: Tensor) -> None:
+    node = CopySlices._wrap(base, view, old, res)
+    base.grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    strided = AsStridedBackward0()
+    strided.next_functions = ((node, 0),)
+    strided._input_meta = ((base._data.shape, base.dtype),)
+    strided._n_outputs = 1
+    strided._out_meta = ((view._data.shape, view.dtype),)
+    strided.positions = node.positions
+    strided._seq = next(_sequence)
+    view.grad_fn = strided
+    view._output_nr = 0
+    view._requires_grad = True
+
+
+def view_positions(view, base) -> np.ndarray:
+    """For each element of ``view`` (an array sharing ``base``'s memory), its flat C-order index
+    in ``base``."""
+    def byte_offsets(arr, start):
+        off = np.full(arr.shape, start, dtype=np.int64)
+        for k, (n, s) in enumerate(zip(arr.shape, arr.strides)):
+            shape = [1] * arr.ndim
+            shape[k] = n
+            off = off + (np.arange(n, dtype=np.int64) * s).reshape(shape)
+        return off
+
+    b0 = base.__array_interface__["data"][0]
+    v0 = view.__array_interface__["data"][0]
+    boff = byte_offsets(base, 0).reshape(-1)
+    voff = byte_offsets(view, v0 - b0)
+    order = np.argsort(boff, kind="stable")
+    pos = np.searchsorted(boff[order], voff)
+    return order[np.minimum(pos, order.size - 1)]
+
+
+def _scatter_mask(positions, shape):
+    mask = np.zeros(int(np.prod(shape)), dtype=bool)
+    mask[positions.reshape(-1)] = True
+    return mask.reshape(shape)
+
+
+class CopySlices(Node):
+    """The base's node after an in-place op on one of its views (``CopySlices`` in PyTorch).
+
+    It wraps the in-place op's own node: the gradient at the view's positions goes through that
+    node; its gradient for the view's old value goes back into the base's positions.
+    """
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+    @classmethod
+    def _wrap(cls, base, view, old, res):
+        node = cls()
+        node.positions = view_positions(view._data, base._data)
+        node.mask = _scatter_mask(node.positions, base._data.shape)
+        node.view_meta = (view._data.shape, view.dtype)
+        fn = res.grad_fn
+        base_edge = edge_of(base)
+        old_edge = edge_of(old)
+        if (isinstance(fn.next_functions, tuple) and fn.next_functions
+                and fn.next_functions[0] == old_edge and res._output_nr == 0
+                and getattr(fn, "_n_outputs", 1) == 1):
+            node.fn = fn
+            node.next_functions = (base_edge,) + tuple(fn.next_functions[1:])
+            node._input_meta = ((base._data.shape, base.dtype),) + tuple(fn._input_meta[1:])
+        else:
+            node.fn = None
+            node.next_functions = (base_edge, edge_of(res))
+            node._input_meta = ((base._data.shape, base.dtype), node.view_meta)
+        node._n_outputs = 1
+        node._out_meta = ((base._data.shape, base.dtype),)
+        node._seq = next(_sequence)
+        return node
+
+    def backward(self, g):
+        from ..autograd.engine import _fit
+        from .indexing import where
+
+        flat = g.reshape(-1)
+        gv = flat[self.positions]
+        mask = Tensor._from_array(self.mask)
+        if self.fn is None:
+            return where(mask, g.new_zeros(()), g), gv
+        grads = self.fn.backward(gv)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        g_old = grads[0]
+        if g_old is None:
+            g_base = where(mask, g.new_zeros(()), g)
+        else:
+            g_old = _fit(g_old, self.view_meta)
+            from .indexing import IndexPutZeros
+
+            placed = IndexPutZeros.apply(g_old.reshape(-1), shape=(self.mask.size,),
+                                         index=(self.positions.reshape(-1),), accumulate=False)
+            g_base = where(mask, placed.reshape(self.mask.shape), g)
+        return (g_base,) + tuple(grads[1:])
+
+    def _release(self) -> None:
+        if self.fn is not None:
+            self.fn._release()
+
+
+class AsStridedBackward0(Node):
+    """The grad_fn of a view after an in-place op through it: reads its part of the base."""
+
+    def backward(self, g):
+        from .indexing import IndexPutZeros
+
+        shape = self._input_meta[0][0]
+        n = int(np.prod(shape))
+        placed = IndexPutZeros.apply(g.reshape(-1), shape=(n,),
+                                     index=(self.positions.reshape(-1),), accumulate=True)
+        return placed.reshape(shape)
+

@@ -1,0 +1,221 @@
+"""PyTorch's checkpoint zip: the aligned writer ``torch.save`` uses, and a checking reader.
+
+Writer: stored (uncompressed) records whose payloads start at multiples of 64 (padding in an
+``FB`` extra field), data descriptors after non-empty records, and a zip64 end record, byte for
+byte as torch's writer lays them out (torch's ``mmap=True`` loader computes offsets from this
+layout). Reader: any zip; it checks each record's CRC-32 (torch does not), or maps records with
+``mmap`` instead of reading them.
+"""
+
+from __future__ import annotations
+
+import mmap as _mmap
+import os
+import struct
+import sys
+import zipfile
+import zlib
+
+import numpy as np
+
+ALIGNMENT = 64
+_MAX32 = 0xFFFFFFFF
+
+CENTRAL_DIRECTORY_MESSAGE = (
+    "PytorchStreamReader failed reading zip archive: failed finding central directory. This is "
+    "an internal miniz error. If you are seeing this error, there is a high likelihood that your "
+    "checkpoint file is corrupted. This can happen if the checkpoint was not saved properly, was "
+    "transferred incorrectly, or the file was modified after saving.")
+
+
+class ZipWriter:
+    """Writes records under ``<folder>/`` to a binary stream in torch's exact layout."""
+
+    def __init__(self, out, folder: str) -> None:
+        self._out = out
+        self._folder = folder
+        self._pos = 0
+        self._entries: list[tuple[bytes, int, int, int, int]] = []
+        self.crcs: list[int] = []
+
+    def _write(self, data) -> None:
+        self._out.write(data)
+        self._pos += memoryview(data).nbytes
+
+    def write_record(self, name: str, data) -> None:
+        full = f"{self._folder}/{name}".encode()
+        size = memoryview(data).nbytes
+        flags = 0x0808 if size else 0x0800
+        offset = self._pos
+        pad = -(offset + 30 + len(full) + 4) % ALIGNMENT
+        extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        self._write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 0, flags, 0, 0, 0, 0, 0, 0,
+                                len(full), len(extra)) + full + extra)
+        crc = zlib.crc32(data) if size else 0
+        if size:
+            self._write(data)
+            if size >= _MAX32:
+                self._write(struct.pack("<IIQQ", 0x08074B50, crc, size, size))
+            else:
+                self._write(struct.pack("<IIII", 0x08074B50, crc, size, size))
+            self.crcs.append(crc)
+        self._entries.append((full, flags, crc, size, offset))
+
+    def finish(self) -> None:
+        start = self._pos
+        for full, flags, crc, size, offset in self._entries:
+            zip64 = b""
+            if size >= _MAX32:
+                zip64 += struct.pack("<QQ", size, size)
+            if offset >= _MAX32:
+                zip64 += struct.pack("<Q", offset)
+            extra = struct.pack("<HH", 1, len(zip64)) + zip64 if zip64 else b""
+            s32 = min(size, _MAX32)
+            self._write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, flags, 0, 0, 0,
+                                    crc, s32, s32, len(full), len(extra), 0, 0, 0, 0,
+                                    min(offset, _MAX32)) + full + extra)
+        cd_size = self._pos - start
+        n = len(self._entries)
+        end64 = self._pos
+        self._write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 45, 0, 0, n, n, cd_size,
+                                start))
+        self._write(struct.pack("<IIQI", 0x07064B50, 0, end64, 1))
+        self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(n, 0xFFFF), min(n, 0xFFFF),
+                                min(cd_size, _MAX32), min(start, _MAX32), 0))
+
+
+def serialization_id(crcs, first: int = 0) -> str:
+    """``.data/serialization_id``: 20 digits (not reproduced: 0) + the hash of record CRCs."""
+    h = 0
+    mask = (1 << 64) - 1
+    for v in crcs:
+        h ^= (v + 0x9E3779B9 + (h << 6) + (h >> 2)) & mask
+    return f"{first:020d}{h:020d}"
+
+
+def write_archive(out, folder: str, pickled: bytes, storages, serialization_id_str=None) -> None:
+    """Write a complete checkpoint: ``data.pkl``, the version records and every storage."""
+    w = ZipWriter(out, folder)
+    w.write_record("data.pkl", pickled)
+    w.write_record(".format_version", b"1")
+    w.write_record(".storage_alignment", str(ALIGNMENT).encode())
+    w.write_record("byteorder", sys.byteorder.encode())
+    for ref in storages:
+        w.write_record(f"data/{ref.key}", ref.region)
+    w.write_record("version", b"3\n")
+    sid = serialization_id_str or serialization_id(w.crcs)
+    w.write_record(".data/serialization_id", sid.encode())
+    w.finish()
+
+
+class ZipReader:
+    """The records of a checkpoint zip, read (and CRC-checked) or mapped with ``mmap``."""
+
+    def __init__(self, fh, name: str, mmap_path=None) -> None:
+        self._fh = fh
+        self._name = name
+        try:
+            self._zf = zipfile.ZipFile(fh)
+            infos = self._zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+                struct.error):
+            raise RuntimeError(self.error(CENTRAL_DIRECTORY_MESSAGE)) from None
+        if not infos:
+            raise RuntimeError(self.error(CENTRAL_DIRECTORY_MESSAGE))
+        first = infos[0].filename
+        self.prefix = first.split("/", 1)[0] + "/" if "/" in first else ""
+        self._infos = {i.filename: i for i in infos}
+        self._mm = None
+        if mmap_path is not None:
+            with open(mmap_path, "rb") as f:
+                self._mm = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_COPY)
+
+    def error(self, message: str) -> str:
+        return f"{message} (file: {self._name})"
+
+    def has(self, record: str) -> bool:
+        return self.prefix + record in self._infos
+
+    def _info(self, record: str) -> zipfile.ZipInfo:
+        info = self._infos.get(self.prefix + record)
+        if info is None:
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed locating file {record}: file not found"))
+        return info
+
+    def read(self, record: str) -> bytes:
+        """A small record's bytes."""
+        info = self._info(record)
+        try:
+            return self._zf.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as e:
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed reading file {record}: {e}")) from None
+
+    def _data_offset(self, info: zipfile.ZipInfo, record: str) -> int:
+        self._fh.seek(info.header_offset)
+        header = self._fh.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed reading file {record}: invalid header or archive "
+                "is corrupted"))
+        n, m = struct.unpack("<HH", header[26:30])
+        return info.header_offset + 30 + n + m
+
+    def array(self, record: str) -> np.ndarray:
+        """A record as a writable uint8 array (a private copy-on-write map with ``mmap``)."""
+        info = self._info(record)
+        size = info.file_size
+        if size == 0:
+            return np.empty(0, np.uint8)
+        if info.compress_type != zipfile.ZIP_STORED:
+            return np.frombuffer(bytearray(self.read(record)), np.uint8)
+        offset = self._data_offset(info, record)
+        if self._mm is not None:
+            if offset + size > len(self._mm):
+                raise RuntimeError(self.error(
+                    f"PytorchStreamReader failed reading file {record}: file read failed"))
+            return np.frombuffer(self._mm, np.uint8, count=size, offset=offset)
+        raw = np.empty(size, np.uint8)
+        self._fh.seek(offset)
+        view = memoryview(raw)
+        got = 0
+        readinto = getattr(self._fh, "readinto", None)
+        while got < size:
+            if readinto is not None:
+                n = readinto(view[got:])
+            else:
+                chunk = self._fh.read(size - got)
+                n = len(chunk)
+                view[got:got + n] = chunk
+            if not n:
+                raise RuntimeError(self.error(
+                    f"PytorchStreamReader failed reading file {record}: file read failed"))
+            got += n
+        if zlib.crc32(raw) != info.CRC:
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed reading file {record}: CRC-32 mismatch, the "
+                "checkpoint is corrupted"))
+        return raw
+
+
+def is_zip(fh) -> bool:
+    """torch's test: the stream starts with a zip local-file header."""
+    start = fh.tell()
+    magic = fh.read(4)
+    fh.seek(start)
+    return magic == b"PK\x03\x04"
+
+
+def file_size(fh) -> int | None:
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        pass
+    try:
+        pos = fh.tell()
+        end = fh.seek(0, 2)
+        fh.seek(pos)
+        return end
+    except (AttributeError, OSError, ValueError):
+        return None

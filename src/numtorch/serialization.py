@@ -1,0 +1,301 @@
+"""``numtorch.save`` / ``numtorch.load``: PyTorch's checkpoint files, read and written without torch.
+
+``save`` writes the zip format of ``torch.save`` byte for byte (``torch.load`` reads it, also with
+``weights_only=True`` and ``mmap=True``); ``load`` reads files from ``torch.save`` (zip and legacy
+formats). Loading is weights-only by default, as in PyTorch 2.6+: only tensors, containers and
+plain values come back, and a checkpoint cannot run code. Saving to a path is atomic.
+
+Known differences: every storage loads on the CPU unless ``map_location`` names another device;
+torch dtypes NumPy lacks (bfloat16, uint16/32/64, complex32) load widened to an exact wider dtype
+with a warning; float8 and quantized, sparse or nested tensors are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import tempfile
+from typing import IO, Any
+
+from ._serialization import legacy, rebuild, tables, unpickler, zipformat
+from ._serialization.pickler import TorchPickler
+from ._serialization.safetensors import load_safetensors, save_safetensors
+
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
+           "safe_globals", "save_safetensors", "load_safetensors", "DEFAULT_PROTOCOL"]
+
+DEFAULT_PROTOCOL = 2
+
+
+def _is_path(f) -> bool:
+    return isinstance(f, (str, os.PathLike))
+
+
+def _display_name(f) -> str:
+    if _is_path(f):
+        return repr(os.fspath(f))
+    name = getattr(f, "name", None)
+    return repr(name) if isinstance(name, str) else repr(f)
+
+
+# -- save ------------------------------------------------------------------------------------
+def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = pickle,
+         pickle_protocol: int = DEFAULT_PROTOCOL, _use_new_zipfile_serialization: bool = True,
+         _disable_byteorder_record: bool = False, *, _serialization_id: str | None = None
+         ) -> None:
+    """Save ``obj`` in ``torch.save``'s zip format (``torch.save``).
+
+    ``f`` is a path (written atomically: a temporary file in the same folder, flushed and
+    fsync'd, then renamed over the target) or a writable binary file object. The archive's
+    folder is the file name without its last extension, or ``archive`` for a file object.
+    """
+    if not _use_new_zipfile_serialization:
+        raise NotImplementedError("numtorch writes only the zip checkpoint format; the legacy "
+                                  "format (_use_new_zipfile_serialization=False) is read-only")
+    buf = io.BytesIO()
+    pickler = TorchPickler(buf, pickle_protocol)
+    pickler.dump(obj)
+    pickled = buf.getvalue()
+    storages = pickler.storages.saved
+
+    def write(out, folder: str) -> None:
+        zipformat.write_archive(out, folder, pickled, storages, _serialization_id)
+
+    if _is_path(f):
+        _atomic_write(os.fspath(f), write)
+    else:
+        if not hasattr(f, "write"):
+            raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
+        write(f, "archive")
+
+
+def _archive_folder(path: str) -> str:
+    base = os.path.basename(path)
+    dot = base.rfind(".")
+    folder = base[:dot] if dot >= 0 else base
+    return folder or "archive"
+
+
+def _atomic_write(path, write) -> None:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise RuntimeError(f"Parent directory {os.path.dirname(path) or parent} does not exist.")
+    mode = _new_file_mode(path)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out, _archive_folder(path))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(parent)
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode ``open(path, 'wb')`` would give: the existing file's, else 0o666 - umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_dir(folder: str) -> None:
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- load ------------------------------------------------------------------------------------
+def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = None, mmap: bool | None = None,
+         **pickle_load_args: Any) -> Any:
+    """Load a checkpoint written by ``torch.save`` or ``numtorch.save`` (``torch.load``).
+
+    ``weights_only`` (default ``True`` unless ``pickle_module`` is given) admits only tensors,
+    containers, plain values and globals added with :func:`add_safe_globals`; anything else
+    raises ``pickle.UnpicklingError`` with PyTorch's text. ``mmap=True`` maps the file's
+    storages (copy-on-write) instead of reading them; ``f`` must then be a path.
+    """
+    if weights_only is None:
+        weights_only = pickle_module is None
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is "
+                           "specified")
+    encoding = pickle_load_args.pop("encoding", "utf-8")
+    if weights_only and pickle_load_args:
+        raise TypeError(f"unexpected keyword arguments {sorted(pickle_load_args)}")
+    name = _display_name(f)
+    with _open_for_reading(f) as fh:
+        if zipformat.is_zip(fh):
+            if mmap and not _is_path(f):
+                raise ValueError("f must be a file path in order to use the mmap argument")
+            reader = zipformat.ZipReader(fh, name, os.fspath(f) if mmap else None)
+            return _run(weights_only, lambda mk: _load_zip(reader, map_location, mk),
+                        encoding, pickle_load_args)
+        if mmap:
+            shown = f"{f}, " if isinstance(f, str) else ""
+            raise RuntimeError(
+                "mmap can only be used with files saved with "
+                f"`torch.save({shown}_use_new_zipfile_serialization=True), please torch.save "
+                "your checkpoint with this option in order to use mmap.")
+        limit = zipformat.file_size(fh)
+        return _run(weights_only,
+                    lambda mk: legacy.load_legacy(fh, name, mk, limit), encoding,
+                    pickle_load_args)
+
+
+def _run(weights_only: bool, body, encoding: str, kwargs: dict):
+    if weights_only:
+        def make(fh, persistent_load):
+            return unpickler.WeightsUnpickler(fh, persistent_load, encoding)
+        try:
+            return body(make)
+        except pickle.UnpicklingError as e:
+            raise pickle.UnpicklingError(unpickler.weights_only_message(str(e))) from None
+
+    def make_full(fh, persistent_load):
+        return unpickler.FullUnpickler(fh, persistent_load, encoding=encoding, **kwargs)
+    return body(make_full)
+
+
+@contextlib.contextmanager
+def _open_for_reading(f):
+    if _is_path(f):
+        with open(f, "rb") as fh:
+            yield fh
+        return
+    if not hasattr(f, "read"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'")
+    seekable = getattr(f, "seekable", None)
+    if seekable is not None and not seekable():
+        yield io.BytesIO(f.read())
+        return
+    yield f
+
+
+def _load_zip(reader: zipformat.ZipReader, map_location, make_unpickler):
+    if reader.has("constants.pkl"):
+        raise RuntimeError(reader.error("numtorch cannot load TorchScript archives"))
+    if not (reader.has("version") or reader.has(".data/version")):
+        raise RuntimeError(reader.error('Expected hasRecord("version") to be true, but got '
+                                        "false."))
+    swap = reader.has("byteorder") and reader.read("byteorder").decode() != _host_order()
+    loaded: dict = {}
+
+    def persistent_load(pid):
+        if not isinstance(pid, tuple) or len(pid) != 5:
+            raise RuntimeError(reader.error(f"checkpoint is corrupt: bad storage id {pid!r}"))
+        _, stype, key, location, numel = pid
+        key = str(key)
+        storage = loaded.get(key)
+        if storage is not None:
+            return storage
+        dtype_name = getattr(stype, "dtype_name", False)
+        if dtype_name is False:
+            raise RuntimeError(reader.error(f"checkpoint is corrupt: {stype!r} is not a "
+                                            "storage type"))
+        raw = reader.array(f"data/{key}")
+        item = 1 if dtype_name is None else tables.raw_numpy_dtype(dtype_name).itemsize
+        if raw.nbytes < int(numel) * item:
+            raise RuntimeError(reader.error(
+                f"checkpoint is corrupt: storage {key} has {raw.nbytes} bytes, expected "
+                f"{int(numel) * item}"))
+        if swap and dtype_name is not None and item > 1:
+            raw.view(tables.raw_numpy_dtype(dtype_name)).byteswap(inplace=True)
+        storage = _place(rebuild.LoadedStorage(raw, dtype_name, str(location)), map_location)
+        loaded[key] = storage
+        return storage
+
+    data = io.BytesIO(reader.read("data.pkl"))
+    return make_unpickler(data, persistent_load).load()
+
+
+def _host_order() -> str:
+    import sys
+
+    return sys.byteorder
+
+
+def _place(storage: rebuild.LoadedStorage, map_location) -> rebuild.LoadedStorage:
+    """Apply ``map_location`` (device, string, dict or callable) to one storage."""
+    from ._device import device
+
+    target = None
+    if map_location is None:
+        return storage
+    if callable(map_location) and not isinstance(map_location, (str, device)):
+        result = map_location(storage, storage.location)
+        if result is None:
+            return storage
+        if isinstance(result, rebuild.LoadedStorage):
+            return result
+        raise TypeError(f"map_location returned {type(result).__name__}, expected a storage "
+                        "or None")
+    if isinstance(map_location, dict):
+        target = map_location.get(storage.location)
+        if target is None:
+            return storage
+    else:
+        target = map_location
+    dev = device(target) if isinstance(target, str) else target
+    if not isinstance(dev, device):
+        raise TypeError(f"map_location should be a str, device, dict or callable, got "
+                        f"{type(map_location).__name__}")
+    storage.device = None if dev.type == "cpu" else dev
+    return storage
+
+
+# -- safe globals ----------------------------------------------------------------------------
+def add_safe_globals(safe_globals: list) -> None:
+    """Allow these globals (or ``(global, "module.name")`` pairs) in weights-only loads."""
+    unpickler.add_user_globals(safe_globals)
+
+
+def get_safe_globals() -> list:
+    """The globals added with :func:`add_safe_globals`."""
+    return list(unpickler.user_globals().values())
+
+
+def clear_safe_globals() -> None:
+    """Forget every global added with :func:`add_safe_globals`."""
+    unpickler.user_globals().clear()
+
+
+class safe_globals:
+    """Context manager: :func:`add_safe_globals` for the duration of a ``with`` block."""
+
+    def __init__(self, safe_globals: list) -> None:
+        self.safe_globals = safe_globals
+
+    def __enter__(self) -> None:
+        self._saved = dict(unpickler.user_globals())
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc) -> None:
+        store = unpickler.user_globals()
+        store.clear()
+        store.update(self._saved)
