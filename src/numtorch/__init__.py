@@ -29,12 +29,15 @@ from ._dtype import (
 )
 from ._dtype import bool_ as bool  # noqa: A001
 from ._ops import _base as _ops_base
+from ._ops.conv import *  # noqa: F403
 from ._ops.creation import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
+from ._ops.nn_kernels import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
+from ._ops.sampling import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
@@ -96,10 +99,20 @@ def is_nonzero(input: Tensor):
     return input.item() != 0
 
 
+# public names whose modules are imported on first use (keeps ``import numtorch`` fast)
+_LAZY_NAMES = {"save": ".serialization", "load": ".serialization",
+               "save_safetensors": ".serialization", "load_safetensors": ".serialization"}
+
+
 def __getattr__(name: str):
     """Submodules (``numtorch.nn``, ``numtorch.optim``, ...) are imported on first use."""
     import importlib
     import importlib.util
+
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+        globals()[name] = value
+        return value
 
     if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)

@@ -1,4 +1,4 @@
-"""``numtorch.save`` / ``numtorch.load``: PyTorch's checkpoint files, read and written without torch.
+"""``numtorch.save`` / ``numtorch.load``: PyTorch's checkpoint files, without torch.
 
 ``save`` writes the zip format of ``torch.save`` byte for byte (``torch.load`` reads it, also with
 ``weights_only=True`` and ``mmap=True``); ``load`` reads files from ``torch.save`` (zip and legacy
@@ -21,10 +21,15 @@ from typing import IO, Any
 
 from ._serialization import legacy, rebuild, tables, unpickler, zipformat
 from ._serialization.pickler import TorchPickler
-from ._serialization.safetensors import load_safetensors, save_safetensors
+from ._serialization.safetensors import (
+    load_safetensors,
+    safetensors_metadata,
+    save_safetensors,
+)
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
-           "safe_globals", "save_safetensors", "load_safetensors", "DEFAULT_PROTOCOL"]
+           "safe_globals", "save_safetensors", "load_safetensors", "safetensors_metadata",
+           "DEFAULT_PROTOCOL"]
 
 DEFAULT_PROTOCOL = 2
 

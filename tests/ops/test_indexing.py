@@ -47,6 +47,8 @@ GETITEM = [
     ((4,), lambda lib, x: x[[]]),
     ((4,), lambda lib, x: x[5:]),
     ((4,), lambda lib, x: x[-10:2]),
+    ((3, 4), lambda lib, x: x[-3:, 0:10]),
+    ((3, 4), lambda lib, x: x[0:3, :]),
 ]
 
 
@@ -449,3 +451,101 @@ def test_tril_triu(k):
     check(inplace, [(4, 3)])
     check_raises(lambda lib, x: x.tril(), [(3,)])
     check_raises(lambda lib, x: lib.triu(x), [()])
+
+
+# -- fuzzing: random shapes and index expressions, values and gradients against torch ----------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _index_case(draw):
+    """A shape and an index expression built from ints, slices, None, Ellipsis, lists, masks."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=0, max_size=3)))
+    comps = []
+    dim = 0
+    used_ellipsis = False
+    n = draw(st.integers(0, len(shape) + 1))
+    for _ in range(n):
+        kinds = ["none"] + (["int", "slice", "list", "mask"] if dim < len(shape) else [])
+        if not used_ellipsis:
+            kinds.append("ellipsis")
+        kind = draw(st.sampled_from(kinds))
+        if kind == "none":
+            comps.append(("none",))
+        elif kind == "ellipsis":
+            comps.append(("ellipsis",))
+            used_ellipsis = True
+            dim = len(shape)  # the rest of the dims are covered
+        elif kind == "int":
+            size = shape[dim]
+            comps.append(("int", draw(st.integers(-size, size - 1))))
+            dim += 1
+        elif kind == "slice":
+            size = shape[dim]
+            start = draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)))
+            stop = draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)))
+            step = draw(st.one_of(st.none(), st.integers(1, 3)))
+            comps.append(("slice", start, stop, step))
+            dim += 1
+        elif kind == "list":
+            size = shape[dim]
+            comps.append(("list", draw(st.lists(st.integers(-size, size - 1), min_size=1,
+                                                 max_size=3))))
+            dim += 1
+        else:
+            size = shape[dim]
+            comps.append(("mask", draw(st.lists(st.booleans(), min_size=size, max_size=size))))
+            dim += 1
+    n_lists = builtins_sum(1 for c in comps if c[0] in ("list", "mask"))
+    if n_lists > 1:  # keep advanced indices broadcastable: one list/mask at most
+        first = next(i for i, c in enumerate(comps) if c[0] in ("list", "mask"))
+        comps = [c for i, c in enumerate(comps) if i == first or c[0] not in ("list", "mask")]
+    return shape, comps, draw(st.booleans())
+
+
+def builtins_sum(it):
+    total = 0
+    for v in it:
+        total += v
+    return total
+
+
+def _build(lib, comps):
+    out = []
+    for c in comps:
+        if c[0] == "none":
+            out.append(None)
+        elif c[0] == "ellipsis":
+            out.append(Ellipsis)
+        elif c[0] == "int":
+            out.append(c[1])
+        elif c[0] == "slice":
+            out.append(slice(c[1], c[2], c[3]))
+        elif c[0] == "list":
+            out.append(lib.tensor(c[1]))
+        else:
+            out.append(lib.tensor(c[1]))
+    return tuple(out)
+
+
+@settings(max_examples=50, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_index_case())
+def test_fuzz_getitem_setitem(case):
+    shape, comps, as_set = case
+
+    def get(lib, x):
+        return x[_build(lib, comps)] * 2
+
+    def put(lib, x, v):
+        y = x.clone()
+        y[_build(lib, comps)] = v
+        return y
+
+    if as_set:
+        # a value that broadcasts: the last dim of the indexed result (or a scalar)
+        t = torch.zeros(shape)[_build(torch, comps)].shape
+        check(put, [shape, tuple(t)[-1:] if len(t) else ()])
+    else:
+        check(get, [shape], layouts=LAYOUTS)

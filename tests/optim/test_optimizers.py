@@ -281,25 +281,29 @@ def test_zero_grad():
     assert p.grad is None
 
 
-def test_complex_params_match_torch():
-    def run(lib, name, **kw):
+COMPLEX_CASES = [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.1, "amsgrad": True}),
+                 ("AdamW", {"lr": 0.1}), ("RMSprop", {"lr": 0.01, "centered": True,
+                                                      "momentum": 0.5}),
+                 ("Adagrad", {"lr": 0.1}), ("Adadelta", {}), ("Adamax", {"lr": 0.1}),
+                 ("NAdam", {"lr": 0.1}), ("RAdam", {"lr": 0.1}), ("ASGD", {"lr": 0.1}),
+                 ("Rprop", {"lr": 0.1})]
+
+
+@pytest.mark.parametrize("name,kwargs", COMPLEX_CASES, ids=_ids(COMPLEX_CASES))
+def test_complex_params_match_torch(name, kwargs):
+    """Complex params are updated as pairs of reals (gradients given, no complex autograd)."""
+    def run(lib):
         rng = np.random.default_rng(3)
-        z0 = (rng.standard_normal(3) + 1j * rng.standard_normal(3)).astype(np.complex64)
+        z0 = (rng.standard_normal((2, 3)) + 1j * rng.standard_normal((2, 3))).astype(np.complex64)
         z = lib.tensor(z0, requires_grad=True)
-        opt = getattr(lib.optim, name)([z], **kw)
-        for _ in range(10):
-            opt.zero_grad()
-            (z * z.conj()).real.sum().backward()
+        opt = getattr(lib.optim, name)([z], **kwargs)
+        for _ in range(20):
+            cur = z.detach().numpy()
+            z.grad = lib.tensor((2 * cur + 0.3j * cur ** 2).astype(np.complex64))
             opt.step()
         return z.detach().numpy()
 
-    for name, kw in [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.1}),
-                     ("RMSprop", {"lr": 0.01, "centered": True})]:
-        try:
-            got = run(numtorch, name, **kw)
-        except (AttributeError, NotImplementedError, TypeError, RuntimeError) as e:
-            pytest.skip(f"complex autograd not available in the core yet: {e}")
-        np.testing.assert_allclose(got, run(torch, name, **kw), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(run(numtorch), run(torch), rtol=1e-5, atol=1e-6)
 
 
 def test_repr_matches_torch():
@@ -387,6 +391,9 @@ ERROR_CASES = {
     "lbfgs_ls": lambda lib: (lambda p: lib.optim.LBFGS([p], line_search_fn="armijo").step(
         lambda: (p ** 2).sum().backward()))(lib.ones(2, requires_grad=True)),
     "group_not_dict": lambda lib: lib.optim.SGD([_leaf(lib)], lr=0.1).add_param_group([1]),
+    "sparse_adam_lr": lambda lib: lib.optim.SparseAdam([_leaf(lib)], lr=0.0),
+    "sparse_adam_dense": lambda lib: (lambda p: (setattr(p, "grad", lib.ones_like(p)),
+                                                 lib.optim.SparseAdam([p]).step()))(_leaf(lib)),
     "fused_foreach": lambda lib: lib.optim.SGD([_leaf(lib)], lr=0.1, fused=True,
                                                foreach=True),
 }
@@ -420,11 +427,19 @@ def test_default_hyperparameters_match_torch():
             or name == "Adagrad"
 
 
+def _require_nn():
+    """Skip while numtorch.nn (written in parallel) lacks what the model tests use."""
+    nn = getattr(numtorch, "nn", None)
+    needed = ("Linear", "Sequential", "Tanh", "functional")
+    if nn is None or not all(hasattr(nn, n) for n in needed) \
+            or not hasattr(nn.functional, "mse_loss"):
+        pytest.skip("numtorch.nn is not complete yet")
+
+
 @pytest.mark.parametrize("name,kwargs", [("SGD", {"lr": 0.05, "momentum": 0.9}),
                                          ("Adam", {"lr": 0.01}), ("RMSprop", {"lr": 0.01})])
 def test_with_nn_linear(name, kwargs):
-    if not hasattr(getattr(numtorch, "nn", None), "Linear"):
-        pytest.skip("numtorch.nn.Linear not available yet")
+    _require_nn()
 
     def run(lib):
         rng = np.random.default_rng(5)

@@ -26,6 +26,8 @@ from ..autograd.graph import FREED_MESSAGE, Node, _sequence, edge_of
 
 _state = grad_mode.state
 _METHODS: dict[str, object] = {}
+#: set by ``numtorch.onnx`` while tracing: called as ``_tracer(cls, inputs, params)`` instead
+_tracer = None
 
 
 def tensor_method(*names: str):
@@ -110,6 +112,8 @@ class Op(Node):
     # -- running -------------------------------------------------------------------------
     @classmethod
     def apply(cls, *inputs, **params):
+        if _tracer is not None:
+            return _tracer(cls, inputs, params)
         from .._tensor import Tensor
 
         arrays = []

@@ -294,9 +294,9 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
 def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, transposed,
            output_padding, name: str) -> None:
     if w.ndim != nd + 2:
-        # torch reports the first argument whose length disagrees with the weight's dims
-        _tuple(stride, w.ndim - 2, "stride")
-        raise RuntimeError(f"weight should have at least three dimensions")
+        raise RuntimeError(f"expected stride to be a single integer value or a list of "
+                           f"{w.ndim - 2} values to match the convolution dimensions, but got "
+                           f"stride=[{', '.join(str(v) for v in stride)}]")
     if x._data.dtype != w._data.dtype:
         ti = _LEGACY.get(x.dtype.name, "Tensor")
         tw = _LEGACY.get(w.dtype.name, "Tensor")
@@ -357,7 +357,7 @@ def _conv_nd(nd: int, name: str, input: Tensor, weight: Tensor, bias, stride, pa
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
-    k = weight.ndim - 2 if weight.ndim >= 3 else nd
+    k = nd
     stride = _tuple(stride, k, "stride")
     dilation = _tuple(dilation, k, "dilation")
     extra = None

@@ -149,10 +149,12 @@ def _parse(shape, index, setitem: bool = False):
             real += 1
         elif isinstance(c, slice):
             size = cur[dim]
-            rng = range(size)[c]
-            if single_slice or (rng.start, rng.stop, rng.step) != (0, size, 1) or len(rng) != size:
+            # PyTorch skips a slice only when it is literally start 0, step 1, stop >= size
+            whole = (c.start or 0) == 0 and (c.step or 1) == 1 and (c.stop is None or
+                                                                  c.stop >= size)
+            if single_slice or not whole:
                 steps.append((_SLICE, dim, c))
-                cur[dim] = len(rng)
+                cur[dim] = len(range(size)[c])
             dim += 1
             real += 1
         elif isinstance(c, tuple):  # a Python/0-d bool: a new dim indexed by [0] or []
@@ -354,12 +356,12 @@ def _getitem(self: Tensor, index) -> Tensor:
 
 # -- setitem ---------------------------------------------------------------------------------
 class _SetRegion(Op):
-    """``out = a.copy(); out[region] = v``; the base of CopySlices/IndexPut/Copy/Fill nodes."""
+    """A copy of ``a`` with ``v`` written at the region: the base of CopySlices, IndexPut, etc."""
 
     grad_fn_name = "CopySlices"
 
     def forward(self, a, v):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         r = _region(out, self.steps)
         if self.adv is not None:
             if self.accumulate:
@@ -398,7 +400,7 @@ class _ZeroRegion(Op):
     grad_fn_name = "IndexPutBackward0"
 
     def forward(self, g):
-        out = g.copy()
+        out = xp_of(g).array(g, copy=True)
         r = _region(out, self.steps)
         if self.adv is not None:
             r[self.adv] = 0
@@ -495,7 +497,8 @@ def _setitem(self: Tensor, index, value) -> None:
     elif steps:
         op = CopySlices
     else:
-        op = Fill if vt is None or vt._data.ndim == 0 else CopyBackwards
+        vshape = () if vt is None else vt._data.shape
+        op = CopyBackwards if vshape == tuple(target) or vshape else Fill
     if adv is None and vt is not None and vt._data.ndim and vt._data.shape != tuple(target):
         vt = vt.view(stripped)
         if stripped != tuple(target):
@@ -838,7 +841,7 @@ class Scatter(Op):
     reduce = None
 
     def forward(self, a, idx, src):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         o = _nd1(out)
         i = _nd1(idx)
         loc = _along(i, self.dim)
@@ -949,7 +952,7 @@ class ScatterReduce(Op):
         i = _nd1(idx)
         s = _nd1(src)[tuple(slice(0, n) for n in i.shape)]
         loc = _along(i, self.dim)
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         o = _nd1(out)
         hit = xp.zeros(o.shape, np.int64)
         xp.add.at(hit, loc, 1)
@@ -1099,7 +1102,7 @@ class IndexAdd(Op):
     grad_fn_name = "IndexAddBackward0"
 
     def forward(self, a, idx, src):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         o = _nd1(out)
         s = src.reshape(1) if src.ndim == 0 else src
         if self.dim != 0 or o.ndim != 1:
@@ -1155,7 +1158,7 @@ class IndexCopy(Op):
     grad_fn_name = "IndexCopyBackward0"
 
     def forward(self, a, idx, src):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         o = _nd1(out)
         s = _nd1(src)
         o[(slice(None),) * self.dim + (idx.reshape(-1),)] = s
@@ -1183,7 +1186,7 @@ class IndexFill(Op):
     grad_fn_name = "IndexFillBackward0"
 
     def forward(self, a, idx, value):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True)
         _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = value
         self.index = idx
         return out
@@ -1253,7 +1256,7 @@ class Put(Op):
     grad_fn_name = "PutBackward0"
 
     def forward(self, a, idx, src):
-        out = a.copy()
+        out = xp_of(a).array(a, copy=True, order="C")  # so that reshape(-1) is a view
         flat = out.reshape(-1)
         i = idx.reshape(-1)
         s = src.reshape(-1).astype(a.dtype, copy=False)

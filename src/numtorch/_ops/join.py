@@ -256,7 +256,8 @@ class Flip(Op):
     grad_fn_name = "FlipBackward0"
 
     def forward(self, a):
-        return xp_of(a).flip(a, self.dims).copy() if self.dims else a.copy()
+        return xp_of(a).flip(a, self.dims).copy() if self.dims else \
+            xp_of(a).array(a, copy=True)
 
     def backward(self, g):
         return Flip.apply(g, dims=self.dims)
@@ -273,8 +274,12 @@ def _dim_list(dims, nd: int, name: str = "flip") -> tuple:
 
 
 @tensor_method("flip")
-def flip(input: Tensor, *dims) -> Tensor:
+def flip(input: Tensor, *dims, **kwargs) -> Tensor:
     """Reverse the order of elements along ``dims`` (a copy, as PyTorch)."""
+    if "dims" in kwargs:
+        dims = (kwargs.pop("dims"),)
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     return Flip.apply(input, dims=_dim_list(dims, input._data.ndim))

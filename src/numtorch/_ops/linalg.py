@@ -6,6 +6,8 @@ MvBackward0, DotBackward0, BmmBackward0/UnsafeViewBackward0 for batches).
 
 from __future__ import annotations
 
+import math
+
 from .._backend import xp_of
 from .._tensor import Tensor
 from ._base import Op, result_np_dtype, tensor_method, write_out
@@ -161,9 +163,15 @@ def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
     return write_out(out, Dot.apply(input, tensor))
 
 
+class Vdot(Dot):
+    grad_fn_name = "VdotBackward0"
+
+
 @tensor_method("vdot")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
-    return dot(input.conj() if input.is_complex() else input, other)
+    """``dot(input.conj(), other)`` (VdotBackward0); real inputs only."""
+    dot(input, other)  # PyTorch's checks
+    return Vdot.apply(input, other)
 
 
 @tensor_method("inner")
@@ -189,7 +197,8 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 
 @tensor_method("matmul", "__matmul__")
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
-    """Matrix product with PyTorch's dispatch on dimensions (dot, mv, mm, batched)."""
+    """Matrix product with PyTorch's dispatch on dimensions, so graphs print the same nodes:
+    dot, mv, mm, folding a batch into mm/mv when one side is a matrix or vector, else bmm."""
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
@@ -199,46 +208,91 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     if da == 2 and db == 1:
         return mv(input, other, out=out)
     if da == 1 and db == 2:
-        if input._data.shape[0] != other._data.shape[0]:
-            raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat "
-                               f"({_shape_str(other.t())}), vec ({input._data.shape[0]})")
-        return write_out(out, mm(input.unsqueeze(0), other).squeeze(0))
+        return write_out(out, _SqueezeDim.apply(mm(input.unsqueeze(0), other), dim=0))
     if da == 2 and db == 2:
         return mm(input, other, out=out)
-    if da >= 3 and db <= 2:
-        # fold the batch into rows: (..., n, k) @ (k, m)
-        shp = input._data.shape
-        if db == 1:
-            if shp[-1] != other._data.shape[0]:
-                raise RuntimeError(f"size mismatch, got input ({shp[-2]}), mat "
-                                   f"({'x'.join(map(str, shp))}), vec ({other._data.shape[0]})")
-            return write_out(out, mv(input.reshape(-1, shp[-1]), other).view(shp[:-1]))
-        if shp[-1] != other._data.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                               f"({'x'.join(map(str, (int(__import__('math').prod(shp[:-1])), shp[-1])))}"
-                               f" and {_shape_str(other)})")
-        res = mm(input.reshape(-1, shp[-1]), other)
-        return write_out(out, _unsafe_view(res, shp[:-1] + (other._data.shape[1],)))
-    # general batched case with broadcasting over batch dims
-    a = input.unsqueeze(0) if da == 1 else input
-    b = other.unsqueeze(-1) if db == 1 else other
-    xp = xp_of(a._data)
-    if a._data.shape[-1] != b._data.shape[-2]:
+    if _should_fold(input, other) or _should_fold(other, input):
+        return write_out(out, _folded(input, other))
+    return write_out(out, _batched(input, other))
+
+
+def _should_fold(t1: Tensor, t2: Tensor) -> bool:
+    """PyTorch folds the batch of the larger operand into one mm/mv when that costs no copy
+    (or when the smaller operand needs a gradient)."""
+    larger = t1.ndim >= t2.ndim
+    big = t1 if larger else t2.mT
+    small_nd = t2.ndim if larger else t1.ndim
+    if not (big.ndim >= 3 and small_nd <= 2):
+        return False
+    if (t2 if larger else t1)._requires_grad:
+        return True
+    if t1.ndim == 2:
+        return False
+    if big._data.size == 0:
+        return True
+    shape, strides = big._data.shape, big.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _folded(input: Tensor, other: Tensor) -> Tensor:
+    transpose = other.ndim > input.ndim
+    t1 = other.mT if transpose else input
+    t2 = (input.t() if input.ndim == 2 else input) if transpose else other
+    shp = t1._data.shape
+    if shp[-1] != t2._data.shape[0]:
+        if t2.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({math.prod(shp[:-1])}), mat "
+                               f"({math.prod(shp[:-1])}x{shp[-1]}), vec ({t2._data.shape[0]})")
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(shp[:-1])}x"
+                           f"{shp[-1]} and {_shape_str(t2)})")
+    out_shape = shp[:-1]
+    folded = t1.reshape(math.prod(out_shape), shp[-1])
+    if t2.ndim == 2:
+        res = _unsafe_view(folded.mm(t2), out_shape + (t2._data.shape[1],))
+        return res.mT.contiguous() if transpose else res
+    return _unsafe_view(folded.mv(t2), out_shape)
+
+
+def _batched(input: Tensor, other: Tensor) -> Tensor:
+    da, db = input.ndim, other.ndim
+    sa, sb = input._data.shape, other._data.shape
+    n = sa[-2] if da > 1 else 1
+    m1 = sa[-1]
+    m2 = sb[-2] if db > 1 else sb[0]
+    p = sb[-1] if db > 1 else 1
+    ba, bb = sa[:max(da - 2, 0)], sb[:max(db - 2, 0)]
+    from ._base import broadcast_message
+
+    msg = broadcast_message(ba, bb)
+    if msg is not None:
+        raise RuntimeError(msg)
+    batch = tuple(xp_of(input._data).broadcast_shapes(ba, bb))
+    nb = math.prod(batch)
+    if m1 != m2:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{b._data.shape[0] if b.ndim == 3 else 1}, {a._data.shape[-1]}] but "
-                           f"got: [{b._data.shape[0] if b.ndim == 3 else 1}, "
-                           f"{b._data.shape[-2]}].")
-    batch = xp.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
-    n, k = a._data.shape[-2:]
-    m = b._data.shape[-1]
-    a3 = a.expand(batch + (n, k)).reshape(-1, n, k)
-    b3 = b.expand(batch + (k, m)).reshape(-1, k, m)
-    res = _unsafe_view(bmm(a3, b3), batch + (n, m))
-    if da == 1:
-        res = res.squeeze(-2)
+                           f"[{nb}, {m1}] but got: [{nb}, {m2}].")
+    a3 = input.expand(batch + (n, m1)).reshape(nb, n, m1)
     if db == 1:
-        res = res.squeeze(-1)
-    return write_out(out, res)
+        b3 = other.expand(batch + (m2,)).reshape(nb, m2).unsqueeze(2)
+    else:
+        b3 = other.expand(batch + (m2, p)).reshape(nb, m2, p)
+    shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    prod = a3.bmm(b3)
+    if db == 1:
+        prod = prod.squeeze(-1)
+    return _unsafe_view(prod, shape)
+
+
+class _SqueezeDim(Op):
+    """The in-place ``squeeze_(0)`` PyTorch applies after ``unsqueeze(0).mm`` (SqueezeBackward4)."""
+
+    grad_fn_name = "SqueezeBackward4"
+
+    def forward(self, a):
+        return a.reshape(a.shape[:self.dim] + a.shape[self.dim + 1:])
+
+    def backward(self, g):
+        return g.unsqueeze(self.dim)
 
 
 class _UnsafeView(Op):
@@ -262,7 +316,8 @@ def _rmatmul(self, other):
 
 @tensor_method("outer", "ger")
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
+    """Outer product of two vectors (``input.reshape(-1, 1) * vec2``, as PyTorch)."""
+    return input.reshape(-1, 1) * vec2
 
 
 ger = outer
@@ -281,19 +336,89 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
     return write_out(out, Addmm.apply(input, mat1, mat2, alpha=alpha, beta=beta))
 
 
+class Addmv(Op):
+    grad_fn_name = "AddmvBackward0"
+
+    def forward(self, c, a, v):
+        self.save_inputs(1, 2)
+        out = a @ v
+        if self.alpha != 1:
+            out = out * self.alpha
+        if self.beta == 0:
+            return out + c * 0 if c.shape != out.shape else out
+        return out + (c if self.beta == 1 else self.beta * c)
+
+    def backward(self, g):
+        a, v = self.saved_tensors
+        nf = self.next_functions
+        gc = (g if self.beta == 1 else g * self.beta) if nf[0][0] else None
+        ga = gv = None
+        if nf[1][0]:
+            ga = g.unsqueeze(1) * v.unsqueeze(0)
+            if self.alpha != 1:
+                ga = ga * self.alpha
+        if nf[2][0]:
+            gv = a.t().mv(g)
+            if self.alpha != 1:
+                gv = gv * self.alpha
+        return gc, ga, gv
+
+
 @tensor_method("addmv")
-def addmv(input, mat, vec, *, beta=1, alpha=1) -> Tensor:
-    return beta * input + alpha * mv(mat, vec)
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
+    return write_out(out, Addmv.apply(input, mat, vec, alpha=alpha, beta=beta))
+
+
+class Baddbmm(Op):
+    """``beta * input + alpha * bmm(batch1, batch2)`` (BaddbmmBackward0); with ``reduce`` the
+    batch is summed (``addbmm``, AddbmmBackward0)."""
+
+    grad_fn_name = "BaddbmmBackward0"
+    reduce = False
+
+    def forward(self, c, a, b):
+        self.save_inputs(1, 2)
+        prod = xp_of(a).matmul(a, b)
+        if self.reduce:
+            prod = prod.sum(0)
+        if self.alpha != 1:
+            prod = prod * self.alpha
+        if self.beta == 0:
+            return xp_of(a).broadcast_to(prod, xp_of(a).broadcast_shapes(prod.shape, c.shape)
+                                         ).copy()
+        return prod + (c if self.beta == 1 else self.beta * c)
+
+    def backward(self, g):
+        a, b = self.saved_tensors
+        nf = self.next_functions
+        gc = (g if self.beta == 1 else g * self.beta) if nf[0][0] else None
+        gp = g if self.alpha == 1 else g * self.alpha
+        if self.reduce:
+            gp = gp.unsqueeze(0).expand(a._data.shape[0], *gp._data.shape)
+        ga = gp.bmm(b.transpose(1, 2)) if nf[1][0] else None
+        gb = a.transpose(1, 2).bmm(gp) if nf[2][0] else None
+        return gc, ga, gb
+
+
+class Addbmm(Baddbmm):
+    grad_fn_name = "AddbmmBackward0"
+    reduce = True
 
 
 @tensor_method("baddbmm")
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
-    return beta * input + alpha * bmm(batch1, batch2)
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    bmm(batch1, batch2)  # PyTorch's shape and dtype checks
+    return write_out(out, Baddbmm.apply(input, batch1, batch2, alpha=alpha, beta=beta))
 
 
 @tensor_method("addbmm")
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
-    return beta * input + alpha * bmm(batch1, batch2).sum(0)
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    bmm(batch1, batch2)
+    return write_out(out, Addbmm.apply(input, batch1, batch2, alpha=alpha, beta=beta))
 
 
 class Einsum(Op):
@@ -310,27 +435,41 @@ class Einsum(Op):
     def backward(self, g):
         ins, out_sub = self.subs
         saved = self.saved_tensors
+        used = set("".join(ins) + out_sub)
+        spare = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     if c not in used)
+        xp = xp_of(g._data)
         grads = []
-        for i in range(len(saved)):
+        for i, sub in enumerate(ins):
             if not self.next_functions[i][0]:
                 grads.append(None)
                 continue
             others = [s for j, s in enumerate(ins) if j != i]
-            eq = ",".join([out_sub] + others) + "->" + ins[i]
             operands = [g] + [t for j, t in enumerate(saved) if j != i]
-            # labels of operand i missing elsewhere were summed out: broadcast back
-            missing = [c for c in ins[i] if c not in out_sub and all(c not in o for o in others)]
-            if missing:
-                eq2 = ",".join([out_sub] + others) + "->" + "".join(c for c in ins[i]
-                                                                    if c not in missing)
-                r = einsum(eq2, *operands)
-                shape = self._input_meta[i][0]
-                for pos, c in enumerate(ins[i]):
-                    if c in missing:
-                        r = r.unsqueeze(pos)
-                grads.append(r.expand(shape))
-            else:
-                grads.append(einsum(eq, *operands))
+            avail = set(out_sub).union(*others)
+            uniq = "".join(dict.fromkeys(sub))
+            present = "".join(c for c in uniq if c in avail)
+            r = einsum(",".join([out_sub] + others) + "->" + present, *operands)
+            size = dict(zip(sub, self._input_meta[i][0]))
+            # labels summed out in forward come back as ones; repeated labels (diagonals) as eye
+            extra_subs, extra_ops, target, seen = [], [], [], set()
+            for c in uniq:
+                if c not in avail:
+                    extra_subs.append(c)
+                    extra_ops.append(Tensor._from_array(xp.ones(size[c], g._data.dtype)))
+            for c in sub:
+                if c in seen:
+                    d = next(spare)
+                    extra_subs.append(c + d)
+                    extra_ops.append(Tensor._from_array(xp.eye(size[c], dtype=g._data.dtype)))
+                    target.append(d)
+                else:
+                    seen.add(c)
+                    target.append(c)
+            if extra_subs:
+                r = einsum(",".join([present] + extra_subs) + "->" + "".join(target), r,
+                           *extra_ops)
+            grads.append(r)
         return tuple(grads)
 
 
@@ -377,6 +516,15 @@ def einsum(equation: str, *operands) -> Tensor:
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(s)}) "
                                f"does not match the number of dimensions ({op.ndim}) for operand "
                                f"{list(operands).index(op)} and no ellipsis was given")
+    sizes: dict = {}
+    for k, (sub, op) in enumerate(zip(ins, operands)):
+        for c, n in zip(sub, op._data.shape):
+            seen = sizes.get(c)
+            if seen is None or seen == 1:
+                sizes[c] = n
+            elif n != seen and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which "
+                                   f"does not broadcast with previously seen size {seen}")
     dt = operands[0]._data.dtype
     for op in operands[1:]:
         dt = result_np_dtype(Tensor._from_array(xp_of(op._data).empty((1,), dt)), op)

@@ -451,6 +451,8 @@ class BinaryCrossEntropy(Op):
         xp = xp_of(x)
         if bool(((x < 0) | (x > 1)).any()):
             raise RuntimeError("all elements of input should be between 0 and 1")
+        if bool(((t < 0) | (t > 1)).any()):
+            raise RuntimeError("all elements of target should be between 0 and 1")
         self.save_inputs(0, 1)
         with xp.errstate(divide="ignore"):
             lx = xp.maximum(xp.log(x), -100)
@@ -515,6 +517,28 @@ class BinaryCrossEntropyWithLogits(Op):
         return gx, gt
 
 
+class Xlogy(Op):
+    """``x * log(y)``, 0 where ``x == 0`` (used by kl_div; torch.xlogy's node name)."""
+
+    grad_fn_name = "XlogyBackward0"
+
+    def forward(self, x, y):
+        xp = xp_of(x)
+        self.save_inputs(0, 1)
+        with xp.errstate(divide="ignore", invalid="ignore"):
+            out = xp.where(x == 0, xp.zeros_like(x), x * xp.log(y))
+        return xp.where(xp.isnan(y), y, out).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        x, y = self.saved_tensors
+        gx = gy = None
+        if _needs(self, 0):
+            gx = g * Xlogy.apply((x != 0).to(x.dtype), y)
+        if _needs(self, 1):
+            gy = g * x / y
+        return gx, gy
+
+
 class NllLoss(Op):
     """Negative log-likelihood of class indices along dim 1; torch's weights and ignore_index."""
 
@@ -557,7 +581,7 @@ class NllLoss(Op):
         w = -self.w
         if self.reduction == "mean":
             with xp.errstate(invalid="ignore", divide="ignore"):
-                w = w / self.wsum
+                w = xp.where(w == 0, w, w / self.wsum)
         if len(shape) == 1:
             coef[self.safe] = w
         else:

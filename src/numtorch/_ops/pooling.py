@@ -403,8 +403,9 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     """``torch.nn.functional.max_pool1d`` (the 2-D op on ``input.unsqueeze(-2)``)."""
     if input.ndim not in (2, 3):
+        shape = ", ".join(map(str, input.shape))
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
-                           f"dim batch size for input, but got:[{', '.join(map(str, input.shape))}]")
+                           f"dim batch size for input, but got:[{shape}]")
     k = _tuple(kernel_size, 1, "max_pool1d", "kernel_size")
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _tuple(stride, 1, "max_pool1d", "stride")

@@ -31,16 +31,27 @@ def return_types(name: str):
 
 
 def _dims(dim, ndim):
-    """Normalised tuple of reduced dims (None or empty -> all)."""
+    """Normalised tuple of reduced dims (None or empty -> all; a 0-d tensor has none)."""
     if dim is None:
         return tuple(builtins.range(ndim))
     if isinstance(dim, int):
-        return (wrap_dim(dim, ndim),)
+        d = wrap_dim(dim, ndim)
+        return (d,) if ndim else ()
     dims = tuple(wrap_dim(d, ndim) for d in dim)
     if len(set(dims)) != len(dims):
         d = next(d for d in dims if dims.count(d) > 1)
         raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if not ndim:
+        return ()
     return dims if dims else tuple(builtins.range(ndim))
+
+
+def _reduced_shape(shape, dims, keepdim):
+    if dims is None:
+        dims = tuple(builtins.range(len(shape)))
+    if keepdim:
+        return tuple(1 if i in dims else s for i, s in enumerate(shape))
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
 
 
 def _expand_back(g: Tensor, shape, dims, keepdim):
@@ -89,11 +100,30 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tens
     return write_out(out, Sum.apply(input, dims=_dims(dim, a.ndim), keepdim=keepdim, dtype=dt))
 
 
+class Nansum(Op):
+    grad_fn_name = "NansumBackward0"
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.save_inputs(0)
+        if a.dtype.kind in "fc":
+            a = xp.where(xp.isnan(a), 0, a)
+        return xp.asarray(xp.sum(a, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype))
+
+    def backward(self, g):
+        (a,) = self.saved_tensors
+        gx = _expand_back(g, self._input_meta[0][0], self.dims, self.keepdim)
+        return gx * a.isnan().logical_not()
+
+
 @tensor_method("nansum")
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    from .indexing import where
-
-    return sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+    """Sum treating NaN as zero (NansumBackward0)."""
+    if isinstance(dim, D.dtype):
+        dim, dtype = None, dim
+    dims = _dims(dim, input._data.ndim)
+    return Nansum.apply(input, dims=dims, keepdim=keepdim and dim is not None,
+                        dtype=_sum_dtype(input._data, dtype))
 
 
 class Mean(Op):
@@ -105,7 +135,11 @@ class Mean(Op):
         for d in (self.dims if self.dims is not None else builtins.range(a.ndim)):
             n *= a.shape[d]
         self.count = n
-        return xp.asarray(xp.mean(a, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype))
+        with xp.errstate(all="ignore"):
+            out = xp.mean(a, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype) \
+                if a.size else xp.full(_reduced_shape(a.shape, self.dims, self.keepdim), xp.nan,
+                                       dtype=self.dtype)
+        return xp.asarray(out)
 
     def backward(self, g):
         return _expand_back(g, self._input_meta[0][0], self.dims, self.keepdim) / self.count
@@ -123,11 +157,11 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
     a = input._data
     dt = D.to_numpy_dtype(dtype) if dtype is not None else a.dtype
     if dt.kind not in "fc":
-        name = input.dtype.name.capitalize() if dtype is None else dtype.name
-        tn = {"Int64": "Long", "Int32": "Int", "Bool": "Bool", "Uint8": "Byte", "Int16": "Short",
-              "Int8": "Char"}.get(name, name)
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {tn}")
+        from .pointwise import torch_type_name
+
+        which = "Input" if dtype is None else "Optional"
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
+                           f"a floating point or complex dtype. Got: {torch_type_name(dt)}")
     if dim is None:
         return write_out(out, MeanAll.apply(input, dims=None, keepdim=False, dtype=dt))
     return write_out(out, Mean.apply(input, dims=_dims(dim, a.ndim), keepdim=keepdim, dtype=dt))
@@ -158,23 +192,24 @@ class Prod(Op):
         if not builtins.bool((a._data == 0).any()):
             return gx * ox / a
         # with zeros: the product of the other elements, without dividing by zero
-        return gx * Tensor._from_array(_prod_others(a._data, self.dim))
+        return gx * _prod_others(a, self.dim)
 
 
-def _prod_others(a, dim):
-    """For each element, the product of the other elements along ``dim`` (all if None)."""
-    xp = xp_of(a)
-    shape = a.shape
-    x = a.reshape(-1) if dim is None else a
-    d = 0 if dim is None else dim
-    n = x.shape[d]
-    ones = xp.ones_like(xp.take(x, [0], axis=d))
-    head = xp.take(x, builtins.range(n - 1), axis=d)
-    left = xp.concatenate([ones, xp.cumprod(head, axis=d)], axis=d)
-    rev = xp.flip(x, axis=d)
-    rhead = xp.take(rev, builtins.range(n - 1), axis=d)
-    right = xp.flip(xp.concatenate([ones, xp.cumprod(rhead, axis=d)], axis=d), axis=d)
-    return (left * right).reshape(shape)
+def _prod_others(a: Tensor, dim) -> Tensor:
+    """For each element, the product of the other elements along ``dim`` (all if None).
+
+    Written with differentiable ops (an n x n mask per position) so that higher-order gradients
+    work; only used when the input holds zeros.
+    """
+    from .indexing import where
+
+    shape = a._data.shape
+    x = a.reshape(-1) if dim is None else a.movedim(dim, -1)
+    n = x._data.shape[-1]
+    eye = Tensor._from_array(xp_of(a._data).eye(n, dtype=bool))
+    rows = x.unsqueeze(-2).expand(*x._data.shape[:-1], n, n)
+    others = where(eye, rows.new_ones(()), rows).prod(-1)
+    return others.reshape(shape) if dim is None else others.movedim(-1, dim)
 
 
 class ProdAll(Prod):
@@ -188,7 +223,8 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     dt = _sum_dtype(input._data, dtype)
     if dim is None:
         return ProdAll.apply(input, dim=None, keepdim=False, dtype=dt)
-    return Prod.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim, dtype=dt)
+    d = wrap_dim(dim, input.ndim)
+    return Prod.apply(input, dim=d if input.ndim else None, keepdim=keepdim, dtype=dt)
 
 
 class MaxDim(Op):
@@ -253,8 +289,9 @@ class MaxAll(Op):
         return xp.asarray(xp.max(a) if self.largest else xp.min(a))
 
     def backward(self, g):
+        # PyTorch shares the gradient evenly among the maxima (the NaNs when the result is NaN)
         a, out = self.saved_tensors
-        mask = (a == out)
+        mask = a.isnan() if builtins.bool(out._data != out._data) else (a == out)
         return g * mask / mask.sum()
 
 
@@ -294,6 +331,16 @@ class Amax(Op):
 
     def forward(self, a):
         xp = xp_of(a)
+        if a.size == 0:
+            name = "amax" if self.largest else "amin"
+            if len(self.dims) == a.ndim:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                                   "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                                   "argument.")
+            for d in self.dims:
+                if a.shape[d] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
+                                     "size.")
         self.save_inputs(0)
         self.save_outputs(0)
         f = xp.max if self.largest else xp.min
@@ -334,11 +381,14 @@ def aminmax(input, *, dim=None, keepdim: bool = False):
 def _arg(input, dim, keepdim, largest):
     a = input._data
     xp = xp_of(a)
+    name = "argmax" if largest else "argmin"
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         flat = a.reshape(-1)
         if flat.size == 0:
-            raise RuntimeError(f"{'argmax' if largest else 'argmin'}(): Expected reduction dim "
-                               "to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
         if nan is not None and nan.any():
             r = xp.argmax(nan)
@@ -380,59 +430,146 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
-@tensor_method("var")
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    """Variance with Bessel's correction by default (``correction=1``)."""
+def _count(shape, dims) -> int:
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+def _real_np(dt):
+    return {"complex64": D.float32.np, "complex128": D.float64.np}.get(dt.name, dt)
+
+
+class Var(Op):
+    """Variance with a ``correction`` (VarBackward0); ``std`` is StdBackward0."""
+
+    grad_fn_name = "VarBackward0"
+    root = False
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.save_inputs(0)
+        dims = self.dims
+        mu = xp.mean(a, axis=dims, keepdims=True)
+        diff = a - mu
+        sq = (diff * diff.conj()).real if a.dtype.kind == "c" else diff * diff
+        self.dof = builtins.max(_count(a.shape, dims) - self.correction, 0)
+        with xp.errstate(all="ignore"):
+            out = xp.sum(sq, axis=dims, keepdims=self.keepdim) / self.dof
+            if self.root:
+                out = xp.sqrt(out)
+        if self.root:
+            self.save_outputs(0)
+        return xp.asarray(out, dtype=_real_np(a.dtype))
+
+    def backward(self, g):
+        saved = self.saved_tensors
+        a = saved[0]
+        shape = self._input_meta[0][0]
+        gx = _expand_back(g, shape, self.dims, self.keepdim)
+        centered = a - a.mean(self.dims, keepdim=True)
+        if self.root:
+            from .indexing import where
+
+            out = _expand_back(saved[1], shape, self.dims, self.keepdim)
+            return where(out == 0, gx.new_zeros(()), gx * centered / (out * self.dof))
+        return gx * centered * (2.0 / self.dof) if self.dof else gx * centered / 0.0
+
+
+class Std(Var):
+    grad_fn_name = "StdBackward0"
+    root = True
+
+
+class VarMean(Var):
+    """``var_mean``/``std_mean``: one node with two outputs, as PyTorch."""
+
+    grad_fn_name = "VarMeanBackward0"
+
+    def forward(self, a):
+        out = super().forward(a)
+        xp = xp_of(a)
+        self.n = _count(a.shape, self.dims)
+        mean = xp.asarray(xp.mean(a, axis=self.dims, keepdims=self.keepdim))
+        return out, mean
+
+    def backward(self, gv, gm):
+        shape = self._input_meta[0][0]
+        res = super().backward(gv)
+        return res + _expand_back(gm, shape, self.dims, self.keepdim) / self.n
+
+
+class StdMean(VarMean):
+    grad_fn_name = "StdMeanBackward0"
+    root = True
+
+
+def _var_args(input, dim, unbiased, keepdim, correction, name="var"):
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
-    dims = _dims(dim, input.ndim)
-    n = 1
-    for d in dims:
-        n *= input._data.shape[d]
-    mu = input.mean(dims, keepdim=True)
-    diff = input - mu
-    sq = (diff * diff.conj()).real if input.is_complex() else diff * diff
-    return sq.sum(dims, keepdim=keepdim) / builtins.max(n - c, 0)
+    dims = _dims(dim, input._data.ndim)
+    if _count(input._data.shape, dims) - c <= 0:
+        import warnings
+
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    return dict(dims=dims, correction=c, keepdim=keepdim and dim is not None)
+
+
+@tensor_method("var")
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Variance with Bessel's correction by default (``correction=1``)."""
+    return Var.apply(input, **_var_args(input, dim, unbiased, keepdim, correction))
 
 
 @tensor_method("std")
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    """Standard deviation (StdBackward0)."""
+    return Std.apply(input, **_var_args(input, dim, unbiased, keepdim, correction, "std"))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    """(variance, mean) in one node (VarMeanBackward0)."""
+    return VarMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    """(standard deviation, mean) in one node (StdMeanBackward0)."""
+    return StdMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction, "std"))
+
+
+_INF = float("inf")
 
 
 class Norm(Op):
-    grad_fn_name = "NormBackward1"
+    """Vector p-norm (LinalgVectorNormBackward0, what ``Tensor.norm`` records in PyTorch)."""
+
+    grad_fn_name = "LinalgVectorNormBackward0"
 
     def forward(self, a):
         xp = xp_of(a)
         self.save_inputs(0)
         self.save_outputs(0)
-        p = self.p
+        p, dims, kd = self.p, self.dims, self.keepdim
         x = xp.abs(a)
         if p == 2:
-            out = xp.sqrt(xp.sum(x * x, axis=self.dims, keepdims=self.keepdim))
-        elif p == float("inf"):
-            out = xp.max(x, axis=self.dims, keepdims=self.keepdim)
-        elif p == float("-inf"):
-            out = xp.min(x, axis=self.dims, keepdims=self.keepdim)
+            out = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=kd))
+        elif p == _INF or p == -_INF:
+            if x.size == 0 and builtins.any(a.shape[d] == 0 for d in dims):
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty "
+                                   "tensor because the operation does not have an identity")
+            out = (xp.max if p > 0 else xp.min)(x, axis=dims, keepdims=kd)
         elif p == 0:
-            out = xp.sum(x != 0, axis=self.dims, keepdims=self.keepdim).astype(a.dtype)
+            out = xp.sum(x != 0, axis=dims, keepdims=kd)
         elif p == 1:
-            out = xp.sum(x, axis=self.dims, keepdims=self.keepdim)
+            out = xp.sum(x, axis=dims, keepdims=kd)
         else:
-            out = xp.sum(x ** p, axis=self.dims, keepdims=self.keepdim) ** (1.0 / p)
-        return xp.asarray(out, dtype=a.dtype if a.dtype.kind == "f" else x.dtype)
+            with xp.errstate(all="ignore"):
+                out = xp.sum(x ** p, axis=dims, keepdims=kd) ** (1.0 / p)
+        return xp.asarray(out, dtype=_real_np(a.dtype))
 
     def backward(self, g):
         a, out = self.saved_tensors
@@ -440,23 +577,21 @@ class Norm(Op):
         p = self.p
         gx = _expand_back(g, shape, self.dims, self.keepdim)
         ox = _expand_back(out, shape, self.dims, self.keepdim)
-        if p == 2:
-            from .indexing import where
+        from .indexing import where
 
-            return where(ox == 0, gx * 0, gx * a / ox)
+        zero = gx.new_zeros(())
+        if p == 0:
+            return gx * 0
         if p == 1:
             return gx * a.sgn()
-        if p in (float("inf"), float("-inf")):
+        if p == 2:
+            return where(ox == 0, zero, gx * a / ox)
+        if p == _INF or p == -_INF:
             mask = a.abs() == ox
             cnt = _expand_back(mask.sum(self.dims, keepdim=True), shape, self.dims, True)
             return gx * a.sgn() * mask / cnt
-        if p == 0:
-            return gx * 0
-        return gx * a.sgn() * a.abs().pow(p - 1) / ox.pow(p - 1)
-
-
-class NormAll(Norm):
-    grad_fn_name = "NormBackward0"
+        scale = a.sgn() * a.abs().pow(p - 1) / ox.pow(p - 1)
+        return where(ox == 0, zero, gx * scale)
 
 
 @tensor_method("norm")
@@ -467,23 +602,53 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p == "nuc":
         raise NotImplementedError("numtorch: norm(p='nuc') needs numtorch.linalg.matrix_norm")
     if input._data.dtype.kind not in "fc":
+        from .pointwise import torch_type_name
+
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {input.dtype.name.capitalize()}")
-    if dim is None:
-        return NormAll.apply(input, p=p, dims=None, keepdim=False)
-    return Norm.apply(input, p=p, dims=_dims(dim, input.ndim), keepdim=keepdim)
+                           f"input. Got {torch_type_name(input._data.dtype)}")
+    if p == 2 and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           f"{' '.join(str(d) for d in dim)}")
+    dims = _dims(dim, input._data.ndim)
+    return Norm.apply(input, p=p, dims=dims, keepdim=keepdim and dim is not None)
+
+
+class Logsumexp(Op):
+    """``log(sum(exp(x)))`` computed stably (LogsumexpBackward0)."""
+
+    grad_fn_name = "LogsumexpBackward0"
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.save_inputs(0)
+        self.save_outputs(0)
+        dims = self.dims
+        if a.size == 0:
+            m = xp.zeros([1 if i in dims else s for i, s in enumerate(a.shape)], a.dtype)
+        else:
+            m = xp.max(a, axis=dims, keepdims=True)
+            m = xp.where(xp.isinf(m), 0, m)
+        with xp.errstate(all="ignore"):
+            s = xp.log(xp.sum(xp.exp(a - m), axis=dims, keepdims=True)) + m
+        if not self.keepdim:
+            s = s.reshape([n for i, n in enumerate(a.shape) if i not in dims])
+        return xp.asarray(s, dtype=a.dtype)
+
+    def backward(self, g):
+        a, out = self.saved_tensors
+        shape = self._input_meta[0][0]
+        gx = _expand_back(g, shape, self.dims, self.keepdim)
+        ox = _expand_back(out, shape, self.dims, self.keepdim)
+        return gx * (a - ox).exp()
 
 
 @tensor_method("logsumexp")
-def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
-    """``log(sum(exp(x)))`` computed stably (max shifted)."""
-    dims = _dims(dim, input.ndim)
-    m = input.detach().amax(dims, keepdim=True)
-    m = m.masked_fill(m.isinf(), 0.0)
-    s = (input - m).exp().sum(dims, keepdim=True).log() + m
-    if not keepdim:
-        s = s.squeeze(dims) if len(dims) else s
-    return s
+def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
+    """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
+    if input._data.dtype.kind not in "fc":
+        input = input.to(D.get_default_dtype())
+    dims = _dims(dim, input._data.ndim)
+    return write_out(out, Logsumexp.apply(input, dims=dims, keepdim=keepdim))
 
 
 def _logical_reduce(input, dim, keepdim, fn):

@@ -1,3 +1,271 @@
-"""scan ops (see the module that fills this in)."""
+"""Scans along a dim: cumsum, cumprod, cummax/cummin, logcumsumexp, diff, trapezoid/trapz and
+cumulative_trapezoid, with PyTorch's dtypes (integers accumulate in int64) and gradients
+(cumprod's is exact with zeros in the input)."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._backend import xp_of
+from .._tensor import Tensor
+from ._base import Op, tensor_method, wrap_dim, write_out
+from .reduction import return_types
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid",
+           "trapz", "cumulative_trapezoid"]
+
+
+def _scan_dtype(a, dtype):
+    if dtype is not None:
+        return D.to_numpy_dtype(dtype)
+    return np.dtype(np.int64) if a.dtype.kind in "iub" else a.dtype
+
+
+def _flip_cumsum(g: Tensor, d: int) -> Tensor:
+    """Sum from each position to the end of ``d`` (the adjoint of cumsum)."""
+    return g.flip(d).cumsum(d).flip(d)
+
+
+class Cumsum(Op):
+    grad_fn_name = "CumsumBackward0"
+
+    def forward(self, a):
+        if a.ndim == 0:
+            return a.astype(self.dtype)
+        return xp_of(a).cumsum(a, axis=self.dim, dtype=self.dtype)
+
+    def backward(self, g):
+        if g.ndim == 0:
+            return g
+        return _flip_cumsum(g, self.dim)
+
+
+@tensor_method("cumsum")
+def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
+    """Running sum along ``dim`` (integer and bool inputs give int64)."""
+    d = wrap_dim(dim, input._data.ndim)
+    return write_out(out, Cumsum.apply(input, dim=d, dtype=_scan_dtype(input._data, dtype)))
+
+
+class Cumprod(Op):
+    grad_fn_name = "CumprodBackward0"
+
+    def forward(self, a):
+        self.save_inputs(0)
+        self.save_outputs(0)
+        if a.ndim == 0:
+            return a.astype(self.dtype)
+        return xp_of(a).cumprod(a, axis=self.dim, dtype=self.dtype)
+
+    def backward(self, g):
+        x, out = self.saved_tensors
+        if g.ndim == 0:
+            return g
+        d = self.dim
+        if not bool((x == 0).any()):
+            return _flip_cumsum(g * out, d) / x
+        return _CumprodGradZeros.apply(g, x, out, dim=d)
+
+
+class _CumprodGradZeros(Op):
+    """cumprod's gradient when the input has zeros: exact, via the first zero of each line."""
+
+    grad_fn_name = "CumprodBackwardBackward0"
+
+    def forward(self, g, x, out):
+        xp = xp_of(x)
+        d = self.dim
+        gm, xm, om = (xp.moveaxis(t, d, -1) for t in (g, x, out))
+        n = xm.shape[-1]
+        zero = xm == 0
+        first = xp.where(zero.any(-1), zero.argmax(-1), n)[..., None]
+        pos = xp.arange(n)
+        safe = xp.where(zero, 1, xm)
+        # before the first zero the usual formula holds; after it every gradient is 0
+        res = xp.where(pos < first, xp.flip(xp.cumsum(xp.flip(gm * om, -1), -1), -1) / safe, 0)
+        # at the first zero z: sum_{j>=z} g_j * prod_{k<=j, k!=z} x_k
+        prefix = xp.where(first > 0, xp.take_along_axis(om, xp.maximum(first - 1, 0), -1), 1)
+        run = xp.cumprod(xp.where(pos > first, xm, 1), -1) * prefix
+        atz = xp.where(pos >= first, gm * run, 0).sum(-1, keepdims=True)
+        res = xp.where(pos == first, atz, res)
+        return xp.moveaxis(res.astype(x.dtype, copy=False), -1, d)
+
+
+@tensor_method("cumprod")
+def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
+    """Running product along ``dim`` (integer and bool inputs give int64)."""
+    d = wrap_dim(dim, input._data.ndim)
+    return write_out(out, Cumprod.apply(input, dim=d, dtype=_scan_dtype(input._data, dtype)))
+
+
+class _CumExtreme(Op):
+    non_differentiable = (1,)
+
+    def forward(self, a):
+        xp = xp_of(a)
+        if a.ndim == 0:
+            self.index = xp.zeros((), np.int64)
+            return xp_of(a).array(a, copy=True), self.index
+        if a.shape[self.dim] == 0:
+            self.index = xp.zeros(a.shape, np.int64)
+            return xp_of(a).array(a, copy=True), self.index
+        m = xp.moveaxis(a, self.dim, -1)
+        vals = xp.empty_like(m)
+        idx = xp.empty(m.shape, np.int64)
+        cur = m[..., 0].copy()
+        ci = xp.zeros(m.shape[:-1], np.int64)
+        floating = a.dtype.kind == "f"
+        for k in range(m.shape[-1]):
+            x = m[..., k]
+            better = (x >= cur) if self.is_max else (x <= cur)
+            if floating:
+                better = better | xp.isnan(x)
+                better = better & ~(xp.isnan(cur) & ~xp.isnan(x))
+            cur = xp.where(better, x, cur)
+            ci = xp.where(better, k, ci)
+            vals[..., k] = cur
+            idx[..., k] = ci
+        self.index = xp.moveaxis(idx, -1, self.dim)
+        return xp.moveaxis(vals, -1, self.dim), self.index
+
+    def backward(self, g, _gi=None):
+        if g.ndim == 0:
+            return g
+        from .indexing import scatter_add
+
+        return scatter_add(g.new_zeros(g.shape), self.dim, Tensor._from_array(self.index), g)
+
+
+class Cummax(_CumExtreme):
+    grad_fn_name = "CummaxBackward0"
+    is_max = True
+
+
+class Cummin(_CumExtreme):
+    grad_fn_name = "CumminBackward0"
+    is_max = False
+
+
+@tensor_method("cummax")
+def cummax(input: Tensor, dim: int, *, out=None):
+    """Running maximum along ``dim`` and where it was last attained (NaN propagates)."""
+    d = wrap_dim(dim, input._data.ndim)
+    v, i = Cummax.apply(input, dim=d)
+    return return_types("cummax")(v, i)
+
+
+@tensor_method("cummin")
+def cummin(input: Tensor, dim: int, *, out=None):
+    """Running minimum along ``dim`` and where it was last attained (NaN propagates)."""
+    d = wrap_dim(dim, input._data.ndim)
+    v, i = Cummin.apply(input, dim=d)
+    return return_types("cummin")(v, i)
+
+
+class Logcumsumexp(Op):
+    grad_fn_name = "LogcumsumexpBackward0"
+
+    def forward(self, a):
+        self.save_inputs(0)
+        self.save_outputs(0)
+        if a.ndim == 0:
+            return xp_of(a).array(a, copy=True)
+        with np.errstate(invalid="ignore"):
+            return xp_of(a).logaddexp.accumulate(a, axis=self.dim)
+
+    def backward(self, g):
+        x, out = self.saved_tensors
+        if g.ndim == 0:
+            return g
+        d = self.dim
+
+        def part(w):
+            # sum_{j>=i} w_j exp(x_i - out_j) computed in log space, for w >= 0
+            return (x + (w.log() - out).flip(d).logcumsumexp(d).flip(d)).exp()
+        return part(g.clamp_min(0)) - part((-g).clamp_min(0))
+
+
+@tensor_method("logcumsumexp")
+def logcumsumexp(input: Tensor, dim: int, *, out=None) -> Tensor:
+    """``log(cumsum(exp(input)))`` along ``dim``, computed stably (floating inputs only)."""
+    if input._data.dtype.kind not in "fc":
+        from .pointwise import torch_type_name
+
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                           f"'{torch_type_name(input._data.dtype)}'")
+    d = wrap_dim(dim, input._data.ndim)
+    return write_out(out, Logcumsumexp.apply(input, dim=d))
+
+
+@tensor_method("diff")
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None, *,
+         out=None) -> Tensor:
+    """n-th forward difference along ``dim`` (xor for bool), after prepending/appending."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = wrap_dim(dim, nd)
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    if n == 0:  # PyTorch copies the input into a new tensor (CopyBackwards)
+        from .indexing import CopyBackwards
+
+        target = Tensor._from_array(xp_of(input._data).empty_like(input._data))
+        return write_out(out, CopyBackwards.apply(target, input, steps=[], adv=None,
+                                                  accumulate=False))
+    x = input
+    if prepend is not None or append is not None:
+        from .join import cat
+
+        parts = [t for t in (prepend, x, append) if t is not None]
+        x = cat(parts, d)
+    for _ in range(n):
+        size = x._data.shape[d]
+        if size == 0:
+            break
+        hi, lo = x.narrow(d, 1, size - 1), x.narrow(d, 0, size - 1)
+        x = hi.logical_xor(lo) if x._data.dtype == np.bool_ else hi - lo
+    return write_out(out, x)
+
+
+def trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """Trapezoidal rule along ``dim`` with sample points ``x`` or spacing ``dx`` (default 1)."""
+    d = wrap_dim(dim, y._data.ndim)
+    n = y._data.shape[d]
+    if n == 0:
+        shape = y._data.shape[:d] + y._data.shape[d + 1:]
+        return Tensor._from_array(xp_of(y._data).zeros(shape, y._data.dtype))
+    if isinstance(x, Tensor):
+        if x._data.ndim == 1:
+            shape = [1] * y._data.ndim
+            shape[d] = -1
+            x = x.view(shape)
+        if x._data.shape[d if x._data.ndim == y._data.ndim else -1] != n:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        dxs = x.diff(dim=d if x._data.ndim == y._data.ndim else -1)
+        return ((y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * dxs).sum(d) / 2
+    step = dx if dx is not None else (x if x is not None else 1)
+    return (y.sum(d) - (y.select(d, 0) + y.select(d, n - 1)) * 0.5) * step
+
+
+def trapz(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """Alias of ``trapezoid``."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """Running trapezoidal integral along ``dim`` (one element shorter than ``y``)."""
+    d = wrap_dim(dim, y._data.ndim)
+    n = y._data.shape[d]
+    avg = (y.narrow(d, 1, max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))) / 2
+    if isinstance(x, Tensor):
+        if x._data.ndim == 1:
+            shape = [1] * y._data.ndim
+            shape[d] = -1
+            x = x.view(shape)
+        avg = avg * x.diff(dim=d)
+    else:
+        step = dx if dx is not None else (x if x is not None else 1)
+        avg = avg * step
+    return avg.cumsum(d)

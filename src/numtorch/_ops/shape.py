@@ -28,9 +28,10 @@ def _infer_size(shape, numel: int) -> tuple:
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"[{', '.join(map(str, shape))}]")
     known = 1
     for s in shape:
         if s != -1:
@@ -74,8 +75,14 @@ class View(Op):
         return g.reshape(self._input_meta[0][0])
 
 
-class ReshapeCopy(Op):
-    """reshape of a tensor whose strides allow no view: a copy (as PyTorch's reshape)."""
+class ReshapeAlias(View):
+    """``reshape`` of a non-contiguous tensor whose strides allow a view."""
+
+    grad_fn_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(Op):
+    """A reshape of a fresh contiguous copy (``_unsafe_view``; not tracked as a view)."""
 
     grad_fn_name = "UnsafeViewBackward0"
 
@@ -84,6 +91,9 @@ class ReshapeCopy(Op):
 
     def backward(self, g):
         return g.reshape(self._input_meta[0][0])
+
+
+ReshapeCopy = UnsafeView  # the name join.py imports
 
 
 @tensor_method("view")
@@ -114,9 +124,14 @@ def _view_as(self, other: Tensor) -> Tensor:
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the strides allow it, else a copy (``torch.reshape``)."""
     shape = _infer_size(_shape_arg(shape), input._data.size)
-    if _view_array(input._data, shape) is not None:
+    if input._data.flags.c_contiguous:
         return View.apply(input, shape=shape)
-    return ReshapeCopy.apply(input, shape=shape)
+    if _view_array(input._data, shape) is not None:
+        return ReshapeAlias.apply(input, shape=shape)
+    # no view possible: PyTorch copies (CloneBackward0) and views the copy (UnsafeViewBackward0)
+    from .creation import Clone
+
+    return UnsafeView.apply(Clone.apply(input, contiguous=True), shape=shape)
 
 
 @tensor_method("reshape_as")
@@ -229,6 +244,9 @@ class Transpose(Op):
 class T(Transpose):
     grad_fn_name = "TBackward0"
 
+    def forward(self, a):
+        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
+
     def backward(self, g):
         return g.t()
 
@@ -261,8 +279,6 @@ def t(input: Tensor) -> Tensor:
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
-    if nd < 2:
-        return T.apply(input, d0=0, d1=0) if nd == 1 else _identity_view(input)
     return T.apply(input, d0=0, d1=1)
 
 
@@ -462,7 +478,7 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
         if s <= 0 and n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {n}")
-        sizes = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
+        sizes = [s] * (n // s) + ([n % s] if n % s else []) if s and n else [0]
         return Split.apply(tensor, sizes=tuple(sizes), dim=d)
     sizes = tuple(int(s) for s in split_size_or_sections)
     if builtins.sum(sizes) != n:
@@ -483,10 +499,9 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
-    size = -(-n // chunks) if n else 0
-    if size == 0:
-        return split(input, [0] * chunks if n == 0 else [n], d) if n == 0 else (input,)
-    return split(input, size, d)
+    if n == 0:
+        return SplitWithSizes.apply(input, sizes=(0,) * chunks, dim=d)
+    return split(input, -(-n // chunks), d)
 
 
 @tensor_method("tensor_split")
@@ -495,13 +510,22 @@ def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
     n = input._data.shape[d]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         q, r = divmod(n, k)
         sizes = [q + 1] * r + [q] * (k - r)
     else:
-        idx = [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections]
+        idx = [builtins.min(builtins.max(int(i) + (n if int(i) < 0 else 0), 0), n)
+               for i in indices_or_sections]
         bounds = [0] + idx + [n]
         sizes = [builtins.max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
-    return SplitWithSizes.apply(input, sizes=tuple(sizes), dim=d)
+    # PyTorch returns one narrow (SliceBackward0) per piece
+    out = []
+    start = 0
+    for size in sizes:
+        out.append(Slice.apply(input, index=(slice(None),) * d + (slice(start, start + size),)))
+        start += size
+    return tuple(out)
 
 
 @tensor_method("movedim", "moveaxis")
@@ -576,7 +600,7 @@ def atleast_3d(*tensors):
         if t.ndim == 0:
             t = t.reshape(1, 1, 1)
         elif t.ndim == 1:
-            t = t.reshape(1, -1, 1)
+            t = t.unsqueeze(0).unsqueeze(-1)
         elif t.ndim == 2:
             t = t.unsqueeze(-1)
         res.append(t)

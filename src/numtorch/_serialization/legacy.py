@@ -12,7 +12,7 @@ import struct
 import numpy as np
 
 from . import tables
-from .rebuild import LoadedStorage
+from .rebuild import LoadedStorage, fill_pending
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -43,24 +43,24 @@ def load_legacy(fh, name: str, make_unpickler, size_limit: int | None):
         if not isinstance(pid, tuple) or len(pid) != 6:
             raise RuntimeError(f"checkpoint is corrupt: bad storage id {pid!r} (file: {name})")
         _, stype, key, location, numel, view_meta = pid
-        dtype_name = getattr(stype, "dtype_name", None)
-        if dtype_name is None:
+        dtype_name = getattr(stype, "dtype_name", False)
+        if dtype_name is False:
             raise RuntimeError(f"checkpoint is corrupt: {stype!r} is not a storage type")
+        item = 1 if dtype_name is None else tables.raw_numpy_dtype(dtype_name).itemsize
         storage = storages.get(key)
         if storage is None:
-            nbytes = int(numel) * tables.raw_numpy_dtype(dtype_name).itemsize
+            nbytes = int(numel) * item
             if nbytes < 0 or (size_limit is not None and nbytes > size_limit):
                 raise RuntimeError(f"checkpoint is corrupt: storage {key} claims {numel} "
                                    f"elements, more than the file holds (file: {name})")
-            storage = LoadedStorage(np.empty(nbytes, np.uint8), dtype_name, str(location))
+            storage = LoadedStorage(np.empty(nbytes, np.uint8), dtype_name, str(location), [])
             storages[key] = storage
         if view_meta is None:
             return storage
         view_key, offset, view_size = view_meta
         if view_key not in views:
-            item = tables.raw_numpy_dtype(dtype_name).itemsize
             raw = storage.raw[int(offset) * item:(int(offset) + int(view_size)) * item]
-            views[view_key] = LoadedStorage(raw, dtype_name, storage.location)
+            views[view_key] = LoadedStorage(raw, dtype_name, storage.location, [])
         return views[view_key]
 
     result = make_unpickler(fh, persistent_load).load()
@@ -77,7 +77,8 @@ def load_legacy(fh, name: str, make_unpickler, size_limit: int | None):
             raise RuntimeError(f"checkpoint is truncated: storage {key} is missing "
                                f"(file: {name})")
         count = struct.unpack("<q" if little else ">q", head)[0]
-        dt = tables.raw_numpy_dtype(storage.dtype_name)
+        dt = (np.dtype(np.uint8) if storage.dtype_name is None
+              else tables.raw_numpy_dtype(storage.dtype_name))
         if count * dt.itemsize != storage.raw.nbytes:
             raise RuntimeError(f"checkpoint is corrupt: storage {key} holds {count} elements, "
                                f"expected {storage.raw.nbytes // dt.itemsize} (file: {name})")
@@ -91,4 +92,6 @@ def load_legacy(fh, name: str, make_unpickler, size_limit: int | None):
             got += n
         if not little and dt.itemsize > 1:
             storage.raw.view(dt).byteswap(inplace=True)
+    for storage in [*storages.values(), *views.values()]:
+        fill_pending(storage)
     return result

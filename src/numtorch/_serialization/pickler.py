@@ -190,6 +190,8 @@ class TorchPickler(pickle._Pickler):
         dev = t.device
         location = _CPU if dev.type == "cpu" else str(dev)
         ref, offset, stride = self.storages.locate(t._data, t.dtype, location)
+        if t._data.size == 0:  # numtorch reports contiguous strides for empty tensors
+            stride = t.stride()
         return (ref, offset, tuple(t._data.shape), stride, t.requires_grad, OrderedDict())
 
     def _reduce_tensor(self, t: Tensor):
@@ -228,8 +230,45 @@ class TorchPickler(pickle._Pickler):
         self._write_global("torch", obj.name)
         self.memoize(obj)
 
+    # CPython's C pickler (torch's) writes exact lists and dicts in MARK ... APPENDS/SETITEMS
+    # batches unless they hold exactly one item; the Python pickler differs for a trailing batch
+    # of one, so these two follow the C pickler.
+    def save_list(self, obj: list) -> None:
+        if not self.bin:
+            return pickle._Pickler.save_list(self, obj)
+        self.write(pickle.EMPTY_LIST)
+        self.memoize(obj)
+        self._exact_batches(obj, pickle.APPEND, pickle.APPENDS, False)
+
+    def save_dict(self, obj: dict) -> None:
+        if not self.bin:
+            return pickle._Pickler.save_dict(self, obj)
+        self.write(pickle.EMPTY_DICT)
+        self.memoize(obj)
+        self._exact_batches(list(obj.items()), pickle.SETITEM, pickle.SETITEMS, True)
+
+    def _exact_batches(self, items: list, one: bytes, many: bytes, pairs: bool) -> None:
+        save = self.save
+        n = len(items)
+        if n == 1:
+            for x in (items[0] if pairs else items):
+                save(x)
+            self.write(one)
+            return
+        for start in range(0, n, 1000):
+            self.write(pickle.MARK)
+            for item in items[start:start + 1000]:
+                if pairs:
+                    save(item[0])
+                    save(item[1])
+                else:
+                    save(item)
+            self.write(many)
+
     dispatch[TorchGlobal] = save_torch_global
     dispatch[D.dtype] = save_dtype
+    dispatch[list] = save_list
+    dispatch[dict] = save_dict
 
 
 def _parameter_class():

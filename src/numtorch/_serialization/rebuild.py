@@ -22,16 +22,20 @@ class LoadedStorage:
 
     ``dtype_name`` is a torch dtype name, or ``None`` for an untyped (byte) storage.
     ``location`` is torch's location tag (``'cpu'``, ``'cuda:0'``); ``device`` where numtorch
-    puts its tensors after ``map_location``.
+    puts its tensors after ``map_location``. ``pending`` is a list while the bytes are not read
+    yet (legacy files store them after the pickle): widened copies are filled in by
+    :func:`fill_pending` then.
     """
 
-    __slots__ = ("raw", "dtype_name", "location", "device")
+    __slots__ = ("raw", "dtype_name", "location", "device", "pending")
 
-    def __init__(self, raw: np.ndarray, dtype_name: str | None, location: str) -> None:
+    def __init__(self, raw: np.ndarray, dtype_name: str | None, location: str,
+                 pending: list | None = None) -> None:
         self.raw = raw
         self.dtype_name = dtype_name
         self.location = location
         self.device = None
+        self.pending = pending
 
     def nbytes(self) -> int:
         return int(self.raw.nbytes)
@@ -83,8 +87,14 @@ def tensor_from_storage(storage, dtype_name: str | None, offset, size, stride,
             f"checkpoint is corrupt: a tensor of size {list(size)}, stride {list(stride)} and "
             f"offset {offset} does not fit in its storage of {storage.nbytes()} bytes "
             f"({e})") from None
-    if dtype_name in tables.WIDENED or dtype_name not in _NUMTORCH_NAMES:
-        arr = _widen(arr, dtype_name)
+    if dtype_name not in _NUMTORCH_NAMES:
+        _warn_widen(dtype_name)
+        if storage.pending is not None:
+            target = np.empty(arr.shape, tables.WIDENED[dtype_name])
+            storage.pending.append((target, arr, dtype_name))
+            arr = target
+        else:
+            arr = _widen(arr, dtype_name)
     t = Tensor._from_array(arr)
     if requires_grad:
         t._requires_grad = True
@@ -97,12 +107,26 @@ _NUMTORCH_NAMES = frozenset(("bool", "uint8", "int8", "int16", "int32", "int64",
                              "float32", "float64", "complex64", "complex128"))
 
 
-def _widen(arr: np.ndarray, name: str) -> np.ndarray:
-    """Hold a dtype numtorch lacks in an exact wider one (a copy), with a warning."""
+def fill_pending(storage: LoadedStorage) -> None:
+    """Once a storage's bytes are read, fill the widened tensors made from it."""
+    for target, raw_view, name in storage.pending or ():
+        target[...] = _widen(raw_view, name)
+    storage.pending = None
+
+
+def _warn_widen(name: str) -> None:
     target = tables.WIDENED.get(name)
     if target is None:
         raise TypeError(f"numtorch cannot load tensors of dtype torch.{name}: NumPy has no such "
                         "type")
+    warnings.warn(f"numtorch has no torch.{name} dtype: loading a torch.{name} tensor as "
+                  f"torch.{target} (exact values, but a copy that shares no storage)",
+                  UserWarning, stacklevel=4)
+
+
+def _widen(arr: np.ndarray, name: str) -> np.ndarray:
+    """Hold a dtype numtorch lacks in an exact wider one (a copy)."""
+    target = tables.WIDENED[name]
     if name == "bfloat16":
         out = (arr.astype(np.uint32) << 16).view(np.float32)
     elif name == "complex32":
@@ -115,9 +139,6 @@ def _widen(arr: np.ndarray, name: str) -> np.ndarray:
         out = arr.astype(np.int64)
     else:
         out = arr.astype(np.dtype(target))
-    warnings.warn(f"numtorch has no torch.{name} dtype: loading a torch.{name} tensor as "
-                  f"torch.{target} (exact values, but a copy that shares no storage)",
-                  UserWarning, stacklevel=2)
     return out
 
 
@@ -259,7 +280,7 @@ def torch_globals() -> dict:
         g["torch." + cls] = tables.StorageType(cls, dname)
     for name in ("UntypedStorage", "storage.UntypedStorage"):
         g["torch." + name] = tables.StorageType("storage.UntypedStorage", None)
-    for dname, cls in tables.STORAGE_CLASS.items():  # legacy tensor classes
+    for cls in tables.STORAGE_CLASS.values():  # legacy tensor classes
         g["torch." + cls.replace("Storage", "Tensor")] = Tensor
     for layout in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr",
                    "sparse_bsc", "_mkldnn", "jagged"):

@@ -352,8 +352,6 @@ class FullUnpickler(pickle.Unpickler):
         return self._pl(pid)
 
     def find_class(self, module: str, name: str):
-        if self.proto < 3:
-            module, name = _fix_name(module, name)
         full = f"{module}.{name}"
         allowed = rebuild.torch_globals()
         if full in allowed:

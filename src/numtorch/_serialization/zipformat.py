@@ -20,6 +20,7 @@ import numpy as np
 
 ALIGNMENT = 64
 _MAX32 = 0xFFFFFFFF
+ZIP64_LIMIT = _MAX32  # sizes and offsets from here on need zip64 fields (tests lower it)
 
 CENTRAL_DIRECTORY_MESSAGE = (
     "PytorchStreamReader failed reading zip archive: failed finding central directory. This is "
@@ -54,7 +55,7 @@ class ZipWriter:
         crc = zlib.crc32(data) if size else 0
         if size:
             self._write(data)
-            if size >= _MAX32:
+            if size >= ZIP64_LIMIT:
                 self._write(struct.pack("<IIQQ", 0x08074B50, crc, size, size))
             else:
                 self._write(struct.pack("<IIII", 0x08074B50, crc, size, size))
@@ -65,23 +66,26 @@ class ZipWriter:
         start = self._pos
         for full, flags, crc, size, offset in self._entries:
             zip64 = b""
-            if size >= _MAX32:
+            s32, o32 = size, offset
+            if size >= ZIP64_LIMIT:
                 zip64 += struct.pack("<QQ", size, size)
-            if offset >= _MAX32:
+                s32 = _MAX32
+            if offset >= ZIP64_LIMIT:
                 zip64 += struct.pack("<Q", offset)
+                o32 = _MAX32
             extra = struct.pack("<HH", 1, len(zip64)) + zip64 if zip64 else b""
-            s32 = min(size, _MAX32)
             self._write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, flags, 0, 0, 0,
-                                    crc, s32, s32, len(full), len(extra), 0, 0, 0, 0,
-                                    min(offset, _MAX32)) + full + extra)
+                                    crc, s32, s32, len(full), len(extra), 0, 0, 0, 0, o32)
+                        + full + extra)
         cd_size = self._pos - start
         n = len(self._entries)
         end64 = self._pos
         self._write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 45, 0, 0, n, n, cd_size,
                                 start))
         self._write(struct.pack("<IIQI", 0x07064B50, 0, end64, 1))
+        big = cd_size >= ZIP64_LIMIT or start >= ZIP64_LIMIT
         self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(n, 0xFFFF), min(n, 0xFFFF),
-                                min(cd_size, _MAX32), min(start, _MAX32), 0))
+                                _MAX32 if big else cd_size, _MAX32 if big else start, 0))
 
 
 def serialization_id(crcs, first: int = 0) -> str:

@@ -42,6 +42,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def _addmm(bias, mat1, mat2):
     from .._ops.linalg import addmm
+    from .._ops.pointwise import torch_type_name
+
+    for name, t in (("self", bias), ("mat1", mat1)):
+        if t._data.dtype != mat2._data.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{torch_type_name(t._data.dtype)} and "
+                               f"{torch_type_name(mat2._data.dtype)}")
 
     return addmm(bias, mat1, mat2)
 
@@ -513,18 +520,28 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     nd = input.ndim
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
-    _check_target_dtype(target)
-    if nd == 1:
-        if target.ndim > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        if target.ndim == 1 and target.shape[0] != 1:
-            raise ValueError(f"Expected input batch_size (1) to match target batch_size "
-                             f"({target.shape[0]}).")
-    elif target.ndim >= 1 and input.shape[0] != target.shape[0]:
+    if nd != 1 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({target.shape[0]}).")
+    if nd <= 2 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{target.shape[0]}")
     if nd == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    out_size = (input.shape[0],) + tuple(input.shape[2:])
+    if nd == 4:
+        if target.ndim != 3:
+            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
+                               f"targets of dimension: {target.ndim}")
+        if tuple(target.shape) != out_size:
+            raise RuntimeError(f"size mismatch (got input: [{', '.join(map(str, input.shape))}] "
+                               f", target: [{', '.join(map(str, target.shape))}]")
+    elif nd > 2 and tuple(target.shape) != out_size:
+        raise RuntimeError(f"Expected target size [{', '.join(map(str, out_size))}], got "
+                           f"[{', '.join(map(str, target.shape))}]")
+    _check_target_dtype(target)
     c = input.shape[0] if nd == 1 else input.shape[1]
     w = None
     if weight is not None:
@@ -539,10 +556,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
             tgt = tgt.reshape(())
         return K.NllLoss.apply(input, target=tgt, weight=w, reduction=reduction,
                                ignore_index=ignore_index)
-    out_size = (input.shape[0],) + tuple(input.shape[2:])
-    if tuple(target.shape) != out_size:
-        raise RuntimeError(f"Expected target size [{', '.join(map(str, out_size))}], got "
-                           f"[{', '.join(map(str, target.shape))}]")
     if nd == 4:
         return K.NllLoss2d.apply(input, target=tgt, weight=w, reduction=reduction,
                                  ignore_index=ignore_index)
@@ -562,16 +575,16 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
     cdim = 0 if input.ndim == 1 else 1
+    same_shape = tuple(target.shape) == tuple(input.shape)
+    if same_shape and not target.is_floating_point():
+        from .._ops.pointwise import torch_type_name
+
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {torch_type_name(target._data.dtype)}")
     logp = log_softmax(input, cdim)
     c = input.shape[cdim]
-    if target.is_floating_point() and tuple(target.shape) == tuple(input.shape):
+    if same_shape:
         return _cross_entropy_probs(logp, target, weight, reduction, label_smoothing, cdim, c)
-    if target.is_floating_point() or target.dtype not in (D.int64, D.uint8):
-        if input.ndim == 1 or target.ndim + 1 == input.ndim:
-            _check_target_dtype(target)
-        if target.is_floating_point():
-            raise RuntimeError(f"Expected floating point type for target with class "
-                               f"probabilities, got {target.dtype}")
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing == 0.0:
         return nll
@@ -642,11 +655,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
 
 def _xlogy(t: Tensor) -> Tensor:
     """``t * log(t)`` with 0 where ``t == 0`` (torch.xlogy(t, t))."""
-    from .._ops.indexing import where
-
-    zero = t == 0
-    safe = t.masked_fill(zero, 1.0)
-    return where(zero, 0.0, t * safe.log())
+    return K.Xlogy.apply(t, t)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
@@ -897,3 +906,19 @@ __all__ += [
     "layer_norm", "group_norm", "instance_norm", "dropout", "alpha_dropout",
     "feature_alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "pad",
 ]
+
+from .._ops.sampling import (  # noqa: E402
+    affine_grid,
+    fold,
+    grid_sample,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    unfold,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+
+__all__ += ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid",
+            "grid_sample", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]

@@ -70,53 +70,53 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator=None) -> Tensor:
-    """Fill with a normal truncated to [a, b] by inverse-CDF sampling, as PyTorch does."""
+    """Fill with N(mean, std^2) truncated to [a, b], by PyTorch 2.13's rejection sampling.
+
+    When [a, b] holds more than 30% of the mass, whole-tensor normal redraws replace the
+    out-of-range entries; otherwise uniform proposals on [a, b] are accepted with the normal
+    density ratio. Both consume the generator as PyTorch does, so seeded results agree.
+    """
+    from .._ops.creation import empty_like
+    from .._ops.indexing import where
+
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
                       "distribution of values may be incorrect.", stacklevel=2)
-    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
     with grad_mode.no_grad():
-        _uniform(tensor, 2 * lo - 1, 2 * hi - 1, generator)
-        arr = tensor._data
-        arr[...] = _erfinv(arr)
-        arr *= std * math.sqrt(2.0)
-        arr += mean
-        arr[...] = arr.clip(a, b)
-        tensor._bump_version()
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            lo = tensor.new_tensor(a).item()
+            hi = tensor.new_tensor(b).item()
+            result = _normal(tensor, mean, std, generator)
+            while True:
+                outside = (result < lo) | (result > hi)
+                if not bool(outside.any()):
+                    break
+                result = where(outside, _normal(empty_like(result), mean, std, generator),
+                               result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_ratio(x: Tensor) -> Tensor:
+            return ((x - mean) / std) ** 2 * -0.5 - log_peak
+
+        _uniform(tensor, a, b, generator)
+        accept_buf = empty_like(tensor)
+        pending = _uniform(accept_buf, 0.0, 1.0, generator).log() > log_ratio(tensor)
+        result = tensor
+        while bool(pending.any()):
+            candidates = _uniform(empty_like(tensor), a, b, generator)
+            result = where(pending, candidates, result)
+            pending = where(pending, _uniform(accept_buf, 0.0, 1.0, generator).log()
+                            > log_ratio(candidates), pending)
+        if result is not tensor:
+            tensor.copy_(result)
     return tensor
-
-
-def _erfinv(y):
-    """Inverse error function: a rational first guess refined by Newton steps in float64."""
-    import numpy as np
-
-    from .._ops._special import erf_array
-
-    y64 = y.astype(np.float64)
-    w = -np.log((1.0 - y64) * (1.0 + y64))
-    x = np.where(w < 5.0,
-                 _poly(w - 2.5, (2.81022636e-08, 3.43273939e-07, -3.5233877e-06,
-                                 -4.39150654e-06, 0.00021858087, -0.00125372503,
-                                 -0.00417768164, 0.246640727, 1.50140941)),
-                 _poly(np.sqrt(np.maximum(w, 5.0)) - 3.0,
-                       (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
-                        0.00573950773, -0.0076224613, 0.00943887047, 1.00167406,
-                        2.83297682))) * y64
-    for _ in range(2):
-        err = erf_array(np, x) - y64
-        x = x - err / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
-    x = np.where(np.abs(y64) == 1, np.copysign(np.inf, y64), x)
-    return x.astype(y.dtype)
-
-
-def _poly(w, coeffs):
-    p = coeffs[0]
-    for c in coeffs[1:]:
-        p = p * w + c
-    return p
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from .optimizer import (
     Optimizer,
@@ -82,6 +83,4 @@ class ASGD(Optimizer):
 
 
 def _default_float(value: float):
-    from .. import _dtype as D
-
     return D.get_default_dtype().np.type(value)

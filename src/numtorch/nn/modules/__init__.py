@@ -24,7 +24,7 @@ __all__ = ["Module", *_activation_all, *_container_all, *_flatten_all, *_linear_
 # Layer families written in parallel (conv, pooling, normalisation, dropout, rnn, ...): their
 # names are added when their module exists. The lead can replace this with plain imports.
 _OPTIONAL = ("conv", "pooling", "batchnorm", "normalization", "dropout", "rnn", "padding",
-             "pixelshuffle", "upsampling")
+             "pixelshuffle", "upsampling", "fold", "transformer", "distance", "channelshuffle")
 
 
 def _export_optional(namespace: dict) -> list:

@@ -22,6 +22,7 @@ class _NormBase(Module):
     """Parameters (weight=1, bias=0) and buffers shared by batch and instance norm."""
 
     __constants__ = ["track_running_stats", "momentum", "eps", "num_features", "affine"]
+    _version = 2
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1, affine: bool = True,
                  track_running_stats: bool = True, device=None, dtype=None, *,
@@ -70,6 +71,21 @@ class _NormBase(Module):
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                              unexpected_keys, error_msgs) -> None:
+        # checkpoints from before version 2 have no num_batches_tracked: start it at 0
+        version = local_metadata.get("version", None)
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
+            from ..._ops.creation import tensor
+            from ... import _dtype as D
+
+            state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
+                               and self.num_batches_tracked.device.type != "meta"
+                               else tensor(0, dtype=D.int64))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

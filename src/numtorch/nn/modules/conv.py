@@ -52,8 +52,9 @@ class _ConvNd(Module):
                                          _ntuple(dilation, n))
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
+                # a set, printed in this process's hash order (as PyTorch prints it)
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of "
-                                 f"{{'valid', 'same'}}")
+                                 f"{ {'same', 'valid'} }")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:

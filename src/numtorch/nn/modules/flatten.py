@@ -32,16 +32,13 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()
-        if isinstance(dim, int):
-            if not isinstance(unflattened_size, (tuple, list)):
-                raise TypeError("unflattened_size must be tuple of ints, but found type "
-                                f"{type(unflattened_size).__name__}")
-            for i, s in enumerate(unflattened_size):
-                if not isinstance(s, int):
-                    raise TypeError("unflattened_size must be tuple of ints, but found element "
-                                    f"of type {type(s).__name__} at pos {i}")
-        else:
-            raise TypeError(f"invalid argument type for dim parameter: {type(dim).__name__}")
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        for i, s in enumerate(unflattened_size):
+            if not isinstance(s, int):
+                raise TypeError("unflattened_size must be tuple of ints, but found element of "
+                                f"type {type(s).__name__} at pos {i}")
         self.dim = dim
         self.unflattened_size = unflattened_size
 

@@ -14,11 +14,14 @@ __all__ = [
 
 
 def _legacy_reduction(size_average, reduce) -> str:
+    import warnings
+
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if reduce:
-        return "mean" if size_average else "sum"
-    return "none"
+    ret = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", UserWarning, stacklevel=3)
+    return ret
 
 
 class _Loss(Module):

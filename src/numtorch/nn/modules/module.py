@@ -749,6 +749,14 @@ class _BackwardHook:
                 grads = tuple(res) if isinstance(res, (tuple, list)) else (res,)
         self.grad_outputs = grads
         if not self.inputs_wrapped:
+            if self.module._backward_hooks:
+                import warnings
+
+                warnings.warn("Full backward hook is firing when gradients are computed with "
+                              "respect to module outputs since no inputs require gradients. See "
+                              "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                              "#torch.nn.Module.register_full_backward_hook for more details.",
+                              stacklevel=2)
             self._run_hooks((None,) * max(self.n_inputs, 1))
         return grads
 

@@ -1,0 +1,413 @@
+"""Recurrent layers: RNN, LSTM, GRU and their cells (``torch.nn.modules.rnn``).
+
+Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ...), order and
+default initialisation (every parameter U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration
+order), so the same seed gives the same weights. The recurrence is written with Tensor ops
+(the input projection of all time steps is one matmul per layer and direction); dropout between
+layers draws its mask as ``F.dropout`` does. Not supported: ``PackedSequence`` inputs and
+LSTM ``proj_size``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+from ..._tensor import Tensor
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
+def _empty(*shape, device=None, dtype=None) -> Tensor:
+    from ..._ops.creation import empty
+
+    return empty(*shape, device=device, dtype=dtype)
+
+
+def _zeros(*shape, like: Tensor) -> Tensor:
+    from ..._ops.creation import zeros
+
+    return zeros(*shape, dtype=like.dtype)
+
+
+def _stack(ts, dim=0) -> Tensor:
+    from ..._ops.join import stack
+
+    return stack(ts, dim)
+
+
+def _cat(ts, dim=0) -> Tensor:
+    from ..._ops.join import cat
+
+    return cat(ts, dim)
+
+
+# -- one time step of each cell type ---------------------------------------------------------
+def _rnn_step(act):
+    def step(xw, h, c, w_hh, b_hh):
+        return act(xw + F.linear(h, w_hh, b_hh)), None
+    return step
+
+
+def _lstm_step(xw, h, c, w_hh, b_hh):
+    gates = xw + F.linear(h, w_hh, b_hh)
+    i, f, g, o = gates.chunk(4, 1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
+
+
+def _gru_step(xw, h, c, w_hh, b_hh):
+    xr, xz, xn = xw.chunk(3, 1)
+    hr, hz, hn = F.linear(h, w_hh, b_hh).chunk(3, 1)
+    r = (xr + hr).sigmoid()
+    z = (xz + hz).sigmoid()
+    n = (xn + r * hn).tanh()
+    return n + z * (h - n), None
+
+
+def _step_fn(mode: str):
+    if mode == "LSTM":
+        return _lstm_step
+    if mode == "GRU":
+        return _gru_step
+    return _rnn_step((lambda t: t.tanh()) if mode == "RNN_TANH" else (lambda t: t.relu()))
+
+
+class RNNBase(Module):
+    """Shared parameters, checks and the layer/direction loop of RNN, LSTM and GRU."""
+
+    __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
+                     "dropout", "bidirectional", "proj_size"]
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        super().__init__()
+        if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
+                or not 0 <= dropout <= 1):
+            raise ValueError("dropout should be a number in range [0, 1] representing the "
+                             "probability of an element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={num_layers}", stacklevel=3)
+        if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+            raise TypeError(f"hidden_size should be of type int, got: "
+                            f"{type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size:
+            raise NotImplementedError("numtorch: LSTM proj_size is not supported")
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        gate = _GATES[mode] * hidden_size
+        dirs = 2 if bidirectional else 1
+        self._flat_weights_names = []
+        for layer in range(num_layers):
+            for d in range(dirs):
+                in_size = input_size if layer == 0 else hidden_size * dirs
+                sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
+                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, hidden_size))]
+                if bias:
+                    shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
+                for name, shape in shapes:
+                    setattr(self, name + sfx,
+                            Parameter(_empty(*shape, device=device, dtype=dtype)))
+                    self._flat_weights_names.append(name + sfx)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def flatten_parameters(self) -> None:
+        """A no-op (PyTorch compacts cuDNN weights here)."""
+
+    @property
+    def _flat_weights(self) -> list:
+        return [getattr(self, n) for n in self._flat_weights_names]
+
+    @property
+    def all_weights(self) -> list:
+        per = 4 if self.bias else 2
+        w = self._flat_weights
+        return [w[i:i + per] for i in range(0, len(w), per)]
+
+    def _name(self) -> str:
+        return {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
+
+    def _check_input(self, input: Tensor) -> None:
+        if input.ndim not in (2, 3):
+            tail = " tensor" if self._name() == "RNN" else ""
+            raise ValueError(f"{self._name()}: Expected input to be 2D or 3D, got {input.ndim}D"
+                             f"{tail} instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.shape[-1]}")
+
+    def _check_hidden(self, hx: Tensor, expected: tuple, msg: str) -> None:
+        if tuple(hx.shape) != expected:
+            raise RuntimeError(msg.format(expected, list(hx.shape)))
+
+    def _run(self, input: Tensor, h0: Tensor, c0):
+        """The layer/direction loop on a (L, N, H_in) input; returns (output, h_n, c_n)."""
+        step = _step_fn(self.mode)
+        dirs = 2 if self.bidirectional else 1
+        length = input.shape[0]
+        layer_input = input
+        hs, cs = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(dirs):
+                sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
+                w_ih = getattr(self, "weight_ih" + sfx)
+                w_hh = getattr(self, "weight_hh" + sfx)
+                b_ih = getattr(self, "bias_ih" + sfx) if self.bias else None
+                b_hh = getattr(self, "bias_hh" + sfx) if self.bias else None
+                xw = F.linear(layer_input, w_ih, b_ih)
+                h = h0[layer * dirs + d]
+                c = c0[layer * dirs + d] if c0 is not None else None
+                ys = [None] * length
+                for t in (range(length) if d == 0 else range(length - 1, -1, -1)):
+                    h, c = step(xw[t], h, c, w_hh, b_hh)
+                    ys[t] = h
+                outs.append(_stack(ys, 0))
+                hs.append(h)
+                cs.append(c)
+            layer_input = outs[0] if dirs == 1 else _cat(outs, 2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        return layer_input, _stack(hs, 0), (_stack(cs, 0) if c0 is not None else None)
+
+    def forward(self, input: Tensor, hx=None):
+        if not isinstance(input, Tensor):
+            raise NotImplementedError("numtorch: PackedSequence inputs are not supported")
+        self._check_input(input)
+        lstm = self.mode == "LSTM"
+        batched = input.ndim == 3
+        dirs = 2 if self.bidirectional else 1
+        if not batched:
+            input = input.unsqueeze(1)
+            if hx is not None:
+                if lstm:
+                    if hx[0].ndim != 2 or hx[1].ndim != 2:
+                        raise RuntimeError("For unbatched 2-D input, hx and cx should also be "
+                                           f"2-D but got ({hx[0].ndim}-D, {hx[1].ndim}-D) "
+                                           "tensors")
+                    hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+                else:
+                    if hx.ndim != 2:
+                        raise RuntimeError("For unbatched 2-D input, hx should also be 2-D but "
+                                           f"got {hx.ndim}-D tensor")
+                    hx = hx.unsqueeze(1)
+        elif hx is not None:
+            if lstm and (hx[0].ndim != 3 or hx[1].ndim != 3):
+                raise RuntimeError("For batched 3-D input, hx and cx should also be 3-D but got "
+                                   f"({hx[0].ndim}-D, {hx[1].ndim}-D) tensors")
+            if not lstm and hx.ndim != 3:
+                raise RuntimeError("For batched 3-D input, hx should also be 3-D but got "
+                                   f"{hx.ndim}-D tensor")
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        n = input.shape[1]
+        expected = (self.num_layers * dirs, n, self.hidden_size)
+        if hx is None:
+            h0 = _zeros(*expected, like=input)
+            c0 = _zeros(*expected, like=input) if lstm else None
+        elif lstm:
+            h0, c0 = hx
+            self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
+            self._check_hidden(c0, expected, "Expected hidden[1] size {}, got {}")
+        else:
+            h0, c0 = hx, None
+            self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        out, h_n, c_n = self._run(input, h0, c0)
+        if self.batch_first:
+            out = out.transpose(0, 1)
+        if not batched:
+            out = out.squeeze(1)
+            h_n = h_n.squeeze(1)
+            c_n = c_n.squeeze(1) if c_n is not None else None
+        return (out, (h_n, c_n)) if lstm else (out, h_n)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+
+def _bind(names, defaults, args, kwargs) -> dict:
+    vals = dict(zip(names, args))
+    vals.update(kwargs)
+    for k, v in defaults.items():
+        vals.setdefault(k, v)
+    return vals
+
+
+class RNN(RNNBase):
+    """``nn.RNN`` (Elman RNN, tanh or relu)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        names = ["input_size", "hidden_size", "num_layers", "nonlinearity", "bias",
+                 "batch_first", "dropout", "bidirectional"]
+        v = _bind(names, {"num_layers": 1, "nonlinearity": "tanh", "bias": True,
+                          "batch_first": False, "dropout": 0.0, "bidirectional": False},
+                  args, kwargs)
+        nl = v.pop("nonlinearity")
+        if nl == "tanh":
+            mode = "RNN_TANH"
+        elif nl == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{nl}'. Select from 'tanh' or 'relu'.")
+        super().__init__(mode, **v)
+        self.nonlinearity = nl
+
+
+class LSTM(RNNBase):
+    """``nn.LSTM``: returns ``(output, (h_n, c_n))``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        names = ["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
+                 "bidirectional", "proj_size"]
+        super().__init__("LSTM", **_bind(names, {}, args, kwargs))
+
+
+class GRU(RNNBase):
+    """``nn.GRU``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        names = ["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
+                 "bidirectional"]
+        super().__init__("GRU", **_bind(names, {}, args, kwargs))
+
+
+# -- cells ----------------------------------------------------------------------------------------
+class RNNCellBase(Module):
+    __constants__ = ["input_size", "hidden_size", "bias"]
+    _mode = "RNN_TANH"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = Parameter(_empty(num_chunks * hidden_size, input_size, device=device,
+                                          dtype=dtype))
+        self.weight_hh = Parameter(_empty(num_chunks * hidden_size, hidden_size, device=device,
+                                          dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(_empty(num_chunks * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(_empty(num_chunks * hidden_size, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        nl = getattr(self, "nonlinearity", "tanh")
+        if nl != "tanh":
+            s += f", nonlinearity={nl}"
+        return s
+
+    def _prepare(self, input: Tensor, hx):
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
+                             f"{input.ndim}D instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[-1]} "
+                               f"expected {self.input_size}")
+        batched = input.ndim == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        return input, batched
+
+    def _hidden(self, input: Tensor, h, batched: bool) -> Tensor:
+        if h is None:
+            return _zeros(input.shape[0], self.hidden_size, like=input)
+        return h if batched else h.unsqueeze(0)
+
+    def forward(self, input: Tensor, hx=None):
+        input, batched = self._prepare(input, hx)
+        h = self._hidden(input, hx, batched)
+        xw = F.linear(input, self.weight_ih, self.bias_ih)
+        h, _ = _step_fn(self._mode)(xw, h, None, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)
+
+
+class RNNCell(RNNCellBase):
+    """``nn.RNNCell``."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        self.nonlinearity = nonlinearity
+        self._mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+
+
+class GRUCell(RNNCellBase):
+    """``nn.GRUCell``."""
+
+    _mode = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+
+class LSTMCell(RNNCellBase):
+    """``nn.LSTMCell``: returns ``(h', c')``."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input: Tensor, hx=None):
+        input, batched = self._prepare(input, hx)
+        if hx is None:
+            h = c = _zeros(input.shape[0], self.hidden_size, like=input)
+        else:
+            h, c = (hx if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0)))
+        xw = F.linear(input, self.weight_ih, self.bias_ih)
+        h, c = _lstm_step(xw, h, c, self.weight_hh, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))

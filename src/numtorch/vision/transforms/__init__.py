@@ -1,0 +1,32 @@
+"""``numtorch.vision.transforms``: torchvision's image transforms on PIL images and tensors."""
+
+from . import functional
+from .functional import InterpolationMode
+from .transforms import (
+    CenterCrop,
+    ColorJitter,
+    Compose,
+    ConvertImageDtype,
+    GaussianBlur,
+    Grayscale,
+    Lambda,
+    Normalize,
+    Pad,
+    PILToTensor,
+    RandomCrop,
+    RandomErasing,
+    RandomHorizontalFlip,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomVerticalFlip,
+    Resize,
+    ToPILImage,
+    ToTensor,
+)
+
+__all__ = [
+    "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "GaussianBlur", "Grayscale",
+    "InterpolationMode", "Lambda", "Normalize", "PILToTensor", "Pad", "RandomCrop",
+    "RandomErasing", "RandomHorizontalFlip", "RandomResizedCrop", "RandomRotation",
+    "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor", "functional",
+]
