@@ -84,3 +84,12 @@ def test_trapezoid():
     check(lambda lib, y: lib.cumulative_trapezoid(y), [(3, 4)], graph=False)
     check(lambda lib, y, x: lib.cumulative_trapezoid(y, x, dim=0), [(3, 4), (3,)],
           graph=False)
+
+
+def test_out_arguments():
+    def fn(lib, x):
+        o1, o2 = lib.empty(0), lib.empty(0, dtype=lib.int64)
+        lib.cumsum(x, 0, out=o1)
+        lib.searchsorted(lib.tensor([0.0, 1.0]), x, out=o2)
+        return o1, o2
+    check(fn, [(3, 4)], grad=False)

@@ -6,6 +6,8 @@ cost at two interpreter starts per group.
 
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 import sys
 
@@ -61,11 +63,28 @@ CASES = [(g, n) for g in ("TENSOR", "AUTOGRAD", "COMMON", "BUILD_MODEL")
          for n in getattr(snippets, g)]
 
 
+# snippets whose printed numbers come from long float32 training runs: summation order may
+# move the 6th decimal, so numbers are compared to 1e-5 relative there (text exactly)
+TOLERANT = {"optimization_loop"}
+_NUM = re.compile(r"-?\d+\.\d+(?:e[-+]\d+)?")
+
+
+def _same_text_close_numbers(a: str, b: str) -> bool:
+    if _NUM.sub("#", a) != _NUM.sub("#", b):
+        return False
+    xs, ys = _NUM.findall(a), _NUM.findall(b)
+    return all(math.isclose(float(x), float(y), rel_tol=1e-5, abs_tol=2e-6)
+               for x, y in zip(xs, ys))
+
+
 @pytest.mark.parametrize("group,name", CASES)
 def test_snippet_prints_like_torch(group, name, tmp_path_factory):
     theirs, ours = _outputs(group, tmp_path_factory)
     assert "SNIPPET FAILED" not in theirs[name], theirs[name]
-    assert ours[name] == theirs[name]
+    if name in TOLERANT and ours[name] != theirs[name]:
+        assert _same_text_close_numbers(ours[name], theirs[name]), (ours[name], theirs[name])
+    else:
+        assert ours[name] == theirs[name]
 
 
 def test_seed_document_printed_values(tmp_path_factory):

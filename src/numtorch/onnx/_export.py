@@ -18,6 +18,13 @@ MIN_OPSET = 13
 MAX_OPSET = 21
 
 
+#: torch.onnx.export options accepted and ignored (they select PyTorch's own exporter paths)
+_ACCEPTED = {"dynamo", "external_data", "custom_translation_table", "report", "optimize",
+             "verify", "profile", "dump_exported_program", "artifacts_dir", "training",
+             "operator_export_type", "do_constant_folding", "custom_opsets",
+             "export_modules_as_functions", "autograd_inlining"}
+
+
 def _import_onnx():
     try:
         import onnx
@@ -32,7 +39,8 @@ def export(model, args: Any = (), f=None, *, kwargs: dict | None = None,
            output_names: Sequence[str] | None = None,
            opset_version: int | None = None,
            dynamic_axes: Mapping[str, Mapping[int, str] | Sequence[int]] | None = None,
-           export_params: bool = True, verbose: bool | None = None, **unused: Any):
+           export_params: bool = True, verbose: bool | None = None,
+           keep_initializers_as_inputs: bool = False, dynamic_shapes=None, **options: Any):
     """Export ``model`` to ONNX as ``torch.onnx.export`` does (its ``dynamic_axes`` form).
 
     ``model`` runs once on ``args`` (a Tensor or a tuple; a trailing dict holds keyword
@@ -44,6 +52,13 @@ def export(model, args: Any = (), f=None, *, kwargs: dict | None = None,
     ``onnx.ModelProto`` is returned instead of written. ``opset_version`` defaults to 20, as in
     PyTorch 2.13. An op without an ONNX lowering raises an error naming the op.
     """
+    unknown = sorted(set(options) - _ACCEPTED)
+    if unknown:
+        raise TypeError(f"export() got an unexpected keyword argument '{unknown[0]}'")
+    if keep_initializers_as_inputs or dynamic_shapes is not None:
+        raise NotImplementedError("numtorch.onnx.export supports neither "
+                                  "keep_initializers_as_inputs=True nor dynamic_shapes (use "
+                                  "dynamic_axes)")
     onnx = _import_onnx()
     from ._lowering import lower
 
@@ -75,8 +90,13 @@ def export(model, args: Any = (), f=None, *, kwargs: dict | None = None,
                 graph_inputs.append((name, a._data.dtype, a._data.shape))
             else:
                 call_args.append(a)
-        with grad_mode.enable_grad(), tracer:
-            result = model(*call_args, **kwargs)
+        handles = _scope_hooks(graph, model)
+        try:
+            with grad_mode.enable_grad(), tracer:
+                result = model(*call_args, **kwargs)
+        finally:
+            for h in handles:
+                h.remove()
         outs = _flatten_outputs(result)
         out_vals = [tracer.value_of(t) for t in outs]
     finally:
@@ -124,6 +144,26 @@ def _add_weights(tracer: Tracer, model) -> None:
     for name, t in model.named_buffers():
         if isinstance(t, Tensor):
             tracer.add_param(name, t)
+
+
+def _scope_hooks(graph: Graph, model) -> list:
+    """Name nodes after the modules that ran them, as PyTorch does
+    (``/linear_relu_stack/linear_relu_stack.0/Gemm``)."""
+    if not hasattr(model, "named_modules"):
+        return []
+    handles = []
+    for name, m in model.named_modules():
+        if not name:
+            continue
+        handles.append(m.register_forward_pre_hook(
+            lambda mod, args, name=name: graph.scope.append(name)))
+        handles.append(m.register_forward_hook(lambda mod, args, out: _pop(graph.scope)))
+    return handles
+
+
+def _pop(stack: list) -> None:
+    if stack:
+        stack.pop()
 
 
 def _input_names(model, args, given) -> list[str]:

@@ -8,6 +8,8 @@ no output needs, names the outputs and builds the ``ModelProto``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._tracer import Value
@@ -25,6 +27,7 @@ class Graph:
         self._used: set = set()
         self._counts: dict = {}
         self._small: dict = {}
+        self.scope: list = []          # names of the modules being run (node name prefixes)
 
     # -- names -----------------------------------------------------------------------------
     def reserve(self, name: str) -> None:
@@ -63,6 +66,13 @@ class Graph:
             self._used.add(v.param)
             self.inits[v.param] = v.array
         else:
+            if v.untraced:
+                warnings.warn(
+                    f"numtorch.onnx.export: a tensor of shape {list(v.shape)} ({v.dtype}) that no "
+                    "traced op produced is exported as a constant. Tensors made inside forward "
+                    "are constants, as in torch.onnx; but if it was computed from the inputs by "
+                    "an untraced function (comparisons, logical ops, argmax/argmin, nonzero), "
+                    "the exported model is wrong for other inputs.", stacklevel=2)
             v.name = self.const(np.array(v.array, copy=True))
         return v.name
 
@@ -88,7 +98,7 @@ class Graph:
     # -- nodes -----------------------------------------------------------------------------
     def node(self, op_type: str, inputs, n_out: int = 1, **attrs):
         """Add a node; returns its output name (or a list of ``n_out`` names)."""
-        base = self.fresh("/" + op_type)
+        base = self.fresh("/" + "".join(m + "/" for m in self.scope) + op_type)
         outs = [self.fresh(f"{base}_output_{i}") for i in range(n_out)]
         self.nodes.append([op_type, list(inputs), outs, attrs, base])
         return outs[0] if n_out == 1 else outs

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._ops import creation, join, linalg, pointwise, reduction, shape
+from .._ops import creation, join, linalg, pointwise, reduction, scan, shape
 from .._ops import indexing as ix
 from ._tracer import Record, Value
 
@@ -125,10 +125,6 @@ def reshape(g, x: str, in_shape, out_shape) -> str:
         else:
             spec.append(s)
     return g.node("Reshape", [x, g.ints(spec)])
-
-
-def _scalar_or_name(g, x, dtype):
-    return g.name(x, dtype)
 
 
 # -- pointwise arithmetic ---------------------------------------------------------------------
@@ -520,3 +516,8 @@ def _logsumexp(g, r):
     dims = r.params.get("dims", r.params.get("dim"))
     axes = [dims] if isinstance(dims, int) else list(dims)
     return reduce(g, "ReduceLogSumExp", inp(g, r, 0), axes, r.params.get("keepdim", False))
+
+
+@lowers(scan.Cumsum)
+def _cumsum(g, r):
+    return g.node("CumSum", [inp(g, r, 0), g.const(np.asarray(r.params["dim"], np.int64))])

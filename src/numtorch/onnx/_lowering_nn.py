@@ -108,9 +108,8 @@ def _divisors(sizes, out, k, s, p, include):
 def _adaptive(g, r, x: str, reduce_op: str, pool_op: str) -> str:
     bounds = r.params["bounds"]
     nd = len(bounds)
-    sizes = r.ins[0].shape[-nd:]
     uniform = []
-    for b, n in zip(bounds, sizes):
+    for b in bounds:
         lens = {hi - lo for lo, hi in b}
         starts = [lo for lo, _ in b]
         step = starts[1] - starts[0] if len(starts) > 1 else 1

@@ -22,7 +22,8 @@ class Value:
     """One traced tensor: its ONNX name once known, shape, dtype and, for a static value (a
     weight, a constant or a folded result), its array and where it came from."""
 
-    __slots__ = ("name", "shape", "dtype", "static", "array", "param", "producer", "missing")
+    __slots__ = ("name", "shape", "dtype", "static", "array", "param", "producer", "missing",
+                 "untraced")
 
     def __init__(self, shape, dtype, static=False, array=None, param=None, producer=None):
         self.name = None
@@ -33,6 +34,7 @@ class Value:
         self.param = param          # state_dict name of a weight or buffer
         self.producer = producer    # (op class, params, inputs) of a folded value
         self.missing = None         # why a dynamic value has no ONNX name (unlowered output)
+        self.untraced = False       # a Tensor no traced op produced, taken as a constant
 
 
 class Record:
@@ -126,6 +128,7 @@ class Tracer:
         v = self.by_array.get(id(t._data))
         if v is None:
             v = self.constant(t._data)
+            v.untraced = True
             self._alive.append(t)
             self.by_tensor[id(t)] = (v, t._version_box[0])
         return v
