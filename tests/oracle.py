@@ -143,9 +143,10 @@ def _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, a
         if t_exc is None:
             raise
     if t_exc is not None:
-        assert n_exc is not None, f"torch raised {type(t_exc).__name__}: {t_exc}; numtorch did not"
-        assert _same_exc_type(n_exc, t_exc), \
-            f"numtorch raised {type(n_exc).__name__}: {n_exc}; torch {type(t_exc).__name__}: {t_exc}"
+        assert n_exc is not None, \
+            f"torch raised {type(t_exc).__name__}: {t_exc}; numtorch did not"
+        assert _same_exc_type(n_exc, t_exc), (f"numtorch raised {type(n_exc).__name__}: {n_exc}; "
+                                              f"torch {type(t_exc).__name__}: {t_exc}")
         return
     t_flat, n_flat = _flatten(t_out), _flatten(n_out)
     assert len(t_flat) == len(n_flat), f"{len(n_flat)} outputs, torch {len(t_flat)}"

@@ -14,12 +14,20 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run an unmodified PyTorch script on numtorch")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
+    from .quickstart import add_arguments as quickstart_arguments
+
+    quickstart_arguments(sub.add_parser(
+        "quickstart", help="train, evaluate, save and export a model (PyTorch's quickstart)"))
     args = parser.parse_args(argv)
     if args.command == "run":
         from .compat import run_script
 
         run_script(args.script, args.args)
         return 0
+    if args.command == "quickstart":
+        from .quickstart import run_from_args
+
+        return run_from_args(args)
     if args.command == "info":
         from .utils.collect_env import main as info
 

@@ -1,5 +1,8 @@
 """Elementwise ops against torch: values, dtypes, promotion, broadcasting, grads, in-place forms."""
 
+# the loop lambdas below are called at once, inside their iteration
+# ruff: noqa: B023
+
 import numpy as np
 import pytest
 import torch

@@ -1,5 +1,8 @@
 """Reductions against torch: dim/keepdim, dtypes, values+indices, ties, NaN, grads, errors."""
 
+# the loop lambdas below are called at once, inside their iteration
+# ruff: noqa: B023
+
 import numpy as np
 import pytest
 from hypothesis import given, settings

@@ -68,7 +68,10 @@ def _coerce_dtype(dtype):
 def _finish(arr, requires_grad: bool) -> Tensor:
     t = Tensor._from_array(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
     return t
 
 
@@ -92,8 +95,10 @@ def _infer_dtype(data):
             kinds.add(("s", D.complex128 if D.get_default_dtype() is D.float64 else D.complex64))
         elif isinstance(x, (float, np.floating)):
             kinds.add(("s", D.get_default_dtype()))
+        elif isinstance(x, str):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     if not kinds:
         return D.get_default_dtype()
@@ -218,7 +223,14 @@ def _filled(size, fill, dtype, device, requires_grad, default=None, out=None):
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
           pin_memory: bool = False) -> Tensor:
+    if any(isinstance(v, int) and v < 0 for v in _flat_ints(size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, dtype, device, requires_grad, out=out)
+
+
+def _flat_ints(size):
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) \
+        else size
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
@@ -314,7 +326,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dt = D.int64 if all_int else D.get_default_dtype()
@@ -356,7 +368,7 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
     """``steps`` points from start to end (PyTorch's symmetric formula)."""
     start, end = _scalar(start), _scalar(end)
     if steps < 0:
-        raise RuntimeError("linspace(): number of steps must be non-negative")
+        raise RuntimeError("number of steps must be non-negative")
     dt = dtype if dtype is not None else D.get_default_dtype()
     npdt = D.to_numpy_dtype(dt)
     if steps == 1:

@@ -125,7 +125,7 @@ def _shape_str(t):
 @tensor_method("mm")
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     if input.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     if input._data.shape[1] != mat2._data.shape[0]:

@@ -9,7 +9,7 @@ from .graph import AccumulateGrad, edge_of
 
 
 def _sum_to(grad, shape):
-    """Sum a gradient in broadcast shape down to ``shape`` (numtorch ops, so it is differentiable)."""
+    """Sum a broadcast-shaped gradient down to ``shape`` (with numtorch ops: differentiable)."""
     gshape = grad._data.shape
     if gshape == shape:
         return grad
@@ -152,7 +152,8 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 for nr in range(node._n_outputs):
                     for k in targets.get((node, nr), ()):
                         g = grads[nr]
-                        if isinstance(node, AccumulateGrad) and g is not None and node.variable._hooks:
+                        if (isinstance(node, AccumulateGrad) and g is not None
+                                and node.variable._hooks):
                             for fn in list(node.variable._hooks.values()):
                                 res = fn(g)
                                 if res is not None:
@@ -164,7 +165,8 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 continue
             skip = needed is not None and (node not in needed or not any(
                 n in needed for n, _ in node.next_functions if n is not None))
-            if skip or all(g is None for g in grads):
+            ran = not (skip or all(g is None for g in grads))
+            if not ran:
                 in_grads = (None,) * len(node.next_functions)
             else:
                 if node._n_outputs > 1 and any(g is None for g in grads):
@@ -179,7 +181,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                     res = fn(in_grads, tuple(grads))
                     if res is not None:
                         in_grads = tuple(res)
-            if not retain_graph:
+            if not retain_graph and ran:
                 node._release()
             for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node._input_meta):
                 if nxt is None:

@@ -62,10 +62,19 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
+class _NoParamDecorator(_DecoratorContextManager):
+    """Also usable as a bare decorator (``@no_grad`` without parentheses), as PyTorch's."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecorator):
     """Disable graph recording inside the block (``torch.no_grad``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, orig_func=None) -> None:
         self.prev = False
 
     def __enter__(self) -> None:
@@ -76,8 +85,11 @@ class no_grad(_DecoratorContextManager):
         state.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecorator):
     """Enable graph recording inside the block (``torch.enable_grad``)."""
+
+    def __init__(self, orig_func=None) -> None:
+        self.prev = True
 
     def __enter__(self) -> None:
         self.prev = state.enabled
@@ -95,6 +107,11 @@ class set_grad_enabled(_DecoratorContextManager):
         self.mode = bool(mode)
         state.enabled = self.mode
 
+    def __call__(self, func):
+        # used as a decorator: undo the switch __init__ made, as PyTorch does
+        state.enabled = self.prev
+        return super().__call__(func)
+
     def __enter__(self) -> None:
         state.enabled = self.mode
 
@@ -102,7 +119,11 @@ class set_grad_enabled(_DecoratorContextManager):
         state.enabled = self.prev
 
     def clone(self):
-        return self.__class__(self.mode)
+        prev = state.enabled
+        new = self.__class__(self.mode)
+        state.enabled = prev
+        new.prev = prev
+        return new
 
 
 class inference_mode(_DecoratorContextManager):

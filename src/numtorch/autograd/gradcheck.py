@@ -25,7 +25,6 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     """
     from .. import autograd
     from .._tensor import Tensor
-    from .grad_mode import no_grad
 
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
@@ -45,18 +44,16 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
                     analytical[k][:, j] = gr._data.reshape(-1)
         for k, x in enumerate(diff_inputs):
             numerical = np.zeros((x.numel(), n_out))
-            flat = x._data.reshape(-1) if x._data.flags.c_contiguous else None
             for i in range(x.numel()):
                 idx = np.unravel_index(i, x._data.shape)
                 orig = x._data[idx].copy()
-                with no_grad():
-                    x._data[idx] = orig + eps
-                    plus = _flatten_outputs(func(*inputs))[oi]._data.astype(np.float64).reshape(-1)
-                    x._data[idx] = orig - eps
-                    minus = _flatten_outputs(func(*inputs))[oi]._data.astype(np.float64).reshape(-1)
-                    x._data[idx] = orig
+                # grad mode stays on: func may itself differentiate (gradgradcheck)
+                x._data[idx] = orig + eps
+                plus = _flatten_outputs(func(*inputs))[oi]._data.astype(np.float64).reshape(-1)
+                x._data[idx] = orig - eps
+                minus = _flatten_outputs(func(*inputs))[oi]._data.astype(np.float64).reshape(-1)
+                x._data[idx] = orig
                 numerical[i] = (plus - minus) / (2 * eps)
-            del flat
             if not np.allclose(analytical[k], numerical, rtol=rtol, atol=atol):
                 if raise_exception:
                     raise GradcheckError(

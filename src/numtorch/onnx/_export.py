@@ -76,8 +76,8 @@ def export(model, args: Any = (), f=None, *, kwargs: dict | None = None,
     modules = list(model.modules()) if hasattr(model, "modules") else []
     flags = [m.training for m in modules]
     try:
-        for m in modules:
-            m.training = False
+        if hasattr(model, "train"):
+            model.train(False)
         _add_weights(tracer, model)
         names = _input_names(model, args, input_names)
         call_args, graph_inputs = [], []
@@ -116,7 +116,7 @@ def export(model, args: Any = (), f=None, *, kwargs: dict | None = None,
     if dynamic_in:
         _infer_output_shapes(onnx, proto, outputs)
     if verbose:
-        print(onnx.helper.printable_graph(proto.graph))
+        print(onnx.printer.to_text(proto.graph))
     if f is None:
         return proto
     onnx.save_model(proto, f)
@@ -221,14 +221,19 @@ def _flatten_outputs(result) -> list:
 def _dynamic_dims(dynamic_axes, in_names, out_names) -> dict:
     dims: dict = {}
     for key, axes in (dynamic_axes or {}).items():
-        if key not in in_names and key not in out_names:
+        valid = key in in_names or key in out_names
+        if not valid:
             warnings.warn(f"Provided key {key} for dynamic axes is not a valid input/output "
                           "name", stacklevel=3)
-            continue
         if isinstance(axes, Mapping):
-            dims[key] = {int(a): str(n) for a, n in axes.items()}
+            named = {int(a): str(n) for a, n in axes.items()}
         else:
-            dims[key] = {int(a): f"{key}_dynamic_axes_{i + 1}" for i, a in enumerate(axes)}
+            warnings.warn("No names were found for specified dynamic axes of provided input."
+                          "Automatically generated names will be applied to each dynamic axes "
+                          f"of input {key}", stacklevel=3)
+            named = {int(a): f"{key}_dynamic_axes_{i + 1}" for i, a in enumerate(axes)}
+        if valid:
+            dims[key] = named
     return dims
 
 

@@ -40,6 +40,12 @@ def lower(g, r: Record) -> None:
                            f"{g.opset} is not supported by numtorch.onnx.export.")
     if isinstance(fn, staticmethod):
         fn = fn.__func__
+    for v in r.ins:
+        if isinstance(v, Value) and v.missing is not None:
+            # an output no lowering produced only fails the export if the graph needs it
+            for o in r.outs:
+                o.missing = v.missing
+            return
     names = fn(g, r)
     if isinstance(names, str) or names is None:
         names = (names,)
@@ -330,9 +336,13 @@ def _transpose(g, r):
 
 @lowers(shape.Expand)
 def _expand(g, r):
-    if tuple(r.ins[0].shape) == tuple(r.outs[0].shape):
+    src, out = tuple(r.ins[0].shape), tuple(r.outs[0].shape)
+    if src == out:
         return g.name(r.ins[0])
-    return g.node("Expand", [g.name(r.ins[0]), g.ints(r.outs[0].shape)])
+    # Expand broadcasts both ways: 1 keeps the input's own size (a varying batch carries on)
+    off = len(out) - len(src)
+    spec = [1 if i >= off and src[i - off] == s else s for i, s in enumerate(out)]
+    return g.node("Expand", [g.name(r.ins[0]), g.ints(spec)])
 
 
 def _basic_index(g, x: str, shape_in, index) -> str:

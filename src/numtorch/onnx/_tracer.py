@@ -83,6 +83,9 @@ class Tracer:
         static = all(v.static for v in ins if isinstance(v, Value))
         producer = (cls, params, ins) if static else None
         vals = [self._register(t, static, producer) for t in outs]
+        if static and any(v.untraced for v in ins if isinstance(v, Value)):
+            for v in vals:
+                v.untraced = True
         if not static:
             self.lower(self.graph, Record(cls, params, ins, vals))
         return out

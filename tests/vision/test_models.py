@@ -1,0 +1,617 @@
+"""numtorch.vision.models against reference architectures written here in torch.
+
+torchvision cannot be installed beside torch 2.13, so the reference modules below are written
+in torch following torchvision's published architectures and module names. Each numtorch model
+gets the torch model's state_dict (through NumPy) and must give the same outputs (eval), the
+same outputs and gradients (train, one step), the same keys, shapes and ``print`` text.
+"""
+
+import functools
+import hashlib
+import http.server
+import math
+import threading
+import urllib.error
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import numtorch
+from numtorch.vision import models
+from numtorch.vision.models import _api
+
+
+# -- reference architectures (torch) ------------------------------------------------------------
+class VGG(nn.Module):
+    def __init__(self, features, num_classes=1000, init_weights=True, dropout=0.5):
+        super().__init__()
+        self.features = features
+        self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
+        self.classifier = nn.Sequential(
+            nn.Linear(25088, 4096), nn.ReLU(True), nn.Dropout(p=dropout),
+            nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(p=dropout),
+            nn.Linear(4096, num_classes))
+        if init_weights:
+            for m in self.modules():
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                    if m.bias is not None:
+                        nn.init.constant_(m.bias, 0)
+                elif isinstance(m, nn.BatchNorm2d):
+                    nn.init.constant_(m.weight, 1)
+                    nn.init.constant_(m.bias, 0)
+                elif isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight, 0, 0.01)
+                    nn.init.constant_(m.bias, 0)
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+VGG_CFG = {11: [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
+           16: [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M",
+                512, 512, 512, "M"]}
+
+
+def torch_vgg(depth, bn=False, **kw):
+    layers, c = [], 3
+    for v in VGG_CFG[depth]:
+        if v == "M":
+            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+        else:
+            layers.append(nn.Conv2d(c, v, kernel_size=3, padding=1))
+            layers += [nn.BatchNorm2d(v)] if bn else []
+            layers.append(nn.ReLU(inplace=True))
+            c = v
+    return VGG(nn.Sequential(*layers), **kw)
+
+
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        idt = x if self.downsample is None else self.downsample(x)
+        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        out += idt
+        return self.relu(out)
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        idt = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        out += idt
+        return self.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=1000):
+        super().__init__()
+        self.inplanes = 64
+        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        for i, (planes, n) in enumerate(zip((64, 128, 256, 512), layers)):
+            setattr(self, f"layer{i + 1}", self._make_layer(block, planes, n, 1 if i == 0 else 2))
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+                nn.init.constant_(m.weight, 1)
+                nn.init.constant_(m.bias, 0)
+
+    def _make_layer(self, block, planes, n, stride):
+        down = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            down = nn.Sequential(
+                nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False),
+                nn.BatchNorm2d(planes * block.expansion))
+        blocks = [block(self.inplanes, planes, stride, down)]
+        self.inplanes = planes * block.expansion
+        blocks += [block(self.inplanes, planes) for _ in range(1, n)]
+        return nn.Sequential(*blocks)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+class AlexNet(nn.Module):
+    def __init__(self, num_classes=1000, dropout=0.5):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+            nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+            nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2))
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+        self.classifier = nn.Sequential(
+            nn.Dropout(p=dropout), nn.Linear(9216, 4096), nn.ReLU(inplace=True),
+            nn.Dropout(p=dropout), nn.Linear(4096, 4096), nn.ReLU(inplace=True),
+            nn.Linear(4096, num_classes))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+class LeNet5(nn.Module):
+    def __init__(self, num_classes=10, in_channels=1):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 6, kernel_size=5), nn.Tanh(), nn.AvgPool2d(2, 2),
+            nn.Conv2d(6, 16, kernel_size=5), nn.Tanh(), nn.AvgPool2d(2, 2))
+        self.classifier = nn.Sequential(nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84),
+                                        nn.Tanh(), nn.Linear(84, num_classes))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class Conv2dNormActivation(nn.Sequential):
+    def __init__(self, cin, cout, kernel_size=3, stride=1, groups=1):
+        super().__init__(nn.Conv2d(cin, cout, kernel_size, stride, (kernel_size - 1) // 2,
+                                   groups=groups, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU6(inplace=True))
+        self.out_channels = cout
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, inp, oup, stride, t):
+        super().__init__()
+        hidden = int(round(inp * t))
+        self.stride = stride
+        self.use_res_connect = stride == 1 and inp == oup
+        layers = [Conv2dNormActivation(inp, hidden, kernel_size=1)] if t != 1 else []
+        layers += [Conv2dNormActivation(hidden, hidden, stride=stride, groups=hidden),
+                   nn.Conv2d(hidden, oup, 1, 1, 0, bias=False), nn.BatchNorm2d(oup)]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes=1000, dropout=0.2):
+        super().__init__()
+        feats, c = [Conv2dNormActivation(3, 32, stride=2)], 32
+        for t, out, n, s in [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2],
+                             [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]:
+            for i in range(n):
+                feats.append(InvertedResidual(c, out, s if i == 0 else 1, t))
+                c = out
+        feats.append(Conv2dNormActivation(c, 1280, kernel_size=1))
+        self.features = nn.Sequential(*feats)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout), nn.Linear(1280, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0, 0.01)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        x = nn.functional.adaptive_avg_pool2d(self.features(x), (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
+# name -> (numtorch builder, torch builder, eval input shape, train input shape)
+CASES = {
+    "vgg11": (models.vgg11, lambda: torch_vgg(11), (1, 3, 32, 32), (1, 3, 32, 32)),
+    "vgg11_bn": (models.vgg11_bn, lambda: torch_vgg(11, bn=True), (1, 3, 32, 32),
+                 (2, 3, 32, 32)),
+    "vgg16": (models.vgg16, lambda: torch_vgg(16), (1, 3, 32, 32), (1, 3, 32, 32)),
+    "resnet18": (models.resnet18, lambda: ResNet(BasicBlock, [2, 2, 2, 2]), (1, 3, 32, 32),
+                 (2, 3, 32, 32)),
+    "resnet50": (models.resnet50, lambda: ResNet(Bottleneck, [3, 4, 6, 3]), (1, 3, 32, 32),
+                 (2, 3, 32, 32)),
+    "alexnet": (models.alexnet, AlexNet, (1, 3, 63, 63), (1, 3, 63, 63)),
+    "lenet5": (models.lenet5, LeNet5, (1, 1, 32, 32), (2, 1, 32, 32)),
+    "mobilenet_v2": (models.mobilenet_v2, MobileNetV2, (1, 3, 32, 32), (2, 3, 32, 32)),
+}
+INIT_NAMES = ("kaiming_uniform_", "kaiming_normal_", "uniform_", "normal_", "constant_",
+              "ones_", "zeros_")
+
+
+@pytest.fixture
+def init_log(monkeypatch):
+    """Replace the init functions of both libraries by recorders that leave tensors as they
+    are: building VGG then costs only allocation (the weights come from torch anyway), and
+    the recorded calls show the initialisation scheme."""
+    logs = {"torch": [], "numtorch": []}
+
+    def recorder(log, name, orig_sig):
+        def fn(tensor, *args, **kwargs):
+            bound = orig_sig(tensor, *args, **kwargs)
+            log.append((name, tuple(tensor.shape), bound))
+            return tensor
+        return fn
+
+    for lib, mod in (("torch", torch.nn.init), ("numtorch", numtorch.nn.init)):
+        for name in INIT_NAMES:
+            sig = _signature_binder(getattr(torch.nn.init, name))
+            monkeypatch.setattr(mod, name, recorder(logs[lib], name, sig))
+    return logs
+
+
+def _signature_binder(fn):
+    import inspect
+
+    sig = inspect.signature(fn)
+
+    def bind(*args, **kwargs):
+        b = sig.bind(*args, **kwargs)
+        b.apply_defaults()
+        return tuple((k, v) for k, v in b.arguments.items() if k != "tensor")
+    return bind
+
+
+def to_numtorch_state(sd):
+    return {k: numtorch.from_numpy(v.detach().numpy().copy()) for k, v in sd.items()}
+
+
+def build_pair(name):
+    nt_builder, torch_builder, _, _ = CASES[name]
+    ref = torch_builder()
+    model = nt_builder()
+    model.load_state_dict(to_numtorch_state(ref.state_dict()), strict=True)
+    return ref, model
+
+
+def randomize_bn(ref):
+    """Non-trivial running statistics and affine parameters, so eval mode tests them."""
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for m in ref.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+                m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+                m.weight.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+                m.bias.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+
+
+def real_weights(ref, seed=0):
+    """Torch-side weights in the real init scheme's scale (the recorders skipped it)."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in ref.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                fan_in = m.weight[0].numel()
+                m.weight.copy_(torch.randn(m.weight.shape, generator=g) * math.sqrt(2 / fan_in))
+                if m.bias is not None:
+                    m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.01)
+    randomize_bn(ref)
+
+
+def assert_close(a, b, what, rtol=1e-4):
+    a = a.detach().numpy() if isinstance(a, torch.Tensor) else a
+    b = np.asarray(b.detach()._data) if isinstance(b, numtorch.Tensor) else b
+    assert a.shape == b.shape, what
+    scale = max(float(np.abs(a).max()), 1e-6)
+    err = float(np.abs(a - b).max()) / scale
+    assert err < rtol, f"{what}: relative error {err}"
+
+
+# -- architecture equivalence ------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(CASES))
+def test_state_dict_repr_and_strict_load(name, init_log):
+    ref, model = build_pair(name)
+    got = [(k, tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in model.state_dict().items()]
+    want = [(k, tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in ref.state_dict().items()]
+    assert got == want
+    assert repr(model) == repr(ref)
+    # the reverse direction too: numtorch's state_dict loads strictly into the torch model
+    ref.load_state_dict({k: torch.from_numpy(np.asarray(v._data).copy())
+                         for k, v in model.state_dict().items()}, strict=True)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_init_scheme_matches(name, init_log):
+    CASES[name][1]()
+    CASES[name][0]()
+    torch_calls = [(n, s, tuple(k for k in args if k[0] != "generator"))
+                   for n, s, args in init_log["torch"]]
+    nt_calls = [(n, s, tuple(k for k in args if k[0] != "generator"))
+                for n, s, args in init_log["numtorch"]]
+    assert nt_calls == torch_calls
+
+
+@pytest.mark.parametrize("name", ["lenet5", "mobilenet_v2", "resnet18"])
+def test_default_init_bit_identical(name):
+    torch.manual_seed(3)
+    ref = CASES[name][1]()
+    numtorch.manual_seed(3)
+    model = CASES[name][0]()
+    for (k, v), (k2, w) in zip(ref.state_dict().items(), model.state_dict().items()):
+        assert k == k2
+        np.testing.assert_array_equal(v.numpy(), np.asarray(w._data), err_msg=k)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_eval_forward(name, init_log):
+    ref, model = build_pair(name)
+    real_weights(ref)
+    model.load_state_dict(to_numtorch_state(ref.state_dict()))
+    ref.eval()
+    model.eval()
+    x = np.random.default_rng(0).standard_normal(CASES[name][2]).astype(np.float32)
+    with torch.no_grad():
+        want = ref(torch.from_numpy(x))
+    with numtorch.no_grad():
+        got = model(numtorch.from_numpy(x))
+    assert got.dtype == numtorch.float32
+    assert_close(want, got, f"{name} eval output")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_train_forward_backward(name, init_log):
+    ref, model = build_pair(name)
+    real_weights(ref, seed=1)
+    model.load_state_dict(to_numtorch_state(ref.state_dict()))
+    ref.train()
+    model.train()
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(CASES[name][3]).astype(np.float32)
+    tx = torch.from_numpy(x).requires_grad_()
+    nx = numtorch.from_numpy(x.copy()).requires_grad_()
+    torch.manual_seed(5)  # dropout masks: numtorch draws the same numbers as torch
+    out = ref(tx)
+    numtorch.manual_seed(5)
+    nout = model(nx)
+    assert_close(out, nout, f"{name} train output")
+    g = rng.standard_normal(tuple(out.shape)).astype(np.float32)
+    out.backward(torch.from_numpy(g))
+    nout.backward(numtorch.from_numpy(g))
+    assert_close(tx.grad, nx.grad, f"{name} input grad", rtol=2e-4)
+    nparams = dict(model.named_parameters())
+    for k, p in ref.named_parameters():
+        assert_close(p.grad, nparams[k].grad, f"{name} grad {k}", rtol=2e-4)
+    nbufs = dict(model.named_buffers())
+    for k, b in ref.named_buffers():
+        np.testing.assert_allclose(b.numpy(), np.asarray(nbufs[k]._data), rtol=1e-4,
+                                   atol=1e-5, err_msg=k)
+
+
+def test_num_params_meta():
+    for name in ("lenet5", "mobilenet_v2", "resnet18", "resnet50"):
+        model = models.get_model(name)
+        n = sum(p.numel() for p in model.parameters())
+        weights = models.get_model_weights(name).DEFAULT if name != "lenet5" else None
+        if weights is not None:
+            assert weights.meta["num_params"] == n
+
+
+def test_options_match_torch_definition(init_log):
+    model = models.resnet18(num_classes=7, zero_init_residual=True)
+    assert model.fc.out_features == 7
+    model = models.mobilenet_v2(num_classes=5, dropout=0.1)
+    assert repr(model.classifier) == repr(nn.Sequential(nn.Dropout(0.1), nn.Linear(1280, 5)))
+    assert models.vgg11(num_classes=3, dropout=0.2).classifier[6].out_features == 3
+    with pytest.raises(ValueError, match="BasicBlock only supports groups=1"):
+        models.ResNet(models.BasicBlock, [1, 1, 1, 1], groups=2)
+
+
+# -- weights, cache and download ---------------------------------------------------------------
+@pytest.fixture
+def torch_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    return tmp_path / "hub" / "checkpoints"
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    calls = []
+
+    def fail(req, *a, **k):
+        calls.append(getattr(req, "full_url", req))
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(_api.urllib.request, "urlopen", fail)
+    return calls
+
+
+def test_cache_dir_follows_torch_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "th"))
+    assert _api.get_dir() == torch.hub.get_dir() == str(tmp_path / "th" / "hub")
+    monkeypatch.delenv("TORCH_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _api.get_dir() == torch.hub.get_dir()
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert _api.get_dir() == torch.hub.get_dir()
+
+
+def test_weights_file_saved_by_torch_loads(torch_home, offline, init_log):
+    ref = CASES["resnet18"][1]()
+    real_weights(ref)
+    torch_home.mkdir(parents=True)
+    torch.save(ref.state_dict(), torch_home / "resnet18-f37072fd.pth")
+    for weights in (models.ResNet18_Weights.IMAGENET1K_V1, models.ResNet18_Weights.DEFAULT,
+                    "IMAGENET1K_V1", "ResNet18_Weights.IMAGENET1K_V1"):
+        model = models.resnet18(weights=weights)
+        for k, v in ref.state_dict().items():
+            np.testing.assert_array_equal(v.numpy(), np.asarray(model.state_dict()[k]._data))
+    assert offline == []
+    with pytest.raises(ValueError, match="expected value 1000 but got 10"):
+        models.resnet18(weights="DEFAULT", num_classes=10)
+
+
+def test_seed_program_vgg16(torch_home, offline, init_log, tmp_path, monkeypatch):
+    """models.vgg16(pretrained=True) -> save -> vgg16() + load_state_dict -> eval."""
+    ref = CASES["vgg16"][1]()
+    torch_home.mkdir(parents=True)
+    torch.save(ref.state_dict(), torch_home / "vgg16-397923af.pth")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = models.vgg16(pretrained=True)
+    assert [str(w.message) for w in caught] == [
+        # torchvision's texts (torchvision is not installable here, so they are spelled out)
+        "The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, "
+        "please use 'weights' instead.",
+        "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 "
+        "and may be removed in the future. The current behavior is equivalent to passing "
+        "`weights=VGG16_Weights.IMAGENET1K_V1`. You can also use "
+        "`weights=VGG16_Weights.DEFAULT` to get the most up-to-date weights."]
+    assert all(w.category is UserWarning for w in caught)
+    numtorch.save(model.state_dict(), "model_weights.pth")
+    model = models.vgg16()
+    model.load_state_dict(numtorch.load("model_weights.pth"))
+    model.eval()
+    assert not model.training
+    back = torch.load("model_weights.pth")
+    for k, v in ref.state_dict().items():
+        np.testing.assert_array_equal(v.numpy(), back[k].numpy())
+    assert offline == []
+
+
+def test_pretrained_false_and_positional_forms(recwarn):
+    model = models.lenet5(pretrained=False)
+    assert isinstance(model, models.LeNet5)
+    msgs = [str(w.message) for w in recwarn]
+    assert msgs[-1] == ("Arguments other than a weight enum or `None` for 'weights' are "
+                        "deprecated since 0.13 and may be removed in the future. The current "
+                        "behavior is equivalent to passing `weights=None`.")
+    with pytest.raises(ValueError, match="No weights available for model lenet5"):
+        models.lenet5(pretrained=True)
+    with pytest.warns(UserWarning, match="Using 'weights' as positional parameter"):
+        models.lenet5(False)
+
+
+def test_missing_file_offline_names_path(torch_home, offline):
+    expected = torch_home / "alexnet-owt-7be5be79.pth"
+    with pytest.raises(RuntimeError) as info:
+        models.alexnet(weights=models.AlexNet_Weights.DEFAULT, progress=False)
+    assert str(expected) in str(info.value)
+    assert offline == ["https://download.pytorch.org/models/alexnet-owt-7be5be79.pth"]
+    assert list(torch_home.iterdir()) == []
+
+
+def test_download_failure_is_fast_and_clean(torch_home, monkeypatch):
+    monkeypatch.setattr(_api, "_DOWNLOAD_TIMEOUT", 2.0)
+    with pytest.raises(RuntimeError, match="tiny-0123abcd.pth"):
+        _api.load_state_dict_from_url("http://127.0.0.1:9/tiny-0123abcd.pth", progress=False)
+    assert list(torch_home.iterdir()) == []
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    root = tmp_path / "srv"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_download_checks_hash_and_loads(torch_home, http_root, capsys):
+    root, base = http_root
+    sd = {"w": torch.arange(6.0).reshape(2, 3), "n": torch.tensor(3)}
+    torch.save(sd, root / "blob.pth")
+    digest = hashlib.sha256((root / "blob.pth").read_bytes()).hexdigest()
+    good = f"tiny-{digest[:8]}.pth"
+    (root / "blob.pth").rename(root / good)
+    got = _api.load_state_dict_from_url(f"{base}/{good}", check_hash=True, progress=True)
+    np.testing.assert_array_equal(np.asarray(got["w"]._data), sd["w"].numpy())
+    assert (torch_home / good).is_file()
+    assert [p.name for p in torch_home.iterdir()] == [good]
+    assert f'Downloading: "{base}/{good}" to {torch_home / good}' in capsys.readouterr().err
+
+    bad = "tiny-deadbeef.pth"
+    (root / bad).write_bytes((root / good).read_bytes())
+    with pytest.raises(RuntimeError, match='invalid hash value \\(expected "deadbeef"'):
+        _api.load_state_dict_from_url(f"{base}/{bad}", check_hash=True, progress=False)
+    assert not (torch_home / bad).exists()
+    assert [p.name for p in torch_home.iterdir()] == [good]
+
+
+# -- weights enums -----------------------------------------------------------------------------
+def test_weights_enum_api():
+    w = models.VGG16_Weights.IMAGENET1K_V1
+    assert models.VGG16_Weights.DEFAULT is w
+    assert repr(w) == "VGG16_Weights.IMAGENET1K_V1" and str(w) == "VGG16_Weights.IMAGENET1K_V1"
+    assert w.url == "https://download.pytorch.org/models/vgg16-397923af.pth"
+    assert models.ResNet50_Weights.IMAGENET1K_V1.url.endswith("/resnet50-0676ba61.pth")
+    assert models.ResNet50_Weights.DEFAULT.url.endswith("/resnet50-11ad3fa6.pth")
+    assert models.MobileNet_V2_Weights.IMAGENET1K_V1.url.endswith("/mobilenet_v2-b0353104.pth")
+    assert models.VGG16_BN_Weights.DEFAULT.url.endswith("/vgg16_bn-6c64b313.pth")
+    assert [m.name for m in models.ResNet50_Weights] == ["IMAGENET1K_V1", "IMAGENET1K_V2"]
+    assert models.ResNet50_Weights.verify("DEFAULT") is models.ResNet50_Weights.IMAGENET1K_V2
+    assert models.ResNet50_Weights.verify(None) is None
+    with pytest.raises(TypeError, match="expected ResNet50_Weights but received "
+                                        "ResNet18_Weights"):
+        models.resnet50(weights=models.ResNet18_Weights.DEFAULT)
+    with pytest.raises(KeyError):
+        models.ResNet50_Weights.verify("IMAGENET1K_V9")
+    assert models.get_weight("ResNet50_Weights.IMAGENET1K_V2") is \
+        models.ResNet50_Weights.IMAGENET1K_V2
+    assert models.get_model_weights("vgg16") is models.VGG16_Weights
+    assert models.get_model_weights(models.resnet18) is models.ResNet18_Weights
+    assert {"vgg16", "vgg19_bn", "resnet152", "alexnet", "mobilenet_v2"} <= \
+        set(models.list_models())
+    assert models.list_models(include="vgg1[16]") == ["vgg11", "vgg16"]
+    assert numtorch.vision.models is models
+
+
+def test_transforms_preset():
+    t = models.ResNet50_Weights.IMAGENET1K_V2.transforms()
+    assert repr(t) == ("ImageClassification(\n    crop_size=[224]\n    resize_size=[232]\n"
+                       "    mean=[0.485, 0.456, 0.406]\n    std=[0.229, 0.224, 0.225]\n"
+                       "    interpolation=InterpolationMode.BILINEAR\n)")
+    assert models.VGG16_Weights.DEFAULT.transforms().resize_size == [256]
+    img = np.random.default_rng(0).integers(0, 256, (3, 300, 260), dtype=np.uint8)
+    out = t(numtorch.from_numpy(img))
+    assert tuple(out.shape) == (3, 224, 224) and out.dtype == numtorch.float32
+    from numtorch.vision.transforms import functional as F
+
+    steps = F.center_crop(F.resize(numtorch.from_numpy(img), [232], antialias=True), [224])
+    steps = F.convert_image_dtype(steps, numtorch.float32)
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+    want = (torch.from_numpy(np.asarray(steps._data)) - mean) / std
+    np.testing.assert_allclose(np.asarray(out._data), want.numpy(), rtol=1e-5, atol=1e-5)
