@@ -26,7 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["QuickstartError", "add_arguments", "build_model", "main", "run"]
+__all__ = ["QuickstartError", "add_arguments", "build_model", "export_onnx", "latest_checkpoint",
+           "load_datasets", "main", "run", "run_from_args", "save_predictions"]
 
 # dataset name -> (numtorch.vision.datasets class, training-set mean, training-set std)
 DATASETS = {"fashion-mnist": ("FashionMNIST", 0.2860, 0.3530),

@@ -19,8 +19,8 @@ import numtorch.distributed as dist
 import numtorch.nn.parallel  # noqa: F401 - makes nn.parallel an attribute
 from numtorch import nn
 
-DTYPES = ["float32", "float64", "float16", "int8", "int32", "int64", "uint8", "bool",
-          "complex64"]
+DTYPES = ["float32", "float64", "float16", "int8", "int16", "int32", "int64", "uint8", "bool",
+          "complex64", "complex128"]
 
 
 def rank_data(r: int, dtype: str, shape=(3, 5)) -> np.ndarray:
@@ -48,6 +48,9 @@ def expected(op: str, parts: list, dtype: str) -> np.ndarray:
         return stack.min(0)
     if op == "MAX":
         return stack.max(0)
+    if op in ("BAND", "BOR", "BXOR"):
+        fn = {"BAND": np.bitwise_and, "BOR": np.bitwise_or, "BXOR": np.bitwise_xor}[op]
+        return fn.reduce(stack, axis=0)
     s = stack.sum(0, dtype=dtype)
     if np.dtype(dtype).kind in "fc":
         return s / len(parts)
@@ -88,6 +91,8 @@ def collectives() -> None:
             ops = ["SUM", "PRODUCT", "MIN", "MAX"]
         if dtype.startswith("complex"):
             ops = ["SUM", "PRODUCT", "AVG"]
+        if np.dtype(dtype).kind in "iu":
+            ops += ["BAND", "BOR", "BXOR"]
         for op in ops:
             t = torch.from_numpy(parts[r].copy())
             dist.all_reduce(t, op=getattr(dist.ReduceOp, op))

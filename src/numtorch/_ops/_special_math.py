@@ -261,3 +261,222 @@ def i1(a):
     x = _f64(a)
     with np.errstate(all="ignore"):
         return np.where(np.isinf(x), np.sign(x) * np.inf, i1e(x) * np.exp(np.abs(x)))
+
+
+# -- Bessel functions of the first and second kind (integer order 0 and 1) ---------------------
+# Small arguments: the power series (DLMF 10.2.2, 10.8.1, 10.31.1); large arguments: Hankel's
+# asymptotic expansions (DLMF 10.17.3, 10.40.2).
+_SERIES_TERMS = 60
+
+
+def _psi_int(k: int) -> float:
+    """digamma(k) for a positive integer k: -gamma + H_(k-1)."""
+    return -EULER + sum(1.0 / j for j in range(1, k))
+
+
+def _series_j(x, nu: int, sign: float):
+    """sum_k sign^k (x/2)^(2k+nu) / (k! (k+nu)!) (J for sign=-1, I for sign=+1)."""
+    q = sign * x * x / 4
+    term = (x / 2) ** nu / math.factorial(nu)
+    total = term.copy()
+    for k in range(1, _SERIES_TERMS):
+        term = term * q / (k * (k + nu))
+        total = total + term
+    return total
+
+
+def _series_second_kind(x, nu: int, modified: bool):
+    """The log-free part of Y_nu (modified=False) or K_nu (modified=True), small x > 0."""
+    sign = 1.0 if modified else -1.0
+    q = sign * x * x / 4
+    half = x / 2
+    total = np.zeros_like(x)
+    term = half ** nu / math.factorial(nu)
+    for k in range(_SERIES_TERMS):
+        if k:
+            term = term * q / (k * (k + nu))
+        total = total + (_psi_int(k + 1) + _psi_int(k + nu + 1)) * term
+    if modified:
+        head = 0.5 / half if nu == 1 else 0.0
+        return head + (-1) ** nu * 0.5 * total
+    head = -(1 / math.pi) / half if nu == 1 else 0.0
+    return head - total / math.pi
+
+
+def _hankel_pq(x, nu: int):
+    mu = 4.0 * nu * nu
+    p = np.ones_like(x)
+    q = np.zeros_like(x)
+    term = np.ones_like(x)
+    for k in range(1, 40):
+        term = term * (mu - (2 * k - 1) ** 2) / (k * 8 * x)
+        if k % 2 == 1:
+            q = q + (term if (k // 2) % 2 == 0 else -term)
+        else:
+            p = p + (-term if (k // 2) % 2 == 1 else term)
+    return p, q
+
+
+_SWITCH_J = 17.0
+
+
+def bessel_j(a, nu: int):
+    x = _f64(a)
+    ax = np.abs(x)
+    with np.errstate(all="ignore"):
+        small = np.where(ax <= _SWITCH_J, ax, 0.0)
+        big = np.where(ax > _SWITCH_J, ax, _SWITCH_J + 1)
+        p, q = _hankel_pq(big, nu)
+        chi = big - (nu / 2 + 0.25) * math.pi
+        asym = np.sqrt(2 / (math.pi * big)) * (p * np.cos(chi) - q * np.sin(chi))
+        out = np.where(ax <= _SWITCH_J, _series_j(small, nu, -1.0), asym)
+        out = np.where(np.isinf(ax), 0.0, out)
+    if nu == 1:
+        out = np.where(x < 0, -out, out)
+    return out
+
+
+def bessel_y(a, nu: int):
+    x = _f64(a)
+    with np.errstate(all="ignore"):
+        small = np.where((x > 0) & (x <= _SWITCH_J), x, 1.0)
+        big = np.where(x > _SWITCH_J, x, _SWITCH_J + 1)
+        ser = (2 / math.pi) * np.log(small / 2) * _series_j(small, nu, -1.0) + \
+            _series_second_kind(small, nu, False)
+        p, q = _hankel_pq(big, nu)
+        chi = big - (nu / 2 + 0.25) * math.pi
+        asym = np.sqrt(2 / (math.pi * big)) * (p * np.sin(chi) + q * np.cos(chi))
+        out = np.where(x <= _SWITCH_J, ser, asym)
+        out = np.where(x == 0, -np.inf, out)
+        out = np.where(x < 0, np.nan, out)
+        out = np.where(x == np.inf, 0.0, out)
+    return np.where(np.isnan(x), np.nan, out)
+
+
+_SWITCH_K = 9.0
+
+
+def bessel_k_scaled(a, nu: int):
+    """e^x K_nu(x)."""
+    x = _f64(a)
+    with np.errstate(all="ignore"):
+        small = np.where((x > 0) & (x <= _SWITCH_K), x, 1.0)
+        big = np.where(x > _SWITCH_K, x, _SWITCH_K + 1)
+        sign = -1.0 if nu == 0 else 1.0
+        ser = (sign * np.log(small / 2) * _series_j(small, nu, 1.0)
+               + _series_second_kind(small, nu, True)) * np.exp(small)
+        mu = 4.0 * nu * nu
+        term = np.ones_like(big)
+        total = term.copy()
+        for k in range(1, 30):
+            term = term * (mu - (2 * k - 1) ** 2) / (k * 8 * big)
+            total = total + term
+        asym = np.sqrt(math.pi / (2 * big)) * total
+        out = np.where(x <= _SWITCH_K, ser, asym)
+        out = np.where(x == 0, np.inf, out)
+        out = np.where(x < 0, np.nan, out)
+        out = np.where(x == np.inf, 0.0, out)
+    return np.where(np.isnan(x), np.nan, out)
+
+
+def bessel_k(a, nu: int):
+    x = _f64(a)
+    with np.errstate(all="ignore"):
+        return np.where(x == np.inf, 0.0, bessel_k_scaled(x, nu) * np.exp(-x))
+
+
+def spherical_j0(a):
+    x = _f64(a)
+    with np.errstate(all="ignore"):
+        x2 = x * x
+        series = 1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42))
+        out = np.where(np.abs(x) < 0.5, series, np.sin(x) / x)
+        out = np.where(np.isinf(x), 0.0, out)
+    return out
+
+
+def airy_ai(a):
+    """Ai(x): Maclaurin series for -8 <= x <= 5, asymptotic expansions outside (DLMF 9.7)."""
+    x = _f64(a)
+    c1, c2 = 0.355028053887817239, 0.258819403792806798
+    with np.errstate(all="ignore"):
+        s = np.where((x >= -8) & (x <= 5), x, 0.0)
+        x3 = s ** 3
+        f = np.ones_like(s)
+        g = s.copy()
+        tf, tg = f.copy(), g.copy()
+        for k in range(1, 90):
+            tf = tf * x3 / ((3 * k - 1) * (3 * k))
+            tg = tg * x3 / ((3 * k) * (3 * k + 1))
+            f, g = f + tf, g + tg
+        ser = c1 * f - c2 * g
+        zp = np.where(x > 5, x, 6.0)
+        zeta_p = 2 / 3 * zp ** 1.5
+        zn = np.where(x < -8, -x, 9.0)
+        zeta_n = 2 / 3 * zn ** 1.5
+        u = [1.0]
+        for k in range(1, 30):
+            u.append(u[-1] * (6 * k - 5) * (6 * k - 3) * (6 * k - 1) / ((2 * k - 1) * 216 * k))
+        pos = sum((-1) ** k * u[k] / zeta_p ** k for k in range(len(u)))
+        pos = np.exp(-zeta_p) / (2 * math.sqrt(math.pi) * zp ** 0.25) * pos
+        ev = sum((-1) ** k * u[2 * k] / zeta_n ** (2 * k) for k in range(15))
+        od = sum((-1) ** k * u[2 * k + 1] / zeta_n ** (2 * k + 1) for k in range(14))
+        ang = zeta_n - math.pi / 4
+        neg = (np.cos(ang) * ev + np.sin(ang) * od) / (math.sqrt(math.pi) * zn ** 0.25)
+        out = np.where(x > 5, pos, np.where(x < -8, neg, ser))
+        out = np.where(x == np.inf, 0.0, out)
+        out = np.where(x == -np.inf, 0.0, out)
+    return np.where(np.isnan(x), np.nan, out)
+
+
+# -- classical orthogonal polynomials (three-term recurrences, DLMF 18.9) -----------------------
+def _recurrence(x, n, p0, p1, step):
+    """Evaluate P_n(x) elementwise for integer n >= 0 (negative n gives 0)."""
+    x, n = np.broadcast_arrays(_f64(x), np.asarray(n))
+    n = np.where(np.isfinite(n.astype(np.float64)), n, -1).astype(np.int64)
+    out = np.where(n == 0, p0(x), 0.0)
+    if (n >= 1).any():
+        prev, cur = p0(x), p1(x)
+        out = np.where(n == 1, cur, out)
+        for k in range(1, int(n.max())):
+            prev, cur = cur, step(k, x, cur, prev)
+            out = np.where(n == k + 1, cur, out)
+    return np.where(n < 0, 0.0, out)
+
+
+def _ones(x):
+    return np.ones_like(x)
+
+
+def chebyshev_t(x, n):
+    return _recurrence(x, n, _ones, lambda x: x, lambda k, x, c, p: 2 * x * c - p)
+
+
+def chebyshev_u(x, n):
+    return _recurrence(x, n, _ones, lambda x: 2 * x, lambda k, x, c, p: 2 * x * c - p)
+
+
+def chebyshev_v(x, n):
+    return _recurrence(x, n, _ones, lambda x: 2 * x - 1, lambda k, x, c, p: 2 * x * c - p)
+
+
+def chebyshev_w(x, n):
+    return _recurrence(x, n, _ones, lambda x: 2 * x + 1, lambda k, x, c, p: 2 * x * c - p)
+
+
+def hermite_h(x, n):
+    return _recurrence(x, n, _ones, lambda x: 2 * x, lambda k, x, c, p: 2 * x * c - 2 * k * p)
+
+
+def hermite_he(x, n):
+    return _recurrence(x, n, _ones, lambda x: x, lambda k, x, c, p: x * c - k * p)
+
+
+def laguerre_l(x, n):
+    return _recurrence(x, n, _ones, lambda x: 1 - x,
+                       lambda k, x, c, p: ((2 * k + 1 - x) * c - k * p) / (k + 1))
+
+
+def legendre_p(x, n):
+    return _recurrence(x, n, _ones, lambda x: x,
+                       lambda k, x, c, p: ((2 * k + 1) * x * c - k * p) / (k + 1))

@@ -562,6 +562,12 @@ def expit(input: Tensor, *, out=None) -> Tensor:
     return write_out(out, input.sigmoid())
 
 
+@tensor_method("__abs__")
+def _abs_dunder(self) -> Tensor:
+    """``abs(t)`` (Python's builtin) is ``t.abs()``."""
+    return self.abs()
+
+
 @tensor_method("positive")
 def positive(input: Tensor) -> Tensor:
     """Returns ``input`` itself (booleans rejected, as PyTorch)."""
