@@ -51,6 +51,7 @@ from ._threads import (
     set_num_threads,
 )
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
 _ops_base.install_methods(Tensor)
