@@ -48,12 +48,14 @@ def bench_all_reduce(sizes_mb: list[float], seconds: float) -> list[dict]:
         count = int(mb * 1024 * 1024 // 4)
         t = torch.ones(count)
         raw = np.ones(count, np.float32)
-        comm.Allreduce(MPI.IN_PLACE, raw)  # warm-up
-        dist.all_reduce(t)
         comm.Barrier()
         start = time.perf_counter()
         comm.Allreduce(MPI.IN_PLACE, raw)
         one = comm.allreduce(time.perf_counter() - start, MPI.MAX)
+        warm_until = time.perf_counter() + min(1.0, max(0.2, 10 * one))
+        while comm.allreduce(time.perf_counter() < warm_until, MPI.LAND):  # warm-up, both sides
+            dist.all_reduce(t)
+            comm.Allreduce(MPI.IN_PLACE, raw)
         # time batches of calls (>= ~20 ms) between barriers, alternating the two sides
         per_batch = max(1, int(0.02 / max(one, 1e-6)))
         rounds = max(3, min(50, int(seconds / (2 * per_batch * max(one, 1e-6)))))
@@ -115,9 +117,12 @@ def bench_ddp(batch: int, steps: int, bucket_cap_mb: float) -> dict:
     x, y = torch.rand(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
     comm.Barrier()
     t1 = {}
-    if r == 0:  # the single-process baseline, while the other ranks wait
+    if r == 0:  # the single-process baseline, while the other ranks sleep (not busy-poll)
         t1["full"] = _step_time(NeuralNetwork(), x, y, steps)
         t1["part"] = _step_time(NeuralNetwork(), x[:batch // n], y[:batch // n], steps)
+    done = comm.Ibarrier()
+    while not done.Test():
+        time.sleep(0.005)
     t1 = comm.bcast(t1, 0)
     model = DistributedDataParallel(NeuralNetwork(), bucket_cap_mb=bucket_cap_mb)
     per = batch // n
@@ -146,11 +151,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes and rounds")
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--sizes", type=float, nargs="+", help="buffer sizes in MB")
+    parser.add_argument("--skip-ddp", action="store_true")
     args = parser.parse_args(argv)
     dist.init_process_group("mpi")
-    sizes = [1, 10, 100] if args.quick else [1, 4, 16, 64, 100]
+    sizes = args.sizes or ([1, 10, 100] if args.quick else [1, 4, 16, 64, 100])
     bench_all_reduce(sizes, 0.5 if args.quick else 2.0)
-    bench_ddp(args.batch, 5 if args.quick else 20, 25)
+    if not args.skip_ddp:
+        bench_ddp(args.batch, 5 if args.quick else 20, 25)
     dist.destroy_process_group()
 
 

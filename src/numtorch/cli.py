@@ -1,4 +1,5 @@
-"""The ``numtorch`` command: ``numtorch info`` (and ``python -m numtorch info``)."""
+"""The ``numtorch`` command (also ``python -m numtorch``): ``info``, ``quickstart`` and
+``run SCRIPT [ARGS...]``, which runs an unmodified PyTorch script on numtorch."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) >= 2 and argv[0] == "run" and not argv[1].startswith("-"):
+        # the script's arguments pass through untouched (``--``, ``--help`` included)
+        from .compat import run_main
+
+        return run_main(argv[1], argv[2:])
     parser = argparse.ArgumentParser(prog="numtorch",
                                      description="PyTorch's API and behaviour on NumPy")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -20,10 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         "quickstart", help="train, evaluate, save and export a model (PyTorch's quickstart)"))
     args = parser.parse_args(argv)
     if args.command == "run":
-        from .compat import run_script
+        from .compat import run_main
 
-        run_script(args.script, args.args)
-        return 0
+        return run_main(args.script, args.args)
     if args.command == "quickstart":
         from .quickstart import run_from_args
 

@@ -34,6 +34,18 @@ def _complex_of(npdt):
     return "complex64" if single else "complex128"
 
 
+def _conj(t: Tensor) -> Tensor:
+    from ._ops.pointwise_extra import conj
+
+    return conj(t)
+
+
+def _real(t: Tensor) -> Tensor:
+    from ._ops.pointwise_extra import real
+
+    return real(t)
+
+
 def _resize(xp, a, dim, n):
     """Zero-pad or trim ``a`` along ``dim`` to length ``n``."""
     cur = a.shape[dim]
@@ -89,7 +101,7 @@ class _R2C(Op):
         full = _resize_t(g, self.dim, self.length)
         out = _C2C.apply(full, n=None, dim=self.dim, norm=_DUAL[self.norm], inverse=True)
         shape = self._input_meta[0][0]
-        return (_resize_t(out.real, self.dim, shape[self.dim]),)
+        return (_resize_t(_real(out), self.dim, shape[self.dim]),)
 
 
 class _C2R(Op):
@@ -174,12 +186,12 @@ def irfft(input: Tensor, n=None, dim: int = -1, norm=None, *, out=None) -> Tenso
 def hfft(input: Tensor, n=None, dim: int = -1, norm=None, *, out=None) -> Tensor:
     """Transform of a Hermitian-symmetric signal given by its first half (real output)."""
     x = _prep(input, True)
-    return write_out(out, irfft(x.conj(), n, dim, _DUAL[_norm(norm)]))
+    return write_out(out, irfft(_conj(x), n, dim, _DUAL[_norm(norm)]))
 
 
 def ihfft(input: Tensor, n=None, dim: int = -1, norm=None, *, out=None) -> Tensor:
     """Inverse of ``hfft``: the one-sided inverse transform of a real signal."""
-    return write_out(out, rfft(input, n, dim, _DUAL[_norm(norm)]).conj())
+    return write_out(out, _conj(rfft(input, n, dim, _DUAL[_norm(norm)])))
 
 
 def _dims_and_sizes(x: Tensor, s, dim, default_all: bool):
@@ -280,21 +292,21 @@ def irfft2(input: Tensor, s=None, dim=(-2, -1), norm=None, *, out=None) -> Tenso
 def hfftn(input: Tensor, s=None, dim=None, norm=None, *, out=None) -> Tensor:
     """n-dimensional transform of a Hermitian-symmetric signal (real output)."""
     x = _prep(input, True)
-    return write_out(out, _irfftn(x.conj(), s, dim, _DUAL[_norm(norm)], True))
+    return write_out(out, _irfftn(_conj(x), s, dim, _DUAL[_norm(norm)], True))
 
 
 def ihfftn(input: Tensor, s=None, dim=None, norm=None, *, out=None) -> Tensor:
     """Inverse of ``hfftn``."""
-    return write_out(out, _rfftn(input, s, dim, _DUAL[_norm(norm)], True).conj())
+    return write_out(out, _conj(_rfftn(input, s, dim, _DUAL[_norm(norm)], True)))
 
 
 def hfft2(input: Tensor, s=None, dim=(-2, -1), norm=None, *, out=None) -> Tensor:
     x = _prep(input, True)
-    return write_out(out, _irfftn(x.conj(), s, dim, _DUAL[_norm(norm)], False))
+    return write_out(out, _irfftn(_conj(x), s, dim, _DUAL[_norm(norm)], False))
 
 
 def ihfft2(input: Tensor, s=None, dim=(-2, -1), norm=None, *, out=None) -> Tensor:
-    return write_out(out, _rfftn(input, s, dim, _DUAL[_norm(norm)], False).conj())
+    return write_out(out, _conj(_rfftn(input, s, dim, _DUAL[_norm(norm)], False)))
 
 
 def _shift_dims(input: Tensor, dim):

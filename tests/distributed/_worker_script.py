@@ -187,6 +187,31 @@ def objects_and_groups(r: int, n: int) -> None:
         assert g is dist.GroupMember.NON_GROUP_MEMBER
         assert dist.get_rank(g) == -1 and dist.get_world_size(g) == -1
     assert dist.get_process_group_ranks(dist.group.WORLD) == list(range(n))
+    gathered = [None] * n if r == 0 else None
+    dist.gather_object(("hi", r), gathered, dst=0)
+    assert r != 0 or gathered == [("hi", k) for k in range(n)], gathered
+    out = [None]
+    dist.scatter_object_list(out, [{"to": k} for k in range(n)] if r == 0 else None, src=0)
+    assert out == [{"to": r}], out
+    # reduce_scatter of a list, and all_to_all_single with equal and uneven splits
+    inputs = [torch.full((2,), float(10 * r + k)) for k in range(n)]
+    res = torch.zeros(2)
+    dist.reduce_scatter(res, inputs)
+    close(res.numpy(), np.full(2, float(sum(10 * k + r for k in range(n))), np.float32),
+          "reduce_scatter")
+    src = torch.arange(2 * n, dtype=torch.int64) + 100 * r
+    dst = torch.zeros(2 * n, dtype=torch.int64)
+    dist.all_to_all_single(dst, src)
+    want = np.concatenate([np.arange(2 * r, 2 * r + 2) + 100 * k for k in range(n)])
+    close(dst.numpy(), want, "all_to_all_single")
+    # rank k sends k + 1 rows to every rank
+    send_sizes = [r + 1] * n
+    recv_sizes = [k + 1 for k in range(n)]
+    src = torch.full((n * (r + 1), 3), float(r))
+    dst = torch.zeros(sum(recv_sizes), 3)
+    dist.all_to_all_single(dst, src, recv_sizes, send_sizes)
+    want = np.concatenate([np.full((k + 1, 3), float(k), np.float32) for k in range(n)])
+    close(dst.numpy(), want, "all_to_all_single uneven")
     dist.barrier()
     dist.barrier(async_op=True).wait()
 
@@ -267,8 +292,8 @@ def ddp() -> None:
     r, n = dist.get_rank(), dist.get_world_size()
     torch.set_default_dtype(torch.float64)
     gen = np.random.default_rng(7)
-    batches = [(torch.from_numpy(gen.random((16, 1, 28, 28))),
-                torch.from_numpy(gen.integers(0, 10, 16))) for _ in range(4)]
+    batches = [(torch.from_numpy(gen.random((24, 1, 28, 28))),
+                torch.from_numpy(gen.integers(0, 10, 24))) for _ in range(4)]
     loss_fn = nn.CrossEntropyLoss()
     torch.manual_seed(0)
     reference = NeuralNetwork()
@@ -286,7 +311,7 @@ def ddp() -> None:
     model = nn.parallel.DistributedDataParallel(local, bucket_cap_mb=1)
     assert len(model.reducer.buckets) > 2, len(model.reducer.buckets)
     assert list(model.state_dict())[0] == "module.linear_relu_stack.0.weight"
-    per = 16 // n
+    per = 24 // n  # 24 splits evenly on 1, 2, 3 and 4 ranks
 
     def shard(model, x, y):
         loss_fn(model(x[r * per:(r + 1) * per]), y[r * per:(r + 1) * per]).backward()
@@ -305,14 +330,14 @@ def ddp() -> None:
     reference = NeuralNetwork()
     ref_opt = torch.optim.SGD(reference.parameters(), lr=0.1)
     x, y = batches[0]
-    for half in (slice(0, 8), slice(8, 16)):
+    for half in (slice(0, 12), slice(12, 24)):
         (loss_fn(reference(x[half]), y[half]) / 2).backward()
     ref_opt.step()
     torch.manual_seed(0)
     model = nn.parallel.DistributedDataParallel(NeuralNetwork())
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    q = 8 // n
-    for i, half in enumerate((slice(0, 8), slice(8, 16))):
+    q = 12 // n
+    for i, half in enumerate((slice(0, 12), slice(12, 24))):
         xs, ys = x[half][r * q:(r + 1) * q], y[half][r * q:(r + 1) * q]
         if i == 0:
             with model.no_sync():
@@ -323,7 +348,7 @@ def ddp() -> None:
     for p, q_ in zip(model.module.parameters(), reference.parameters()):
         close(p.detach().numpy(), q_.detach().numpy(), "no_sync accumulation")
 
-    # find_unused_parameters: layer 1 unused everywhere, layer 2 used on rank 1 only
+    # find_unused_parameters: layer 1 unused everywhere, layer 2 unused on rank 0 only
     torch.manual_seed(0)
     seq = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2), nn.Linear(2, 2))
     seq.forward = (lambda v: seq[0](v)) if r == 0 else (lambda v: seq[2](seq[0](v)))
@@ -331,7 +356,7 @@ def ddp() -> None:
     model(torch.ones(1, 2) * (r + 1)).sum().backward()
     grads = [None if p.grad is None else p.grad.numpy() for p in seq.parameters()]
     assert grads[2] is None and grads[3] is None, grads
-    close(grads[5], np.full(2, 1.0 / n), "bias used on rank 1 only")
+    close(grads[5], np.full(2, (n - 1) / n), "bias unused on rank 0 only")
     everyone = [None] * n
     dist.all_gather_object(everyone, [g for g in grads if g is not None])
     for k in range(n):
@@ -387,13 +412,20 @@ def stuck_rank1() -> None:
 
 
 SCENARIOS = {"collectives": collectives, "errors": errors, "ddp": ddp, "sampler": sampler,
-             "raise": raise_on_rank1, "kill": kill_rank1, "stuck": stuck_rank1}
+             "raise": raise_on_rank1, "kill": kill_rank1, "stuck": stuck_rank1,
+             "timed": lambda: None}
 
 
 def main(names: list[str]) -> None:
     import datetime
 
-    timeout = datetime.timedelta(seconds=3) if "stuck" in names else None
+    # "timed" runs the scenarios after it with a timeout: every op then goes through MPI's
+    # non-blocking calls and a deadline
+    timeout = None
+    if "stuck" in names:
+        timeout = datetime.timedelta(seconds=3)
+    elif "timed" in names:
+        timeout = datetime.timedelta(seconds=60)
     dist.init_process_group("mpi", timeout=timeout)
     for name in names:
         SCENARIOS[name]()

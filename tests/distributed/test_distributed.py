@@ -76,6 +76,11 @@ def test_collectives_on_4_ranks():
 
 
 @needs_mpi
+def test_collectives_with_a_timeout_on_3_ranks():
+    run_ok(3, "timed", "collectives", "ddp")
+
+
+@needs_mpi
 def test_ddp_matches_single_process_training():
     run_ok(2, "ddp")
 

@@ -308,7 +308,7 @@ def _hankel_pq(x, nu: int):
     p = np.ones_like(x)
     q = np.zeros_like(x)
     term = np.ones_like(x)
-    for k in range(1, 40):
+    for k in range(1, 31):
         term = term * (mu - (2 * k - 1) ** 2) / (k * 8 * x)
         if k % 2 == 1:
             q = q + (term if (k // 2) % 2 == 0 else -term)
@@ -368,9 +368,13 @@ def bessel_k_scaled(a, nu: int):
         mu = 4.0 * nu * nu
         term = np.ones_like(big)
         total = term.copy()
-        for k in range(1, 30):
-            term = term * (mu - (2 * k - 1) ** 2) / (k * 8 * big)
-            total = total + term
+        active = np.ones(big.shape, bool)
+        for k in range(1, 40):
+            nxt = term * (mu - (2 * k - 1) ** 2) / (k * 8 * big)
+            # an asymptotic series: stop at its smallest term
+            active &= np.abs(nxt) < np.abs(term)
+            term = np.where(active, nxt, term)
+            total = total + np.where(active, nxt, 0.0)
         asym = np.sqrt(math.pi / (2 * big)) * total
         out = np.where(x <= _SWITCH_K, ser, asym)
         out = np.where(x == 0, np.inf, out)

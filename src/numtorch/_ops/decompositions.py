@@ -38,13 +38,26 @@ class LinAlgError(RuntimeError):
     """``torch.linalg.LinAlgError``: a RuntimeError raised for singular or non-PD input."""
 
 
+# torch.linalg.LinAlgError is torch._C._LinAlgError
 LinAlgError.__module__ = "torch._C"
+LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+
+
+def _conj(t: Tensor) -> Tensor:
+    from .pointwise_extra import conj
+
+    return conj(t)
+
+
+def _real(t: Tensor) -> Tensor:
+    from .pointwise_extra import real
+
+    return real(t)
 
 
 def _H(t: Tensor) -> Tensor:
     """Conjugate transpose of the last two dims."""
-    t = t.transpose(-2, -1)
-    return t.conj() if t._data.dtype.kind == "c" else t
+    return _conj(t.transpose(-2, -1))
 
 
 def _eye_like(n: int, like: Tensor) -> Tensor:
@@ -136,7 +149,7 @@ class Det(Op):
         if a.shape[-1] == 0:
             return (a * 0,)
         inv_h = _H(_pinv_or_inv(a))
-        return ((g * d.conj()).unsqueeze(-1).unsqueeze(-1) * inv_h,)
+        return ((g * _conj(d)).unsqueeze(-1).unsqueeze(-1) * inv_h,)
 
 
 def _pinv_or_inv(a: Tensor) -> Tensor:
@@ -171,10 +184,8 @@ class Solve(Op):
             x = xp.linalg.solve(a, b) if a.size and b.size else xp.zeros(
                 xp.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:], a.dtype)
         except _np.linalg.LinAlgError:
-            f = first_zero_pivot(a)
-            col = f[1] if f else 1
-            raise LinAlgError(f"linalg.solve: The solver failed because the input matrix is "
-                              f"singular. (U[{col},{col}] is zero)") from None
+            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix "
+                              "is singular.") from None
         self.save_inputs(0)
         self.save_outputs(0)
         return xp.asarray(x, dtype=a.dtype)
@@ -283,6 +294,9 @@ class QR(Op):
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
                                "when mode='r'. Please use linalg.qr(A, mode='reduced') if you "
                                "are going to differentiate through linalg.qr.")
+        if self.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
+                               "and nrows > ncols.")
         if m < n:
             raise NotImplementedError("numtorch: linalg.qr backward for wide matrices")
         gq = gq if gq is not None else q * 0
@@ -333,9 +347,9 @@ class Eig(Op):
         n = w.shape[-1]
         if gv is not None:
             vhgv = vh @ gv
-            re_diag = vhgv.diagonal(0, -2, -1).real
+            re_diag = _real(vhgv.diagonal(0, -2, -1))
             vhgv = vhgv - (vh @ v) @ re_diag.to(v.dtype).diag_embed()
-            e = (w.unsqueeze(-2) - w.unsqueeze(-1)).conj()
+            e = _conj(w.unsqueeze(-2) - w.unsqueeze(-1))
             eye = _eye_like(n, e)
             inner = vhgv * (1 - eye) / (e + eye)
             if gw is not None:
@@ -584,7 +598,7 @@ def lu_array(a):
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
-    flat = lu.reshape((-1, m, n))
+    flat = lu.reshape((math.prod(batch), m, n))
     piv = _np.zeros((flat.shape[0], k), dtype=_np.int32)
     rows = _np.arange(flat.shape[0])
     with _np.errstate(all="ignore"):
@@ -606,7 +620,7 @@ def lu_array(a):
 def pivots_to_permutation(piv, m: int, dtype):
     """P with ``A = P L U`` from LAPACK's 1-based row swaps."""
     batch = piv.shape[:-1]
-    flat = piv.reshape((-1, piv.shape[-1]))
+    flat = piv.reshape((math.prod(batch), piv.shape[-1]))
     out = _np.zeros((flat.shape[0], m, m), dtype=dtype)
     for b, sw in enumerate(flat):
         perm = _np.arange(m)
@@ -705,3 +719,82 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
 
 
 __all__ += ["lu", "lu_solve", "lu_unpack"]
+
+
+def _geqrf_array(a):
+    """Householder QR in LAPACK's compact form (dgeqrf/dlarfg conventions), real inputs."""
+    out = a.astype(_np.float64 if a.dtype.kind == "f" else _np.complex128, copy=True)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    flat = out.reshape((math.prod(a.shape[:-2]), m, n))
+    taus = _np.zeros((flat.shape[0], k), dtype=flat.dtype)
+    for b in range(flat.shape[0]):
+        r = flat[b]
+        for j in range(k):
+            alpha = r[j, j]
+            xnorm = _np.linalg.norm(r[j + 1:, j])
+            if xnorm == 0:
+                continue
+            beta = -math.copysign(math.hypot(alpha, xnorm), alpha)
+            tau = (beta - alpha) / beta
+            v = r[j + 1:, j] / (alpha - beta)
+            r[j + 1:, j] = v
+            r[j, j] = beta
+            w = r[j, j + 1:] + v @ r[j + 1:, j + 1:]
+            r[j, j + 1:] -= tau * w
+            r[j + 1:, j + 1:] -= tau * _np.outer(v, w)
+            taus[b, j] = tau
+    return (xp_of(a).asarray(out, dtype=a.dtype),
+            xp_of(a).asarray(taus.reshape(a.shape[:-2] + (k,)), dtype=a.dtype))
+
+
+def geqrf(input: Tensor, *, out=None):
+    """``torch.geqrf``: (a, tau), the Householder QR in LAPACK's packed form (no gradient)."""
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("numtorch: geqrf of complex input")
+    a, tau = _geqrf_array(input._data)
+    return named_tuple("geqrf", ("a", "tau"))(Tensor._from_array(a), Tensor._from_array(tau))
+
+
+def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True,
+          transpose: bool = False, *, out=None) -> Tensor:
+    """Multiply ``input3`` by the full Q of a packed QR (``input``, ``input2``)."""
+    from .. import cat, linalg, zeros
+
+    m = input.shape[-2]
+    k = input2.shape[-1]
+    a = input[..., :, :k]
+    if m > k:
+        a = cat([a, zeros(*a.shape[:-1], m - k, dtype=a.dtype)], -1)
+    q = linalg.householder_product(a, input2)
+    if transpose:
+        q = _H(q)
+    return q @ input3 if left else input3 @ q
+
+
+__all__ += ["geqrf", "ormqr"]
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """``torch.dist``: the p-norm of ``input - other`` (broadcasting)."""
+    from .. import linalg
+
+    return linalg.vector_norm(input - other, p)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
+    """Pairwise p-norm distances between the rows of ``x1`` and ``x2`` (batched)."""
+    from .. import linalg
+
+    if x1.dim() < 2 or x2.dim() < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError("X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return linalg.vector_norm(diff, p, dim=-1)
+
+
+__all__ += ["dist", "cdist"]

@@ -606,7 +606,7 @@ class _Conj(Op):
         return xp_of(a).conj(a)
 
     def backward(self, g):
-        return (g.conj(),)
+        return (conj(g),)
 
 
 class _ConjPhysical(_Conj):
@@ -685,7 +685,7 @@ class _Angle(Op):
             return (g * 0,)
         # d angle: imag(conj(g_c)...) in PyTorch's convention: g * (-imag, real) / |z|^2
         denom = a.abs().pow(2)
-        return (g * (-a.imag + 1j * a.real) / _where(denom == 0, 1.0, denom)
+        return (g * (-imag(a) + 1j * real(a)) / _where(denom == 0, 1.0, denom)
                 * (denom != 0),)
 
 

@@ -25,6 +25,7 @@ import traceback
 _previous_hook = None
 _rank = None
 _watchdog_fd: int | None = None
+_watchdog_proc = None  # kept so the Popen object is not collected while the watchdog runs
 
 _WATCHDOG = r"""
 import os, socket, sys, time
@@ -67,12 +68,12 @@ def install(rank: int, world_size: int, token: str = "") -> None:
 
 
 def _start_watchdog(rank: int, token: str) -> None:
-    global _watchdog_fd
+    global _watchdog_fd, _watchdog_proc
     r, w = os.pipe()
     try:
-        subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(r), str(rank), token,
-                          str(os.getpid())], pass_fds=(r,), stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+        args = [sys.executable, "-c", _WATCHDOG, str(r), str(rank), token, str(os.getpid())]
+        _watchdog_proc = subprocess.Popen(args, pass_fds=(r,), stdin=subprocess.DEVNULL,
+                                          start_new_session=True)
     except OSError:
         os.close(w)
         return

@@ -18,18 +18,11 @@ def available() -> bool:
 
 
 def load():
-    """The ``mpi4py.MPI`` module, initialising MPI (once) with thread support for overlap."""
+    """The ``mpi4py.MPI`` module (importing it initialises MPI, once, as mpi4py configures)."""
     try:
-        import mpi4py
+        from mpi4py import MPI
     except ImportError as e:
         raise ImportError(EXTRA_HINT) from e
-    import sys
-
-    if "mpi4py.MPI" not in sys.modules:
-        # MPI may be called from hook threads but never concurrently: serialized suffices
-        mpi4py.rc.thread_level = "serialized"
-    from mpi4py import MPI
-
     return MPI
 
 

@@ -437,7 +437,7 @@ def all_to_all_single(output: Tensor, input: Tensor, output_split_sizes=None,
             raise RuntimeError(f"all_to_all_single: {name} split sizes {sizes} do not split dim "
                                f"0 of size {arr.shape[0]} into {n} parts")
         counts = [s * row for s in sizes]
-        return counts, list(np.cumsum([0] + counts[:-1]))
+        return counts, [int(d) for d in np.cumsum([0] + counts[:-1])]
 
     def check():
         if out_arr.dtype != in_arr.dtype:
@@ -449,8 +449,8 @@ def all_to_all_single(output: Tensor, input: Tensor, output_split_sizes=None,
 
     _agree_or_raise(pg, "all_to_all_single", check)
     send, out = _buffer(input), _buffer(output)
-    sb = [send, state["send"][0], state["send"][1]]
-    rb = [out, state["recv"][0], state["recv"][1]]
+    sb = [send, state["send"]]
+    rb = [out, state["recv"]]
     return _run(pg, async_op, lambda: pg._comm.Alltoallv(sb, rb),
                 lambda: [pg._comm.Ialltoallv(sb, rb)], lambda: _store(output, out),
                 "all_to_all_single", [output])

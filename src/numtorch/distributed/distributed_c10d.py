@@ -52,7 +52,7 @@ class ProcessGroup:
     def name(self) -> str:
         return Backend.MPI
 
-    def _group_rank(self, global_rank: int, what: str = "rank") -> int:
+    def _group_rank(self, global_rank: int) -> int:
         if global_rank not in self._index:
             raise ValueError(f"Global rank {global_rank} is not part of group {self}")
         return self._index[global_rank]

@@ -160,7 +160,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol
         atol, rtol = tol, 0.0
     a, r = _default_rtol(A, atol, rtol)
     s = svdvals(A) if not hermitian else eigvalsh(A).abs()
-    if s.shape[-1] == 0:
+    if s.numel() == 0:
         from .. import zeros
 
         return zeros(tuple(A.shape[:-2]), dtype=D.int64)
@@ -237,7 +237,7 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """``sum(conj(x) * y, dim)``."""
-    return write_out(out, (x.conj() * y).sum(dim))
+    return write_out(out, (K._conj(x) * y).sum(dim))
 
 
 def vander(x: Tensor, *, N=None) -> Tensor:
@@ -282,6 +282,8 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
         v = V[..., :, i:i + 1]
         t = tau[..., i:i + 1].unsqueeze(-1)
         Q = Q - (Q @ v) @ (t * K._H(v))
+    if k == 0:  # keep the result attached to the graph, as torch's is
+        Q = Q + (A * 0).sum((-2, -1), keepdim=True) + (tau * 0).sum(-1, keepdim=True).unsqueeze(-1)
     return write_out(out, Q[..., :, :n])
 
 
@@ -324,7 +326,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     m, n = A.shape[-2:]
     real = A.real.dtype if A.is_complex() else A.dtype
     flat = x.reshape(-1)[:0]
-    resid = flat.abs() if x.is_complex() else flat
+    resid = flat.abs() if x._data.dtype.kind == "c" else flat
     if m > n and drv != "gelsy":
         full = bool((matrix_rank(A) == n).all()) if A.numel() else True
         if full:
@@ -343,7 +345,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Vector ``ord``-norm over ``dim`` (all elements by default)."""
-    from .._ops.reduction import norm as _norm
+    from .._ops.reduction import Norm, _dims
 
     if dtype is not None:
         x = x.to(dtype)
@@ -352,7 +354,9 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
                            f"input. Got {K._dtype_name(x.dtype)}")
     if isinstance(dim, int):
         dim = (dim,)
-    res = _norm(x, ord, dim, keepdim)
+    res = Norm.apply(x, p=ord, dims=_dims(dim, x.dim()), keepdim=keepdim and dim is not None)
+    if keepdim and dim is None:
+        res = res.reshape([1] * x.dim())
     return write_out(out, res)
 
 

@@ -42,7 +42,7 @@ print(sorted(sd), sd["stack.0.weight"].shape, sd["stack.3.bias"].dtype)
 
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 model.train()
-for epoch in range(3):
+for epoch in range(3):  # noqa: B007
     optimizer.zero_grad()
     loss = nn.functional.cross_entropy(model(x), torch.tensor([1, 7]))
     loss.backward()

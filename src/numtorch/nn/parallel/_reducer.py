@@ -92,6 +92,8 @@ class Reducer:
     # -- per iteration ------------------------------------------------------------------------
     def prepare(self, outputs) -> None:
         """Arm the hooks for the backward of this forward's ``outputs``."""
+        if self.world == 1:
+            return  # averaging over one rank changes nothing
         if self.expecting and self.started:
             missing = " ".join(str(i) for i in np.flatnonzero(~self.ready))
             raise RuntimeError(UNFINISHED.format(rank=self.pg.rank(), indices=missing))
@@ -126,17 +128,15 @@ class Reducer:
 
     def _mark_ready(self, i: int, grad: np.ndarray | None) -> None:
         b, off, n = self.slot[i]
-        dst = b.flat[off:off + n]
-        old = self.params[i]._grad
+        p = self.params[i]
+        dst = b.flat[off:off + n].reshape(p._data.shape)  # a view: written without a temporary
+        old = p._grad
         if grad is None:
-            if old is None:
-                dst[...] = 0
-            else:
-                dst[...] = old._data.reshape(-1)
+            dst[...] = 0 if old is None else old._data
         elif old is None:
-            dst[...] = grad.reshape(-1)
+            dst[...] = grad
         else:
-            np.add(old._data.reshape(-1), grad.reshape(-1), out=dst)
+            np.add(old._data, grad, out=dst)
         self.ready[i] = True
         self.remaining -= 1
         b.pending -= 1

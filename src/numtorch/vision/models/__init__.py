@@ -8,8 +8,15 @@ files load with ``strict=True``.
 
 from __future__ import annotations
 
-from ._api import Weights, WeightsEnum, get_model, get_model_builder, get_model_weights, \
-    get_weight, list_models
+from ._api import (
+           Weights,
+           WeightsEnum,
+           get_model,
+           get_model_builder,
+           get_model_weights,
+           get_weight,
+           list_models,
+)
 from .alexnet import *  # noqa: F403
 from .alexnet import __all__ as _alexnet_all
 from .lenet import *  # noqa: F403

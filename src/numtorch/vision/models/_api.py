@@ -26,7 +26,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ... import nn
+from ..._dtype import float32
 from ..._tensor import Tensor
+from ..transforms import functional as F
+from ..transforms.functional import InterpolationMode
 
 __all__ = ["Weights", "WeightsEnum", "ImageClassification", "register_model", "list_models",
            "get_model", "get_model_builder", "get_model_weights", "get_weight",
@@ -131,22 +134,17 @@ class ImageClassification(nn.Module):
     def __init__(self, *, crop_size: int, resize_size: int = 256,
                  mean: tuple[float, ...] = (0.485, 0.456, 0.406),
                  std: tuple[float, ...] = (0.229, 0.224, 0.225),
-                 interpolation=None, antialias: bool | None = True) -> None:
-        from ..transforms.functional import InterpolationMode
-
+                 interpolation: InterpolationMode = InterpolationMode.BILINEAR,
+                 antialias: bool | None = True) -> None:
         super().__init__()
         self.crop_size = [crop_size]
         self.resize_size = [resize_size]
         self.mean = list(mean)
         self.std = list(std)
-        self.interpolation = InterpolationMode.BILINEAR if interpolation is None \
-            else interpolation
+        self.interpolation = interpolation
         self.antialias = antialias
 
     def forward(self, img) -> Tensor:
-        from ... import float32
-        from ..transforms import functional as F
-
         img = F.resize(img, self.resize_size, interpolation=self.interpolation,
                        antialias=self.antialias)
         img = F.center_crop(img, self.crop_size)
@@ -159,14 +157,6 @@ class ImageClassification(nn.Module):
         return (f"{type(self).__name__}(\n    crop_size={self.crop_size}\n"
                 f"    resize_size={self.resize_size}\n    mean={self.mean}\n"
                 f"    std={self.std}\n    interpolation={self.interpolation}\n)")
-
-    def describe(self) -> str:
-        return (f"Accepts ``PIL.Image``, batched ``(B, C, H, W)`` and single ``(C, H, W)`` "
-                f"image ``torch.Tensor`` objects. The images are resized to "
-                f"``resize_size={self.resize_size}`` using ``interpolation={self.interpolation}"
-                f"``, followed by a central crop of ``crop_size={self.crop_size}``. Finally the "
-                f"values are first rescaled to ``[0.0, 1.0]`` and then normalized using "
-                f"``mean={self.mean}`` and ``std={self.std}``.")
 
 
 # -- weights -----------------------------------------------------------------------------------
@@ -236,10 +226,17 @@ class WeightsEnum(Enum):
         return self.value.meta
 
 
-def _load_weights(model: nn.Module, weights: WeightsEnum | None, progress: bool) -> None:
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True,
-                                                     weights_only=True))
+def _fetch_weights(weights: WeightsEnum | None, progress: bool) -> dict[str, Any] | None:
+    """The checkpoint of ``weights`` (None for None), read before the model is built so that
+    a missing file fails at once rather than after a large model's initialisation."""
+    if weights is None:
+        return None
+    return weights.get_state_dict(progress=progress, check_hash=True, weights_only=True)
+
+
+def _load_weights(model: nn.Module, state_dict: dict[str, Any] | None) -> None:
+    if state_dict is not None:
+        model.load_state_dict(state_dict)
 
 
 def _ovewrite_named_param(kwargs: dict[str, Any], param: str, new_value: Any) -> None:

@@ -7,8 +7,14 @@ from typing import Any
 from ... import nn
 from ..._ops.shape import flatten
 from ..._tensor import Tensor
-from ._api import WeightsEnum, _load_weights, _ovewrite_named_param, imagenet_weights, \
-    register_model
+from ._api import (
+    WeightsEnum,
+    _fetch_weights,
+    _load_weights,
+    _ovewrite_named_param,
+    imagenet_weights,
+    register_model,
+)
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -56,6 +62,7 @@ def alexnet(*, weights: AlexNet_Weights | str | None = None, progress: bool = Tr
     weights = AlexNet_Weights.verify(weights)
     if weights is not None:
         _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    state_dict = _fetch_weights(weights, progress)
     model = AlexNet(**kwargs)
-    _load_weights(model, weights, progress)
+    _load_weights(model, state_dict)
     return model

@@ -9,8 +9,14 @@ from ... import nn
 from ..._ops.shape import flatten
 from ..._tensor import Tensor
 from ...nn import functional as F
-from ._api import WeightsEnum, _load_weights, _ovewrite_named_param, imagenet_weights, \
-    register_model
+from ._api import (
+    WeightsEnum,
+    _fetch_weights,
+    _load_weights,
+    _ovewrite_named_param,
+    imagenet_weights,
+    register_model,
+)
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2", "InvertedResidual",
            "Conv2dNormActivation"]
@@ -162,6 +168,7 @@ def mobilenet_v2(*, weights: MobileNet_V2_Weights | str | None = None, progress:
     weights = MobileNet_V2_Weights.verify(weights)
     if weights is not None:
         _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    state_dict = _fetch_weights(weights, progress)
     model = MobileNetV2(**kwargs)
-    _load_weights(model, weights, progress)
+    _load_weights(model, state_dict)
     return model

@@ -8,8 +8,14 @@ from typing import Any
 from ... import nn
 from ..._ops.shape import flatten
 from ..._tensor import Tensor
-from ._api import WeightsEnum, _load_weights, _ovewrite_named_param, imagenet_weights, \
-    register_model
+from ._api import (
+    WeightsEnum,
+    _fetch_weights,
+    _load_weights,
+    _ovewrite_named_param,
+    imagenet_weights,
+    register_model,
+)
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights",
            "ResNet50_Weights", "ResNet101_Weights", "ResNet152_Weights",
@@ -238,8 +244,9 @@ def _resnet(block: type[BasicBlock | Bottleneck], layers: list[int],
             weights: WeightsEnum | None, progress: bool, **kwargs: Any) -> ResNet:
     if weights is not None:
         _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    state_dict = _fetch_weights(weights, progress)
     model = ResNet(block, layers, **kwargs)
-    _load_weights(model, weights, progress)
+    _load_weights(model, state_dict)
     return model
 
 

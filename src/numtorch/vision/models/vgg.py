@@ -7,8 +7,14 @@ from typing import Any
 from ... import nn
 from ..._ops.shape import flatten
 from ..._tensor import Tensor
-from ._api import WeightsEnum, _load_weights, _ovewrite_named_param, imagenet_weights, \
-    register_model
+from ._api import (
+    WeightsEnum,
+    _fetch_weights,
+    _load_weights,
+    _ovewrite_named_param,
+    imagenet_weights,
+    register_model,
+)
 
 __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights",
            "VGG16_Weights", "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights",
@@ -125,8 +131,9 @@ def _vgg(cfg: str, batch_norm: bool, weights: WeightsEnum | None, progress: bool
     if weights is not None:
         kwargs["init_weights"] = False
         _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    state_dict = _fetch_weights(weights, progress)
     model = VGG(make_layers(_CFGS[cfg], batch_norm=batch_norm), **kwargs)
-    _load_weights(model, weights, progress)
+    _load_weights(model, state_dict)
     return model
 
 
