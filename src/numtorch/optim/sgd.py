@@ -10,6 +10,24 @@ from .optimizer import Optimizer, _check_lr, _eval_closure, _scalar
 
 __all__ = ["SGD"]
 
+_scratch: dict = {}
+
+
+def _add_scaled_(param, g, alpha: float) -> None:
+    """``param += alpha * g`` as two rounded steps (product, then sum), like ``p += alpha * g``,
+    with the product written into a reused scratch buffer instead of a fresh allocation."""
+    xp = xp_of(param)
+    if g.dtype != param.dtype or g.shape != param.shape or xp.result_type(g, alpha) != g.dtype:
+        param += alpha * g
+        return
+    key = (param.dtype, id(xp))
+    buf = _scratch.get(key)
+    if buf is None or buf.size < g.size:
+        buf = _scratch[key] = xp.empty(g.size, param.dtype)
+    tmp = buf[:g.size].reshape(g.shape)
+    xp.multiply(g, alpha, out=tmp)
+    xp.add(param, tmp, out=param)
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, matching torch's single-tensor CPU update."""
@@ -67,6 +85,6 @@ class SGD(Optimizer):
                         buf *= momentum
                         buf += (1 - dampening) * g
                     g = g + momentum * buf if group["nesterov"] else buf
-                p._data += -lr * g
-                p._bump_version()
+                _add_scaled_(p._data, g, -lr)
+                p._version_box[0] += 1
         return loss
