@@ -72,6 +72,7 @@ def test_script_sees_torch_argv_main_and_siblings(tmp_path):
             print(torchvision is numtorch.vision, TF is numtorch.vision.transforms.functional)
             print(DataLoader is numtorch.utils.data.DataLoader, datasets.MNIST.__name__)
             print(helper.double([1, 2]), __file__.endswith("main.py"))
+            print(torch.__spec__.name, torchvision.__spec__.name)
 
         if __name__ == "__main__":
             main()
@@ -80,7 +81,7 @@ def test_script_sees_torch_argv_main_and_siblings(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "['main.py', 'a', '--flag', '--', '--help']", "True True", "True True", "True MNIST",
-        "tensor([2, 4]) True"]
+        "tensor([2, 4]) True", "numtorch numtorch.vision"]
     script = shutil.which("numtorch", path=ENV["PATH"])
     if script is not None:
         again = subprocess.run([script, "run", "main.py", "x"], capture_output=True, text=True,
@@ -183,15 +184,17 @@ def test_dataloader_workers_see_the_alias(tmp_path):
                        "[16.0, 25.0] ['t4', 't5'] [0, 0] {'numtorch'}"], (method, out.stdout)
 
 
-def test_torch_multiprocessing_spawn_matches_torch(tmp_path):
+def test_torch_multiprocessing_matches_torch(tmp_path):
+    """Errors from child processes as torch reports them (torch runs with fork: fast)."""
     _write(tmp_path, "mp.py", """
         import sys
+        import warnings
         import torch
         import torch.multiprocessing as mp
 
         def work(i, x):
             if i == 1:
-                raise ValueError(f"boom {x} {torch.ones(1).sum().item()}")
+                raise ValueError(f"boom {x} {torch.ones(1).sum().item()} {torch.__name__}")
 
         def leave(i):
             sys.exit(3)
@@ -199,25 +202,36 @@ def test_torch_multiprocessing_spawn_matches_torch(tmp_path):
         if __name__ == "__main__":
             method = sys.argv[1]
             try:
-                mp.spawn(work, args=(5,), nprocs=2, start_method=method)
+                mp.start_processes(work, args=(5,), nprocs=2, start_method=method)
             except mp.ProcessRaisedException as e:
                 text = str(e).splitlines()
                 print(type(e).__name__, e.error_index, text[:3], text[-1])
             try:
-                mp.spawn(leave, nprocs=1, start_method=method)
+                mp.start_processes(leave, nprocs=1, start_method=method)
             except mp.ProcessExitedException as e:
                 print(type(e).__name__, e.error_index, e.exit_code, e)
-            ctx = mp.spawn(work, args=(0,), nprocs=1, join=False, start_method=method)
+            ctx = mp.start_processes(work, args=(0,), nprocs=1, join=False,
+                                     start_method=method)
             print(type(ctx).__name__, ctx.join(), len(ctx.pids()))
             print(mp.get_sharing_strategy(), sorted(mp.get_all_sharing_strategies()))
             print(mp.Queue is not None, mp.cpu_count() > 0)
+            if len(sys.argv) > 2:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    mp.spawn(work, args=(0,), nprocs=1, start_method="fork")
+                print(caught[0].category.__name__, str(caught[0].message).splitlines()[0])
     """)
     ref = _run(tmp_path, "mp.py", "fork", numtorch=False)
     assert ref.returncode == 0, ref.stderr
-    for method in ("fork", "spawn"):
-        out = _run(tmp_path, "mp.py", method)
+    assert "ValueError: boom 5 1.0 torch" in ref.stdout
+    for args in (["fork"], ["spawn", "and-spawn"]):
+        out = _run(tmp_path, "mp.py", *args)
         assert out.returncode == 0, out.stderr
-        assert out.stdout == ref.stdout
+        assert "ValueError: boom 5 1.0 numtorch" in out.stdout  # the child ran numtorch
+        lines = out.stdout.replace("1.0 numtorch", "1.0 torch").splitlines()
+        assert lines[:len(ref.stdout.splitlines())] == ref.stdout.splitlines()
+    assert lines[-1:] == [
+        "FutureWarning This method only supports start_method=spawn (got: fork)."]
 
 
 def test_loads_a_model_pickled_by_torch(tmp_path):
@@ -249,3 +263,12 @@ def test_missing_submodule_import_names_it(tmp_path, module):
     assert out.returncode == 1
     assert re.search(rf"ModuleNotFoundError: numtorch does not implement {module}\b",
                      out.stderr), out.stderr
+
+
+def test_stand_in_packages_refuse_other_names():
+    """Importing the child-process stand-ins under numtorch's own names changes nothing."""
+    for name in ("torch", "torchvision"):
+        with pytest.raises(ImportError, match="stand-in"):
+            __import__(f"numtorch._alias_path.{name}")
+    assert compat._finder not in sys.meta_path and compat.ALIAS_PATH not in sys.path
+    assert torch.__name__ == "torch" and sys.modules["torch"] is torch

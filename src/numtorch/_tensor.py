@@ -457,7 +457,9 @@ class Tensor:
 
     @property
     def layout(self):
-        return "torch.strided"
+        from ._layout import strided
+
+        return strided
 
     def get_device(self) -> int:
         d = self.device

@@ -8,7 +8,8 @@ still work, and a ``NotImplementedError``) naming the PyTorch API, e.g. ``torch.
 
 Processes started with the ``spawn`` or ``forkserver`` method (DataLoader workers,
 ``torch.multiprocessing.spawn``) get the alias too: :func:`install` puts a folder on
-``sys.path`` whose ``torch`` and ``torchvision`` packages install it when imported.
+``sys.path`` (which such children inherit) whose ``torch`` and ``torchvision`` packages install
+it when imported. ``fork`` children inherit it with the rest of the process.
 """
 
 from __future__ import annotations
@@ -150,10 +151,15 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         module = importlib.import_module(spec.origin)
         _guard_module(module)
+        spec.loader_state = module.__spec__
         return module
 
     def exec_module(self, module) -> None:
-        """The numtorch module is already initialised."""
+        """The numtorch module is already initialised; keep its own ``__spec__`` (the import
+        system set the alias spec on it)."""
+        own = module.__spec__.loader_state
+        if own is not None:
+            module.__spec__ = own
 
 
 _finder = _AliasFinder()

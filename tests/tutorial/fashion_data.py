@@ -56,3 +56,23 @@ def make_fashion_mnist(root: str | Path, seed: int = 0) -> Path:
             (raw / name).write_bytes(data)
             (raw / (name + ".gz")).write_bytes(gzip.compress(data, mtime=0))
     return root
+
+
+def make_mnist_pickle(root: str | Path, seed: int = 1) -> Path:
+    """``<root>/mnist/mnist.pkl.gz`` as "What is torch.nn really?" reads it: ((x_train, y_train),
+    (x_valid, y_valid), (x_test, y_test)), images flattened float32 in [0, 1], int64 labels."""
+    import pickle
+
+    rng = np.random.default_rng(seed)
+    masks = _templates().reshape(10, -1)
+    splits = []
+    for n in (500, 200, 10):
+        labels = rng.integers(0, 10, n)
+        noise = rng.random((n, 784), dtype=np.float32) * 0.35
+        images = np.where(masks[labels], 1 - noise, noise).astype(np.float32)
+        splits.append((images, labels.astype(np.int64)))
+    path = Path(root) / "mnist" / "mnist.pkl.gz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wb") as f:
+        pickle.dump(tuple(splits), f, protocol=2)
+    return path

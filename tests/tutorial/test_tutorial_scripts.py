@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.tutorial.fashion_data import make_fashion_mnist
+from tests.tutorial.fashion_data import make_fashion_mnist, make_mnist_pickle
 
 SCRIPTS = Path(__file__).parent / "scripts"
-TORCH_ONLY = ["tensors", "build_model", "autograd_basics", "save_load", "train_tensor_dataset"]
+TORCH_ONLY = ["tensors", "build_model", "autograd_basics", "save_load", "train_tensor_dataset",
+              "with_examples", "nn_really", "blitz"]
 VISION = ["quickstart", "datasets_dataloaders", "transforms", "optimization", "save_load_models"]
 MARK = "=====SCRIPT {}====="
 FAILED = "=====SCRIPT FAILED====="
@@ -53,6 +54,7 @@ for name in {names!r}:
 def _run_all(work: Path, names: list[str], numtorch: bool) -> dict[str, str]:
     work.mkdir()
     make_fashion_mnist(work / "data")
+    make_mnist_pickle(work / "data")
     driver = work / "driver.py"
     driver.write_text(DRIVER.format(names=names, mark=MARK, scripts=str(SCRIPTS),
                                     failed=FAILED))
@@ -62,6 +64,7 @@ def _run_all(work: Path, names: list[str], numtorch: bool) -> dict[str, str]:
            "PYTHONPATH": os.pathsep.join(sys.path), "HOME": str(work)}
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=work, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
+    assert "Downloading" not in out.stdout + out.stderr  # the prepared folder is used as is
     res: dict[str, list[str]] = {}
     current = None
     for line in out.stdout.splitlines():

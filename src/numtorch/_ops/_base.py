@@ -21,10 +21,15 @@ from __future__ import annotations
 
 import re
 
-from ..autograd import grad_mode
-from ..autograd.graph import FREED_MESSAGE, Node, _sequence, edge_of
+import numpy as _numpy
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd import anomaly_mode, grad_mode
+from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
 
 _state = grad_mode.state
+_BY_NP = D._BY_NP
 _METHODS: dict[str, object] = {}
 #: set by ``numtorch.onnx`` while tracing: called as ``_tracer(cls, inputs, params)`` instead
 _tracer = None
@@ -44,6 +49,30 @@ def install_methods(cls) -> None:
         setattr(cls, name, fn)
 
 
+def _wrap(arr) -> Tensor:
+    """``Tensor._from_array(arr)`` inlined for the hot paths of ``apply``; a NumPy scalar (what
+    a ufunc returns for 0-d operands) becomes a 0-d array, so in-place writes reach it."""
+    if arr.__class__ is not _ndarray and isinstance(arr, _np_generic):
+        arr = _np_asarray(arr)
+    t = _new(Tensor)
+    t._data = arr
+    t._requires_grad = False
+    t.grad_fn = None
+    t._output_nr = 0
+    t._grad = None
+    t._version_box = [0]
+    t._base = None
+    t._acc = None
+    t._hooks = None
+    return t
+
+
+_new = object.__new__
+_ndarray = _numpy.ndarray
+_np_generic = _numpy.generic
+_np_asarray = _numpy.asarray
+
+
 class Op(Node):
     """Base of all differentiable ops (see the module docstring for the contract)."""
 
@@ -52,7 +81,8 @@ class Op(Node):
     non_differentiable: tuple = ()
     #: output i is a view of input 0 (shares storage and version counter)
     is_view = False
-    _saved_spec: tuple = ()
+    #: what backward needs, in declaration order: input i as i, output i as ~i
+    _save: tuple = ()
     _saved_refs = None
     _freed = False
     _anomaly_trace = None
@@ -75,10 +105,14 @@ class Op(Node):
 
     # -- what backward needs ------------------------------------------------------------
     def save_inputs(self, *indices: int) -> None:
-        self._saved_spec = self._saved_spec + tuple(("in", i) for i in indices)
+        self._save = self._save + indices if self._save else indices
 
     def save_outputs(self, *indices: int) -> None:
-        self._saved_spec = self._saved_spec + tuple(("out", i) for i in indices)
+        self._save = self._save + tuple([~i for i in indices])
+
+    def clear_saved(self) -> None:
+        """Forget what ``save_inputs``/``save_outputs`` declared so far (for subclasses)."""
+        self._save = ()
 
     @property
     def saved_tensors(self) -> tuple:
@@ -87,8 +121,6 @@ class Op(Node):
         refs = self._saved_refs
         if refs is None:
             return ()
-        from .._tensor import Tensor
-
         out = []
         for kind, obj, box, version, idx in refs:
             if box[0] != version:
@@ -97,7 +129,8 @@ class Op(Node):
             if kind == "in":
                 out.append(obj)
             else:
-                t = Tensor._from_array(obj, True)
+                t = _wrap(obj)
+                t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = idx
                 t._version_box = box
@@ -114,86 +147,115 @@ class Op(Node):
     def apply(cls, *inputs, **params):
         if _tracer is not None:
             return _tracer(cls, inputs, params)
-        from .._tensor import Tensor
-
-        arrays = []
         needs_grad = False
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arrays.append(x._data)
-                if x._requires_grad:
-                    needs_grad = True
-            else:
-                arrays.append(x)
-        needs_grad = needs_grad and _state.enabled
-        op = object.__new__(cls._node_cls if needs_grad else cls)
+        if len(inputs) == 2:
+            a, b = inputs
+            if isinstance(a, Tensor):
+                needs_grad = a._requires_grad
+                a = a._data
+            if isinstance(b, Tensor):
+                needs_grad = needs_grad or b._requires_grad
+                b = b._data
+            arrays = (a, b)
+        elif len(inputs) == 1:
+            a = inputs[0]
+            if isinstance(a, Tensor):
+                needs_grad = a._requires_grad
+                a = a._data
+            arrays = (a,)
+        else:
+            arrays = []
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    arrays.append(x._data)
+                    if x._requires_grad:
+                        needs_grad = True
+                else:
+                    arrays.append(x)
+        if needs_grad and _state.enabled:
+            op = _new(cls._node_cls)
+        else:
+            needs_grad = False
+            op = _new(cls)
         if params:
             op.__dict__.update(params)
         try:
             out = op.forward(*arrays)
         except ValueError as e:
             raise _broadcast_error(arrays, e) from None
-        if not needs_grad:
-            if type(out) is tuple:
-                res = tuple(Tensor._from_array(o) for o in out)
-                if cls.is_view:
-                    _share_version(res, inputs[0])
-                return res
-            res = Tensor._from_array(out)
+        if needs_grad:
+            return op._connect(inputs, out)
+        if type(out) is tuple:
+            res = tuple([_wrap(o) for o in out])
             if cls.is_view:
-                _share_version((res,), inputs[0])
+                _share_version(res, inputs[0])
             return res
-        return op._connect(inputs, out, Tensor)
+        res = _wrap(out)
+        if cls.is_view:
+            _share_version((res,), inputs[0])
+        return res
 
-    def _connect(self, inputs, out, Tensor):
+    def _connect(self, inputs, out):
         edges = []
         meta = []
         for x in inputs:
             if isinstance(x, Tensor):
-                edges.append(edge_of(x) if x._requires_grad else (None, 0))
-                meta.append((x._data.shape, x.dtype))
+                arr = x._data
+                meta.append((arr.shape, _BY_NP[arr.dtype]))
+                if x._requires_grad:
+                    fn = x.grad_fn
+                    edges.append((fn, x._output_nr) if fn is not None else
+                                 (grad_accumulator(x), 0))
+                else:
+                    edges.append(_NO_EDGE)
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 meta.append(None)
         self.next_functions = tuple(edges)
         self._input_meta = tuple(meta)
         self._seq = next(_sequence)
-        from ..autograd import anomaly_mode
-
         if anomaly_mode._enabled:
             anomaly_mode.record(self)
-        multi = type(out) is tuple
-        outs = out if multi else (out,)
-        self._n_outputs = len(outs)
-        self._out_meta = tuple((o.shape, o.dtype) for o in outs)
-        results = []
-        nd = self.non_differentiable
-        for i, o in enumerate(outs):
-            t = Tensor._from_array(o)
-            if i not in nd and o.dtype.kind in "fc":
+        if type(out) is not tuple:
+            self._out_meta = ((out.shape, out.dtype),)
+            t = _wrap(out)
+            if out.dtype.kind in "fc" and 0 not in self.non_differentiable:
                 t._requires_grad = True
                 t.grad_fn = self
-                t._output_nr = i
-            results.append(t)
+            results = (t,)
+        else:
+            self._n_outputs = len(out)
+            self._out_meta = tuple([(o.shape, o.dtype) for o in out])
+            nd = self.non_differentiable
+            results = []
+            for i, o in enumerate(out):
+                t = _wrap(o)
+                if i not in nd and o.dtype.kind in "fc":
+                    t._requires_grad = True
+                    t.grad_fn = self
+                    t._output_nr = i
+                results.append(t)
         if self.is_view:
             _share_version(results, inputs[0])
-        spec = self._saved_spec
-        if spec:
+        if self._save:
             refs = []
-            for kind, i in spec:
-                if kind == "in":
+            for i in self._save:
+                if i >= 0:
                     x = inputs[i]
                     if isinstance(x, Tensor):
-                        refs.append(("in", x, x._version_box, x._version_box[0], i))
+                        box = x._version_box
+                        refs.append(("in", x, box, box[0], i))
                     else:
                         refs.append(("in", x, _CONST_BOX, 0, i))
                 else:
-                    r = results[i]
-                    refs.append(("out", outs[i], r._version_box, r._version_box[0], i))
+                    r = results[~i]
+                    box = r._version_box
+                    refs.append(("out", r._data, box, box[0], ~i))
             self._saved_refs = refs
-        return tuple(results) if multi else results[0]
+        return tuple(results) if type(out) is tuple else results[0]
 
 
+_NO_EDGE = (None, 0)
 _CONST_BOX = [0]
 
 
@@ -260,23 +322,22 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
 # -- argument helpers shared by the op families ---------------------------------------------
 def result_np_dtype(a, b):
     """The NumPy dtype of ``a <op> b`` under PyTorch's promotion (Tensors or Python scalars)."""
-    from .. import _dtype as D
-
-    ta = getattr(a, "_data", None)
-    tb = getattr(b, "_data", None)
-    if ta is not None and tb is not None:
-        if ta.dtype == tb.dtype:
-            return ta.dtype
-    elif ta is not None:
-        k = ta.dtype.kind
-        tb_t = type(b)
-        if (tb_t is float and k in "fc") or (tb_t is int and k in "iufc") or tb_t is bool:
-            return ta.dtype
-    elif tb is not None:
-        k = tb.dtype.kind
-        ta_t = type(a)
-        if (ta_t is float and k in "fc") or (ta_t is int and k in "iufc") or ta_t is bool:
-            return tb.dtype
+    if isinstance(a, Tensor):
+        da = a._data.dtype
+        if isinstance(b, Tensor):
+            db = b._data.dtype
+            if da is db or da == db:
+                return da
+        else:
+            k = da.kind
+            tb = b.__class__
+            if (tb is float and k in "fc") or (tb is int and k in "iufc") or tb is bool:
+                return da
+    elif isinstance(b, Tensor):
+        k = b._data.dtype.kind
+        ta = a.__class__
+        if (ta is float and k in "fc") or (ta is int and k in "iufc") or ta is bool:
+            return b._data.dtype
     return D.to_numpy_dtype(D.result_type(a, b))
 
 

@@ -798,3 +798,15 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
 
 
 __all__ += ["dist", "cdist"]
+
+
+def _register_methods() -> None:
+    from ._base import tensor_method
+
+    for name in ("det", "logdet", "slogdet", "inverse", "cholesky", "cholesky_inverse",
+                 "cholesky_solve", "qr", "svd", "pinverse", "matrix_exp", "trace",
+                 "triangular_solve", "lu", "lu_solve", "geqrf", "ormqr", "dist", "cross"):
+        tensor_method(name)(globals()[name])
+
+
+_register_methods()

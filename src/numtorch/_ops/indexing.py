@@ -46,7 +46,8 @@ def _as_tuple(index) -> tuple:
     if isinstance(index, tuple):
         return index
     if isinstance(index, list) and len(index) < 32 and builtins.any(
-            isinstance(v, (slice, Tensor, list, tuple, np.ndarray)) or v is None or v is Ellipsis
+            isinstance(v, (slice, Tensor, list, tuple, range, np.ndarray)) or v is None
+            or v is Ellipsis
             for v in index):
         return tuple(index)
     return (index,)
@@ -112,7 +113,7 @@ def _parse(shape, index, setitem: bool = False):
                 conv.append(("bool", builtins.bool(c._data)))
                 continue
             raise IndexError(_INT_BOOL_ONLY)
-        if isinstance(c, (Tensor, list, tuple, np.ndarray)):
+        if isinstance(c, (Tensor, list, tuple, range, np.ndarray)):  # range: a sequence
             a = _index_array(c)
             conv.append(a)
             n_spec += a.ndim if a.dtype == np.bool_ else 1

@@ -44,9 +44,36 @@ class Mm(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        ga = g.mm(b.mH if b.is_complex() else b.t()) if self.next_functions[0][0] else None
-        gb = (a.mH if a.is_complex() else a.t()).mm(g) if self.next_functions[1][0] else None
+        ga = _mat1_grad(g, b, a) if self.next_functions[0][0] else None
+        gb = _mat2_grad(g, a, b) if self.next_functions[1][0] else None
         return ga, gb
+
+
+def _column_major(t: Tensor) -> bool:
+    """A transposed contiguous matrix (``w.t()``): strides (1, rows), as torch tests them."""
+    st = t._data.strides
+    it = t._data.itemsize
+    return st[0] == it and st[1] == t._data.shape[0] * it
+
+
+def _h(t: Tensor) -> Tensor:
+    return t.mH if t.is_complex() else t.t()
+
+
+def _mat1_grad(g: Tensor, mat2: Tensor, mat1: Tensor | None = None) -> Tensor:
+    """``g @ mat2^H``, computed as ``(mat2 @ g^H)^H`` when mat1 is column-major (torch's
+    mm_mat1_backward), so the gradient has mat1's layout."""
+    if mat1 is not None and _column_major(mat1):
+        return (mat2.conj() if mat2.is_complex() else mat2).mm(g.t()).t()
+    return g.mm(_h(mat2))
+
+
+def _mat2_grad(g: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
+    """``mat1^H @ g``, computed as ``(g^T @ conj(mat1))^T`` when mat2 is column-major (torch's
+    mm_mat2_backward: the gradient of ``w.t()`` then reaches ``w`` contiguous)."""
+    if _column_major(mat2):
+        return g.t().mm(mat1.conj() if mat1.is_complex() else mat1).t()
+    return _h(mat1).mm(g)
 
 
 class Mv(Op):
@@ -108,11 +135,11 @@ class Addmm(Op):
         gc = (g if self.beta == 1 else g * self.beta) if self.next_functions[0][0] else None
         ga = gb = None
         if self.next_functions[1][0]:
-            ga = g.mm(b.t())
+            ga = _mat1_grad(g, b, a)
             if self.alpha != 1:
                 ga = ga * self.alpha
         if self.next_functions[2][0]:
-            gb = a.t().mm(g)
+            gb = _mat2_grad(g, a, b)
             if self.alpha != 1:
                 gb = gb * self.alpha
         return gc, ga, gb

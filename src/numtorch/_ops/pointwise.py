@@ -71,9 +71,12 @@ def _as_tensor(x, like: Tensor) -> Tensor:
 # arithmetic
 class Add(Op):
     grad_fn_name = "AddBackward0"
+    alpha = 1
 
     def forward(self, a, b):
         dt = self.dtype
+        if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a + b
         a, b = _cast(a, dt), _cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -86,9 +89,12 @@ class Add(Op):
 
 class Sub(Op):
     grad_fn_name = "SubBackward0"
+    alpha = 1
 
     def forward(self, a, b):
         dt = self.dtype
+        if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a - b
         a, b = _cast(a, dt), _cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -120,8 +126,10 @@ class Mul(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        self._save = (0, 1)
+        if a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a * b
         a, b = _cast(a, dt), _cast(b, dt)
-        self.save_inputs(0, 1)
         out = a * b
         return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
 
@@ -383,6 +391,8 @@ def _check_alpha(a, b, alpha) -> None:
 @tensor_method("add", "__add__")
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
+    if out is None and alpha == 1 and isinstance(input, Tensor):
+        return Add.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
     _check_alpha(input, other, alpha)
@@ -392,12 +402,16 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
 
 @tensor_method("__radd__")
 def _radd(self, other):
-    return Add.apply(self, other, alpha=1, dtype=result_np_dtype(self, other))
+    return Add.apply(self, other, dtype=result_np_dtype(self, other))
 
 
 @tensor_method("sub", "__sub__", "subtract")
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other``."""
+    if (out is None and alpha == 1 and isinstance(input, Tensor)
+            and input._data.dtype.kind != "b"
+            and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
+        return Sub.apply(input, other, dtype=result_np_dtype(input, other))
     _check_bool_sub(input, other)
     if not isinstance(input, Tensor):
         return write_out(out, _RsubScalar.apply(other, input, alpha=alpha,
@@ -447,6 +461,8 @@ class _RsubScalar(Op):
 @tensor_method("mul", "__mul__", "multiply")
 def mul(input, other, *, out=None) -> Tensor:
     """Elementwise product."""
+    if out is None and isinstance(input, Tensor):
+        return Mul.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
     return write_out(out, Mul.apply(input, other, dtype=result_np_dtype(input, other)))
@@ -610,7 +626,7 @@ class Exp(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -682,7 +698,7 @@ class Expm1(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -699,7 +715,7 @@ class Sqrt(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -716,7 +732,7 @@ class Rsqrt(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -790,7 +806,7 @@ class Tan(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -895,7 +911,7 @@ class Tanh(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -912,7 +928,7 @@ class Sigmoid(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 
@@ -947,7 +963,7 @@ class Reciprocal(_Unary):
 
     def forward(self, a):
         out = super().forward(a)
-        self._saved_spec = ()
+        self.clear_saved()
         self.save_outputs(0)
         return out
 

@@ -7,6 +7,8 @@ byte layout of ``torch.get_rng_state()``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 N = 624
@@ -50,6 +52,20 @@ def untemper(v: np.ndarray) -> np.ndarray:
     return t & np.uint64(_MASK32)
 
 
+@functools.cache
+def _integers_are_raw() -> bool:
+    """Whether ``Generator.integers(0, 2**32, dtype=uint32)`` on an MT19937 returns exactly its
+    raw 32-bit outputs, one per element (checked once; NumPy has done so since 1.17)."""
+    a, b = np.random.MT19937(0), np.random.MT19937(0)
+    a._legacy_seeding(12345)
+    b._legacy_seeding(12345)
+    gen = np.random.Generator(b)
+    for k in (1, 5, 700, 1300):
+        if not np.array_equal(a.random_raw(k), gen.integers(0, 1 << 32, k, dtype=np.uint32)):
+            return False
+    return a.state["state"]["pos"] == b.state["state"]["pos"]
+
+
 class Engine:
     """The 32-bit MT19937 stream with torch's ``left``/``next`` counters.
 
@@ -59,10 +75,11 @@ class Engine:
     only then regenerates, exactly like torch; those pending outputs are kept in ``_pending``.
     """
 
-    __slots__ = ("_bitgen", "_pending", "_pending_pos", "_pending_next")
+    __slots__ = ("_bitgen", "_gen", "_pending", "_pending_pos", "_pending_next")
 
     def __init__(self, seed32: int = 0) -> None:
         self._bitgen = np.random.MT19937(0)
+        self._gen = np.random.Generator(self._bitgen)
         self.seed(seed32)
 
     def seed(self, seed32: int) -> None:
@@ -118,6 +135,27 @@ class Engine:
             self._pending = None
             return np.concatenate([head, self._bitgen.random_raw(n - avail)])
         return self._bitgen.random_raw(n)
+
+    def next32_u32(self, n: int) -> np.ndarray:
+        """The next ``n`` 32-bit outputs as a uint32 array (the fast path for bulk draws)."""
+        if not _integers_are_raw():
+            return self.next32(n).astype(np.uint32)
+        pend = self._pending
+        if pend is None:
+            return self._gen.integers(0, 1 << 32, n, dtype=np.uint32)
+        avail = pend.size - self._pending_pos
+        if n <= avail:
+            return self.next32(n).astype(np.uint32)
+        head = pend[self._pending_pos :].astype(np.uint32)
+        self._pending = None
+        return np.concatenate([head, self._gen.integers(0, 1 << 32, n - avail, dtype=np.uint32)])
+
+    def skip(self, n: int) -> None:
+        """Discard the next ``n`` 32-bit outputs."""
+        while n > 0:
+            k = min(n, 1 << 20)
+            self.next32(k)
+            n -= k
 
     def next64(self, n: int) -> np.ndarray:
         """The next ``n`` 64-bit values, each two 32-bit outputs with the first as high word."""

@@ -108,8 +108,9 @@ def _fma_t(z: np.ndarray, std: float, mean: float, dtype) -> np.ndarray:
     return fma64(z, std, mean)
 
 
-def block_transform(d: np.ndarray, mean: float, std: float, capability: str) -> np.ndarray:
-    """Apply the 16-lane Box-Muller block transform to ``d`` (length a multiple of 16)."""
+def raw_block(d: np.ndarray, capability: str, out: np.ndarray | None = None) -> np.ndarray:
+    """The block transform without the final ``* std + mean``: uniforms ``d`` (float32 or
+    float64, length a multiple of 16) to standard normals of the same dtype."""
     dtype = d.dtype
     blocks = d.reshape(-1, 16)
     u1 = blocks[:, :8].ravel()
@@ -125,15 +126,24 @@ def block_transform(d: np.ndarray, mean: float, std: float, capability: str) -> 
             r = np.sqrt(np.float32(-2.0) * log32(x1))
             sin_t, cos_t = sincos32(TWO_PI32 * u2)
     else:
-        r = np.sqrt(-2.0 * _libm.log(1.0 - u1))
+        r = _libm.log(1.0 - u1)
+        r *= -2.0
+        np.sqrt(r, out=r)
         theta = TWO_PI64 * u2
         cos_t = _libm.cos(theta)
         sin_t = _libm.sin(theta)
-    out = np.empty_like(blocks)
-    out[:, :8] = (r * cos_t).reshape(-1, 8)
-    out[:, 8:] = (r * sin_t).reshape(-1, 8)
-    # Even the DEFAULT kernel fuses this last step (shared template compiled with FMA).
-    return _fma_t(out.ravel(), std, mean, dtype)
+    if out is None:
+        out = np.empty(d.size, dtype)
+    o = out.reshape(-1, 16)
+    np.multiply(r.reshape(-1, 8), cos_t.reshape(-1, 8), out=o[:, :8])
+    np.multiply(r.reshape(-1, 8), sin_t.reshape(-1, 8), out=o[:, 8:])
+    return out
+
+
+def block_transform(d: np.ndarray, mean: float, std: float, capability: str) -> np.ndarray:
+    """Apply the 16-lane Box-Muller block transform to ``d`` (length a multiple of 16)."""
+    # Even the DEFAULT kernel fuses the last step (shared template compiled with FMA).
+    return _fma_t(raw_block(d, capability), std, mean, d.dtype)
 
 
 def box_muller_pairs(u: np.ndarray) -> np.ndarray:

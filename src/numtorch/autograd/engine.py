@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import heapq
+import sys
 
+from .._backend import xp_of
+from .._tensor import Tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, edge_of
 
@@ -49,21 +52,64 @@ def _call_pre_hooks(node, grads):
     return grads
 
 
-def _accumulate(node, grad, create_graph):
+# Whether reference counts tell that a gradient array is reachable from nowhere else (CPython
+# before 3.14, where a local variable always holds a counted reference).
+_COUNTS_REFS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+
+def _owned_array(grad, extra: int):
+    """``grad``'s array when nothing but ``grad`` can reach its memory (so ``.grad`` may take
+    it over, as PyTorch's AccumulateGrad steals a gradient nobody else holds), else None.
+
+    ``extra`` is the number of references to ``grad`` the caller knows about. A view (``w.t()``
+    of a fresh product) qualifies when its base tensor and base array are held by it alone.
+    """
+    rc = sys.getrefcount
+    if not _COUNTS_REFS or rc(grad) != extra + 1:
+        return None
+    arr = grad._data
+    if rc(arr) != 3:  # grad._data, arr, the argument
+        return None
+    base = arr.base
+    if base is None:
+        return arr if grad._base is None else None
+    if base.__class__ is not arr.__class__ or base.base is not None:
+        return None
+    holders = 1  # arr.base
+    owner = grad._base
+    if owner is not None:
+        if rc(owner) != 3:  # grad._base, the local, the argument
+            return None
+        oarr = owner._data
+        if oarr is not base and (oarr.base is not base or rc(oarr) != 3):
+            return None
+        holders = 2
+        oarr = None
+    owner = None
+    return arr if rc(base) == holders + 2 else None  # + the local, the argument
+
+
+def _accumulate(node, grad, create_graph, owned=None):
+    """Add ``grad`` into the leaf's ``.grad``; ``owned``: its array, when nothing else holds it."""
     var = node.variable
-    for fn in list(var._hooks.values()) if var._hooks else ():
-        res = fn(grad)
-        if res is not None:
-            grad = res
+    if var._hooks:
+        owned = None
+        for fn in list(var._hooks.values()):
+            res = fn(grad)
+            if res is not None:
+                grad = res
     if var._grad is None:
         if create_graph:
             var._grad = grad
-        else:
-            g = grad.detach()
-            # keep the layout of the parameter and never alias another tensor's storage
-            if g._data.base is not None or not g._data.flags.c_contiguous or g._base is not None:
-                g = g.clone()
-            var._grad = g
+            return
+        # torch's layout contract: the gradient gets the parameter's strides; it never aliases
+        # memory something else can reach
+        arr = grad._data
+        if owned is None or arr.strides != var._data.strides:
+            dst = _empty_like(var._data)
+            dst[...] = arr
+            arr = dst
+        var._grad = Tensor._from_array(arr)
     elif create_graph:
         var._grad = var._grad + grad
     else:
@@ -71,12 +117,21 @@ def _accumulate(node, grad, create_graph):
         var._grad._version_box[0] += 1
 
 
+def _empty_like(arr):
+    """An uninitialised array with ``arr``'s strides when it is dense, else C-contiguous."""
+    xp = xp_of(arr)
+    if arr.flags.c_contiguous or not arr.flags.f_contiguous:
+        return xp.empty(arr.shape, arr.dtype)
+    return xp.empty(arr.shape, arr.dtype, order="F")
+
+
 def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inputs=None,
                  accumulate: bool = True, allow_unused: bool = False):
     """Run backward from ``roots`` with seed gradients ``grad_roots``.
 
     With ``accumulate`` the gradients of leaves go to ``.grad`` (``backward``); otherwise the
-    gradients reaching ``inputs`` are returned (``autograd.grad``).
+    gradients reaching ``inputs`` are returned (``autograd.grad``). Nodes run in PyTorch's order:
+    of the nodes whose gradients are complete, the most recently created first.
     """
     # capture targets: (node, output_nr) -> position in inputs
     targets = {}
@@ -90,24 +145,26 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
 
     # dependency count of every node reachable from the roots
     deps: dict = {}
-    seen = set()
     stack = []
     for r in roots:
         fn = r.grad_fn if r.grad_fn is not None else edge_of(r)[0]
-        if fn is not None and fn not in seen:
-            seen.add(fn)
+        if fn is not None and fn not in deps:
+            deps[fn] = 0
             stack.append(fn)
-    order = []
+    order = stack[:] if inputs is not None else None
     while stack:
         node = stack.pop()
-        order.append(node)
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
+            n = deps.get(nxt)
+            if n is None:
+                deps[nxt] = 1
                 stack.append(nxt)
+                if order is not None:
+                    order.append(nxt)
+            else:
+                deps[nxt] = n + 1
 
     # with inputs given, only nodes on a path to a target need to run
     needed = None
@@ -120,7 +177,6 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 needed.add(node)
 
     buffers: dict = {}
-    ready = []
     for r, g in zip(roots, grad_roots):
         node, nr = edge_of(r)
         if node is None:
@@ -129,47 +185,44 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
         if buf is None:
             buf = buffers[node] = [None] * node._n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-    for node in buffers:
-        if deps.get(node, 0) == 0:
-            heapq.heappush(ready, (-node._seq, id(node), node))
+    ready = [(-node._seq, id(node), node) for node in buffers if deps.get(node, 0) == 0]
+    heapq.heapify(ready)
 
     captured = [None] * (len(inputs) if inputs is not None else 0)
     prev = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
+    pop, push = heapq.heappop, heapq.heappush
     try:
         while ready:
-            _, _, node = heapq.heappop(ready)
+            node = pop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._n_outputs
             if node._pre_hooks:
                 grads = _call_pre_hooks(node, grads)
             if node._retain:
-                for nr, ref in node._retain.items():
-                    t = ref()
-                    if t is not None and grads[nr] is not None:
-                        g = grads[nr] if create_graph else grads[nr].detach()
-                        t._grad = g.clone() if t._grad is None else t._grad + g
+                _retain(node, grads, create_graph)
             if targets and node in target_nodes:
-                for nr in range(node._n_outputs):
-                    for k in targets.get((node, nr), ()):
-                        g = grads[nr]
-                        if (isinstance(node, AccumulateGrad) and g is not None
-                                and node.variable._hooks):
-                            for fn in list(node.variable._hooks.values()):
-                                res = fn(g)
-                                if res is not None:
-                                    g = res
-                        captured[k] = g
-            if isinstance(node, AccumulateGrad):
+                _capture(node, grads, targets, captured)
+            if node.__class__ is AccumulateGrad:
                 if accumulate and grads[0] is not None and (inputs is None or node in target_nodes):
-                    _accumulate(node, grads[0], create_graph)
+                    g = grads[0]
+                    # references to g known here: grads, g, the call's argument
+                    owned = None if create_graph else _owned_array(g, 3)
+                    _accumulate(node, g, create_graph, owned)
+                grads = g = owned = None
                 continue
-            skip = needed is not None and (node not in needed or not any(
-                n in needed for n, _ in node.next_functions if n is not None))
-            ran = not (skip or all(g is None for g in grads))
+            if needed is not None and (node not in needed or not any(
+                    n in needed for n, _ in node.next_functions if n is not None)):
+                ran = False
+            else:
+                ran = False
+                for g in grads:
+                    if g is not None:
+                        ran = True
+                        break
             if not ran:
                 in_grads = (None,) * len(node.next_functions)
             else:
-                if node._n_outputs > 1 and any(g is None for g in grads):
+                if node._n_outputs > 1 and any(x is None for x in grads):
                     grads = _materialize(node, grads)
                 in_grads = node.backward(*grads)
                 if type(in_grads) is not tuple:
@@ -181,20 +234,30 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                     res = fn(in_grads, tuple(grads))
                     if res is not None:
                         in_grads = tuple(res)
-            if not retain_graph and ran:
+            if ran and not retain_graph:
                 node._release()
             for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node._input_meta):
                 if nxt is None:
                     continue
                 if g is not None:
-                    g = _fit(g, meta)
+                    arr = g._data
+                    if arr.shape != meta[0] or arr.dtype != meta[1].np:
+                        g = _fit(g, meta)
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._n_outputs
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                        if nxt._n_outputs == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * nxt._n_outputs
+                            buf[nr] = g
+                    else:
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                n = deps[nxt] - 1
+                deps[nxt] = n
+                if n == 0:
+                    push(ready, (-nxt._seq, id(nxt), nxt))
+            # drop this step's references: a leaf may take over a gradient nobody else holds
+            grads = in_grads = g = arr = buf = None
     finally:
         grad_mode.state.enabled = prev
 
@@ -205,6 +268,26 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                     f"The differentiated Tensor at index {k} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior.")
     return captured
+
+
+def _retain(node, grads, create_graph) -> None:
+    for nr, ref in node._retain.items():
+        t = ref()
+        if t is not None and grads[nr] is not None:
+            g = grads[nr] if create_graph else grads[nr].detach()
+            t._grad = g.clone() if t._grad is None else t._grad + g
+
+
+def _capture(node, grads, targets, captured) -> None:
+    for nr in range(node._n_outputs):
+        for k in targets.get((node, nr), ()):
+            g = grads[nr]
+            if isinstance(node, AccumulateGrad) and g is not None and node.variable._hooks:
+                for fn in list(node.variable._hooks.values()):
+                    res = fn(g)
+                    if res is not None:
+                        g = res
+            captured[k] = g
 
 
 def _seq_of(node):

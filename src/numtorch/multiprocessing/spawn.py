@@ -8,6 +8,7 @@ import multiprocessing.connection
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -119,5 +120,10 @@ def start_processes(fn: Callable, args: tuple = (), nprocs: int = 1, join: bool 
 
 def spawn(fn: Callable, args: tuple = (), nprocs: int = 1, join: bool = True,
           daemon: bool = False, start_method: str = "spawn") -> Any:
-    """``torch.multiprocessing.spawn``: ``start_processes`` with the spawn method by default."""
-    return start_processes(fn, args, nprocs, join, daemon, start_method)
+    """``torch.multiprocessing.spawn``: always the spawn method; another ``start_method`` gives
+    PyTorch's FutureWarning pointing at ``start_processes``."""
+    if start_method != "spawn":
+        warnings.warn(f"This method only supports start_method=spawn (got: {start_method}).\n"
+                      "To use a different start_method use:\n\t\t"
+                      " torch.multiprocessing.start_processes(...)", FutureWarning, stacklevel=2)
+    return start_processes(fn, args, nprocs, join, daemon, "spawn")

@@ -7,5 +7,8 @@ import sys
 
 from numtorch import compat as _compat
 
+if __name__ != "torchvision":
+    raise ImportError(f"{__name__} is numtorch's stand-in for torchvision on the path of child "
+                      f"processes; import numtorch instead")
 _compat.install()
 sys.modules[__name__] = importlib.import_module(__name__)
