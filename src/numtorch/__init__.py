@@ -35,6 +35,7 @@ from ._ops.decompositions import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
+from ._ops.misc import *  # noqa: F403
 from ._ops.nn_kernels import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
 from ._ops.pointwise_extra import *  # noqa: F403
@@ -115,7 +116,11 @@ def is_nonzero(input: Tensor):
 
 # public names whose modules are imported on first use (keeps ``import numtorch`` fast)
 _LAZY_NAMES = {"save": ".serialization", "load": ".serialization",
-               "save_safetensors": ".serialization", "load_safetensors": ".serialization"}
+               "save_safetensors": ".serialization", "load_safetensors": ".serialization",
+               "pdist": ".nn.functional_extra", "channel_shuffle": ".nn.functional_extra",
+               "rrelu": ".nn.functional_extra", "rrelu_": ".nn.functional_extra",
+               "rms_norm": ".nn.functional_extra",
+               "triplet_margin_loss": ".nn.functional_extra"}
 
 
 def __getattr__(name: str):

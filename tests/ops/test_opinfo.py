@@ -31,35 +31,6 @@ import torch
 
 import numtorch
 
-
-def _wire_pending_exports() -> None:
-    """Until numtorch/__init__.py star-imports these modules, expose their names here."""
-    import importlib
-
-    from numtorch._ops import _base
-
-    import numtorch.nn.functional as nt_functional
-
-    for mod_name, target in (("numtorch._ops.pointwise_extra", numtorch),
-                             ("numtorch._ops.decompositions", numtorch),
-                             ("numtorch._ops.misc", numtorch),
-                             ("numtorch.nn.functional_extra", nt_functional)):
-        try:
-            mod = importlib.import_module(mod_name)
-        except ImportError:  # pragma: no cover
-            continue
-        for name in getattr(mod, "__all__", ()):
-            if name not in target.__dict__:
-                setattr(target, name, getattr(mod, name))
-    try:
-        importlib.import_module("numtorch.masked")
-    except ImportError:  # pragma: no cover
-        pass
-    _base.install_methods(numtorch.Tensor)
-
-
-_wire_pending_exports()
-
 FAST_SAMPLES = 2
 XFAIL_FILE = os.path.join(os.path.dirname(__file__), "opinfo_xfail.txt")
 # per-dtype (rtol, atol); looser than tests/oracle.py because op_db's samples reach larger

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import numtorch._random as nt_random
+from numtorch._random import fills
 from numtorch._random._cpu import cpu_capability
 from numtorch._random.mt19937 import untemper
 from numtorch._random.normal import block_transform
@@ -106,9 +107,14 @@ def _check_transform(ks: np.ndarray, chunk: int = 304 * 512) -> None:
         for start in range(0, kc.size, 304):
             torch.set_rng_state(torch.from_numpy(_crafted_uniforms(kc[start : start + 304])))
             theirs.append(torch.randn(608).numpy())
-        u = np.repeat(kc.reshape(-1, 1, 8), 2, axis=1).reshape(-1).astype(np.float32)
-        ours = block_transform(u * np.float32(2.0**-24), 0.0, 1.0, cap)
-        assert ours.tobytes() == np.concatenate(theirs).tobytes(), c0
+        theirs = np.concatenate(theirs).tobytes()
+        words = np.repeat(kc.reshape(-1, 1, 8), 2, axis=1).reshape(-1).astype(np.uint32)
+        ours = block_transform(words.astype(np.float32) * np.float32(2.0**-24), 0.0, 1.0, cap)
+        assert ours.tobytes() == theirs, c0
+        fast = np.empty(words.size, np.float32)  # the production kernel, too
+        fills._Normal(np.dtype(np.float32), words.size).fill(words, fast)
+        fills._scale(fast, 0.0, 1.0)
+        assert fast.tobytes() == theirs, c0
 
 
 def test_float32_block_transform_sampled():

@@ -196,23 +196,35 @@ class Op(Node):
         return res
 
     def _connect(self, inputs, out):
-        edges = []
-        meta = []
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arr = x._data
-                meta.append((arr.shape, _BY_NP[arr.dtype]))
-                if x._requires_grad:
-                    fn = x.grad_fn
-                    edges.append((fn, x._output_nr) if fn is not None else
-                                 (grad_accumulator(x), 0))
+        if len(inputs) == 2:
+            a, b = inputs
+            if isinstance(a, Tensor):
+                arr = a._data
+                ma = (arr.shape, _BY_NP[arr.dtype])
+                ea = _edge(a) if a._requires_grad else _NO_EDGE
+            else:
+                ma, ea = None, _NO_EDGE
+            if isinstance(b, Tensor):
+                arr = b._data
+                mb = (arr.shape, _BY_NP[arr.dtype])
+                eb = _edge(b) if b._requires_grad else _NO_EDGE
+            else:
+                mb, eb = None, _NO_EDGE
+            self.next_functions = (ea, eb)
+            self._input_meta = (ma, mb)
+        else:
+            edges = []
+            meta = []
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    arr = x._data
+                    meta.append((arr.shape, _BY_NP[arr.dtype]))
+                    edges.append(_edge(x) if x._requires_grad else _NO_EDGE)
                 else:
                     edges.append(_NO_EDGE)
-            else:
-                edges.append(_NO_EDGE)
-                meta.append(None)
-        self.next_functions = tuple(edges)
-        self._input_meta = tuple(meta)
+                    meta.append(None)
+            self.next_functions = tuple(edges)
+            self._input_meta = tuple(meta)
         self._seq = next(_sequence)
         if anomaly_mode._enabled:
             anomaly_mode.record(self)
@@ -256,6 +268,19 @@ class Op(Node):
 
 
 _NO_EDGE = (None, 0)
+
+
+def _edge(x) -> tuple:
+    """``edge_of`` for a tensor that requires grad."""
+    fn = x.grad_fn
+    if fn is not None:
+        return (fn, x._output_nr)
+    ref = x._acc
+    if ref is not None:
+        acc = ref()
+        if acc is not None:
+            return (acc, 0)
+    return (grad_accumulator(x), 0)
 _CONST_BOX = [0]
 
 

@@ -103,35 +103,105 @@ def _crop(buf, padding, sizes):
     return buf[sl]
 
 
+# -- plain convolution: per-sample columns, in chunks of samples ---------------------------------
+# Columns are laid out per sample, (N, G, C/g * prod(k), prod(out)), so one batched GEMM with the
+# (G, O/g, C/g * prod(k)) weight writes the (N, O, *out) output directly, and the columns of a
+# few samples at a time stay in cache (measured: the forward of a 32->64 3x3 conv on 64 x 26 x 26
+# takes 18 ms this way, 33 ms with one (C*k, N*L) column matrix). The columns are not kept for
+# backward: the weight gradient rebuilds them chunk by chunk.
+_CHUNK_BYTES = 1 << 20
+
+
+def _chunk(per_sample_bytes: int) -> int:
+    return max(1, _CHUNK_BYTES // max(1, per_sample_bytes))
+
+
+def im2col_samples(xpad, ksize, stride, dilation, out_sizes, groups: int):
+    """Columns (N, G, C/g * prod(k), prod(out)) of a padded (N, C, *S) array."""
+    xp = xp_of(xpad)
+    n, c = xpad.shape[:2]
+    nd = len(ksize)
+    win = windows(xpad, ksize, stride, dilation, out_sizes)  # (N, C, *out, *k)
+    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = xp.ascontiguousarray(win.transpose(perm))
+    return cols.reshape(n, groups, (c // groups) * math.prod(ksize), math.prod(out_sizes))
+
+
+def _conv_geometry(x_shape, ksize, stride, padding, dilation):
+    return tuple(conv_out_size(x_shape[2 + i], ksize[i], stride[i], padding[i], dilation[i])
+                 for i in range(len(ksize)))
+
+
 def conv_forward(x, w, b, stride, padding, dilation, groups):
-    """Plain convolution of arrays; returns (output, columns)."""
+    """Plain convolution of arrays, (N, C, *S) -> (N, O, *out)."""
     xp = xp_of(x)
     n = x.shape[0]
+    o = w.shape[0]
     ksize = w.shape[2:]
-    out_sizes = tuple(conv_out_size(x.shape[2 + i], ksize[i], stride[i], padding[i], dilation[i])
-                      for i in range(len(ksize)))
-    cols = im2col(pad_spatial(x, padding), ksize, stride, dilation, out_sizes, groups)
-    wm = w.reshape(groups, w.shape[0] // groups, -1)
-    out = from_group_matrix(xp.matmul(wm, cols), n, out_sizes)
+    out_sizes = _conv_geometry(x.shape, ksize, stride, padding, dilation)
+    xpad = pad_spatial(x, padding)
+    wm = w.reshape(groups, o // groups, -1)
+    length = math.prod(out_sizes)
+    out = xp.empty((n, groups, o // groups, length), dtype=xp.result_type(x, w))
+    step = _chunk(wm.shape[2] * groups * length * x.itemsize)
+    for s in range(0, n, step):
+        cols = im2col_samples(xpad[s:s + step], ksize, stride, dilation, out_sizes, groups)
+        xp.matmul(wm, cols, out=out[s:s + step])
+    out = out.reshape((n, o) + out_sizes)
     if b is not None:
         out += b.reshape((1, -1) + (1,) * len(ksize))
-    return out, cols
+    return out
 
 
 def conv_input_grad(g, w, in_shape, stride, padding, dilation, groups):
-    """Gradient of a plain convolution with respect to its (N, C, *S) input."""
+    """Gradient of a plain convolution with respect to its (N, C, *S) input: per chunk of
+    samples, the column gradient (one GEMM) summed back into the padded input (col2im)."""
     xp = xp_of(g)
     n, c = in_shape[:2]
+    o = w.shape[0]
     ksize = w.shape[2:]
-    wm = w.reshape(groups, w.shape[0] // groups, -1)
-    gcols = xp.matmul(wm.transpose(0, 2, 1), to_group_matrix(g, groups))
+    nd = len(ksize)
+    out_sizes = g.shape[2:]
+    wmt = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    g4 = g.reshape(n, groups, o // groups, -1)
     padded = tuple(s + 2 * p for s, p in zip(in_shape[2:], padding))
-    buf = col2im(gcols, n, c, padded, ksize, stride, dilation, g.shape[2:], groups)
+    buf = xp.zeros((n, c) + padded, dtype=g.dtype)
+    step = _chunk(wmt.shape[1] * groups * g4.shape[3] * g.itemsize)
+    offsets = _offsets(ksize)
+    for s in range(0, n, step):
+        gcols = xp.matmul(wmt, g4[s:s + step])
+        gcols = gcols.reshape((gcols.shape[0], c) + tuple(ksize) + tuple(out_sizes))
+        dst = buf[s:s + step]
+        for off in offsets:
+            sl = (slice(None), slice(None)) + tuple(
+                slice(off[i] * dilation[i],
+                      off[i] * dilation[i] + stride[i] * (out_sizes[i] - 1) + 1, stride[i])
+                for i in range(nd))
+            dst[sl] += gcols[(slice(None), slice(None)) + off]
     return _crop(buf, padding, in_shape[2:])
 
 
-def conv_weight_grad(g, cols, w_shape, groups):
-    """Gradient of a plain convolution with respect to its weight, from the saved columns."""
+def conv_weight_grad(g, x, w_shape, stride, padding, dilation, groups):
+    """Gradient of a plain convolution with respect to its weight: the columns of the input,
+    rebuilt chunk by chunk, times the output gradient, summed over the samples."""
+    xp = xp_of(g)
+    n = x.shape[0]
+    o = w_shape[0]
+    ksize = tuple(w_shape[2:])
+    out_sizes = tuple(g.shape[2:])
+    xpad = pad_spatial(x, padding)
+    g4 = g.reshape(n, groups, o // groups, -1)
+    ck = (x.shape[1] // groups) * math.prod(ksize)
+    gw = xp.zeros((groups, o // groups, ck), dtype=g.dtype)
+    step = _chunk(ck * groups * g4.shape[3] * x.itemsize)
+    for s in range(0, n, step):
+        cols = im2col_samples(xpad[s:s + step], ksize, stride, dilation, out_sizes, groups)
+        gw += xp.matmul(g4[s:s + step], cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    return gw.reshape(w_shape)
+
+
+def _group_weight_grad(g, cols, w_shape, groups):
+    """Weight gradient from (G, C/g * prod(k), N * L) columns (transposed convolution)."""
     xp = xp_of(g)
     gm = to_group_matrix(g, groups)
     return xp.matmul(gm, cols.transpose(0, 2, 1)).reshape(w_shape)
@@ -181,10 +251,7 @@ class Convolution(Op):
         if self.transposed:
             return transposed_forward(x, w, b, self.stride, self.padding, self.dilation,
                                       self.groups, self.output_padding)
-        out, cols = conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
-        if getattr(type(self), "_is_node", False):
-            self._cols = cols
-        return out
+        return conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
 
     def backward(self, g):
         need = [self.next_functions[i][0] is not None for i in range(3)]
@@ -205,20 +272,16 @@ class Convolution(Op):
                 wm = w.reshape(self.groups, x_shape[1] // self.groups, -1)
                 gx = from_group_matrix(xp.matmul(wm, cols), x_shape[0], x_shape[2:])
             if need[1]:
-                gw = conv_weight_grad(x, cols, w_shape, self.groups)
+                gw = _group_weight_grad(x, cols, w_shape, self.groups)
         else:
-            cols = self._cols
             if need[0]:
                 gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding, self.dilation,
                                      self.groups)
             if need[1]:
-                gw = conv_weight_grad(ga, cols, w_shape, self.groups)
+                gw = conv_weight_grad(ga, x, w_shape, self.stride, self.padding, self.dilation,
+                                      self.groups)
         return (None if gx is None else Tensor._from_array(gx),
                 None if gw is None else Tensor._from_array(gw), gb)
-
-    def _release(self) -> None:
-        super()._release()
-        self._cols = None
 
     def _backward_graph(self, g, x, w, need):
         """Differentiable backward (create_graph=True): built from convolutions."""

@@ -13,7 +13,9 @@ import numpy as _numpy
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from ._base import Op, float_np_dtype, result_np_dtype, tensor_method, write_out
+from . import _base
+from ._base import _state as _grad
+from ._base import Op, _wrap, float_np_dtype, result_np_dtype, tensor_method, write_out
 from ._inplace import check_cast, inplace, torch_type_name
 
 __all__ = [
@@ -380,6 +382,22 @@ def _errstate(xp):
 
 
 # -- public arithmetic ------------------------------------------------------------------------
+def _plain(input: Tensor, other):
+    """``other``'s operand when ``input <op> other`` is plain NumPy arithmetic: no graph to
+    record, no tracer, and NumPy's result dtype is PyTorch's (same dtypes, or a Python float
+    with a floating tensor). Else None."""
+    a = input._data
+    if other.__class__ is Tensor:
+        b = other._data
+        if (b.dtype is a.dtype and _base._tracer is None
+                and not ((input._requires_grad or other._requires_grad) and _grad.enabled)):
+            return b
+    elif (other.__class__ is float and a.dtype.kind in "fc" and _base._tracer is None
+          and not (input._requires_grad and _grad.enabled)):
+        return other
+    return None
+
+
 def _check_alpha(a, b, alpha) -> None:
     if alpha != 1 and isinstance(alpha, float) and not (
             getattr(a, "is_floating_point", lambda: True)() or
@@ -392,6 +410,12 @@ def _check_alpha(a, b, alpha) -> None:
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
     if out is None and alpha == 1 and isinstance(input, Tensor):
+        b = _plain(input, other)
+        if b is not None:
+            try:
+                return _wrap(input._data + b)
+            except ValueError:
+                pass  # shapes that do not broadcast: the op raises PyTorch's error
         return Add.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
@@ -411,6 +435,12 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
     if (out is None and alpha == 1 and isinstance(input, Tensor)
             and input._data.dtype.kind != "b"
             and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
+        b = _plain(input, other)
+        if b is not None:
+            try:
+                return _wrap(input._data - b)
+            except ValueError:
+                pass
         return Sub.apply(input, other, dtype=result_np_dtype(input, other))
     _check_bool_sub(input, other)
     if not isinstance(input, Tensor):
@@ -462,6 +492,12 @@ class _RsubScalar(Op):
 def mul(input, other, *, out=None) -> Tensor:
     """Elementwise product."""
     if out is None and isinstance(input, Tensor):
+        b = _plain(input, other)
+        if b is not None:
+            try:
+                return _wrap(input._data * b)
+            except ValueError:
+                pass
         return Mul.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
@@ -593,16 +629,21 @@ def square(input) -> Tensor:
 # unary math: one class per function; ``_unary`` builds the public function and method
 class _Unary(Op):
     floating = True  # integer inputs compute in the default float dtype
+    #: compute never raises a floating-point warning (no errstate context needed)
+    quiet = False
 
     def forward(self, a):
         if self.floating:
             dt = float_np_dtype(a)
             if a.dtype != dt:
                 a = a.astype(dt)
-        self.save_inputs(0)
+        self._save = (0,)
         xp = xp_of(a)
-        with _errstate(xp):
+        if self.quiet:
             out = self.compute(xp, a)
+        else:
+            with _errstate(xp):
+                out = self.compute(xp, a)
         if out.dtype != a.dtype and self.floating:
             out = out.astype(a.dtype)
         return out
@@ -746,6 +787,7 @@ class Rsqrt(_Unary):
 
 class Abs(_Unary):
     grad_fn_name = "AbsBackward0"
+    quiet = True
     floating = False
 
     def compute(self, xp, a):
@@ -758,6 +800,7 @@ class Abs(_Unary):
 
 class Sign(_Unary):
     grad_fn_name = "SignBackward0"
+    quiet = True
     floating = False
 
     def compute(self, xp, a):
@@ -908,6 +951,7 @@ class Atanh(_Unary):
 
 class Tanh(_Unary):
     grad_fn_name = "TanhBackward0"
+    quiet = True
 
     def forward(self, a):
         out = super().forward(a)
@@ -925,6 +969,7 @@ class Tanh(_Unary):
 
 class Sigmoid(_Unary):
     grad_fn_name = "SigmoidBackward0"
+    quiet = True
 
     def forward(self, a):
         out = super().forward(a)
@@ -1010,6 +1055,7 @@ class _IntegerValued(_Unary):
 
 class Floor(_IntegerValued):
     grad_fn_name = "FloorBackward0"
+    quiet = True
 
     def compute(self, xp, a):
         return xp.floor(a) if a.dtype.kind in "fc" else a.copy()
@@ -1017,6 +1063,7 @@ class Floor(_IntegerValued):
 
 class Ceil(_IntegerValued):
     grad_fn_name = "CeilBackward0"
+    quiet = True
 
     def compute(self, xp, a):
         return xp.ceil(a) if a.dtype.kind in "fc" else a.copy()
@@ -1024,6 +1071,7 @@ class Ceil(_IntegerValued):
 
 class Trunc(_IntegerValued):
     grad_fn_name = "TruncBackward0"
+    quiet = True
 
     def compute(self, xp, a):
         return xp.trunc(a) if a.dtype.kind in "fc" else a.copy()
@@ -1031,6 +1079,7 @@ class Trunc(_IntegerValued):
 
 class Round(_IntegerValued):
     grad_fn_name = "RoundBackward0"
+    quiet = True
 
     def compute(self, xp, a):
         return xp.round(a) if a.dtype.kind in "fc" else a.copy()

@@ -70,8 +70,10 @@ class IndexScatter(Op):
         lead = math.prod(self.shape[:-self.nd])
         plane = math.prod(self.shape[-self.nd:])
         flat = (idx.reshape(lead, -1) + xp.arange(lead).reshape(-1, 1) * plane).ravel()
-        out = xp.bincount(flat, weights=g.reshape(-1), minlength=lead * plane)
-        return out.astype(g.dtype).reshape(self.shape)
+        # in the gradient's dtype, in output order: PyTorch's accumulation
+        out = xp.zeros(lead * plane, dtype=g.dtype)
+        xp.add.at(out, flat, g.reshape(-1))
+        return out.reshape(self.shape)
 
     def backward(self, gg):
         return IndexGather.apply(gg, indices=self.indices, nd=self.nd, shape=self.shape)
@@ -91,7 +93,19 @@ class IndexGather(Op):
         return IndexScatter.apply(g, indices=self.indices, nd=self.nd, shape=self._input_meta[0][0])
 
 
+def _offset_slices(k, s, d, out):
+    """For each kernel offset (C order), the strided slice of the padded input it reads."""
+    nd = len(k)
+    return [(Ellipsis,) + tuple(slice(off[i] * d[i], off[i] * d[i] + s[i] * (out[i] - 1) + 1,
+                                      s[i]) for i in range(nd))
+            for off in np.ndindex(*k)]
+
+
 class MaxPoolWithIndices(Op):
+    """Max over each window, scanning the kernel offsets in order (one pass per offset over
+    output-sized strided views): a later offset wins when strictly greater or NaN, so ties keep
+    the first position and a NaN the last one, as PyTorch's kernel does."""
+
     grad_fn_name = "MaxPool2DWithIndicesBackward0"
     non_differentiable = (1,)
 
@@ -104,26 +118,81 @@ class MaxPoolWithIndices(Op):
         extra = _extra(sizes, out, k, s, p, d)
         fill = -xp.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xpad = _padded(x, [(p[i], p[i] + extra[i]) for i in range(nd)], fill)
-        lead = x.shape[:-nd]
-        xpad = xpad.reshape((-1, 1) + xpad.shape[-nd:])
-        win = windows(xpad, k, s, d, out).reshape((-1,) + tuple(out) + (math.prod(k),))
-        arg = win.argmax(axis=-1)
-        vals = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+        slices = _offset_slices(k, s, d, out)
+        best = xp.array(xpad[slices[0]])
+        adt = np.int16 if len(slices) < 32768 else np.int64
+        arg = xp.zeros(best.shape, dtype=adt)
+        # masked copies are slow (branchy): blend arithmetically, into reused buffers
+        win = xp.empty(best.shape, dtype=bool)
+        step = xp.empty(best.shape, dtype=adt)
+        for j in range(1, len(slices)):
+            v = xpad[slices[j]]
+            xp.greater(v, best, out=win)
+            xp.subtract(adt(j), arg, out=step)
+            step *= win
+            arg += step
+            xp.maximum(best, v, out=best)  # NaN-propagating
+        if x.dtype.kind == "f":
+            nan = xp.isnan(best)
+            if bool(nan.any()):  # a NaN wins its window: the last NaN's position
+                for j in range(len(slices)):
+                    xp.copyto(arg, adt(j), where=nan & xp.isnan(xpad[slices[j]]))
         # flat input index of the winner: per dim, o * s - p + k_i * d
-        koff = np.unravel_index(np.arange(math.prod(k)), k)
+        koff = np.unravel_index(np.arange(len(slices)), k)
         flat = None
         for i in range(nd):
-            shape = [1] * (nd + 1)
-            shape[1 + i] = -1
-            pos = xp.arange(out[i]).reshape(shape) * s[i] - p[i] + \
-                xp.asarray(koff[i] * d[i])[arg]
+            shape = [1] * nd
+            shape[i] = -1
+            pos = xp.arange(out[i]).reshape(shape) * s[i] - p[i]
             flat = pos if flat is None else flat * sizes[i] + pos
-        self._indices = flat.reshape(lead + tuple(out)).astype(np.int64)
-        return vals.reshape(lead + tuple(out)), self._indices
+        shift = None
+        for i in range(nd):
+            sh = koff[i] * d[i]
+            shift = sh if shift is None else shift * sizes[i] + sh
+        indices = flat + xp.asarray(shift.astype(np.int64))[arg]
+        if self.__class__ is not type(self)._node_cls:
+            return best, indices
+        # the window offsets give a direct backward when no two windows overlap
+        if all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd)):
+            self._arg = arg
+        self._indices = indices
+        return best, indices
 
     def backward(self, g, _):
         x_shape = self._input_meta[0][0]
-        return IndexScatter.apply(g, indices=self._indices, nd=len(self.kernel), shape=x_shape)
+        nd = len(self.kernel)
+        arg = getattr(self, "_arg", None)
+        if arg is not None and not g._requires_grad:
+            return Tensor._from_array(self._scatter_windows(g._data, arg, x_shape))
+        return IndexScatter.apply(g, indices=self._indices, nd=nd, shape=x_shape)
+
+    def _scatter_windows(self, g, arg, x_shape):
+        """Each gradient to its window's winning position (windows do not overlap)."""
+        xp = xp_of(g)
+        k, s, p, d = self.kernel, self.stride, self.padding, self.dilation
+        nd = len(k)
+        sizes = x_shape[-nd:]
+        out = g.shape[-nd:]
+        extra = _extra(sizes, out, k, s, p, d)
+        padded = tuple(sizes[i] + 2 * p[i] + extra[i] for i in range(nd))
+        buf = xp.empty(tuple(x_shape[:-nd]) + padded, dtype=g.dtype)
+        if any(d[i] != 1 or s[i] != k[i] or padded[i] != out[i] * s[i] for i in range(nd)):
+            buf[...] = 0  # some positions belong to no window
+        # the windows tile the input: each offset's view gets g where it won, else +0.0, by
+        # masking g's bits (an exact copy, no branches)
+        ibits = xp.dtype("int%d" % (8 * g.dtype.itemsize))
+        gbits = (g + 0.0).view(ibits)  # PyTorch adds into zeros: -0.0 becomes +0.0
+        bbits = buf.view(ibits)
+        mask = xp.empty(g.shape, dtype=ibits)
+        eq = xp.empty(g.shape, dtype=bool)
+        for j, sl in enumerate(_offset_slices(k, s, d, out)):
+            xp.equal(arg, j, out=eq)
+            xp.negative(eq.view(np.int8), out=mask, casting="unsafe")
+            xp.bitwise_and(gbits, mask, out=bbits[sl])
+        if not any(p) and not any(extra):
+            return buf
+        crop = (Ellipsis,) + tuple(slice(p[i], p[i] + sizes[i]) for i in range(nd))
+        return xp.ascontiguousarray(buf[crop])
 
 
 class MaxPool3DWithIndices(MaxPoolWithIndices):

@@ -26,6 +26,7 @@ from .._random.generator import (
     set_rng_state,
 )
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from ._base import Op, tensor_method, write_out
 from .creation import _coerce_dtype, _size
 from .pointwise import _inplace, torch_type_name
@@ -135,10 +136,35 @@ _NORMAL_F_T = _fill_node("NormalBackward2")
 _NORMAL_T_T = _fill_node("NormalBackward3")
 
 
-def _fill_inplace(self: Tensor, node: type, sample) -> Tensor:
-    """Write ``sample(n, np_dtype, contiguous)`` (storage order) into ``self``."""
+def _storage_view(arr) -> np.ndarray | None:
+    """A writable 1-D view of ``arr``'s elements in storage order (None if it has gaps)."""
+    if type(arr) is not np.ndarray or not arr.flags.writeable:
+        return None
+    if arr.flags.c_contiguous:
+        return arr.reshape(-1)
+    t = arr.transpose(_storage_axes(arr))
+    return t.reshape(-1) if t.flags.c_contiguous else None
+
+
+def _fill_inplace(self: Tensor, node: type, sample, direct=None) -> Tensor:
+    """Write ``sample(n, np_dtype, contiguous)`` (storage order) into ``self``.
+
+    When autograd does not record the fill, the values go straight into ``self``'s storage:
+    ``direct(n, np_dtype, contiguous, out)`` fills a 1-D storage-order view in place (no
+    temporary of the tensor's size), otherwise ``sample``'s result is copied in.
+    """
     self._check_inplace()
     arr = self._data
+    if not (grad_mode.state.enabled and self._requires_grad):
+        dest = _storage_view(arr)
+        if dest is not None:
+            contiguous = bool(arr.flags.c_contiguous)
+            if direct is not None:
+                direct(arr.size, arr.dtype, contiguous, dest)
+            else:
+                dest[...] = sample(arr.size, arr.dtype, contiguous)
+            self._version_box[0] += 1
+            return self
 
     def fn(old):
         vals = sample(arr.size, arr.dtype, bool(arr.flags.c_contiguous))
@@ -157,7 +183,8 @@ def uniform_(self: Tensor, from_: float = 0, to: float = 1, *, generator=None, *
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={_num(from_)} > to={_num(to)}")
-    return _fill_inplace(self, _UNIFORM, lambda n, dt, c: g._uniform(n, dt, from_, to))
+    return _fill_inplace(self, _UNIFORM, lambda n, dt, c: g._uniform(n, dt, from_, to),
+                         lambda n, dt, c, out: g._uniform(n, dt, from_, to, out=out))
 
 
 def _num(v) -> str:
@@ -173,7 +200,8 @@ def normal_(self: Tensor, mean: float = 0, std: float = 1, *, generator=None) ->
     _float_kernel(self._data.dtype, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
-    return _fill_inplace(self, _NORMAL, lambda n, dt, c: g._normal(n, dt, mean, std, c))
+    return _fill_inplace(self, _NORMAL, lambda n, dt, c: g._normal(n, dt, mean, std, c),
+                         lambda n, dt, c, out: g._normal(n, dt, mean, std, c, out=out))
 
 
 @tensor_method("random_")

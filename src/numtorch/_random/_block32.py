@@ -3,10 +3,11 @@
 Same arithmetic as :func:`numtorch._random.normal.log32` / ``sincos32`` (the reference), laid
 out for speed: each float32 step runs in float64 on preallocated scratch buffers (a product
 of two float32 values is exact there) and is then rounded to float32 by one cast. For a fused
-step that is a double rounding, which can differ from one rounding only when the float64 sum
-lands exactly on a float32 tie; on this transform's finite input domain (``u = k * 2**-24``)
-that never changes a result. This was checked for all 2**24 values of each lane, and
-``tests/random/test_rng_normal.py`` repeats the check.
+step that is a double rounding, which can differ from one rounding only when an inexact
+float64 sum lands exactly on a float32 tie; on this transform's finite input domain
+(``u = k * 2**-24``, one 24-bit k per lane) that never changes a result. This was checked for
+all 2**24 values of each lane; the slow tests in ``tests/random`` repeat the check against the
+reference and against torch.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _S = [float(s) for s in _SIN_S]
 _DPF = [float(d) for d in _DP]
 _THETA_SCALE = float(TWO_PI32) * 2.0**-24  # exact: theta = fl32(k * _THETA_SCALE)
 _M24 = np.uint32(0xFFFFFF)
+_SIGN = np.int32(-(1 << 31))
+_SQRTHF_FIELD = int(np.array(_SQRTHF, np.float32).view(np.int32)) & 0x007FFFFF
 
 
 class Workspace:
@@ -47,8 +50,7 @@ class Workspace:
         self.k2 = np.empty(lanes, np.uint32)
         self.u = np.empty(lanes, np.uint32)
         self.j = np.empty(lanes, np.int32)
-        self.mask = np.empty(lanes, bool)
-        self.mask2 = np.empty(lanes, bool)
+        self.j2 = np.empty(lanes, np.int32)
 
 
 def _rnd(a: np.ndarray, t32: np.ndarray) -> None:
@@ -60,22 +62,28 @@ def _rnd(a: np.ndarray, t32: np.ndarray) -> None:
 def radius(k: np.ndarray, w: Workspace, r32: np.ndarray) -> None:
     """``r32 = sqrt32(-2 * log32(1 - k * 2**-24))`` for 24-bit integers ``k`` (uint32)."""
     n = k.size
-    t32, u, small = w.t32[:n], w.u[:n], w.mask[:n]
+    t32, bits, mant, small = w.t32[:n], w.u[:n].view(np.int32), w.j[:n], w.j2[:n]
     m, e, z, y, t = w.a[:n], w.b[:n], w.c[:n], w.d[:n], w.e[:n]
-    # x1 * 2**24 = 2**24 - k: an integer in [1, 2**24], exact in float32; x1's significand
-    # bits are its bits, its exponent is 24 lower.
-    np.subtract(np.uint32(1 << 24), k, out=u)
-    np.copyto(t32, u, casting="unsafe")
-    bits = t32.view(np.uint32)
-    np.right_shift(bits, 23, out=u)
-    np.subtract(u, 150.0, out=e)  # unbiased exponent of x1, plus one
-    np.bitwise_and(bits, np.uint32(0x007FFFFF), out=u)
-    np.bitwise_or(u, np.uint32(0x3F000000), out=u)
-    np.copyto(t, u.view(np.float32))  # significand in [0.5, 1)
-    np.less(t, float(_SQRTHF), out=small)
-    np.subtract(e, small, out=e)
-    np.subtract(t, 1.0, out=m)
-    np.add(m, t, out=m, where=small)  # 2m - 1 if small else m - 1 (both exact)
+    # x1 * 2**24 = 2**24 - k: an integer in [1, 2**24], exact in float32. x1's significand
+    # is that float's; its exponent is 24 lower. The split into exponent e and m, with
+    # m = 2*sig - 1 (e lowered by one) where sig < SQRTHF, else sig - 1, is done on the
+    # integer significand field: sig = 0.5 + f * 2**-24.
+    np.subtract(1 << 24, k.view(np.int32), out=bits)
+    np.copyto(t32, bits, casting="unsafe")
+    np.copyto(bits, t32.view(np.int32))
+    np.bitwise_and(bits, 0x007FFFFF, out=mant)
+    np.subtract(mant, _SQRTHF_FIELD, out=small)
+    np.right_shift(small, 31, out=small)  # -1 where sig < SQRTHF, else 0
+    np.right_shift(bits, 23, out=bits)
+    bits -= 150  # unbiased exponent of x1, plus one
+    bits += small
+    np.copyto(e, bits)
+    np.add(mant, 1 << 23, out=bits)
+    bits &= small
+    mant -= 1 << 23
+    mant += bits  # m * 2**24: 2f if small, else f - 2**23
+    np.copyto(m, mant)
+    m *= 2.0**-24
     np.multiply(m, m, out=z)
     _rnd(z, t32)
     np.multiply(m, _P[0], out=y)
@@ -98,18 +106,18 @@ def radius(k: np.ndarray, w: Workspace, r32: np.ndarray) -> None:
     _rnd(y, t32)
     np.multiply(e, float(_LOG_Q2), out=t)
     np.add(y, t, out=y)
-    _rnd(y, t32)
-    np.multiply(y, -2.0, out=y)
-    np.sqrt(y, out=y)  # one float64 sqrt then float32 rounding is the float32 sqrt
-    np.copyto(r32, y, casting="same_kind")
+    np.copyto(r32, y, casting="same_kind")  # log32(x1)
+    r32 *= np.float32(-2.0)
+    np.sqrt(r32, out=r32)
 
 
 def sincos(k: np.ndarray, w: Workspace, sin32: np.ndarray, cos32: np.ndarray) -> None:
     """float32 ``sincos32(fl32(TWO_PI32 * k * 2**-24))`` for 24-bit integers ``k``."""
     n = k.size
-    t32, j, use_sin, flip = w.t32[:n], w.j[:n], w.mask[:n], w.mask2[:n]
+    t32, j, flip = w.t32[:n], w.j[:n], w.j2[:n]
     x, y, z, c, s = w.a[:n], w.b[:n], w.c[:n], w.d[:n], w.e[:n]
-    np.multiply(k, _THETA_SCALE, out=x)
+    np.copyto(x, k.view(np.int32))
+    x *= _THETA_SCALE
     _rnd(x, t32)
     np.multiply(x, float(_FOPI), out=y)
     np.copyto(t32, y, casting="same_kind")
@@ -138,8 +146,7 @@ def sincos(k: np.ndarray, w: Workspace, sin32: np.ndarray, cos32: np.ndarray) ->
     np.multiply(z, -0.5, out=y)
     np.add(c, y, out=c)
     _rnd(c, t32)
-    np.add(c, 1.0, out=c)
-    _rnd(c, t32)
+    np.add(c, 1.0, out=c)  # rounded when stored below
     # sine polynomial
     np.multiply(z, _S[0], out=s)
     np.add(s, _S[1], out=s)
@@ -150,23 +157,27 @@ def sincos(k: np.ndarray, w: Workspace, sin32: np.ndarray, cos32: np.ndarray) ->
     np.multiply(s, z, out=s)
     _rnd(s, t32)
     np.multiply(s, x, out=s)
-    np.add(s, x, out=s)
-    _rnd(s, t32)
-    # select by octant and fix the signs
-    np.bitwise_and(j, 2, out=w.u[:n].view(np.int32))
-    np.equal(w.u[:n].view(np.int32), 0, out=use_sin)
+    np.add(s, x, out=s)  # rounded when stored below
+    # select by octant and flip the sign bits, on the float32 bit patterns: start from
+    # sine <- cosine polynomial, cosine <- sine polynomial, and swap where j & 2 == 0
+    sb, cb = sin32.view(np.int32), cos32.view(np.int32)
     np.copyto(sin32, c, casting="same_kind")
-    np.copyto(sin32, s, casting="same_kind", where=use_sin)
     np.copyto(cos32, s, casting="same_kind")
-    np.copyto(cos32, c, casting="same_kind", where=use_sin)
-    iv = w.u[:n].view(np.int32)
-    np.bitwise_and(j, 4, out=iv)
-    np.not_equal(iv, 0, out=flip)
-    np.negative(sin32, out=sin32, where=flip)
-    np.subtract(j, 2, out=iv)
-    np.bitwise_and(iv, 4, out=iv)
-    np.equal(iv, 0, out=flip)
-    np.negative(cos32, out=cos32, where=flip)
+    d, sign = w.u[:n].view(np.int32), j
+    np.bitwise_xor(sb, cb, out=d)
+    np.bitwise_and(j, 2, out=flip)
+    np.right_shift(flip, 1, out=flip)
+    flip -= 1  # all ones where j & 2 == 0, else 0
+    d &= flip
+    sb ^= d
+    cb ^= d
+    np.left_shift(j, 29, out=flip)  # bit 2 of j flips the sine
+    flip &= _SIGN
+    sb ^= flip
+    sign += 2  # bit 2 of j + 2 is NOT bit 2 of j - 2, which flips the cosine
+    np.left_shift(sign, 29, out=flip)
+    flip &= _SIGN
+    cb ^= flip
 
 
 def transform(words: np.ndarray, out: np.ndarray, w: Workspace) -> None:

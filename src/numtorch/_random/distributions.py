@@ -11,14 +11,11 @@ import math
 import numpy as np
 
 from . import _libm
-from ._cpu import cpu_capability, fused_kernel
-from .fma import fma32, fma64
-from .normal import block_transform, box_muller_pairs, scale_a
+from . import fills as _fills
+from ._cpu import fused_kernel
+from .fma import fma64
+from .normal import box_muller_pairs, scale_a
 
-_U24 = np.float32(2.0**-24)
-_U53 = 2.0**-53
-_M24 = np.uint64(0xFFFFFF)
-_M53 = np.uint64((1 << 53) - 1)
 _U64 = np.uint64
 
 
@@ -31,39 +28,25 @@ def uniform_raw(gen, n: int, dtype) -> np.ndarray:
     dtype = np.dtype(dtype)
     eng = gen._get_engine()
     if dtype == np.float64:
-        return (eng.next64(n) & _M53).astype(np.float64) * _U53
+        return _fills.u53(eng.next32_u32(2 * n))
     if dtype == np.float32:
-        return (eng.next32(n) & _M24).astype(np.float32) * _U24
+        return _fills.u24(eng.next32_u32(n))
     raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
 
 
-def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def uniform(
+    gen, n: int, dtype, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None
+) -> np.ndarray:
     """``Tensor.uniform_(low, high)``: ``u * (high - low) + low``; a result equal to ``high``
     is replaced by ``low``, as torch does.
 
     float16 draws u24 and computes in float32 (its accumulate type) before rounding.
+    Values go to ``out`` (1-D, storage order) when given.
     """
     dtype = np.dtype(dtype)
-    if dtype == np.float16:
-        u = uniform_raw(gen, n, np.float32)
-        calc = np.dtype(np.float32)
-    else:
-        u = uniform_raw(gen, n, dtype)
-        calc = dtype
-    if low == 0.0 and high == 1.0 and dtype != np.float16:
-        return u
-    lo, hi = calc.type(low), calc.type(high)
-    w = calc.type(hi - lo)
-    if not fused_kernel():
-        v = (u * w + lo).astype(calc)
-    elif calc == np.float32:
-        v = fma32(u, w, lo)
-    else:
-        v = fma64(u, w, lo)
-    v = v.astype(dtype)
-    top = dtype.type(high)
-    v[v >= top] = dtype.type(low)
-    return v
+    if dtype not in (np.float16, np.float32, np.float64):
+        raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
+    return _fills.uniform(gen, n, dtype, low, high, out)
 
 
 def _cast(v: np.ndarray, dtype) -> np.ndarray:
@@ -75,32 +58,24 @@ def _cast(v: np.ndarray, dtype) -> np.ndarray:
 
 
 def normal(
-    gen, n: int, dtype, mean: float = 0.0, std: float = 1.0, contiguous: bool = True
+    gen,
+    n: int,
+    dtype,
+    mean: float = 0.0,
+    std: float = 1.0,
+    contiguous: bool = True,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``Tensor.normal_(mean, std)``: block fill (B) for contiguous n >= 16, else algorithm A."""
+    """``Tensor.normal_(mean, std)``: block fill (B) for contiguous n >= 16, else algorithm A.
+
+    Values go to ``out`` (1-D, storage order) when given.
+    """
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"normal sampling is not supported for dtype {dtype}")
     if n >= 16 and contiguous:
-        return _normal_block(gen, n, dtype, float(mean), float(std))
-    return _normal_a(gen, n, dtype, float(mean), float(std))
-
-
-def _normal_block(gen, n: int, dtype, mean: float, std: float) -> np.ndarray:
-    cap = cpu_capability()
-    calc = np.dtype(np.float32) if dtype == np.float16 else dtype
-    d = uniform_raw(gen, n, calc)
-    full = n - n % 16
-    out = np.empty(n, calc)
-    out[:full] = block_transform(d[:full], mean, std, cap)
-    if full != n:
-        if dtype == np.float16:
-            # half keeps its leftover uniforms and tops the last block up with fresh ones
-            tail = np.concatenate([d[full:], uniform_raw(gen, 16 - (n - full), calc)])
-        else:
-            tail = uniform_raw(gen, 16, calc)
-        out[n - 16 :] = block_transform(tail, mean, std, cap)
-    return out.astype(dtype, copy=False)
+        return _fills.normal_block(gen, n, dtype, float(mean), float(std), out)
+    return _normal_a(gen, n, dtype, float(mean), float(std), out)
 
 
 def raw_normal_a(gen, n: int) -> np.ndarray:
@@ -122,8 +97,15 @@ def raw_normal_a(gen, n: int) -> np.ndarray:
     return z
 
 
-def _normal_a(gen, n: int, dtype, mean: float, std: float) -> np.ndarray:
-    return scale_a(raw_normal_a(gen, n), mean, std, dtype, fused_kernel())
+def _normal_a(gen, n: int, dtype, mean: float, std: float, out=None) -> np.ndarray:
+    """Algorithm A, chunk by chunk (the cache carries odd counts across chunks as well)."""
+    if out is None:
+        out = np.empty(n, dtype)
+    fused = fused_kernel()
+    for s in range(0, n, _fills.CHUNK):
+        e = min(n, s + _fills.CHUNK)
+        out[s:e] = scale_a(raw_normal_a(gen, e - s), mean, std, dtype, fused)
+    return out
 
 
 def log_normal(gen, n: int, dtype, mean: float = 1.0, std: float = 2.0) -> np.ndarray:

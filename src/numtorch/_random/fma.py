@@ -16,23 +16,27 @@ _TIE_MASK = 0x1FFFFFFF  # float64 significand bits below float32 precision
 _TIE = 0x10000000  # ... exactly half a float32 ulp
 
 
-def _round_to_odd(s: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _round_to_odd(s: np.ndarray, e: np.ndarray, work: np.ndarray | None = None) -> np.ndarray:
     """Nudge ``s`` (float64) to its odd neighbour towards ``e`` where ``s + e`` is inexact.
 
-    ``s`` is modified in place (and returned). ``s`` is never zero where ``e`` is non-zero
-    (``s = fl(x)`` and ``e = x - s``), so moving one unit in the integer view is exactly a
-    step to the float64 neighbour: up in magnitude when ``e`` has ``s``'s sign, else down.
+    ``s`` is modified in place (and returned); ``work`` is optional scratch of shape
+    ``(2,) + s.shape``. ``s`` is never zero where ``e`` is non-zero (``s = fl(x)`` and
+    ``e = x - s``), so moving one unit in the integer view is exactly a step to the float64
+    neighbour: up in magnitude when ``e`` has ``s``'s sign, else down.
     """
-    sb = s.view(np.int64)
-    eb = e.view(np.int64)
-    step = np.bitwise_xor(sb, eb)
+    if work is None:
+        work = np.empty((2,) + s.shape)
+    sb, eb = s.view(np.int64), e.view(np.int64)
+    step, fix = work[0].view(np.int64), work[1].view(np.int64)
+    np.bitwise_xor(sb, eb, out=step)
     np.right_shift(step, 63, out=step)  # 0 where the signs agree, -1 where they differ
     np.left_shift(step, 1, out=step)
     step += 1  # +1 or -1
-    fix = np.bitwise_and(sb, 1)
+    np.bitwise_and(sb, 1, out=fix)
     np.bitwise_xor(fix, 1, out=fix)  # 1 where s is even
-    fix *= e != 0
-    step *= fix
+    np.multiply(fix, step, out=step)
+    np.not_equal(e, 0, out=fix)  # 1 where s + e is inexact
+    np.multiply(fix, step, out=step)
     sb += step
     return s
 
@@ -73,40 +77,63 @@ def fma32(a, b, c, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def _split(x):
+def _split(x: float) -> tuple[float, float]:
+    """Veltkamp's split of a Python float into two halves of at most 26 bits each."""
     t = _SPLIT * x
     hi = t - (t - x)
     return hi, x - hi
 
 
-def fma64(a, b, c, out: np.ndarray | None = None) -> np.ndarray:
+def fma64(a, b, c, out: np.ndarray | None = None, work: np.ndarray | None = None) -> np.ndarray:
     """``fl64(a*b + c)`` with one rounding (Boldo-Melquiond emulation), for float64 inputs.
 
-    Scalar ``b`` and ``c`` are split once and broadcast lazily.
+    Every step runs in place on ``work`` (optional scratch of shape ``(7, n)`` for a 1-D
+    result of n elements); scalar ``b`` and ``c`` are split once and never broadcast.
     """
-    a = np.atleast_1d(np.asarray(a, np.float64))
-    b, c = (np.asarray(x, np.float64) for x in (b, c))
-    if b.ndim == 0:
-        b = float(b)
-    if c.ndim == 0:
-        c = float(c)
-    p = a * b
-    a_hi, a_lo = _split(a)
-    b_hi, b_lo = _split(b)
-    perr = a_hi * b_hi
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    c = np.asarray(c, np.float64)
+    shape = np.broadcast_shapes(a.shape, b.shape, c.shape) or (1,)
+    if a.shape != shape:
+        a = np.broadcast_to(a, shape)
+    if work is None or work.shape[1:] != shape:
+        work = np.empty((7,) + shape)
+    p, ah, al, perr, th, tl, bb = work
+    b = float(b) if b.ndim == 0 else b
+    c = float(c) if c.ndim == 0 else c
+    np.multiply(a, b, out=p)
+    np.multiply(a, _SPLIT, out=ah)  # a = ah + al exactly, 26 bits each
+    np.subtract(ah, a, out=al)
+    np.subtract(ah, al, out=ah)
+    np.subtract(a, ah, out=al)
+    if isinstance(b, float):
+        b_hi, b_lo = _split(b)
+    else:
+        t = _SPLIT * b
+        b_hi = t - (t - b)
+        b_lo = b - b_hi
+    np.multiply(ah, b_hi, out=perr)  # a*b = p + perr exactly (Dekker)
     perr -= p
-    perr += a_hi * b_lo
-    perr += a_lo * b_hi
-    perr += a_lo * b_lo
-    th = c + p
-    bb = th - c
-    tl = c - (th - bb)
-    tl += p - bb
-    v = tl + perr
-    bb = v - tl
-    ve = tl - (v - bb)
-    ve += perr - bb
-    _round_to_odd(v, ve)
+    np.multiply(ah, b_lo, out=bb)
+    perr += bb
+    np.multiply(al, b_hi, out=bb)
+    perr += bb
+    np.multiply(al, b_lo, out=bb)
+    perr += bb
+    np.add(c, p, out=th)  # c + p = th + tl exactly (TwoSum)
+    np.subtract(th, c, out=bb)
+    np.subtract(th, bb, out=tl)
+    np.subtract(c, tl, out=tl)
+    np.subtract(p, bb, out=bb)
+    tl += bb
+    v, ve = p, ah  # v + ve = tl + perr exactly (TwoSum); then v rounded to odd
+    np.add(tl, perr, out=v)
+    np.subtract(v, tl, out=bb)
+    np.subtract(v, bb, out=ve)
+    np.subtract(tl, ve, out=ve)
+    np.subtract(perr, bb, out=bb)
+    ve += bb
+    _round_to_odd(v, ve, work[5:7])
     if out is None:
-        return th + v
+        out = np.empty(shape)
     return np.add(th, v, out=out)

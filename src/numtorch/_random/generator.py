@@ -142,13 +142,21 @@ class Generator:
         return f"<numtorch.Generator object at {hex(id(self))}>"
 
     # array-level samplers used by the tensor ops (values in storage order)
-    def _uniform(self, n: int, np_dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-        return _dist.uniform(self, n, np_dtype, low, high)
+    def _uniform(
+        self, n: int, np_dtype, low: float = 0.0, high: float = 1.0, out=None
+    ) -> np.ndarray:
+        return _dist.uniform(self, n, np_dtype, low, high, out)
 
     def _normal(
-        self, n: int, np_dtype, mean: float = 0.0, std: float = 1.0, contiguous: bool = True
+        self,
+        n: int,
+        np_dtype,
+        mean: float = 0.0,
+        std: float = 1.0,
+        contiguous: bool = True,
+        out=None,
     ) -> np.ndarray:
-        return _dist.normal(self, n, np_dtype, mean, std, contiguous)
+        return _dist.normal(self, n, np_dtype, mean, std, contiguous, out)
 
     def _randint(self, n: int, low: int, high: int, np_dtype=np.int64) -> np.ndarray:
         return _dist.randint(self, n, low, high, np_dtype)

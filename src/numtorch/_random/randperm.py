@@ -13,17 +13,36 @@ SMALL_LIMIT = 214748364  # floor((2**32 - 1) / 20): below it torch uses 32-bit d
 
 
 def _resolve(parent: np.ndarray) -> np.ndarray:
-    """Follow ``parent`` links to their fixed points (pointer jumping)."""
+    """Follow ``parent`` links to their fixed points (pointer jumping on the unresolved)."""
+    active = np.flatnonzero(parent != np.arange(parent.size))
+    while active.size:
+        up = parent[active]
+        upup = parent[up]
+        moved = upup != up
+        parent[active] = upup
+        active = active[moved]
+    return parent
+
+
+def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``argsort(keys, kind="stable")`` for integer keys in [0, bound): LSD radix sort with
+    16-bit digits (NumPy sorts 16-bit keys stably by radix, in linear time)."""
+    order = None
+    shift = 0
     while True:
-        nxt = parent[parent]
-        if np.array_equal(nxt, parent):
-            return parent
-        parent = nxt
+        digit = ((keys >> shift) & 0xFFFF).astype(np.uint16)
+        if order is not None:
+            digit = digit[order]
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+        shift += 16
+        if bound <= (1 << shift):
+            return order
 
 
 def _group_pred(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort step indices by key (stable); return (order, sorted keys, predecessor-in-group)."""
-    order = np.argsort(keys, kind="stable")
+    order = _stable_order(keys, int(keys.max()) + 1 if keys.size else 1)
     sk = keys[order]
     pred = np.full(keys.size, -1, np.int64)
     same = sk[1:] == sk[:-1]
@@ -32,25 +51,40 @@ def _group_pred(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def forward_shuffle(n: int, targets: np.ndarray) -> np.ndarray:
-    """Result of ``for i < n-1: swap(a[i], a[targets[i]])`` on ``a = 0..n-1`` (targets >= i)."""
+    """Result of ``for i < n-1: swap(a[i], a[targets[i]])`` on ``a = 0..n-1`` (targets >= i).
+
+    After step i, position i is final: it holds what position ``targets[i]`` held just before
+    step i. That is the value V(p) that position p held just before its own step, where p is
+    the previous step with the same target (p's swap moved V(p) there), or ``targets[i]``
+    itself if no earlier step targeted it. V(q) in turn is V of the last step before q that
+    targeted q, or q: a forest of links resolved by pointer jumping.
+    """
     if n <= 1:
         return np.arange(n, dtype=np.int64)
-    j = targets.astype(np.int64)
-    order, sj, pred = _group_pred(j)
-    # prev_to[q]: the last step m < q that swapped into position q (q's value before step q).
-    is_last = np.ones(sj.size, bool)
-    is_last[:-1] = sj[1:] != sj[:-1]
-    last_steps = order[is_last]
-    q = sj[is_last]
-    cand = np.where(last_steps == q, pred[last_steps], last_steps)
+    j = targets.astype(np.int64, copy=False)
+    order = _stable_order(j, n)  # steps grouped by target, in step order within a group
+    sk = j[order]
+    first = np.empty(sk.size, bool)  # first of its group in the sorted order
+    first[0] = True
+    np.not_equal(sk[1:], sk[:-1], out=first[1:])
+    # L(q): the last step before q with target q (a step q with target q is its group's last)
+    last = np.empty(sk.size, bool)
+    last[-1] = True
+    last[:-1] = first[1:]
+    lp = np.flatnonzero(last)
+    lq, ls = sk[lp], order[lp]
+    selfie = ls == lq
+    ls[selfie] = np.where(first[lp[selfie]], -1, order[lp[selfie] - 1])
     parent = np.arange(n, dtype=np.int64)
-    ok = cand >= 0
-    parent[q[ok]] = cand[ok]
-    value_at = _resolve(parent)  # value_at[i]: what position i holds just before step i
+    ok = ls >= 0
+    parent[lq[ok]] = ls[ok]
+    value = _resolve(parent)  # value[q] = V(q)
+    vals = sk.copy()  # in sorted order: targets[i] ...
+    prev = order[:-1][~first[1:]]
+    vals[1:][~first[1:]] = value[prev]  # ... or V(previous step of the group)
     out = np.empty(n, np.int64)
-    has_pred = pred >= 0
-    out[:-1] = np.where(has_pred, value_at[np.maximum(pred, 0)], j)
-    out[-1] = value_at[n - 1]
+    out[order] = vals
+    out[-1] = value[n - 1]
     return out
 
 

@@ -102,19 +102,29 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable) -> None:
         self.variable = variable
-        self.next_functions = ()
         self._seq = next(_sequence)
-        self._input_meta = ()
-        self._out_meta = ((variable._data.shape, variable.dtype),)
+
+    @property
+    def _out_meta(self) -> tuple:
+        return ((self.variable._data.shape, self.variable.dtype),)
+
+
+_new = object.__new__
+_ref = weakref.ref
 
 
 def grad_accumulator(tensor) -> AccumulateGrad:
-    """The (cached) AccumulateGrad node of a leaf tensor."""
+    """The AccumulateGrad node of a leaf tensor, cached weakly as PyTorch does (the graph
+    holds it; a new one is made once no graph does)."""
     ref = tensor._acc
-    acc = ref() if ref is not None else None
-    if acc is None:
-        acc = AccumulateGrad(tensor)
-        tensor._acc = weakref.ref(acc)
+    if ref is not None:
+        acc = ref()
+        if acc is not None:
+            return acc
+    acc = _new(AccumulateGrad)
+    acc.variable = tensor
+    acc._seq = next(_sequence)
+    tensor._acc = _ref(acc)
     return acc
 
 

@@ -922,3 +922,10 @@ from .._ops.sampling import (  # noqa: E402
 
 __all__ += ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid",
             "grid_sample", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
+
+# -- more functional ops (3-D/adaptive pooling, unpooling, margin losses, rms_norm, attention,
+# embedding_bag, ...) live in functional_extra.py
+from .functional_extra import *  # noqa: E402, F403
+from .functional_extra import __all__ as _extra_all  # noqa: E402
+
+__all__ += _extra_all
