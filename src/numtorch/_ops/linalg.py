@@ -10,7 +10,7 @@ import math
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from ._base import Op, result_np_dtype, tensor_method, write_out
+from ._base import Op, _state, result_np_dtype, tensor_method, write_out
 
 __all__ = ["matmul", "mm", "mv", "dot", "vdot", "inner", "bmm", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron"]
@@ -45,14 +45,20 @@ def _transposed_faster(a, b) -> bool:
             and not b.flags.c_contiguous)
 
 
+def _mm_array(a, b):
+    """``a @ b`` of 2-D arrays, C-ordered (Mm's forward)."""
+    if _transposed_faster(a, b):
+        xp = xp_of(a)
+        return xp.ascontiguousarray(xp.matmul(b.T, a.T).T)
+    return a @ b
+
+
 class Mm(Op):
     grad_fn_name = "MmBackward0"
 
     def forward(self, a, b):
         self._save = (0, 1)
-        if _transposed_faster(a, b):
-            return xp_of(a).ascontiguousarray(xp_of(a).matmul(b.T, a.T).T)
-        return a @ b
+        return _mm_array(a, b)
 
     def backward(self, g):
         a, b = self.saved_tensors
@@ -72,11 +78,20 @@ def _h(t: Tensor) -> Tensor:
     return t.mH if t.is_complex() else t.t()
 
 
+def _conj(arr):
+    return arr.conj() if arr.dtype.kind == "c" else arr
+
+
 def _mat1_grad(g: Tensor, mat2: Tensor, mat1: Tensor | None = None) -> Tensor:
     """``g @ mat2^H``, computed as ``(mat2 @ g^H)^H`` when mat1 is column-major (torch's
-    mm_mat1_backward), so the gradient has mat1's layout."""
+    mm_mat1_backward), so the gradient has mat1's layout. Without a graph to record, the same
+    products on the arrays (no ops around them)."""
     if mat1 is not None and _column_major(mat1):
+        if not _state.enabled:
+            return Tensor._from_array(_mm_array(_conj(mat2._data), g._data.T).T)
         return (mat2.conj() if mat2.is_complex() else mat2).mm(g.t()).t()
+    if not _state.enabled:
+        return Tensor._from_array(_mm_array(g._data, _conj(mat2._data.T)))
     return g.mm(_h(mat2))
 
 
@@ -84,7 +99,11 @@ def _mat2_grad(g: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
     """``mat1^H @ g``, computed as ``(g^T @ conj(mat1))^T`` when mat2 is column-major (torch's
     mm_mat2_backward: the gradient of ``w.t()`` then reaches ``w`` contiguous)."""
     if _column_major(mat2):
+        if not _state.enabled:
+            return Tensor._from_array(_mm_array(g._data.T, _conj(mat1._data)).T)
         return g.t().mm(mat1.conj() if mat1.is_complex() else mat1).t()
+    if not _state.enabled:
+        return Tensor._from_array(_mm_array(_conj(mat1._data.T), g._data))
     return _h(mat1).mm(g)
 
 

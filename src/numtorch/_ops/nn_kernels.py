@@ -91,6 +91,13 @@ class LogSoftmax(Op):
         (y,) = self.saved_tensors
         if y.ndim == 0:
             return g * 0
+        if not grad_mode.state.enabled and g._data.dtype == y._data.dtype:
+            # no graph to record: the same NumPy operations as the ops below
+            ga = g._data
+            xp = xp_of(ga)
+            with xp.errstate(all="ignore"):
+                e = xp.exp(y._data)
+            return Tensor._from_array(ga - e * ga.sum(axis=self.dim, keepdims=True))
         return g - y.exp() * g.sum(self.dim, keepdim=True)
 
 
@@ -548,20 +555,28 @@ class NllLoss(Op):
         xp = xp_of(a)
         target = self.target
         c = a.shape[0] if a.ndim == 1 else a.shape[1]
-        valid = target != self.ignore_index
-        safe = xp.where(valid, target, 0)
-        bad = valid & ((safe < 0) | (safe >= c))
-        if bool(bad.any()):
-            raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
-        if self.weight is not None:
-            w = xp.where(valid, self.weight[safe], 0).astype(a.dtype)
+        if (self.weight is None and a.ndim == 2 and target.size
+                and (self.ignore_index < 0 or self.ignore_index >= c)
+                and 0 <= int(target.min()) and int(target.max()) < c):
+            # every target valid, no weights: w is all ones (the products below are exact)
+            safe = target
+            w = xp.ones(target.shape, dtype=a.dtype)
+            loss = -a[xp.arange(a.shape[0]), target]
         else:
-            w = valid.astype(a.dtype)
-        if a.ndim == 1:
-            picked = a[safe]
-        else:
-            picked = xp.take_along_axis(a, xp.expand_dims(safe, 1), axis=1).squeeze(1)
-        loss = -(picked * w)
+            valid = target != self.ignore_index
+            safe = xp.where(valid, target, 0)
+            bad = valid & ((safe < 0) | (safe >= c))
+            if bool(bad.any()):
+                raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
+            if self.weight is not None:
+                w = xp.where(valid, self.weight[safe], 0).astype(a.dtype)
+            else:
+                w = valid.astype(a.dtype)
+            if a.ndim == 1:
+                picked = a[safe]
+            else:
+                picked = xp.take_along_axis(a, xp.expand_dims(safe, 1), axis=1).squeeze(1)
+            loss = -(picked * w)
         self.safe, self.w = safe, w
         if self.reduction == "none":
             return loss.astype(a.dtype, copy=False)
@@ -584,6 +599,8 @@ class NllLoss(Op):
                 w = xp.where(w == 0, w, w / self.wsum)
         if len(shape) == 1:
             coef[self.safe] = w
+        elif len(shape) == 2:
+            coef[xp.arange(shape[0]), self.safe] = w
         else:
             xp.put_along_axis(coef, xp.expand_dims(self.safe, 1), xp.expand_dims(w, 1), axis=1)
         coef_t = _t(coef.astype(dt, copy=False))

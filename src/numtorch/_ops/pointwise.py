@@ -994,13 +994,42 @@ class Relu(_Unary):
     def forward(self, a):
         if a.dtype.kind == "b":
             raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
-        out = xp_of(a).maximum(a, 0).astype(a.dtype, copy=False)
-        self.save_outputs(0)
-        return out
+        self._save = (~0,)
+        xp = xp_of(a)
+        if a.dtype.kind == "f":
+            # NumPy's maximum is ~3x faster against an array of zeros than against a scalar
+            return xp.maximum(a, _zeros_like(a))
+        return xp.maximum(a, 0).astype(a.dtype, copy=False)
 
     def backward(self, g):
         (out,) = self.saved_tensors
-        return g * (out > 0)
+        if (not _grad.enabled and g._data.dtype.kind == "f" and g._data.ndim
+                and g._data.shape == out._data.shape):
+            # g unless out <= 0, else +0.0 (PyTorch's threshold_backward), masking g's bits:
+            # exact for every value (an infinite g gives 0, not nan)
+            ga = g._data
+            xp = xp_of(ga)
+            ibits = xp.dtype("int%d" % (8 * ga.dtype.itemsize))
+            keep = xp.less_equal(out._data, 0)
+            xp.logical_not(keep, out=keep)  # NaN outputs pass the gradient, as in PyTorch
+            mask = xp.negative(keep.view(xp.int8), dtype=ibits)
+            xp.bitwise_and(xp.ascontiguousarray(ga).view(ibits), mask, out=mask)
+            return Tensor._from_array(mask.view(ga.dtype))
+        return g * (out <= 0).logical_not()
+
+
+_ZEROS: dict = {}
+
+
+def _zeros_like(a):
+    """A read-only zero array shaped like ``a`` (a view of a cached, lazily mapped buffer)."""
+    n = a.size
+    buf = _ZEROS.get(a.dtype)
+    if buf is None or buf.size < n:
+        buf = xp_of(a).zeros(max(n, 4096), dtype=a.dtype)
+        buf.flags.writeable = False
+        _ZEROS[a.dtype] = buf
+    return buf[:n].reshape(a.shape)
 
 
 class Reciprocal(_Unary):

@@ -10,7 +10,7 @@ import math
 
 from .._backend import xp_of
 from .._tensor import Size, Tensor
-from ._base import Op, tensor_method, wrap_dim
+from ._base import Op, _state, tensor_method, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "chunk", "split",
@@ -248,6 +248,8 @@ class T(Transpose):
         return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
 
     def backward(self, g):
+        if not _state.enabled and g._data.ndim == 2:
+            return Tensor._from_array(g._data.T)  # no graph to record: the view alone
         return g.t()
 
 

@@ -25,6 +25,7 @@ _FUNCS = {
     "exp": (np.exp, math.exp),
 }
 _CHECK_SIZES = (1, 2, 3, 7, 8, 9, 16, 33, 1000, 4096)
+_SMALL = 32  # below this many elements, calling math directly is cheaper
 
 
 def _map(fn, x: np.ndarray) -> np.ndarray:
@@ -79,7 +80,7 @@ def numpy_matches_libm(name: str) -> bool:
 def apply(name: str, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The C library's double function ``name`` on each element of ``x`` (1-D float64)."""
     ufunc, fn = _FUNCS[name]
-    if numpy_matches_libm(name):
+    if x.size >= _SMALL and numpy_matches_libm(name):
         return _via_numpy(ufunc, x, out)
     res = _map(fn, np.asarray(x, np.float64).reshape(-1))
     if out is None:

@@ -26,12 +26,9 @@ def _digits(dtype: np.dtype) -> int:
 def uniform_raw(gen, n: int, dtype) -> np.ndarray:
     """``n`` raw uniforms in [0, 1): u24 from one draw (float32), u53 from two (float64)."""
     dtype = np.dtype(dtype)
-    eng = gen._get_engine()
-    if dtype == np.float64:
-        return _fills.u53(eng.next32_u32(2 * n))
-    if dtype == np.float32:
-        return _fills.u24(eng.next32_u32(n))
-    raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
+    return _fills.uniform(gen, n, dtype, 0.0, 1.0, None)
 
 
 def uniform(

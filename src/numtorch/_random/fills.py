@@ -7,6 +7,7 @@ draw and transform at most ``CHUNK`` elements at a time into preallocated scratc
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -18,17 +19,23 @@ from .normal import raw_block
 
 CHUNK = 1 << 16  # elements per step: the scratch stays in the CPU caches
 _M24 = np.uint32(0xFFFFFF)
-_M21 = np.uint32(0x1FFFFF)
+_M53 = np.uint64((1 << 53) - 1)
+_U32 = np.uint64(32)
+_LITTLE = sys.byteorder == "little"
 _U24 = np.float32(2.0**-24)
 
 
 def u53(words: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """float64 uniforms from pairs of 32-bit draws (the first is the high word)."""
-    hi = words[0::2]
-    np.bitwise_and(hi, _M21, out=hi)  # ``words`` is scratch: masked in place
-    out = np.multiply(hi, 2.0**32, out=out)
-    np.add(out, words[1::2], out=out)  # an integer below 2**53: exact
-    return np.multiply(out, 2.0**-53, out=out)
+    """float64 uniforms from pairs of 32-bit draws (the first is the high word):
+    ``(r & (2**53 - 1)) * 2**-53``. ``words`` must be contiguous."""
+    v = words.view(np.uint64)  # each pair as one 64-bit word in memory order
+    if _LITTLE:
+        k = np.left_shift(v, _U32)
+        k |= np.right_shift(v, _U32)  # the first draw becomes the high half
+    else:
+        k = v.copy()
+    k &= _M53
+    return np.multiply(k.view(np.int64), 2.0**-53, out=out)
 
 
 def u24(words: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -54,33 +61,33 @@ def _sum_always_exact(w: float, lo: float) -> bool:
 
 
 class _Uniform:
-    """``u * w + lo`` (fused on vectorised kernels) for one dtype and pair of bounds."""
+    """``u * w + lo`` (fused on vectorised kernels) for one dtype and pair of bounds other
+    than rand's (0, 1) in float32/float64."""
 
     def __init__(self, dtype: np.dtype, low: float, high: float) -> None:
         self.dtype = dtype
         self.calc = np.dtype(np.float32) if dtype == np.float16 else dtype
         self.words_per = 2 if self.calc == np.float64 else 1
-        self.plain = low == 0.0 and high == 1.0 and dtype != np.float16
         ct = self.calc.type
         self.lo, self.w = ct(low), ct(ct(high) - ct(low))
         self.fused = fused_kernel()
-        exact = _sum_always_exact(float(self.w), float(self.lo))
-        self.checked = self.calc == np.float32 and not exact
+        self.checked = (
+            self.calc == np.float32
+            and self.fused
+            and not _sum_always_exact(float(self.w), float(self.lo))
+        )
         self.low, self.top = dtype.type(low), dtype.type(high)
         self.clamp = False
         self.work = None
-        if not self.plain:
-            # u -> u*w + lo is monotone, so the extreme draws show whether any result can
-            # reach ``high`` (torch then returns ``low`` instead)
-            v = np.empty(2, dtype)
-            self.fill(np.repeat(np.array([0, 0xFFFFFFFF], np.uint32), self.words_per), v)
-            self.clamp = not (np.isfinite(v).all() and (v < self.top).all())
+        # u -> u*w + lo is monotone, so the extreme draws show whether any result can reach
+        # ``high`` (torch then returns ``low`` instead)
+        v = np.empty(2, dtype)
+        self.fill(np.repeat(np.array([0, 0xFFFFFFFF], np.uint32), self.words_per), v)
+        self.clamp = not (np.isfinite(v).all() and (v < self.top).all())
 
     def fill(self, words: np.ndarray, out: np.ndarray) -> None:
         if self.calc == np.float64:
             u = u53(words, out)
-            if self.plain:
-                return
             if not self.fused:
                 v = np.multiply(u, self.w, out=u)
                 v += self.lo
@@ -90,9 +97,6 @@ class _Uniform:
                 if self.work is None or self.work.shape[1] != u.size:
                     self.work = np.empty((7, u.size))
                 v = fma64(u, self.w, self.lo, out=u, work=self.work)
-        elif self.plain:
-            u24(words, out)
-            return
         elif not self.fused:
             v = u24(words)
             v *= self.w
@@ -116,10 +120,17 @@ class _Uniform:
 
 def uniform(gen, n: int, dtype, low: float, high: float, out: np.ndarray | None) -> np.ndarray:
     """``Tensor.uniform_(low, high)`` into ``out`` (1-D, storage order), chunk by chunk."""
-    plan = _Uniform(np.dtype(dtype), low, high)
-    if out is None:
-        out = np.empty(n, plan.dtype)
+    dtype = np.dtype(dtype)
     eng = gen._get_engine()
+    if out is None:
+        out = np.empty(n, dtype)
+    if low == 0.0 and high == 1.0 and dtype != np.float16:  # rand: the raw uniforms
+        raw, words_per = (u53, 2) if dtype == np.float64 else (u24, 1)
+        for s in range(0, n, CHUNK):
+            e = min(n, s + CHUNK)
+            raw(eng.next32_u32((e - s) * words_per), out[s:e])
+        return out
+    plan = _Uniform(dtype, low, high)
     for s in range(0, n, CHUNK):
         e = min(n, s + CHUNK)
         plan.fill(eng.next32_u32((e - s) * plan.words_per), out[s:e])

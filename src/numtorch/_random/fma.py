@@ -21,23 +21,20 @@ def _round_to_odd(s: np.ndarray, e: np.ndarray, work: np.ndarray | None = None) 
 
     ``s`` is modified in place (and returned); ``work`` is optional scratch of shape
     ``(2,) + s.shape``. ``s`` is never zero where ``e`` is non-zero (``s = fl(x)`` and
-    ``e = x - s``), so moving one unit in the integer view is exactly a step to the float64
-    neighbour: up in magnitude when ``e`` has ``s``'s sign, else down.
+    ``e = x - s``), so on the integer view a step to the neighbour away from zero is +1 and
+    one towards zero is -1. Where e != 0 the result is ``bits | 1`` (e has s's sign) or
+    ``(bits - 1) | 1`` (opposite signs): an odd s is kept, an even one moves.
     """
     if work is None:
         work = np.empty((2,) + s.shape)
     sb, eb = s.view(np.int64), e.view(np.int64)
-    step, fix = work[0].view(np.int64), work[1].view(np.int64)
-    np.bitwise_xor(sb, eb, out=step)
-    np.right_shift(step, 63, out=step)  # 0 where the signs agree, -1 where they differ
-    np.left_shift(step, 1, out=step)
-    step += 1  # +1 or -1
-    np.bitwise_and(sb, 1, out=fix)
-    np.bitwise_xor(fix, 1, out=fix)  # 1 where s is even
-    np.multiply(fix, step, out=step)
-    np.not_equal(e, 0, out=fix)  # 1 where s + e is inexact
-    np.multiply(fix, step, out=step)
-    sb += step
+    down, inexact = work[0].view(np.int64), work[1].view(np.int64)
+    np.not_equal(e, 0, out=inexact)  # 1 where s + e is inexact, else 0
+    np.bitwise_xor(sb, eb, out=down)
+    np.right_shift(down, 63, out=down)  # -1 where the signs differ, else 0
+    down *= inexact
+    sb += down
+    sb |= inexact
     return s
 
 

@@ -13,6 +13,8 @@ import warnings
 from .. import _dtype as D
 from .._ops import nn_kernels as K
 from .._ops._base import wrap_dim
+from .._ops.linalg import Addmm as _Addmm
+from .._ops.shape import T as _T
 from .._ops.nn_kernels import log_softmax, softmax
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -23,6 +25,11 @@ from ..autograd import grad_mode
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y = x W^T + b`` with PyTorch's decomposition (AddmmBackward0 for 2-D input with bias)."""
+    x, w = input._data, weight._data
+    if (bias is not None and x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1]
+            and x.dtype is w.dtype and bias._data.dtype is w.dtype):
+        # nn.Linear's common case: addmm(bias, input, weight.t()) without re-checking
+        return _Addmm.apply(bias, input, _T.apply(weight, d0=0, d1=1), alpha=1, beta=1)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
@@ -570,6 +577,14 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """log_softmax + nll_loss; class-probability targets and label smoothing as PyTorch."""
+    x, t = input._data, target._data
+    if (x.ndim == 2 and t.ndim == 1 and t.dtype.kind == "i" and t.dtype.itemsize == 8
+            and x.dtype.kind == "f" and x.shape[0] == t.shape[0] and weight is None
+            and label_smoothing == 0.0 and size_average is None and reduce is None
+            and reduction in _REDUCTIONS):
+        # the common case: class indices, no weights; the same ops as the general path
+        return K.NllLoss.apply(K.LogSoftmax.apply(input, dim=1), target=t, weight=None,
+                               reduction=reduction, ignore_index=ignore_index)
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "

@@ -10,7 +10,6 @@ from .optimizer import (
     Optimizer,
     _check_lr,
     _eval_closure,
-    _lerp_,
     _real,
     _scalar,
     _scalar_tensor,
@@ -104,18 +103,51 @@ def adam_group_step(opt: Optimizer, group: dict[str, Any]) -> None:
         xp = xp_of(param)
         param, g = _real(param), _real(g)
         exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-        _lerp_(exp_avg, g, 1 - beta1)
+        # the same operations, in the same order, as the plain expressions in the comments,
+        # with the temporaries in two reused buffers
+        t1, t2 = _buffers(opt, param)
+        _lerp_into(exp_avg, g, 1 - beta1, t1)  # exp_avg.lerp_(g, 1 - beta1)
         exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * g * g
+        xp.multiply(g, 1 - beta2, out=t1)  # exp_avg_sq += (1 - beta2) * g * g
+        t1 *= g
+        exp_avg_sq += t1
         step = float(step_arr)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if amsgrad:
             max_sq = _real(state["max_exp_avg_sq"]._data)
             xp.maximum(max_sq, exp_avg_sq, out=max_sq)
-            denom = xp.sqrt(max_sq) / bias_correction2_sqrt
+            xp.sqrt(max_sq, out=t2)  # denom = sqrt(max_sq) / bias_correction2_sqrt + eps
         else:
-            denom = xp.sqrt(exp_avg_sq) / bias_correction2_sqrt
-        denom += eps
-        param += (-step_size * exp_avg) / denom
+            xp.sqrt(exp_avg_sq, out=t2)  # denom = sqrt(exp_avg_sq) / bc2 + eps
+        t2 /= bias_correction2_sqrt
+        t2 += eps
+        xp.multiply(exp_avg, -step_size, out=t1)  # param += (-step_size * exp_avg) / denom
+        t1 /= t2
+        param += t1
         p._bump_version()
+
+
+def _buffers(opt: Optimizer, like) -> tuple:
+    """Two scratch arrays shaped like ``like`` (views of per-optimizer buffers; not state)."""
+    scratch = opt.__dict__.setdefault("_scratch", {})
+    key = (like.dtype, id(xp_of(like)))
+    bufs = scratch.get(key)
+    if bufs is None or bufs[0].size < like.size:
+        xp = xp_of(like)
+        bufs = scratch[key] = (xp.empty(like.size, like.dtype), xp.empty(like.size, like.dtype))
+    return tuple(b[:like.size].reshape(like.shape) for b in bufs)
+
+
+def _lerp_into(a, b, weight: float, tmp) -> None:
+    """``a.lerp_(b, weight)`` with torch's two-sided formula (as ``optimizer._lerp_``), the
+    difference computed into ``tmp``."""
+    w = a.dtype.type(weight)
+    xp = xp_of(a)
+    xp.subtract(b, a, out=tmp)
+    if abs(w) < 0.5:
+        tmp *= w  # a += w * (b - a)
+        a += tmp
+    else:
+        tmp *= 1 - w  # a = b - (b - a) * (1 - w)
+        xp.subtract(b, tmp, out=a)
