@@ -439,7 +439,22 @@ class Clone(Op):
     grad_fn_name = "CloneBackward0"
 
     def forward(self, a):
-        return xp_of(a).array(a, copy=True, order="C" if self.contiguous else "K")
+        keep = not self.contiguous and _dense(a)
+        return xp_of(a).array(a, copy=True, order="K" if keep else "C")
+
+
+def _dense(a) -> bool:
+    """Non-overlapping and dense (a permutation of a contiguous layout): the layouts whose
+    strides PyTorch's clone preserves; any other layout is cloned contiguous."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return True
+    dims = sorted((abs(st), n) for n, st in zip(a.shape, a.strides) if n != 1)
+    expect = a.itemsize
+    for st, n in dims:
+        if st != expect:
+            return False
+        expect *= n
+    return True
 
     def backward(self, g):
         return g

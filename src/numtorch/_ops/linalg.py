@@ -256,7 +256,9 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     if a[0] != b[0] or a[2] != b[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].")
-    _check_same_dtype("bmm", input, mat2)
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {_dt_name(input._data)} but found "
+                           f"{_dt_name(mat2._data)}")
     return write_out(out, Bmm.apply(input, mat2))
 
 
@@ -397,7 +399,10 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
     if mat1._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(mat1)} and "
                            f"{_shape_str(mat2)})")
-    _check_same_dtype("addmm", mat1, mat2)
+    for name, t in (("self", input), ("mat1", mat1)):
+        if isinstance(t, Tensor) and t._data.dtype != mat2._data.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{_dt_name(t._data)} and {_dt_name(mat2._data)}")
     return write_out(out, Addmm.apply(input, mat1, mat2, alpha=alpha, beta=beta))
 
 

@@ -1003,19 +1003,40 @@ class Relu(_Unary):
 
     def backward(self, g):
         (out,) = self.saved_tensors
-        if (not _grad.enabled and g._data.dtype.kind == "f" and g._data.ndim
-                and g._data.shape == out._data.shape):
-            # g unless out <= 0, else +0.0 (PyTorch's threshold_backward), masking g's bits:
-            # exact for every value (an infinite g gives 0, not nan)
-            ga = g._data
-            xp = xp_of(ga)
-            ibits = xp.dtype("int%d" % (8 * ga.dtype.itemsize))
-            keep = xp.less_equal(out._data, 0)
-            xp.logical_not(keep, out=keep)  # NaN outputs pass the gradient, as in PyTorch
-            mask = xp.negative(keep.view(xp.int8), dtype=ibits)
-            xp.bitwise_and(xp.ascontiguousarray(ga).view(ibits), mask, out=mask)
-            return Tensor._from_array(mask.view(ga.dtype))
-        return g * (out <= 0).logical_not()
+        if _grad.enabled:
+            # create_graph: a node of its own (it depends on the output, as in PyTorch)
+            return ThresholdBackward.apply(g, out)
+        return Tensor._from_array(_threshold_grad(g._data, out._data))
+
+
+def _threshold_grad(g, out):
+    """``g`` where ``out > 0`` or NaN, else +0.0 (PyTorch's threshold_backward)."""
+    xp = xp_of(g)
+    keep = xp.asarray(xp.less_equal(out, 0))
+    xp.logical_not(keep, out=keep)  # NaN outputs pass the gradient, as in PyTorch
+    if g.dtype.kind == "f" and g.ndim and g.shape == out.shape:
+        # mask g's bits: exact for every value (an infinite g gives 0, not nan), no branches
+        ibits = xp.dtype("int%d" % (8 * g.dtype.itemsize))
+        mask = xp.negative(keep.view(xp.int8), dtype=ibits)
+        xp.bitwise_and(xp.ascontiguousarray(g).view(ibits), mask, out=mask)
+        return mask.view(g.dtype)
+    return xp.asarray(xp.where(keep, g, xp.zeros((), dtype=g.dtype)), dtype=g.dtype)
+
+
+class ThresholdBackward(Op):
+    """relu's gradient as a graph node (create_graph=True): ThresholdBackwardBackward0."""
+
+    grad_fn_name = "ThresholdBackwardBackward0"
+
+    def forward(self, g, out):
+        self._save = (1,)
+        return _threshold_grad(g, out)
+
+    def backward(self, gg):
+        (out,) = self.saved_tensors
+        ggrad = ThresholdBackward.apply(gg, out) if self.next_functions[0][0] else None
+        gout = gg * 0 if self.next_functions[1][0] else None
+        return ggrad, gout
 
 
 _ZEROS: dict = {}

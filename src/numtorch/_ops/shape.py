@@ -10,7 +10,7 @@ import math
 
 from .._backend import xp_of
 from .._tensor import Size, Tensor
-from ._base import Op, _state, tensor_method, wrap_dim
+from ._base import _LEGACY, Op, _state, tensor_method, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "chunk", "split",
@@ -340,7 +340,8 @@ def _expand(self: Tensor, *sizes) -> Tensor:
     sizes = _shape_arg(sizes)
     shp = self._data.shape
     if len(sizes) < len(shp):
-        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, shp))}]}}, "
+        tname = _LEGACY.get(self.dtype.name, "Tensor")
+        raise RuntimeError(f"expand(torch.{tname}{{[{', '.join(map(str, shp))}]}}, "
                            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({len(shp)})")
@@ -395,6 +396,9 @@ class Slice(Op):
 
 class Select(Slice):
     grad_fn_name = "SelectBackward0"
+
+    def forward(self, a):
+        return a[self.index + (Ellipsis,)]  # a 0-d view, not a NumPy scalar, for 1-D input
 
 
 @tensor_method("narrow")
