@@ -549,3 +549,15 @@ def test_fuzz_getitem_setitem(case):
         check(put, [shape, tuple(t)[-1:] if len(t) else ()])
     else:
         check(get, [shape], layouts=LAYOUTS)
+
+
+def test_where_gradient_is_exactly_zero_on_the_unselected_branch():
+    """An inf upstream gradient gives 0 (not NaN) where the other branch was taken."""
+    check(lambda lib, x, y: lib.where(x > 0, x, y), [(3, 4), (3, 4)], second_order=True)
+    res = []
+    for lib in (torch, numtorch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.where(lib.tensor([True, False]), x, lib.zeros(2))
+        (g,) = lib.autograd.grad(y, [x], lib.tensor([float("inf"), float("inf")]))
+        res.append(g.tolist())
+    assert res[0] == res[1]

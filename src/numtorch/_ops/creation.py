@@ -435,14 +435,6 @@ class ToCopy(Op):
         return g
 
 
-class Clone(Op):
-    grad_fn_name = "CloneBackward0"
-
-    def forward(self, a):
-        keep = not self.contiguous and _dense(a)
-        return xp_of(a).array(a, copy=True, order="K" if keep else "C")
-
-
 def _dense(a) -> bool:
     """Non-overlapping and dense (a permutation of a contiguous layout): the layouts whose
     strides PyTorch's clone preserves; any other layout is cloned contiguous."""
@@ -455,6 +447,14 @@ def _dense(a) -> bool:
             return False
         expect *= n
     return True
+
+
+class Clone(Op):
+    grad_fn_name = "CloneBackward0"
+
+    def forward(self, a):
+        keep = not self.contiguous and _dense(a)
+        return xp_of(a).array(a, copy=True, order="K" if keep else "C")
 
     def backward(self, g):
         return g

@@ -554,7 +554,8 @@ class Where(Op):
 
     def backward(self, g):
         c = Tensor._from_array(self.cond)
-        z = g * 0
+        # exact zeros where the other branch was taken (g * 0 would turn inf/NaN into NaN)
+        z = Tensor._from_array(xp_of(g._data).zeros((), dtype=g._data.dtype))
         ga = where(c, g, z) if self.next_functions[1][0] is not None else None
         gb = where(c, z, g) if self.next_functions[2][0] is not None else None
         return None, ga, gb
