@@ -72,10 +72,27 @@ def time_workload(name, builder, calls, libs, rounds):
 
 
 def peak_rss(lib_name: str, steps: int) -> dict:
-    """Peak RSS (MiB) of a fresh process doing ``steps`` MLP training steps, and its growth."""
+    """Peak RSS (MiB) of a fresh process doing ``steps`` MLP training steps, and its growth.
+
+    The peak is the process's own high-water mark (``VmHWM``, reset at exec); ``ru_maxrss``
+    would also count the parent's memory at fork time (this process has torch loaded).
+    """
     code = f"""
 import resource, sys
 sys.path.insert(0, '.')
+
+
+def hwm():
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 import {lib_name} as lib
 try:
     import threadpoolctl; threadpoolctl.threadpool_limits(1)
@@ -88,7 +105,7 @@ marks = []
 for i in range({steps}):
     step()
     if i + 1 in (50, {steps}):
-        marks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        marks.append(hwm())
 print(marks[0], marks[-1])
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -201,13 +201,21 @@ class Op(Node):
             if isinstance(a, Tensor):
                 arr = a._data
                 ma = (arr.shape, _BY_NP[arr.dtype])
-                ea = _edge(a) if a._requires_grad else _NO_EDGE
+                if a._requires_grad:
+                    fn = a.grad_fn
+                    ea = (fn, a._output_nr) if fn is not None else _edge(a)
+                else:
+                    ea = _NO_EDGE
             else:
                 ma, ea = None, _NO_EDGE
             if isinstance(b, Tensor):
                 arr = b._data
                 mb = (arr.shape, _BY_NP[arr.dtype])
-                eb = _edge(b) if b._requires_grad else _NO_EDGE
+                if b._requires_grad:
+                    fn = b.grad_fn
+                    eb = (fn, b._output_nr) if fn is not None else _edge(b)
+                else:
+                    eb = _NO_EDGE
             else:
                 mb, eb = None, _NO_EDGE
             self.next_functions = (ea, eb)

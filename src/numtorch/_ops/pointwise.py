@@ -14,8 +14,8 @@ import numpy as _numpy
 from .._backend import xp_of
 from .._tensor import Tensor
 from . import _base
-from ._base import _state as _grad
 from ._base import Op, _wrap, float_np_dtype, result_np_dtype, tensor_method, write_out
+from ._base import _state as _grad
 from ._inplace import check_cast, inplace, torch_type_name
 
 __all__ = [
@@ -410,12 +410,22 @@ def _check_alpha(a, b, alpha) -> None:
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
     if out is None and alpha == 1 and isinstance(input, Tensor):
-        b = _plain(input, other)
-        if b is not None:
+        dt = input._data.dtype
+        if other.__class__ is Tensor and other._data.dtype is dt:
+            if ((input._requires_grad or other._requires_grad) and _grad.enabled
+                    or _base._tracer is not None):
+                return Add.apply(input, other, dtype=dt)
             try:
-                return _wrap(input._data + b)
+                return _wrap(input._data + other._data)
             except ValueError:
                 pass  # shapes that do not broadcast: the op raises PyTorch's error
+        else:
+            b = _plain(input, other)
+            if b is not None:
+                try:
+                    return _wrap(input._data + b)
+                except ValueError:
+                    pass
         return Add.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
@@ -1016,7 +1026,7 @@ def _threshold_grad(g, out):
     xp.logical_not(keep, out=keep)  # NaN outputs pass the gradient, as in PyTorch
     if g.dtype.kind == "f" and g.ndim and g.shape == out.shape:
         # mask g's bits: exact for every value (an infinite g gives 0, not nan), no branches
-        ibits = xp.dtype("int%d" % (8 * g.dtype.itemsize))
+        ibits = xp.dtype(f"int{8 * g.dtype.itemsize}")
         mask = xp.negative(keep.view(xp.int8), dtype=ibits)
         xp.bitwise_and(xp.ascontiguousarray(g).view(ibits), mask, out=mask)
         return mask.view(g.dtype)

@@ -180,7 +180,7 @@ class MaxPoolWithIndices(Op):
             buf[...] = 0  # some positions belong to no window
         # the windows tile the input: each offset's view gets g where it won, else +0.0, by
         # masking g's bits (an exact copy, no branches)
-        ibits = xp.dtype("int%d" % (8 * g.dtype.itemsize))
+        ibits = xp.dtype(f"int{8 * g.dtype.itemsize}")
         gbits = (g + 0.0).view(ibits)  # PyTorch adds into zeros: -0.0 becomes +0.0
         bbits = buf.view(ibits)
         mask = xp.empty(g.shape, dtype=ibits)

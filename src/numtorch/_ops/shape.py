@@ -323,6 +323,11 @@ def adjoint(input: Tensor) -> Tensor:
     return _mT(input).conj() if input.is_complex() else _mT(input)
 
 
+# the type names PyTorch prints in expand's error for dtypes without a legacy tensor type
+_EXPAND_NAMES = {"bool": "CPUBoolType", "complex64": "CPUComplexFloatType",
+                 "complex128": "CPUComplexDoubleType", "bfloat16": "CPUBFloat16Type"}
+
+
 class Expand(Op):
     grad_fn_name = "ExpandBackward0"
     is_view = True
@@ -340,8 +345,9 @@ def _expand(self: Tensor, *sizes) -> Tensor:
     sizes = _shape_arg(sizes)
     shp = self._data.shape
     if len(sizes) < len(shp):
-        tname = _LEGACY.get(self.dtype.name, "Tensor")
-        raise RuntimeError(f"expand(torch.{tname}{{[{', '.join(map(str, shp))}]}}, "
+        tname = _EXPAND_NAMES.get(self.dtype.name) or "torch." + _LEGACY.get(self.dtype.name,
+                                                                              "Tensor")
+        raise RuntimeError(f"expand({tname}{{[{', '.join(map(str, shp))}]}}, "
                            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({len(shp)})")

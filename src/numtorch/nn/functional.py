@@ -14,8 +14,8 @@ from .. import _dtype as D
 from .._ops import nn_kernels as K
 from .._ops._base import wrap_dim
 from .._ops.linalg import Addmm as _Addmm
-from .._ops.shape import T as _T
 from .._ops.nn_kernels import log_softmax, softmax
+from .._ops.shape import T as _T
 from .._tensor import Tensor
 from ..autograd import grad_mode
 
