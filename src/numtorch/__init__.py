@@ -28,6 +28,17 @@ from ._dtype import (
     uint8,
 )
 from ._dtype import bool_ as bool  # noqa: A001
+from ._layout import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    sparse_coo,
+    sparse_csr,
+    strided,
+)
 from ._ops import _base as _ops_base
 from ._ops.conv import *  # noqa: F403
 from ._ops.creation import *  # noqa: F403
@@ -40,22 +51,11 @@ from ._ops.nn_kernels import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
 from ._ops.pointwise_extra import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
-from ._ops.sampling import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
+from ._ops.sampling import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
 from ._ops.sorting import *  # noqa: F403
-from ._layout import (
-    channels_last,
-    channels_last_3d,
-    contiguous_format,
-    layout,
-    memory_format,
-    preserve_format,
-    sparse_coo,
-    sparse_csr,
-    strided,
-)
 from ._tensor import Size, Tensor
 from ._tensor_str import set_printoptions
 from ._threads import (

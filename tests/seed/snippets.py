@@ -49,7 +49,8 @@ print(x.transpose(0, 2).shape, x.permute(2, 0, 1).shape)
 print(x.unsqueeze(dim=2).shape, torch.ones(2, 1, 3, 1).squeeze().shape)
 print(torch.ones(2, 1, 3, 1).squeeze(dim=1).shape)
 print(torch.tensor([1, 2]).repeat(2, 2))
-print(torch.tensor([1, 2]).repeat_interleave(2), torch.tensor([1, 2]).repeat_interleave(torch.tensor([1, 3]), dim=0))
+print(torch.tensor([1, 2]).repeat_interleave(2))
+print(torch.tensor([1, 2]).repeat_interleave(torch.tensor([1, 3]), dim=0))
 """,
     "algebra": """
 import torch

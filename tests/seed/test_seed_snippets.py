@@ -24,7 +24,8 @@ def _script(group: dict) -> str:
         parts.append(f"print({MARK.format(name)!r}, flush=True)\n"
                      f"def _run():\n    try:\n        exec(compile({code!r}, {name!r}, 'exec'), "
                      f"{{'__name__': '__main__'}})\n"
-                     f"    except Exception as e:\n        print('SNIPPET FAILED', type(e).__name__, e)\n"
+                     "    except Exception as e:\n"
+                     "        print('SNIPPET FAILED', type(e).__name__, e)\n"
                      f"_run()")
     return "\n".join(parts) + "\n"
 

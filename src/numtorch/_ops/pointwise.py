@@ -123,6 +123,13 @@ class Rsub(Op):
         return (-g if self.alpha == 1 else g * (-self.alpha)), g
 
 
+def _conj_operand(v):
+    """Conjugate of a saved operand (complex Tensor or Python complex), as PyTorch's grads use."""
+    if isinstance(v, Tensor):
+        return v.conj() if v.is_complex() else v
+    return v.conjugate() if isinstance(v, complex) else v
+
+
 class Mul(Op):
     grad_fn_name = "MulBackward0"
 
@@ -137,10 +144,8 @@ class Mul(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        ga = g * (b.conj() if isinstance(b, Tensor) and b.is_complex() else b) \
-            if self.needs(0) else None
-        gb = g * (a.conj() if isinstance(a, Tensor) and a.is_complex() else a) \
-            if self.needs(1) else None
+        ga = g * _conj_operand(b) if self.needs(0) else None
+        gb = g * _conj_operand(a) if self.needs(1) else None
         return ga, gb
 
     def needs(self, i: int) -> bool:
@@ -161,10 +166,10 @@ class Div(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        ga = g / b if self.next_functions[0][0] is not None else None
+        ga = g / _conj_operand(b) if self.next_functions[0][0] is not None else None
         gb = None
         if self.next_functions[1][0] is not None:
-            gb = -g * a / (b * b)
+            gb = -g * _conj_operand(a) / _conj_operand(b * b)
         return ga, gb
 
 

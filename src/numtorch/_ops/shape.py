@@ -269,6 +269,11 @@ def permute(input: Tensor, *dims) -> Tensor:
 @tensor_method("transpose", "swapaxes", "swapdims")
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = input._data.ndim
+    if nd == 0:
+        # PyTorch accepts dims 0/-1 on a 0-d tensor and returns an alias of it
+        wrap_dim(dim0, 0)
+        wrap_dim(dim1, 0)
+        return _identity_view(input)
     return Transpose.apply(input, d0=wrap_dim(dim0, nd), d1=wrap_dim(dim1, nd))
 
 
@@ -518,6 +523,12 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 @tensor_method("tensor_split")
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
+    if isinstance(indices_or_sections, Tensor):
+        # PyTorch: a 0-d tensor is a number of sections, a 1-D tensor a list of indices
+        if indices_or_sections.dim() == 0:
+            indices_or_sections = int(indices_or_sections.item())
+        else:
+            indices_or_sections = indices_or_sections.tolist()
     d = wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if isinstance(indices_or_sections, int):
@@ -561,8 +572,10 @@ class ViewAsReal(Op):
     is_view = True
 
     def forward(self, a):
-        real = a.real.dtype
-        return a.view(real).reshape(a.shape + (2,))
+        # as_strided over the real part keeps aliasing for 0-d and non-contiguous inputs
+        re = a.real
+        return xp_of(a).lib.stride_tricks.as_strided(
+            re, a.shape + (2,), re.strides + (re.itemsize,))
 
     def backward(self, g):
         return view_as_complex(g.contiguous())

@@ -212,7 +212,7 @@ def test_memory_stays_a_few_batches():
     dl = nd.DataLoader(Images(), batch_size=1000, shuffle=True)
     tracemalloc.start()
     n = 0
-    for x, y in dl:
+    for x, _y in dl:
         n += x.shape[0]
         x = (x.float() / 255)
     peak = tracemalloc.get_traced_memory()[1]

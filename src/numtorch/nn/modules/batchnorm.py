@@ -78,8 +78,8 @@ class _NormBase(Module):
         version = local_metadata.get("version", None)
         key = prefix + "num_batches_tracked"
         if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
-            from ..._ops.creation import tensor
             from ... import _dtype as D
+            from ..._ops.creation import tensor
 
             state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
                                and self.num_batches_tracked.device.type != "meta"

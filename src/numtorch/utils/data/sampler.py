@@ -166,8 +166,8 @@ class WeightedRandomSampler(Sampler):
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got "
                              f"replacement={replacement}")
-        from ..._ops.creation import as_tensor
         from ..._dtype import float64
+        from ..._ops.creation import as_tensor
 
         self.weights = as_tensor(weights, dtype=float64)
         if self.weights.ndim != 1:
