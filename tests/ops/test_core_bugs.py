@@ -118,3 +118,88 @@ def test_reshape_nodes():
 
     t, n = _both(run)
     assert t == n
+
+
+# --- CORE_CHANGES.md items 4-7, 9-11 ---------------------------------------------------------
+
+from tests.oracle import check  # noqa: E402
+
+
+def test_mul_div_python_complex_scalar_grad_is_conjugated():
+    # graph=False: .real/.imag record different node names (not what is tested here)
+    check(lambda lib, x: (x * 1j).real * 3 + (x * (2 - 1j)).imag, [(3,)], dtypes=["float64"],
+          graph=False)
+    check(lambda lib, x: ((x + 0j) / (1 + 2j)).imag, [(3,)], dtypes=["float64"], graph=False)
+    check(lambda lib, x: ((1 + 2j) / (x + 0j)).imag, [(3,)], dtypes=["float64"], low=0.5,
+          graph=False)
+    check(lambda lib, x, y: lib.complex(x, y).imag * 2 + lib.complex(x, y).real,
+          [(3,), (3,)], dtypes=["float32"], graph=False)
+
+
+def test_view_as_real_0d_and_non_contiguous():
+    def run(lib):
+        z = lib.view_as_real(lib.tensor(1 + 2j))
+        w = lib.complex(lib.ones(3, 4), lib.arange(12.0).reshape(3, 4))[:, ::2]
+        r = lib.view_as_real(w)
+        r[0, 0, 1] = 99.0
+        return z.tolist(), z.shape, r.stride(), r.tolist(), w[0, 0].item()
+
+    t, n = _both(run)
+    assert t == n
+
+
+def test_tensor_split_tensor_argument():
+    def run(lib):
+        x = lib.arange(7)
+        return ([p.tolist() for p in lib.tensor_split(x, lib.tensor(3))],
+                [p.tolist() for p in lib.tensor_split(x, lib.tensor([1, 5]))])
+
+    t, n = _both(run)
+    assert t == n
+
+
+def test_norm_nuc():
+    check(lambda lib, x: lib.norm(x, "nuc"), [(3, 4)], dtypes=["float64"])
+    check(lambda lib, x: x.norm(p="nuc", dim=(0, 2)), [(2, 3, 4)], dtypes=["float64"])
+    for shape, dim in [((2, 3, 4), None), ((3,), None), ((3, 3), (0,))]:
+        t, n = _both(lambda lib, s=shape, d=dim: lib.norm(lib.ones(s), "nuc", dim=d))
+        assert t == n
+
+
+def test_transpose_0d():
+    check(lambda lib, x: x.transpose(0, -1) * 2, [()], dtypes=["float32"])
+
+    def run(lib):
+        x = lib.tensor(1.5)
+        y = x.transpose(0, 0)
+        y.add_(1)
+        return x.item(), y.shape
+
+    t, n = _both(run)
+    assert t == n
+    t, n = _both(lambda lib: lib.tensor(1.5).transpose(0, 1))
+    assert t == n
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape,dim", [((0, 3), 1), ((2, 0), 1), ((0,), 0)])
+def test_softmax_empty(name, shape, dim):
+    def run(lib):
+        fn = getattr(lib.nn.functional, name)
+        x = lib.zeros(shape, requires_grad=True)
+        y = fn(x, dim)
+        y.sum().backward()
+        return y.shape, y.dtype.is_floating_point, y.grad_fn.name(), x.grad.shape
+
+    t, n = _both(run)
+    assert str(t) == str(n)
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_prod_grad_with_zeros(include_self):
+    a = np.array([[1.0, 0.0, 2.0, 3.0], [0.0, 0.0, 4.0, 5.0]])
+    src = np.array([[2.0, 0.0, 3.0, 1.0, 0.0, 2.0], [1.0, 2.0, 0.0, 3.0, 4.0, 0.0]])
+    idx = np.array([[0, 1, 0, 2, 3, 3], [0, 1, 1, 2, 3, 2]])
+    check(lambda lib, x, s: x.scatter_reduce(1, lib.tensor(idx), s, "prod",
+                                             include_self=include_self),
+          arrays=[a, src], dtypes=["float64"])

@@ -991,8 +991,7 @@ class ScatterReduce(Op):
             ga = g / n if self.include_self else masked_fill(g, touched, 0)
             gs = gather(g / n, d, idx)
         elif red == "prod":
-            ga = g * res / a if self.include_self else masked_fill(g, touched, 0)
-            gs = gather(g * res, d, idx) / src
+            ga, gs = self._prod_grads(g, a, src, idx, touched)
         else:
             ga_mask = (a == res).to(g.dtype) if self.include_self else \
                 masked_fill((a == res).to(g.dtype), touched, 0)
@@ -1001,6 +1000,23 @@ class ScatterReduce(Op):
             ga = g * ga_mask / count
             gs = gather(g / count, d, idx) * src_mask
         return ga, None, _pad_to(gs, self._input_meta[2][0])
+
+    def _prod_grads(self, g, a, src, idx, touched):
+        """Product-of-the-others gradients that stay finite with zeros, as PyTorch computes."""
+        d = self.dim
+        a_zero, s_zero = a == 0, src == 0
+        base = a_zero if self.include_self else a_zero & False
+        zeros = scatter_add(base.long(), d, idx, s_zero.long())  # zeros per output slot
+        a_nz, s_nz = masked_fill(a, a_zero, 1), masked_fill(src, s_zero, 1)
+        pnz = scatter_reduce(a_nz, d, idx, s_nz, "prod", include_self=self.include_self)
+        gp = g * pnz
+        if self.include_self:
+            ga = where(a_zero, gp * (zeros == 1), gp * (zeros == 0) / a_nz)
+        else:
+            ga = masked_fill(g, touched, 0)
+        gps, zs = gather(gp, d, idx), gather(zeros, d, idx)
+        gs = where(s_zero, gps * (zs == 1), gps * (zs == 0) / s_nz)
+        return ga, gs
 
 
 @tensor_method("scatter_reduce")

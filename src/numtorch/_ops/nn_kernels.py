@@ -60,6 +60,8 @@ class Softmax(Op):
         xp = xp_of(a)
         if a.ndim == 0:
             out = xp.ones_like(a)
+        elif a.size == 0:  # PyTorch returns an empty result (max over nothing would raise)
+            out = xp.empty_like(a)
         else:
             e = xp.exp(a - a.max(axis=self.dim, keepdims=True))
             out = e / e.sum(axis=self.dim, keepdims=True)
@@ -81,6 +83,8 @@ class LogSoftmax(Op):
         xp = xp_of(a)
         if a.ndim == 0:
             out = xp.zeros_like(a)
+        elif a.size == 0:  # PyTorch returns an empty result (max over nothing would raise)
+            out = xp.empty_like(a)
         else:
             shifted = a - a.max(axis=self.dim, keepdims=True)
             out = shifted - xp.log(xp.exp(shifted).sum(axis=self.dim, keepdims=True))

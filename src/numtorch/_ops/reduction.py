@@ -600,7 +600,13 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
-        raise NotImplementedError("numtorch: norm(p='nuc') needs numtorch.linalg.matrix_norm")
+        from ..linalg import matrix_norm
+
+        dims = tuple(builtins.range(input.dim())) if dim is None else tuple(dim)
+        if len(dims) != 2 and input.dim() >= 2:
+            raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                               + " ".join(str(d) for d in dims))
+        return matrix_norm(input, "nuc", dim=dims, keepdim=keepdim, dtype=dtype)
     if input._data.dtype.kind not in "fc":
         from .pointwise import torch_type_name
 

@@ -235,7 +235,8 @@ class Transpose(Op):
     is_view = True
 
     def forward(self, a):
-        return xp_of(a).swapaxes(a, self.d0, self.d1)
+        # a 0-d tensor transposes to an alias of itself (dims 0/-1 only)
+        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim else a.view()
 
     def backward(self, g):
         return g.transpose(self.d0, self.d1)
@@ -269,11 +270,6 @@ def permute(input: Tensor, *dims) -> Tensor:
 @tensor_method("transpose", "swapaxes", "swapdims")
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = input._data.ndim
-    if nd == 0:
-        # PyTorch accepts dims 0/-1 on a 0-d tensor and returns an alias of it
-        wrap_dim(dim0, 0)
-        wrap_dim(dim1, 0)
-        return _identity_view(input)
     return Transpose.apply(input, d0=wrap_dim(dim0, nd), d1=wrap_dim(dim1, nd))
 
 
