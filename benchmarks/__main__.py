@@ -5,6 +5,8 @@ Each workload is built once per library, warmed up, then timed in alternating ro
 spread and the speed ratio torch_time / numtorch_time (above 1.0 means numtorch is faster).
 Threads: torch.set_num_threads and the BLAS (through threadpoolctl) get the same limit; the
 suite runs at 1 thread first, then at the default thread count unless ``--threads 1``.
+``--peers`` times workloads 1-3 (MLP and CNN training, the epoch) at 1 thread next to the
+NumPy-era peers that are installed (see ``benchmarks/peers.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def time_workload(name, builder, calls, libs, rounds):
     steps = {}
     for lib in libs:
         try:
-            steps[lib.__name__] = builder(lib)
+            steps[lib.__name__] = lib.build(name) if hasattr(lib, "build") else builder(lib)
         except Exception as e:  # noqa: BLE001 - a missing feature is reported, not fatal
             steps[lib.__name__] = e
     times = {k: [] for k, v in steps.items() if not isinstance(v, Exception)}
@@ -61,7 +63,7 @@ def time_workload(name, builder, calls, libs, rounds):
     row = {"workload": name}
     for k, v in steps.items():
         if isinstance(v, Exception):
-            row[k] = {"error": f"{type(v).__name__}: {v}"}
+            row[k] = {"error": _error_text(v)}
         else:
             row[k] = {"median_s": statistics.median(times[k]), "min_s": min(times[k]),
                       "max_s": max(times[k])}
@@ -69,6 +71,16 @@ def time_workload(name, builder, calls, libs, rounds):
     if "median_s" in nt and "median_s" in tt:
         row["speed_ratio"] = tt["median_s"] / nt["median_s"]
     return row
+
+
+def _error_text(e: Exception) -> str:
+    from benchmarks.peers import NotAvailable, NotInstalled
+
+    if isinstance(e, NotInstalled):
+        return "not installed"
+    if isinstance(e, NotAvailable):
+        return "n/a"
+    return f"{type(e).__name__}: {e}"
 
 
 def peak_rss(lib_name: str, steps: int) -> dict:
@@ -132,6 +144,8 @@ def main(argv=None) -> int:
     p.add_argument("--threads", choices=["1", "both"], default="both")
     p.add_argument("--only", nargs="*", help="run only these workloads")
     p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--peers", action="store_true",
+                   help="workloads 1-3 at 1 thread, also on Chainer/mygrad/autograd/tinygrad")
     args = p.parse_args(argv)
 
     from benchmarks.workloads import QUICK, WORKLOADS
@@ -143,6 +157,8 @@ def main(argv=None) -> int:
         libs.append(torch)
     except ImportError:
         print("note: torch is not installed; numtorch figures only", file=sys.stderr)
+    if args.peers:
+        return run_peers(libs, args)
     names = args.only or (QUICK if args.quick else list(WORKLOADS))
     rounds = args.rounds or (3 if args.quick else 7)
     results = {"rows": [], "threads": []}
@@ -173,6 +189,43 @@ def main(argv=None) -> int:
         print("import time (s): " + ", ".join(f"{k} {v:.3f}" for k, v in
                                               results["import_s"].items()))
     return 0
+
+
+def run_peers(libs, args) -> int:
+    """``--peers``: numtorch, torch and every peer on workloads 1-3, 1 thread, interleaved."""
+    from benchmarks.peers import PEER_WORKLOADS, peers
+    from benchmarks.workloads import WORKLOADS
+
+    ctx = _limit_threads(1)
+    all_libs = libs + peers(threads=1)
+    names = [n for n in (args.only or PEER_WORKLOADS) if n in PEER_WORKLOADS]
+    rows = []
+    for name in names:
+        builder, calls = WORKLOADS[name]
+        row = time_workload(name, builder, max(1, calls // (2 if args.quick else 1)), all_libs,
+                            args.rounds or (3 if args.quick else 5))
+        row["threads"] = "1"
+        rows.append(row)
+        if not args.json:
+            _print_peer_row(row, [lib.__name__ for lib in all_libs])
+    if ctx is not None:
+        ctx.unregister()
+    if args.json:
+        print(json.dumps({"rows": rows}, indent=2))
+    return 0
+
+
+def _print_peer_row(row, names):
+    torch_s = row.get("torch", {}).get("median_s")
+    cells = []
+    for k in names:
+        v = row.get(k, {})
+        if "median_s" in v:
+            ratio = f" ({torch_s / v['median_s']:.2f}x)" if torch_s else ""
+            cells.append(f"{k} {v['median_s'] * 1e3:.3f} ms{ratio}")
+        else:
+            cells.append(f"{k} {v.get('error', '-')}")
+    print(f"{row['workload']:16s} " + " | ".join(cells), flush=True)
 
 
 def _fmt(v):
