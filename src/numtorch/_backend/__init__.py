@@ -7,11 +7,18 @@ for data math, so a GPU backend is a new entry here, not a rewrite of the ops.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy
 
 from .._device import device
 
 ndarray = numpy.ndarray
+#: NumPy's scalar base class (what a ufunc returns for 0-d operands)
+generic = numpy.generic
+#: the host array module: for bookkeeping on Python-side values (index lists, shapes, pivots)
+#: that never hold a tensor's data. Data math uses ``xp_of(array)``.
+host = numpy
 
 
 def xp_of(array):
@@ -58,3 +65,47 @@ def to_host(array) -> numpy.ndarray:
 
 
 _CPU = device("cpu")
+
+
+# -- array-library specifics, one spelling each ------------------------------------------------
+def is_array(x) -> bool:
+    """Whether ``x`` is an array of a backend module (or one of its scalars)."""
+    return isinstance(x, (ndarray, generic)) or type(x).__module__.startswith("cupy")
+
+
+def errstate(xp=None, **kw):
+    """Silence (or set) floating-point warnings of ``xp`` for a block: NumPy's ``errstate``;
+    a no-op context for modules without one."""
+    if xp is None or xp is numpy:
+        return numpy.errstate(**(kw or {"all": "ignore"}))
+    fn = getattr(xp, "errstate", None)
+    return fn(**(kw or {"all": "ignore"})) if fn is not None else contextlib.nullcontext()
+
+
+def add_at(target, index, values) -> None:
+    """Unbuffered ``target[index] += values`` (repeated indices accumulate), in place."""
+    xp = xp_of(target)
+    if xp is numpy:
+        numpy.add.at(target, index, values)
+    else:
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+
+
+def data_ptr(array) -> int:
+    """The address of an array's first element."""
+    if type(array) is ndarray:
+        return array.__array_interface__["data"][0]
+    return int(array.data.ptr)
+
+
+def element_offset(view, base) -> int:
+    """How many elements ``view``'s first element lies after ``base``'s."""
+    return (data_ptr(view) - data_ptr(base)) // view.itemsize
+
+
+def host_ufunc(fn, nin: int = 1):
+    """An elementwise function applying the Python scalar function ``fn`` on the host (for
+    special functions the array module lacks); returns object arrays, cast by the caller."""
+    return numpy.frompyfunc(fn, nin, 1)

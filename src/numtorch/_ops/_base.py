@@ -11,6 +11,11 @@ An ``Op`` subclass defines
   ``create_graph=True`` gives higher-order gradients. Gradients may be in the broadcast shape:
   the engine sums them to each input's shape and casts to its dtype.
 * ``grad_fn_name``: the node name PyTorch prints (``"MulBackward0"``).
+* ``params``: the names of the keyword parameters ``apply`` accepts (``("dim", "keepdim")``);
+  they become attributes of the op. An unknown name is a ``TypeError``, so a misspelt
+  parameter never falls back to a class default silently, and a name that would shadow an
+  attribute of the node (``name``, ``backward``, ...) is refused when the class is defined.
+* ``needs_input_grad`` (in backward): a tuple saying which positional inputs need a gradient.
 
 ``Op.apply(*inputs, **params)`` runs it. Positional inputs are Tensors or Python scalars (passed
 to forward unchanged). When no input requires grad, or grad mode is off, apply calls forward and
@@ -86,11 +91,15 @@ class Op(Node):
     _saved_refs = None
     _freed = False
     _anomaly_trace = None
+    #: keyword parameters ``apply`` accepts (see the module docstring); None: not declared yet
+    params: tuple | None = None
+    _param_names: frozenset | None = None
 
     def __init_subclass__(cls, **kw) -> None:
         super().__init_subclass__(**kw)
         if cls.__dict__.get("_is_node"):
             return
+        _declare_params(cls)
         # the graph node is an instance of a subclass named as PyTorch names the node
         node = type(cls.grad_fn_name, (cls,), {"__module__": cls.__module__, "_is_node": True,
                                                "__qualname__": cls.grad_fn_name})
@@ -102,6 +111,11 @@ class Op(Node):
 
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{self.name()}' is not implemented.")
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """One bool per positional input: does it need a gradient (as ``ctx.needs_input_grad``)."""
+        return tuple([e[0] is not None for e in self.next_functions])
 
     # -- what backward needs ------------------------------------------------------------
     def save_inputs(self, *indices: int) -> None:
@@ -178,6 +192,9 @@ class Op(Node):
             needs_grad = False
             op = _new(cls)
         if params:
+            names = cls._param_names
+            if names is not None and not names.issuperset(params):
+                raise _unknown_params(cls, params)
             op.__dict__.update(params)
         try:
             out = op.forward(*arrays)
@@ -276,6 +293,45 @@ class Op(Node):
 
 
 _NO_EDGE = (None, 0)
+
+
+def _declare_params(cls) -> None:
+    """Collect ``params`` over the class's bases; refuse names that shadow node attributes."""
+    declared = cls.__dict__.get("params")
+    if declared is None:
+        return
+    if isinstance(declared, str):
+        raise TypeError(f"{cls.__name__}.params must be a tuple of names, not a string")
+    names = set(declared)
+    for base in cls.__mro__[1:]:
+        inherited = base.__dict__.get("_param_names")
+        if inherited is not None:
+            names |= inherited
+    for n in names:
+        if n.startswith("_") or (hasattr(Op, n) and n != "params"):
+            raise TypeError(f"{cls.__name__}: parameter name '{n}' would shadow an attribute "
+                            "of the graph node")
+    cls._param_names = frozenset(names)
+
+
+def _unknown_params(cls, params) -> TypeError:
+    unknown = sorted(set(params) - cls._param_names)
+    return TypeError(f"{cls.__name__}.apply() got unexpected parameter(s) {unknown}; it "
+                     f"accepts {sorted(cls._param_names)}")
+
+
+def recording(*inputs) -> bool:
+    """Whether a call on ``inputs`` must go through ``Op.apply``'s recording path: the ONNX
+    tracer is active, or grad mode is on and some input requires grad. Public functions use it
+    to choose an array fast path (``not recording(...)``) with one spelling."""
+    if _tracer is not None:
+        return True
+    if not _state.enabled:
+        return False
+    for x in inputs:
+        if isinstance(x, Tensor) and x._requires_grad:
+            return True
+    return False
 
 
 def _edge(x) -> tuple:
