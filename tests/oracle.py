@@ -5,6 +5,9 @@
 chosen layout (contiguous, transposed, strided, expanded, ...). Compared: output types, shapes,
 dtypes, requires_grad, values (tolerance per dtype), the grad_fn tree, and the gradients of
 every floating input under a random upstream gradient (optionally a second order too).
+
+Device axis: ``check`` runs on every device in ``DEVICES`` (``cpu``, plus ``cuda`` where both
+libraries have one), so a GPU backend is tested by the same tests, as parameters.
 """
 
 from __future__ import annotations
@@ -17,6 +20,17 @@ import numtorch
 TOL = {"float16": (1e-3, 1e-3), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
        "complex64": (1.3e-6, 1e-5), "complex128": (1e-7, 1e-7)}
 LAYOUTS = ("contiguous", "transposed", "strided")
+
+
+def available_devices() -> tuple[str, ...]:
+    """The devices both libraries can run on here."""
+    devs = ["cpu"]
+    if torch.cuda.is_available() and numtorch.cuda.is_available():
+        devs.append("cuda")
+    return tuple(devs)
+
+
+DEVICES = available_devices()
 
 
 def make_array(shape, dtype: str, rng, low=-2.0, high=2.0) -> np.ndarray:
@@ -32,20 +46,22 @@ def make_array(shape, dtype: str, rng, low=-2.0, high=2.0) -> np.ndarray:
     return rng.uniform(low, high, shape).astype(dtype)
 
 
-def to_lib(lib, arr: np.ndarray, layout: str = "contiguous", requires_grad: bool = False):
-    """Build a tensor of ``lib`` holding ``arr``'s values in the requested memory layout."""
+def to_lib(lib, arr: np.ndarray, layout: str = "contiguous", requires_grad: bool = False,
+           device: str = "cpu"):
+    """Build a tensor of ``lib`` on ``device`` holding ``arr``'s values in the requested memory
+    layout."""
     if layout == "transposed" and arr.ndim >= 2:
-        base = lib.tensor(np.ascontiguousarray(np.swapaxes(arr, -1, -2)))
+        base = lib.tensor(np.ascontiguousarray(np.swapaxes(arr, -1, -2)), device=device)
         t = base.transpose(-1, -2)
     elif layout == "strided" and arr.ndim >= 1:
         big = np.zeros(arr.shape[:-1] + (arr.shape[-1] * 2,), arr.dtype)
         big[..., ::2] = arr
-        t = lib.tensor(big)[..., ::2]
+        t = lib.tensor(big, device=device)[..., ::2]
     elif layout == "expanded" and arr.ndim >= 1 and arr.shape[0] > 0:
         # all rows equal: a stride-0 view of the first row
-        t = lib.tensor(np.ascontiguousarray(arr[:1])).expand(*arr.shape)
+        t = lib.tensor(np.ascontiguousarray(arr[:1]), device=device).expand(*arr.shape)
     else:
-        t = lib.tensor(arr)
+        t = lib.tensor(arr, device=device)
     if requires_grad:
         t = t.detach().requires_grad_(True)
     return t
@@ -78,8 +94,10 @@ def assert_same_value(ours, theirs, rtol=None, atol=None, what="output", check_d
         if check_dtype:
             assert str(ours.dtype) == str(theirs.dtype), \
                 f"{what}: dtype {ours.dtype} != torch {theirs.dtype}"
-        a = np.asarray(ours.detach().numpy())
-        theirs = theirs.detach()
+        assert ours.device.type == theirs.device.type, \
+            f"{what}: device {ours.device} != torch {theirs.device}"
+        a = np.asarray(ours.detach().cpu().numpy())
+        theirs = theirs.detach().cpu()
         if theirs._is_zerotensor():  # torch's symbolic zeros (e.g. the gradient of sgn)
             theirs = torch.zeros(theirs.shape, dtype=theirs.dtype)
         b = theirs.numpy()
@@ -103,11 +121,12 @@ def assert_same_value(ours, theirs, rtol=None, atol=None, what="output", check_d
 
 def check(fn, shapes=None, *, arrays=None, dtypes=("float32",), layouts=("contiguous",),
           grad: bool = True, grad_inputs=None, second_order: bool = False, graph: bool = True,
-          rtol=None, atol=None, seed: int = 0, low=-2.0, high=2.0):
+          rtol=None, atol=None, seed: int = 0, low=-2.0, high=2.0, devices=None):
     """Run ``fn(lib, *inputs)`` in both libraries and compare outputs, graph and gradients.
 
     ``shapes`` makes random inputs of each dtype in ``dtypes``; ``arrays`` gives NumPy inputs
     directly. ``grad_inputs`` selects which inputs require grad (default: all floating ones).
+    ``devices`` defaults to every device in ``DEVICES``.
     """
     rng = np.random.default_rng(seed)
     cases = []
@@ -117,17 +136,20 @@ def check(fn, shapes=None, *, arrays=None, dtypes=("float32",), layouts=("contig
         for dt in dtypes:
             dts = dt if isinstance(dt, (tuple, list)) else (dt,) * len(shapes)
             cases.append([make_array(s, d, rng, low, high) for s, d in zip(shapes, dts)])
-    for arrs in cases:
-        for layout in layouts:
-            _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, atol, rng)
+    for device in devices or DEVICES:
+        for arrs in cases:
+            for layout in layouts:
+                _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, atol,
+                           rng, device)
 
 
-def _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, atol, rng):
+def _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, atol, rng,
+               device="cpu"):
     def build(lib):
         ins = []
         for i, a in enumerate(arrs):
             want = grad and a.dtype.kind in "fc" and (grad_inputs is None or i in grad_inputs)
-            ins.append(to_lib(lib, a, layout, requires_grad=want))
+            ins.append(to_lib(lib, a, layout, requires_grad=want, device=device))
         return ins
 
     t_in, n_in = build(torch), build(numtorch)
@@ -167,10 +189,11 @@ def _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, a
     gouts = [make_array(tuple(r.shape), str(r.dtype).replace("torch.", ""), rng)
              for _, r in diff_t]
     tg = torch.autograd.grad([r for _, r in diff_t], [t_in[i] for i in xs],
-                             [torch.tensor(g) for g in gouts], allow_unused=True,
+                             [torch.tensor(g, device=device) for g in gouts], allow_unused=True,
                              create_graph=second_order)
     ng = numtorch.autograd.grad([o for o, _ in diff_t], [n_in[i] for i in xs],
-                                [numtorch.tensor(g) for g in gouts], allow_unused=True,
+                                [numtorch.tensor(g, device=device) for g in gouts],
+                                allow_unused=True,
                                 create_graph=second_order)
     for i, a, b in zip(xs, ng, tg):
         if b is None:
@@ -185,9 +208,11 @@ def _check_one(fn, arrs, layout, grad, grad_inputs, second_order, graph, rtol, a
         gg = [make_array(tuple(b.shape), str(b.dtype).replace("torch.", ""), rng)
               for _, b in pairs]
         tg2 = torch.autograd.grad([b for _, b in pairs], [t_in[i] for i in xs],
-                                  [torch.tensor(g) for g in gg], allow_unused=True)
+                                  [torch.tensor(g, device=device) for g in gg],
+                                  allow_unused=True)
         ng2 = numtorch.autograd.grad([a for a, _ in pairs], [n_in[i] for i in xs],
-                                     [numtorch.tensor(g) for g in gg], allow_unused=True)
+                                     [numtorch.tensor(g, device=device) for g in gg],
+                                     allow_unused=True)
         for i, a, b in zip(xs, ng2, tg2):
             if b is None:
                 continue
