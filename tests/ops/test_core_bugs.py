@@ -1,4 +1,4 @@
-"""Regression tests for core bugs (notes/BUGS.md), each compared with torch."""
+"""Regression tests for core bugs found by review, each compared with torch."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def test_reshape_nodes():
     assert t == n
 
 
-# --- CORE_CHANGES.md items 4-7, 9-11 ---------------------------------------------------------
+# --- in-place ops on views, graph names, reductions -------------------------------------------
 
 from tests.oracle import check  # noqa: E402
 
