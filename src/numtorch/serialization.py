@@ -16,10 +16,9 @@ import contextlib
 import io
 import os
 import pickle
-import tempfile
 from typing import IO, Any
 
-from ._serialization import legacy, rebuild, tables, unpickler, zipformat
+from ._serialization import filewrite, legacy, rebuild, tables, unpickler, zipformat
 from ._serialization.pickler import TorchPickler
 from ._serialization.safetensors import (
     load_safetensors,
@@ -52,8 +51,9 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = pickle
          ) -> None:
     """Save ``obj`` in ``torch.save``'s zip format (``torch.save``).
 
-    ``f`` is a path (written atomically: a temporary file in the same folder, flushed and
-    fsync'd, then renamed over the target) or a writable binary file object. The archive's
+    ``f`` is a path or a writable binary file object. A regular file (or new path) is replaced
+    atomically: a temporary file in the same folder, flushed and fsync'd, then renamed over the
+    target; a device, FIFO or pipe at the path is written through, as torch does. The archive's
     folder is the file name without its last extension, or ``archive`` for a file object.
     """
     if not _use_new_zipfile_serialization:
@@ -84,54 +84,10 @@ def _archive_folder(path: str) -> str:
 
 
 def _atomic_write(path, write) -> None:
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if os.path.islink(path):
-        path = os.path.realpath(path)
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise RuntimeError(f"Parent directory {os.path.dirname(path) or parent} does not exist.")
-    mode = _new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out, _archive_folder(path))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(parent)
-
-
-def _new_file_mode(path: str) -> int:
-    """The mode ``open(path, 'wb')`` would give: the existing file's, else 0o666 - umask."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        pass
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _fsync_dir(folder: str) -> None:
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """``write(file, archive_folder)`` onto ``path`` (see ``_serialization.filewrite``)."""
+    path = os.fsdecode(path)
+    folder = _archive_folder(path)
+    filewrite.write_path(path, lambda out: write(out, folder))
 
 
 # -- load ------------------------------------------------------------------------------------
