@@ -330,7 +330,7 @@ class _MultiProcessIter(_BaseIter):
                     if active and not w.is_alive()]
             if dead:
                 pids = ", ".join(str(w.pid) for w in dead)
-                self._shutdown_workers()
+                self._shutdown_workers(grace=0.1)
                 raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited "
                                    f"unexpectedly") from None
             return False, None
@@ -342,7 +342,8 @@ class _MultiProcessIter(_BaseIter):
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    self._shutdown_workers()
+                    # the workers are stuck in the dataset: stop them without waiting on them
+                    self._shutdown_workers(grace=0.1)
                     raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
                 ok, data = self._try_get_data(min(left, _STATUS_CHECK_S))
                 if ok:
@@ -422,7 +423,8 @@ class _MultiProcessIter(_BaseIter):
         self._index_queues[worker_id].put(None)
         self._workers_status[worker_id] = False
 
-    def _shutdown_workers(self) -> None:
+    def _shutdown_workers(self, grace: float = 5.0) -> None:
+        """Ask the workers to stop; terminate those still running after ``grace`` seconds."""
         if self._shutdown or not hasattr(self, "_workers"):
             return
         self._shutdown = True
@@ -433,7 +435,7 @@ class _MultiProcessIter(_BaseIter):
             except (ValueError, OSError):
                 pass
         for w in self._workers:
-            w.join(timeout=5.0 if threading.main_thread().is_alive() else 0.1)
+            w.join(timeout=grace if threading.main_thread().is_alive() else 0.1)
             if w.is_alive():
                 w.terminate()
                 w.join(timeout=1.0)
