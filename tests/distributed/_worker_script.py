@@ -405,6 +405,14 @@ def kill_rank1() -> None:
     dist.barrier()
 
 
+def leave_rank1() -> None:
+    """Rank 1's program ends normally while rank 0 waits for it in a collective."""
+    if dist.get_rank() == 1:
+        time.sleep(0.3)
+        sys.exit(0)
+    dist.all_reduce(torch.ones(2))
+
+
 def stuck_rank1() -> None:
     if dist.get_rank() == 1:
         time.sleep(30)
@@ -413,7 +421,7 @@ def stuck_rank1() -> None:
 
 SCENARIOS = {"collectives": collectives, "errors": errors, "ddp": ddp, "sampler": sampler,
              "raise": raise_on_rank1, "kill": kill_rank1, "stuck": stuck_rank1,
-             "timed": lambda: None}
+             "leave": leave_rank1, "timed": lambda: None}
 
 
 def main(names: list[str]) -> None:

@@ -108,6 +108,15 @@ def test_a_killed_rank_fails_the_job():
 
 
 @needs_mpi
+@pytest.mark.parametrize("timed", [False, True], ids=["no-timeout", "timeout"])
+def test_a_rank_that_leaves_fails_the_job_naming_it(timed):
+    rc, out, took = launch(2, *(["timed"] if timed else []), "leave")
+    assert rc != 0 and took < 20, out
+    assert "all_reduce cannot finish: rank 1 (pid" in out, out
+    assert "has left the job" in out and "died without" not in out, out
+
+
+@needs_mpi
 def test_a_stuck_collective_times_out():
     rc, out, took = launch(2, "stuck")
     assert rc != 0 and took < 25, out

@@ -5,30 +5,49 @@ from __future__ import annotations
 import datetime
 import time
 
-from . import _failure
+from . import _departures, _failure
 
 
 def wait_requests(requests: list, timeout: datetime.timedelta | None, what: str,
-                  statuses: list | None = None) -> None:
-    """Complete MPI requests; past ``timeout`` the job is aborted with an error naming the op.
-
-    A stuck collective cannot be cancelled in MPI, so the only safe end is to stop every rank.
-    """
+                  statuses: list | None = None, ranks=None) -> None:
+    """Complete MPI requests (see :func:`wait_until` for how waiting ends on failure)."""
     if not requests:
         return
     from mpi4py import MPI
 
-    if timeout is None:
-        MPI.Request.Waitall(requests, statuses)
-        return
-    deadline = time.monotonic() + timeout.total_seconds()
+    wait_until(lambda: MPI.Request.Testall(requests, statuses), timeout, what, ranks)
+
+
+def wait_until(done, timeout: datetime.timedelta | None, what: str, ranks=None):
+    """Poll ``done()`` until it returns something true, and return that. The job is aborted
+    with an error naming the op when ``timeout`` passes, or naming the rank when a member of
+    ``ranks`` (global ranks; None: all) has left the job.
+
+    A stuck collective cannot be cancelled in MPI, so the only safe end is to stop every rank.
+    """
+    result = done()
+    if result:
+        return result
+    deadline = None if timeout is None else time.monotonic() + timeout.total_seconds()
     pause = 1e-5
-    while not MPI.Request.Testall(requests, statuses):
-        if time.monotonic() > deadline:
+    checked = time.monotonic()
+    while True:
+        result = done()
+        if result:
+            return result
+        now = time.monotonic()
+        if deadline is not None and now > deadline:
             _failure.abort(1, f"{what} did not finish within {timeout} (a peer rank is stuck or "
                               "gone); aborting the job")
+        if now - checked > 0.05:
+            checked = now
+            gone = _departures.departed(ranks)
+            if gone is not None:
+                _failure.abort(1, f"{what} cannot finish: rank {gone[0]} ({gone[1]}) has left "
+                                  "the job (its program ended or it destroyed the process "
+                                  "group) while this rank waits for it; aborting the job")
         time.sleep(pause)
-        pause = min(pause * 2, 1e-3)
+        pause = min(pause * 2, 5e-4)
 
 
 class Work:
@@ -38,7 +57,9 @@ class Work:
     """
 
     def __init__(self, requests: list, finish=None, timeout=None, what: str = "",
-                 tensors: list | None = None, statuses: list | None = None) -> None:
+                 tensors: list | None = None, statuses: list | None = None,
+                 ranks=None) -> None:
+        self._ranks = ranks
         self._requests = list(requests)
         self._statuses = statuses
         self._finish = finish
@@ -66,7 +87,7 @@ class Work:
         """Block until the op finished; raises the op's error (a size mismatch, say)."""
         if not self._done:
             wait_requests(self._requests, timeout if timeout is not None else self._timeout,
-                          self._what, self._statuses)
+                          self._what, self._statuses, self._ranks)
             self._complete()
         if self._error is not None:
             raise self._error

@@ -15,7 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import _mpi
 from ._reduce_op import ReduceOp, as_red_op
-from ._work import Work, wait_requests
+from ._work import Work, wait_requests, wait_until
 from .distributed_c10d import ProcessGroup, _not_in_group, _resolve, _warn_not_in_group
 
 __all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_into_tensor",
@@ -54,10 +54,8 @@ def _agree(pg: ProcessGroup, what: str, desc: str, error: BaseException | None =
     if pg.size() > 1:
         mine = np.array([zlib.crc32(key.encode())], np.int64)
         all_keys = np.empty(pg.size(), np.int64)
-        if pg._timeout is None:
-            pg._comm.Allgather(mine, all_keys)
-        else:
-            wait_requests([pg._comm.Iallgather(mine, all_keys)], pg._timeout, what)
+        wait_requests([pg._comm.Iallgather(mine, all_keys)], pg._timeout, what,
+                      ranks=pg._ranks)
         agreed = bool((all_keys == all_keys[0]).all())
     else:
         agreed = True
@@ -104,15 +102,11 @@ def _root(pg: ProcessGroup, global_rank, group_rank, what: str) -> int:
     return r
 
 
-def _run(pg: ProcessGroup, async_op: bool, blocking, nonblocking, finish, what: str,
-         tensors: list):
-    """Run one MPI operation: blocking, or started now and finished by ``Work.wait``."""
+def _run(pg: ProcessGroup, async_op: bool, nonblocking, finish, what: str, tensors: list):
+    """Run one MPI operation: started now, and finished here or by ``Work.wait``."""
     if async_op:
-        return Work(nonblocking(), finish, pg._timeout, what, tensors)
-    if pg._timeout is not None:
-        wait_requests(nonblocking(), pg._timeout, what)
-    else:
-        blocking()
+        return Work(nonblocking(), finish, pg._timeout, what, tensors, ranks=pg._ranks)
+    wait_requests(nonblocking(), pg._timeout, what, ranks=pg._ranks)
     finish()
     return None
 
@@ -148,9 +142,8 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group: ProcessGroup | None = Non
             _mpi.finish_avg(buf, n)
         _store(tensor, buf)
 
-    return _run(pg, async_op, lambda: pg._comm.Allreduce(MPI.IN_PLACE, buf, state["mop"]),
-                lambda: [pg._comm.Iallreduce(MPI.IN_PLACE, buf, state["mop"])], finish,
-                "all_reduce", [tensor])
+    return _run(pg, async_op, lambda: [pg._comm.Iallreduce(MPI.IN_PLACE, buf, state["mop"])],
+                finish, "all_reduce", [tensor])
 
 
 def broadcast(tensor: Tensor, src: int | None = None, group: ProcessGroup | None = None,
@@ -175,8 +168,7 @@ def broadcast(tensor: Tensor, src: int | None = None, group: ProcessGroup | None
         if not is_root:
             _store(tensor, buf)
 
-    return _run(pg, async_op, lambda: pg._comm.Bcast(buf, root),
-                lambda: [pg._comm.Ibcast(buf, root)], finish, "broadcast", [tensor])
+    return _run(pg, async_op, lambda: [pg._comm.Ibcast(buf, root)], finish, "broadcast", [tensor])
 
 
 def reduce(tensor: Tensor, dst: int | None = None, op=ReduceOp.SUM,
@@ -208,9 +200,8 @@ def reduce(tensor: Tensor, dst: int | None = None, op=ReduceOp.SUM,
                 _mpi.finish_avg(buf, n)
             _store(tensor, buf)
 
-    return _run(pg, async_op, lambda: pg._comm.Reduce(send, recv, state["mop"], root),
-                lambda: [pg._comm.Ireduce(send, recv, state["mop"], root)], finish, "reduce",
-                [tensor])
+    return _run(pg, async_op, lambda: [pg._comm.Ireduce(send, recv, state["mop"], root)],
+                finish, "reduce", [tensor])
 
 
 def _check_list(tensors, n: int, like: np.ndarray, what: str, name: str) -> None:
@@ -249,8 +240,7 @@ def all_gather(tensor_list: list, tensor: Tensor, group: ProcessGroup | None = N
             t._data[...] = part
             t._bump_version()
 
-    return _run(pg, async_op, lambda: pg._comm.Allgather(send, out),
-                lambda: [pg._comm.Iallgather(send, out)], finish, "all_gather",
+    return _run(pg, async_op, lambda: [pg._comm.Iallgather(send, out)], finish, "all_gather",
                 list(tensor_list))
 
 
@@ -278,9 +268,8 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor,
     _agree_or_raise(pg, "all_gather_into_tensor", check)
     send, out = _buffer(input_tensor), _buffer(output_tensor)
 
-    return _run(pg, async_op, lambda: pg._comm.Allgather(send, out),
-                lambda: [pg._comm.Iallgather(send, out)], lambda: _store(output_tensor, out),
-                "all_gather_into_tensor", [output_tensor])
+    return _run(pg, async_op, lambda: [pg._comm.Iallgather(send, out)],
+                lambda: _store(output_tensor, out), "all_gather_into_tensor", [output_tensor])
 
 
 def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM,
@@ -314,9 +303,8 @@ def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM,
             _mpi.finish_avg(out, n)
         _store(output, out)
 
-    return _run(pg, async_op, lambda: pg._comm.Reduce_scatter_block(send, out, state["mop"]),
-                lambda: [pg._comm.Ireduce_scatter_block(send, out, state["mop"])], finish,
-                "reduce_scatter_tensor", [output])
+    return _run(pg, async_op, lambda: [pg._comm.Ireduce_scatter_block(send, out, state["mop"])],
+                finish, "reduce_scatter_tensor", [output])
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM,
@@ -373,8 +361,7 @@ def gather(tensor: Tensor, gather_list: list | None = None, dst: int | None = No
                 t._data[...] = part
                 t._bump_version()
 
-    return _run(pg, async_op, lambda: pg._comm.Gather(send, out, root),
-                lambda: [pg._comm.Igather(send, out, root)], finish, "gather",
+    return _run(pg, async_op, lambda: [pg._comm.Igather(send, out, root)], finish, "gather",
                 list(gather_list or []))
 
 
@@ -407,9 +394,8 @@ def scatter(tensor: Tensor, scatter_list: list | None = None, src: int | None = 
     send = np.stack([t._data for t in scatter_list]) if is_root else None
     out = _buffer(tensor)
 
-    return _run(pg, async_op, lambda: pg._comm.Scatter(send, out, root),
-                lambda: [pg._comm.Iscatter(send, out, root)], lambda: _store(tensor, out),
-                "scatter", [tensor])
+    return _run(pg, async_op, lambda: [pg._comm.Iscatter(send, out, root)],
+                lambda: _store(tensor, out), "scatter", [tensor])
 
 
 def all_to_all_single(output: Tensor, input: Tensor, output_split_sizes=None,
@@ -451,8 +437,7 @@ def all_to_all_single(output: Tensor, input: Tensor, output_split_sizes=None,
     send, out = _buffer(input), _buffer(output)
     sb = [send, state["send"]]
     rb = [out, state["recv"]]
-    return _run(pg, async_op, lambda: pg._comm.Alltoallv(sb, rb),
-                lambda: [pg._comm.Ialltoallv(sb, rb)], lambda: _store(output, out),
+    return _run(pg, async_op, lambda: [pg._comm.Ialltoallv(sb, rb)], lambda: _store(output, out),
                 "all_to_all_single", [output])
 
 
@@ -464,9 +449,9 @@ def barrier(group: ProcessGroup | None = None, async_op: bool = False, device_id
         return None
     pg = _resolve(group)
     if timeout is not None and not async_op:
-        wait_requests([pg._comm.Ibarrier()], timeout, "barrier")
+        wait_requests([pg._comm.Ibarrier()], timeout, "barrier", ranks=pg._ranks)
         return None
-    return _run(pg, async_op, pg._comm.Barrier, lambda: [pg._comm.Ibarrier()], lambda: None,
+    return _run(pg, async_op, lambda: [pg._comm.Ibarrier()], lambda: None,
                 "barrier", [])
 
 
@@ -493,7 +478,7 @@ def isend(tensor: Tensor, dst: int | None = None, group: ProcessGroup | None = N
     MPI = _mpi.load()
     buf = _buffer(tensor)
     return Work([pg._comm.Isend([buf, MPI.BYTE], peer, tag)], None, pg._timeout, "isend",
-                [tensor])
+                [tensor], ranks=pg._ranks)
 
 
 def send(tensor: Tensor, dst: int | None = None, group: ProcessGroup | None = None,
@@ -541,7 +526,8 @@ def irecv(tensor: Tensor, src: int | None = None, group: ProcessGroup | None = N
             buf.reshape(-1).view(np.uint8)[...] = scratch[:nbytes]
         return _recv_finish(pg, tensor, buf, status)
 
-    return Work([req], finish, pg._timeout, "irecv", [tensor], statuses=[status])
+    return Work([req], finish, pg._timeout, "irecv", [tensor], statuses=[status],
+                ranks=pg._ranks)
 
 
 def recv(tensor: Tensor, src: int | None = None, group: ProcessGroup | None = None,
@@ -556,7 +542,9 @@ def recv(tensor: Tensor, src: int | None = None, group: ProcessGroup | None = No
     peer = _peer(pg, src, group_src, "source", allow_any=True)
     buf = _buffer(tensor)
     status = MPI.Status()
-    msg = pg._comm.Mprobe(MPI.ANY_SOURCE if peer < 0 else peer, tag, status)
+    source = MPI.ANY_SOURCE if peer < 0 else peer
+    msg = wait_until(lambda: pg._comm.Improbe(source, tag, status), pg._timeout, "recv",
+                     pg._ranks)
     if status.Get_count(MPI.BYTE) != buf.nbytes:
         msg.Recv([np.empty(status.Get_count(MPI.BYTE), np.uint8), MPI.BYTE])
     else:

@@ -10,7 +10,7 @@ import datetime
 import os
 import warnings
 
-from . import _failure, _mpi
+from . import _departures, _failure, _mpi
 
 NOT_INITIALIZED = ("Default process group has not been initialized, please make sure to call "
                    "init_process_group.")
@@ -171,6 +171,8 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
     GroupMember.WORLD = ProcessGroup(comm, list(range(wsize)), timeout)
     token = comm.bcast(os.urandom(8).hex() if wrank == 0 else None, 0) if wsize > 1 else ""
     _failure.install(wrank, wsize, token)
+    if wsize > 1:
+        _departures.start(MPI.COMM_WORLD.Dup())
 
 
 def destroy_process_group(group: ProcessGroup | None = None) -> None:
@@ -185,6 +187,8 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
         _groups.clear()
         GroupMember.WORLD._free()
         GroupMember.WORLD = None
+        _departures.announce()
+        _departures.stop()
         _failure.uninstall()
         return
     group._free()
