@@ -16,6 +16,7 @@ import contextlib
 import io
 import os
 import pickle
+import re
 from typing import IO, Any
 
 from ._serialization import filewrite, legacy, rebuild, tables, unpickler, zipformat
@@ -161,10 +162,13 @@ def _open_for_reading(f):
 def _load_zip(reader: zipformat.ZipReader, map_location, make_unpickler):
     if reader.has("constants.pkl"):
         raise RuntimeError(reader.error("numtorch cannot load TorchScript archives"))
-    if not (reader.has("version") or reader.has(".data/version")):
-        raise RuntimeError(reader.error('Expected hasRecord("version") to be true, but got '
-                                        "false."))
-    swap = reader.has("byteorder") and reader.read("byteorder").decode() != _host_order()
+    _check_version(reader)
+    swap = False
+    if reader.has("byteorder"):
+        order = reader.read("byteorder").decode(errors="replace")
+        if order not in ("little", "big"):
+            raise ValueError(f"Unknown endianness type: {order}")
+        swap = order != _host_order()
     loaded: dict = {}
 
     def persistent_load(pid):
@@ -179,12 +183,18 @@ def _load_zip(reader: zipformat.ZipReader, map_location, make_unpickler):
         if dtype_name is False:
             raise RuntimeError(reader.error(f"checkpoint is corrupt: {stype!r} is not a "
                                             "storage type"))
-        raw = reader.array(f"data/{key}")
+        if type(numel) is not int:
+            raise TypeError(f"checkpoint is corrupt: the size of storage {key} is "
+                            f"{type(numel).__name__} {numel!r}, not an int")
+        _check_location(location)
         item = 1 if dtype_name is None else tables.raw_numpy_dtype(dtype_name).itemsize
-        if raw.nbytes < int(numel) * item:
-            raise RuntimeError(reader.error(
-                f"checkpoint is corrupt: storage {key} has {raw.nbytes} bytes, expected "
-                f"{int(numel) * item}"))
+        nbytes = numel * item
+        record = f"data/{key}"
+        if reader.record_size(record) != nbytes:  # checked before a byte is read
+            raise RuntimeError(f"record size ({reader.record_size(record)} bytes) does not match "
+                               f"expected size ({nbytes} bytes = {nbytes} elements * 1 "
+                               "bytes/element) for dtype Byte")
+        raw = reader.array(record)
         if swap and dtype_name is not None and item > 1:
             raw.view(tables.raw_numpy_dtype(dtype_name)).byteswap(inplace=True)
         storage = _place(rebuild.LoadedStorage(raw, dtype_name, str(location)), map_location)
@@ -193,6 +203,43 @@ def _load_zip(reader: zipformat.ZipReader, map_location, make_unpickler):
 
     data = io.BytesIO(reader.read("data.pkl"))
     return make_unpickler(data, persistent_load).load()
+
+
+#: the file format versions torch 2.13 reads
+_MIN_VERSION, _MAX_VERSION = 1, 10
+
+
+def _check_version(reader: zipformat.ZipReader) -> None:
+    """The ``version`` record must hold an integer torch can read (parsed as ``strtoll``)."""
+    name = ".data/version" if reader.has(".data/version") else "version"
+    if not reader.has(name):
+        raise RuntimeError(reader.error('Expected hasRecord("version") to be true, but got '
+                                        "false."))
+    text = reader.read(name).decode(errors="replace")
+    match = re.match(r"\s*[+-]?\d+", text)
+    if match is None:
+        raise RuntimeError(f"Couldn't parse the version {text} as Long Long.")
+    version = int(match.group())
+    if version < _MIN_VERSION:
+        raise RuntimeError(f"Attempted to read a PyTorch file with version {version}, but the "
+                           f"minimum supported version for reading is {_MIN_VERSION}. Your "
+                           "PyTorch script module file is too old. Please regenerate it with "
+                           "latest version of PyTorch to mitigate this issue.")
+    if version > _MAX_VERSION:
+        raise RuntimeError(f"Attempted to read a PyTorch file with version {version}, but the "
+                           f"maximum supported version for reading is {_MAX_VERSION}. The "
+                           "version of your PyTorch installation may be too old, please upgrade "
+                           "PyTorch to latest version to mitigate this issue.")
+
+
+_LOCATION = re.compile(r"(cpu|meta|mps|hpu|(cuda|xpu)(:\d+)?)")
+
+
+def _check_location(location) -> None:
+    """torch refuses storages tagged with a location it does not know."""
+    if not isinstance(location, str) or _LOCATION.fullmatch(location) is None:
+        raise RuntimeError("don't know how to restore data location of "
+                           f"torch.storage.UntypedStorage (tagged with {location})")
 
 
 def _host_order() -> str:

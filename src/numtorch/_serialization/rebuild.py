@@ -55,10 +55,14 @@ class LoadedStorage:
 
 def _ints(value, what: str) -> tuple:
     try:
-        out = tuple(int(v) for v in value)
+        out = tuple(value)
     except TypeError:
         raise RuntimeError(f"checkpoint is corrupt: tensor {what} {value!r} is not a tuple of "
                            "ints") from None
+    if not all(isinstance(v, int) for v in out):
+        kinds = ", ".join(type(v).__name__ for v in out)
+        raise TypeError(f"set_() received an invalid combination of arguments - tensor {what} "
+                        f"must hold ints, got ({kinds})")
     if any(v < 0 for v in out):
         raise RuntimeError(f"checkpoint is corrupt: negative tensor {what} {out}")
     return out
@@ -79,10 +83,15 @@ def tensor_from_storage(storage, dtype_name: str | None, offset, size, stride,
                            "length")
     (offset,) = _ints((offset,), "storage offset")
     item = npdt.itemsize
+    if 0 not in size:
+        last = offset + sum((n - 1) * st for n, st in zip(size, stride))
+        if (last + 1) * item >= 2 ** 63:
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                               f"strides={list(stride)}")
     try:
         arr = np.ndarray(size, npdt, buffer=storage.raw, offset=offset * item,
                          strides=tuple(s * item for s in stride))
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, OverflowError) as e:
         raise RuntimeError(
             f"checkpoint is corrupt: a tensor of size {list(size)}, stride {list(stride)} and "
             f"offset {offset} does not fit in its storage of {storage.nbytes()} bytes "

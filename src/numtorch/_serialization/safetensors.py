@@ -80,11 +80,25 @@ def load_safetensors(path: str | os.PathLike) -> dict:
     The ``__metadata__`` strings are available from :func:`safetensors_metadata`.
     """
     header, data = _read(path)
-    out = {}
-    for name, info in sorted(((k, v) for k, v in header.items() if k != "__metadata__"),
-                             key=lambda kv: kv[1]["data_offsets"][0]):
-        out[name] = _tensor(path, name, info, data)
-    return out
+    entries = [(k, v) for k, v in header.items() if k != "__metadata__"]
+    tensors = [(name, _tensor(path, name, info, data)) for name, info in entries]
+    _check_tiling(path, entries, len(data))
+    return dict(tensors)
+
+
+def _check_tiling(path, entries, data_len: int) -> None:
+    """The tensors' byte ranges must cover the data exactly: no overlap, gap or trailing byte
+    (as the ``safetensors`` package requires)."""
+    end = 0
+    for name, info in sorted(entries, key=lambda kv: tuple(kv[1]["data_offsets"])):
+        start, stop = info["data_offsets"]
+        if start < end:
+            raise _bad(path, f"tensor {name!r} overlaps the previous tensor's bytes")
+        if start > end:
+            raise _bad(path, f"{start - end} bytes before tensor {name!r} belong to no tensor")
+        end = stop
+    if end != data_len:
+        raise _bad(path, f"{data_len - end} trailing bytes after the last tensor")
 
 
 def safetensors_metadata(path: str | os.PathLike) -> dict | None:
@@ -109,6 +123,8 @@ def _read(path, header_only: bool = False) -> tuple[dict, bytes]:
             header = json.loads(f.read(n).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise _bad(path, f"header is not JSON ({e})") from None
+        except RecursionError:
+            raise _bad(path, "header nests too deeply") from None
         if not isinstance(header, dict):
             raise _bad(path, "header is not a JSON object")
         meta = header.get("__metadata__")

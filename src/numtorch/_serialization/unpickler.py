@@ -311,10 +311,17 @@ class WeightsUnpickler:
 
     @staticmethod
     def _build(inst, state, param_cls, allowed_ids) -> None:
-        if type(inst) is Tensor or (param_cls is not None and type(inst) is param_cls):
+        if type(inst) is Tensor:
+            # torch calls ``inst.set_(*state)``: only a legacy (storage, offset, size, stride)
+            if not (isinstance(state, tuple) and len(state) == 4):
+                kinds = ", ".join(type(v).__name__ for v in state) if isinstance(
+                    state, (tuple, list, dict, str)) else type(state).__name__
+                raise TypeError("set_() received an invalid combination of arguments - got "
+                                f"({kinds})")
+            inst._data = rebuild._rebuild_tensor(*state)._data
+        elif param_cls is not None and type(inst) is param_cls:
             if isinstance(state, tuple) and len(state) == 4:  # legacy Tensor.set_ state
-                t = rebuild._rebuild_tensor(*state)
-                inst._data = t._data
+                inst._data = rebuild._rebuild_tensor(*state)._data
             else:
                 rebuild.set_obj_state(inst, state)
         elif type(inst) is OrderedDict:

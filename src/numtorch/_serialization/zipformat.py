@@ -22,11 +22,14 @@ ALIGNMENT = 64
 _MAX32 = 0xFFFFFFFF
 ZIP64_LIMIT = _MAX32  # sizes and offsets from here on need zip64 fields (tests lower it)
 
-CENTRAL_DIRECTORY_MESSAGE = (
-    "PytorchStreamReader failed reading zip archive: failed finding central directory. This is "
-    "an internal miniz error. If you are seeing this error, there is a high likelihood that your "
-    "checkpoint file is corrupted. This can happen if the checkpoint was not saved properly, was "
-    "transferred incorrectly, or the file was modified after saving.")
+_MINIZ_TAIL = (
+    "This is an internal miniz error. If you are seeing this error, there is a high likelihood "
+    "that your checkpoint file is corrupted. This can happen if the checkpoint was not saved "
+    "properly, was transferred incorrectly, or the file was modified after saving.")
+CENTRAL_DIRECTORY_MESSAGE = ("PytorchStreamReader failed reading zip archive: failed finding "
+                             f"central directory. {_MINIZ_TAIL}")
+CENTRAL_DIRECTORY_SIZE_MESSAGE = ("PytorchStreamReader failed reading zip archive: unsupported "
+                                  f"central directory size. {_MINIZ_TAIL}")
 
 
 class ZipWriter:
@@ -118,17 +121,22 @@ class ZipReader:
     def __init__(self, fh, name: str, mmap_path=None) -> None:
         self._fh = fh
         self._name = name
+        self._size = file_size(fh)
+        if self._size is not None and not _central_directory_fits(fh, self._size):
+            raise RuntimeError(self.error(CENTRAL_DIRECTORY_SIZE_MESSAGE))
         try:
             self._zf = zipfile.ZipFile(fh)
             infos = self._zf.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                struct.error):
+                struct.error, MemoryError):
             raise RuntimeError(self.error(CENTRAL_DIRECTORY_MESSAGE)) from None
         if not infos:
             raise RuntimeError(self.error(CENTRAL_DIRECTORY_MESSAGE))
         first = infos[0].filename
         self.prefix = first.split("/", 1)[0] + "/" if "/" in first else ""
-        self._infos = {i.filename: i for i in infos}
+        self._infos = {}
+        for info in infos:  # a name written twice: the first record counts, as in torch
+            self._infos.setdefault(info.filename, info)
         self._mm = None
         if mmap_path is not None:
             with open(mmap_path, "rb") as f:
@@ -147,14 +155,27 @@ class ZipReader:
                 f"PytorchStreamReader failed locating file {record}: file not found"))
         return info
 
+    def record_size(self, record: str) -> int:
+        """A record's (uncompressed) size as the archive declares it, without reading it."""
+        return self._info(record).file_size
+
     def read(self, record: str) -> bytes:
         """A small record's bytes."""
         info = self._info(record)
+        self._check_bounds(info, record)
         try:
             return self._zf.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as e:
             raise RuntimeError(self.error(
                 f"PytorchStreamReader failed reading file {record}: {e}")) from None
+        except MemoryError:
+            raise RuntimeError(allocation_message(info.file_size)) from None
+
+    def _check_bounds(self, info: zipfile.ZipInfo, record: str) -> None:
+        """Refuse a record whose stored bytes would lie past the end of the file."""
+        if self._size is not None and info.header_offset + info.compress_size > self._size:
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed reading file {record}: file read failed"))
 
     def _data_offset(self, info: zipfile.ZipInfo, record: str) -> int:
         self._fh.seek(info.header_offset)
@@ -174,13 +195,20 @@ class ZipReader:
             return np.empty(0, np.uint8)
         if info.compress_type != zipfile.ZIP_STORED:
             return np.frombuffer(bytearray(self.read(record)), np.uint8)
+        self._check_bounds(info, record)
         offset = self._data_offset(info, record)
         if self._mm is not None:
             if offset + size > len(self._mm):
                 raise RuntimeError(self.error(
                     f"PytorchStreamReader failed reading file {record}: file read failed"))
             return np.frombuffer(self._mm, np.uint8, count=size, offset=offset)
-        raw = np.empty(size, np.uint8)
+        if self._size is not None and offset + size > self._size:
+            raise RuntimeError(self.error(
+                f"PytorchStreamReader failed reading file {record}: file read failed"))
+        try:
+            raw = np.empty(size, np.uint8)
+        except MemoryError:
+            raise RuntimeError(allocation_message(size)) from None
         self._fh.seek(offset)
         view = memoryview(raw)
         got = 0
@@ -201,6 +229,41 @@ class ZipReader:
                 f"PytorchStreamReader failed reading file {record}: CRC-32 mismatch, the "
                 "checkpoint is corrupted"))
         return raw
+
+
+def allocation_message(nbytes: int) -> str:
+    """torch's text when the CPU allocator cannot provide ``nbytes``."""
+    return (f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
+            "Error code 12 (Cannot allocate memory)")
+
+
+def _central_directory_fits(fh, size: int) -> bool:
+    """Whether the end record's central directory lies inside the file (checked before
+    ``zipfile`` reads it, which would allocate whatever size the record declares)."""
+    start = fh.tell()
+    try:
+        tail_len = min(size, 22 + 0xFFFF)
+        fh.seek(size - tail_len)
+        tail = fh.read(tail_len)
+    finally:
+        fh.seek(start)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return True  # not found: zipfile reports the damage itself
+    cd_size, cd_offset = struct.unpack("<II", tail[at + 12:at + 20])
+    if _MAX32 in (cd_size, cd_offset) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+        (z64_offset,) = struct.unpack("<Q", tail[at - 12:at - 4])
+        if z64_offset + 56 > size:
+            return False
+        fh.seek(z64_offset)
+        try:
+            rec = fh.read(56)
+        finally:
+            fh.seek(start)
+        if len(rec) < 56 or rec[:4] != b"PK\x06\x06":
+            return True
+        cd_size, cd_offset = struct.unpack("<QQ", rec[40:56])
+    return cd_offset + cd_size <= size
 
 
 def is_zip(fh) -> bool:
