@@ -2,8 +2,9 @@
 mish, shrinks, thresholds, glu, prelu, rrelu and the softmax family.
 
 The fused kernels (and their grad_fn names) live in ``numtorch._ops.nn_kernels``; ``softmax``
-and ``log_softmax`` are the kernels' own functions. ``inplace=True`` variants go through
-``numtorch._ops.pointwise._inplace`` so version counters and views behave as in PyTorch.
+and ``log_softmax`` are the kernels' own functions. ``inplace=True`` runs the kernel through
+``numtorch._ops.pointwise._inplace`` (version counter, views and grad_fn as PyTorch's in-place
+ops).
 """
 
 from __future__ import annotations
