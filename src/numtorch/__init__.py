@@ -117,10 +117,10 @@ def is_nonzero(input: Tensor):
 # public names whose modules are imported on first use (keeps ``import numtorch`` fast)
 _LAZY_NAMES = {"save": ".serialization", "load": ".serialization",
                "save_safetensors": ".serialization", "load_safetensors": ".serialization",
-               "pdist": ".nn.functional_extra", "channel_shuffle": ".nn.functional_extra",
-               "rrelu": ".nn.functional_extra", "rrelu_": ".nn.functional_extra",
-               "rms_norm": ".nn.functional_extra",
-               "triplet_margin_loss": ".nn.functional_extra"}
+               "pdist": ".nn.functional", "channel_shuffle": ".nn.functional",
+               "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
+               "rms_norm": ".nn.functional",
+               "triplet_margin_loss": ".nn.functional"}
 
 
 def __getattr__(name: str):

@@ -1,5 +1,6 @@
-"""numtorch.nn.functional_extra against torch.nn.functional: pooling, unpooling, losses,
-norms, attention and bag embeddings (values and gradients)."""
+"""numtorch.nn.functional against torch.nn.functional, the less common functions: 3-D
+and adaptive pooling, unpooling, margin losses, norms, attention and bag embeddings (values
+and gradients)."""
 
 from __future__ import annotations
 

@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-import importlib
-
 from .activation import *  # noqa: F403
 from .activation import __all__ as _activation_all
+from .batchnorm import *  # noqa: F403
+from .batchnorm import __all__ as _batchnorm_all
 from .container import *  # noqa: F403
 from .container import __all__ as _container_all
+from .conv import *  # noqa: F403
+from .conv import __all__ as _conv_all
+from .dropout import *  # noqa: F403
+from .dropout import __all__ as _dropout_all
 from .flatten import *  # noqa: F403
 from .flatten import __all__ as _flatten_all
+from .fold import *  # noqa: F403
+from .fold import __all__ as _fold_all
 from .linear import *  # noqa: F403
 from .linear import __all__ as _linear_all
 from .loss import *  # noqa: F403
 from .loss import __all__ as _loss_all
 from .module import Module
+from .normalization import *  # noqa: F403
+from .normalization import __all__ as _normalization_all
+from .padding import *  # noqa: F403
+from .padding import __all__ as _padding_all
+from .pixelshuffle import *  # noqa: F403
+from .pixelshuffle import __all__ as _pixelshuffle_all
+from .pooling import *  # noqa: F403
+from .pooling import __all__ as _pooling_all
+from .rnn import *  # noqa: F403
+from .rnn import __all__ as _rnn_all
 from .sparse import *  # noqa: F403
 from .sparse import __all__ as _sparse_all
+from .upsampling import *  # noqa: F403
+from .upsampling import __all__ as _upsampling_all
 
-__all__ = ["Module", *_activation_all, *_container_all, *_flatten_all, *_linear_all,
-           *_loss_all, *_sparse_all]
-
-# Layer families written in parallel (conv, pooling, normalisation, dropout, rnn, ...): their
-# names are added when their module exists. The lead can replace this with plain imports.
-_OPTIONAL = ("conv", "pooling", "batchnorm", "normalization", "dropout", "rnn", "padding",
-             "pixelshuffle", "upsampling", "fold", "transformer", "distance", "channelshuffle")
-
-
-def _export_optional(namespace: dict) -> list:
-    names = []
-    for mod_name in _OPTIONAL:
-        try:
-            mod = importlib.import_module(f"{__name__}.{mod_name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{mod_name}":
-                raise
-            continue
-        for n in getattr(mod, "__all__", ()):
-            namespace[n] = getattr(mod, n)
-            names.append(n)
-    return names
-
-
-__all__ += _export_optional(globals())
+__all__ = ["Module", *_activation_all, *_batchnorm_all, *_container_all, *_conv_all, *_dropout_all,
+           *_flatten_all, *_fold_all, *_linear_all, *_loss_all, *_normalization_all, *_padding_all,
+           *_pixelshuffle_all, *_pooling_all, *_rnn_all, *_sparse_all, *_upsampling_all]

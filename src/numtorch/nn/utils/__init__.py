@@ -15,10 +15,3 @@ from .convert_parameters import parameters_to_vector, vector_to_parameters
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
            "get_total_norm", "parameters_to_vector", "vector_to_parameters"]
 
-
-def __getattr__(name: str):
-    import importlib
-
-    if name in ("rnn", "parametrize", "parametrizations", "stateless", "fusion"):
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'numtorch.nn.utils' has no attribute '{name}'")

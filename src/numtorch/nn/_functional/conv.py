@@ -1,0 +1,18 @@
+"""Convolution functions of ``torch.nn.functional``: ``conv1d``-``conv3d``,
+``conv_transpose1d``-``conv_transpose3d`` (kernels in ``numtorch._ops.conv``) and ``unfold`` /
+``fold`` (im2col / col2im, in ``numtorch._ops.sampling``)."""
+
+from __future__ import annotations
+
+from ..._ops.conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from ..._ops.sampling import fold, unfold
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "unfold", "fold"]

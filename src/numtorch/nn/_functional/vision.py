@@ -1,0 +1,38 @@
+"""Vision functions of ``torch.nn.functional``: ``pad``, ``interpolate`` and the deprecated
+``upsample*`` forms, ``affine_grid``, ``grid_sample``, ``pixel_shuffle`` /
+``pixel_unshuffle`` (kernels in ``numtorch._ops.sampling``) and ``channel_shuffle``."""
+
+from __future__ import annotations
+
+from ..._ops.sampling import (
+    affine_grid,
+    grid_sample,
+    interpolate,
+    pad,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+from ..._tensor import Tensor
+
+__all__ = ["pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
+           "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """``F.channel_shuffle``: (N, g*k, ...) -> channels interleaved across the g groups."""
+    if input.dim() < 3:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but "
+                           f"got input with sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    n, c = input.shape[0], input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    rest = tuple(input.shape[2:])
+    x = input.reshape((n, groups, c // groups) + rest).transpose(1, 2)
+    return x.reshape((n, c) + rest)
