@@ -123,17 +123,30 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
     """``torch.nn.functional.batch_norm``: batch statistics in training (updating the running
     buffers in place with the unbiased variance), running statistics otherwise."""
     if training:
-        size = input.shape
-        n = math.prod(size) // size[1] if len(size) > 1 else 1
-        if n == 1:
-            raise ValueError("Expected more than 1 value per channel when training, got input "
-                             f"size {Size(size)}")
+        _check_batch(input)
     c = input.shape[1] if input.ndim > 1 else 1
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    use_input_stats = training or running_mean is None or running_var is None
+    return _batch_norm(input, None if running_mean is None else running_mean._data,
+                       None if running_var is None else running_var._data, weight, bias,
+                       training, momentum, eps)
+
+
+def _check_batch(input: Tensor) -> None:
+    size = input.shape
+    n = math.prod(size) // size[1] if len(size) > 1 else 1
+    if n == 1:
+        raise ValueError("Expected more than 1 value per channel when training, got input "
+                         f"size {Size(size)}")
+
+
+def _batch_norm(input: Tensor, rm, rv, weight, bias, training: bool, momentum: float,
+                eps: float) -> Tensor:
+    """Batch norm with the running statistics given as arrays ``rm``/``rv`` (or None),
+    updated in place in training."""
+    use_input_stats = training or rm is None or rv is None
     stats = None
     if use_input_stats:
         x = input._data
@@ -141,14 +154,11 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
         mean = x.mean(axis=axes, keepdims=True)
         xc = x - mean
         stats = (mean, (xc * xc).mean(axis=axes, keepdims=True))
-    out = NativeBatchNorm.apply(
-        input, weight, bias, use_input_stats=use_input_stats, eps=eps, stats=stats,
-        running_mean=None if running_mean is None else running_mean._data,
-        running_var=None if running_var is None else running_var._data)
-    if training and running_mean is not None and running_var is not None:
-        n = input.numel() // c
+    out = NativeBatchNorm.apply(input, weight, bias, use_input_stats=use_input_stats, eps=eps,
+                                stats=stats, running_mean=rm, running_var=rv)
+    if training and rm is not None and rv is not None:
+        n = input.numel() // (input.shape[1] if input.ndim > 1 else 1)
         bm, bv = stats[0].reshape(-1), stats[1].reshape(-1)
-        rm, rv = running_mean._data, running_var._data
         rm *= 1 - momentum
         rm += (momentum * bm).astype(rm.dtype, copy=False)
         rv *= 1 - momentum
@@ -326,12 +336,16 @@ def instance_norm(input: Tensor, running_mean=None, running_var=None, weight=Non
     rm = rv = None
     if running_mean is not None:
         xp = xp_of(running_mean._data)
-        rm = Tensor._from_array(xp.tile(running_mean._data, n))
-        rv = Tensor._from_array(xp.tile(running_var._data, n))
-    out = batch_norm(x, rm, rv, rep(weight), rep(bias), use_input_stats, momentum, eps)
+        rm = xp.tile(running_mean._data, n)
+        rv = xp.tile(running_var._data, n)
+    w, b = rep(weight), rep(bias)
+    if use_input_stats:
+        _check_batch(x)
+    # (the per-channel sizes match by construction: no other batch_norm checks needed)
+    out = _batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
     if running_mean is not None and use_input_stats:
-        running_mean._data[...] = rm._data.reshape(n, c).mean(axis=0)
-        running_var._data[...] = rv._data.reshape(n, c).mean(axis=0)
+        running_mean._data[...] = rm.reshape(n, c).mean(axis=0)
+        running_var._data[...] = rv.reshape(n, c).mean(axis=0)
     return out.reshape(input.shape)
 
 
