@@ -1,11 +1,11 @@
-"""Convolutions (1-D/2-D/3-D, plain and transposed) as im2col + one batched GEMM per call.
+"""Convolutions (1-D/2-D/3-D, plain and transposed) as im2col + batched GEMMs.
 
 ``Convolution`` is PyTorch's ``convolution`` (grad_fn ``ConvolutionBackward0``). The input is
-windowed with ``as_strided`` into a column matrix laid out (groups, C/g * prod(k), N * L), so the
-forward is one matmul with the (groups, O/g, C/g * prod(k)) weight; backward reuses the saved
-columns for the weight gradient and scatters the column gradient back (col2im, one strided add
-per kernel offset) for the input gradient. A transposed convolution is the input-gradient path of
-a plain one, with the roles swapped. Under ``create_graph=True`` the backward is rebuilt from
+windowed with ``as_strided`` into columns (N, groups, C/g * prod(k), prod(out)), a few samples at
+a time, and multiplied with the (groups, O/g, C/g * prod(k)) weight. Backward rebuilds the columns
+chunk by chunk for the weight gradient and scatters the column gradient back (col2im, one strided
+add per kernel offset) for the input gradient. A transposed convolution is the input-gradient path
+of a plain one, with the roles swapped. Under ``create_graph=True`` the backward is built from
 differentiable convolutions, so gradients of gradients work.
 """
 
@@ -356,7 +356,7 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
 
 
 def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, transposed,
-           output_padding, name: str) -> None:
+           output_padding) -> None:
     if w.ndim != nd + 2:
         raise RuntimeError(f"expected stride to be a single integer value or a list of "
                            f"{w.ndim - 2} values to match the convolution dimensions, but got "
@@ -441,7 +441,7 @@ def _conv_nd(nd: int, name: str, input: Tensor, weight: Tensor, bias, stride, pa
         padding = _tuple(padding, k, "padding")
     output_padding = _tuple(output_padding, k, "output_padding")
     _check(input, weight, bias, nd, stride, padding, dilation, groups, transposed,
-           output_padding, name)
+           output_padding)
     if extra is not None and any(extra):
         from ..sampling import pad as _pad
 

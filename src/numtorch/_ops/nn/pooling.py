@@ -76,14 +76,14 @@ class IndexScatter(Op):
         return out.reshape(self.shape)
 
     def backward(self, gg):
-        return IndexGather.apply(gg, indices=self.indices, nd=self.nd, shape=self.shape)
+        return IndexGather.apply(gg, indices=self.indices, nd=self.nd)
 
 
 class IndexGather(Op):
     """Pick ``x`` at per-plane flat ``indices`` (the double backward of max pooling)."""
 
     grad_fn_name = "IndexGatherBackward0"
-    params = ("indices", "nd", "shape")
+    params = ("indices", "nd")
 
     def forward(self, x):
         xp = xp_of(x)
