@@ -124,9 +124,13 @@ def log_softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: int = 3) ->
 
 
 # ---------------------------------------------------------------------------------------------
-# activations (all save their input unless noted)
+# activations
 class _Act(Op):
+    """Elementwise activation: ``compute(xp, a)`` on arrays forward; backward multiplies by
+    ``derivative(x)`` (numtorch ops) of the saved input."""
+
     params = ()
+
     def forward(self, a):
         self.save_inputs(0)
         out = self.compute(xp_of(a), a)

@@ -31,7 +31,6 @@ def _scale_grad(g: Tensor, reduction: str, n: int) -> Tensor:
     return g / n if reduction == "mean" and n else g
 
 
-
 class MseLoss(Op):
     grad_fn_name = "MseLossBackward0"
     params = ("reduction",)
@@ -53,6 +52,7 @@ class _PairLoss(Op):
     """Elementwise loss of ``input - target`` with a derivative in the difference."""
 
     params = ("reduction",)
+
     def forward(self, a, b):
         xp = xp_of(a)
         self.save_inputs(0, 1)
