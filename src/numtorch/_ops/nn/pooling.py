@@ -154,7 +154,7 @@ class MaxPoolWithIndices(Op):
             sh = koff[i] * d[i]
             shift = sh if shift is None else shift * sizes[i] + sh
         indices = flat + xp.asarray(shift.astype(xp.int64))[arg]
-        if self.__class__ is not type(self)._node_cls:
+        if self.__class__ is not type(self)._node_cls:  # not a graph node: no backward to prepare
             return best, indices
         # the window offsets give a direct backward when no two windows overlap
         if all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(nd)):
