@@ -59,7 +59,7 @@ def test_max_pool2d_double_backward_still_differentiable():
     (3, 6, 6, 8, {"groups": 3, "stride": (2, 1)}),
 ])
 def test_conv2d_chunked_matches_torch(n, cin, cout, size, kw, monkeypatch):
-    from numtorch._ops import conv
+    from numtorch._ops.nn import conv
 
     monkeypatch.setattr(conv, "_CHUNK_BYTES", 1024)  # a few samples per chunk
     rng = np.random.default_rng(1)

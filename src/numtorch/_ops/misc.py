@@ -20,9 +20,9 @@ __all__ = [
     "addr", "alias_copy", "as_strided", "as_strided_copy", "as_strided_scatter",
     "broadcast_shapes", "combinations", "corrcoef", "cov", "diagflat", "diagonal_copy",
     "diagonal_scatter", "dsplit", "hsplit", "vsplit", "empty_permuted", "expand_copy", "fill",
-    "gradient", "grid_sampler_2d", "histogram", "histogramdd", "index_reduce", "isin",
+    "gradient", "histogram", "histogramdd", "index_reduce", "isin",
     "narrow_copy",
-    "native_batch_norm", "native_group_norm", "native_layer_norm", "nonzero_static",
+    "nonzero_static",
     "permute_copy", "quantile", "nanquantile", "ravel", "renorm", "resize_as_",
     "select_scatter", "slice_scatter", "split_with_sizes", "split_with_sizes_copy",
     "split_copy", "squeeze_copy", "stft", "t_copy", "transpose_copy", "tril_indices",
@@ -950,19 +950,6 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
     return _nt().tensor(out)
 
 
-_GRID_MODES = ("bilinear", "nearest", "bicubic")
-_GRID_PADDING = ("zeros", "border", "reflection")
-
-
-def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
-                    align_corners: bool) -> Tensor:
-    """``torch.grid_sampler_2d``: ``F.grid_sample`` with the modes given as enum integers."""
-    from ..nn.functional import grid_sample
-
-    return grid_sample(input, grid, _GRID_MODES[interpolation_mode],
-                       _GRID_PADDING[padding_mode], align_corners)
-
-
 @tensor_method("stft")
 def stft(input: Tensor, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
          window: Tensor | None = None, center: bool = True, pad_mode: str = "reflect",
@@ -1012,72 +999,4 @@ def stft(input: Tensor, n_fft: int, hop_length: int | None = None, win_length: i
     if input.dim() == 1:
         spec = spec.squeeze(0)
     return spec if return_complex else nt.view_as_real(spec.contiguous())
-
-
-# -- normalisation primitives -----------------------------------------------------------------
-def native_layer_norm(input: Tensor, normalized_shape, weight, bias, eps: float) -> tuple:
-    """``torch.native_layer_norm``: (output, mean, rstd); mean/rstd have trailing 1-dims."""
-    nt = _nt()
-    k = len(tuple(normalized_shape))
-    dims = list(range(input.dim() - k, input.dim()))
-    mean = input.mean(dim=dims, keepdim=True) if dims else input * 1
-    var = (input.var(dim=dims, unbiased=False, keepdim=True) if dims
-           else nt.zeros_like(input))
-    rstd = nt.rsqrt(var + eps)
-    out = (input - mean) * rstd
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out, mean.detach(), rstd.detach()
-
-
-def native_group_norm(input: Tensor, weight, bias, N: int, C: int, HxW: int, group: int,
-                      eps: float) -> tuple:
-    """``torch.native_group_norm``: (output, mean (N, G), rstd (N, G)), all differentiable."""
-    nt = _nt()
-    x = input.reshape(N, group, (C // group) * HxW)
-    mean = x.mean(-1, keepdim=True)
-    var = x.var(-1, unbiased=False, keepdim=True)
-    rstd = nt.rsqrt(var + eps)
-    out = ((x - mean) * rstd).reshape(input.shape)
-    shape = [1, C] + [1] * (input.dim() - 2)
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out, mean.reshape(N, group), rstd.reshape(N, group)
-
-
-def native_batch_norm(input: Tensor, weight, bias, running_mean, running_var, training: bool,
-                      momentum: float, eps: float) -> tuple:
-    """``torch.native_batch_norm``: (output, save_mean, save_invstd); updates running stats
-    in training mode; in eval mode the saved statistics are empty."""
-    nt = _nt()
-    dims = [0] + list(range(2, input.dim()))
-    shape = [1, -1] + [1] * (input.dim() - 2)
-    if training:
-        mean = input.mean(dim=dims)
-        var = input.var(dim=dims, unbiased=False)
-        invstd = nt.rsqrt(var + eps)
-        with nt.no_grad():
-            n = input.numel() // input.shape[1]
-            if running_mean is not None:
-                running_mean.mul_(1 - momentum).add_(mean.detach() * momentum)
-            if running_var is not None:
-                unb = var.detach() * (n / max(n - 1, 1))
-                running_var.mul_(1 - momentum).add_(unb * momentum)
-        out = (input - mean.reshape(shape)) * invstd.reshape(shape)
-        save_mean, save_invstd = mean.detach(), invstd.detach()
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
-        out = (input - running_mean.reshape(shape)) * nt.rsqrt(running_var.reshape(shape) + eps)
-        save_mean = input.new_empty((0,))
-        save_invstd = input.new_empty((0,))
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out, save_mean, save_invstd
 

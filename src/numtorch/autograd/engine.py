@@ -1,4 +1,9 @@
-"""The backward walk: runs graph nodes in dependency order, accumulating gradients."""
+"""The backward walk: runs graph nodes in dependency order, accumulating gradients.
+
+The invariants the walk relies on are written where they live, as named notes:
+``Note [creation-order heap]``, ``Note [dependency counting]``, ``Note [grad mode in backward]``,
+``Note [gradient fitting]`` and ``Note [gradient buffer stealing]``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,17 @@ import sys
 from .._backend import xp_of
 from .._tensor import Tensor
 from . import anomaly_mode, grad_mode
+from .grad_mode import backward_builds_graph
 from .graph import AccumulateGrad, edge_of
+
+# Note [gradient fitting]
+# ~~~~~~~~~~~~~~~~~~~~~~~
+# A node's backward may return a gradient in the broadcast shape of its forward, or in another
+# dtype than its input's. Ops do not fix that themselves: for every edge the engine compares the
+# gradient with the input's (shape, dtype) recorded in ``_input_meta`` at forward time and, only
+# when they differ, sums the broadcast dims away and casts (``_fit``). This holds because every
+# node records one ``_input_meta`` entry per edge, next to ``next_functions``. Under
+# create_graph the fitting uses numtorch ops, so it is differentiable too.
 
 
 def _sum_to(grad, shape):
@@ -21,8 +36,8 @@ def _sum_to(grad, shape):
     for i, s in enumerate(shape):
         if s == 1 and gshape[nd + i] != 1:
             dims.append(nd + i)
-    if dims and not grad_mode.state.enabled and grad._data.dtype.kind in "fc":
-        # no graph to record: the same NumPy sum Sum's forward runs, without the op around it
+    if dims and not backward_builds_graph() and grad._data.dtype.kind in "fc":
+        # no graph to record: the same array sum Sum's forward runs, without the op around it
         arr = grad._data.sum(axis=tuple(dims), keepdims=True)
         return Tensor._from_array(arr.reshape(shape) if arr.shape != shape else arr)
     if dims:
@@ -35,6 +50,7 @@ def _sum_to(grad, shape):
 
 
 def _fit(grad, meta):
+    """``grad`` summed to the input's shape and cast to its dtype (Note [gradient fitting])."""
     shape, dtype = meta
     if grad._data.shape != shape:
         grad = _sum_to(grad, shape)
@@ -56,14 +72,31 @@ def _call_pre_hooks(node, grads):
     return grads
 
 
-# Whether reference counts tell that a gradient array is reachable from nowhere else (CPython
-# before 3.14, where a local variable always holds a counted reference).
+# Note [gradient buffer stealing]
+# ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+# When a leaf's ``.grad`` is None, PyTorch's AccumulateGrad takes the incoming gradient over
+# instead of copying it, provided nothing else references it. We do the same and decide
+# "nothing else references it" with ``sys.getrefcount`` (``_owned_array``): the gradient Tensor
+# may be referenced only from where the engine knows (the buffer list ``grads``, the loop
+# variable ``g``, the call's argument), and its array (for a view: the base array and the base
+# Tensor too) only along the chain that leads to it. Why the counts are exact:
+# * CPython before 3.14 counts every reference, local variables included (``_COUNTS_REFS``);
+#   3.14 may borrow stack references without counting them, so there the check is off and the
+#   gradient is always copied.
+# * ``run_backward`` drops every per-step local at the end of each step (``grads = in_grads =
+#   g = ... = None``), so no stale local of an earlier node adds to the count; a gradient
+#   saved by another node, kept by a hook or a retained ``.grad``, or held by the caller (a seed
+#   gradient passed to ``backward``) shows up as an extra reference.
+# The check errs one way only: an unexpected reference means a copy (correct, only slower), and
+# an array that is taken over is one nobody else can observe, so ``x.grad`` never aliases
+# another tensor (tests/autograd/test_engine_fast_paths.py). It must also have the leaf's
+# strides (PyTorch's layout contract), else it is copied into a new array all the same.
 _COUNTS_REFS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
 def _owned_array(grad, extra: int):
     """``grad``'s array when nothing but ``grad`` can reach its memory (so ``.grad`` may take
-    it over, as PyTorch's AccumulateGrad steals a gradient nobody else holds), else None.
+    it over: Note [gradient buffer stealing]), else None.
 
     ``extra`` is the number of references to ``grad`` the caller knows about. A view (``w.t()``
     of a fresh product) qualifies when its base tensor and base array are held by it alone.
@@ -137,6 +170,13 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     gradients reaching ``inputs`` are returned (``autograd.grad``). Nodes run in PyTorch's order:
     of the nodes whose gradients are complete, the most recently created first.
     """
+    # Note [dependency counting]
+    # ~~~~~~~~~~~~~~~~~~~~~~~~~~
+    # ``deps[node]`` is the number of edges into ``node`` from nodes reachable from the roots.
+    # Every node that is popped (run or skipped) decrements the count of each of its edges once,
+    # whether or not it produced a gradient there, so a node becomes ready exactly when all of
+    # its consumers are done: its gradient buffer then holds the complete sum, and no node runs
+    # twice. Nodes not reachable from the roots are never counted, so they hold nothing back.
     # capture targets: (node, output_nr) -> position in inputs
     targets = {}
     if inputs is not None:
@@ -174,7 +214,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     needed = None
     if inputs is not None:
         needed = set()
-        # a child is always created before its parent, so ascending _seq is a topological order
+        # ascending _seq is a topological order (Note [creation-order heap])
         for node in sorted(order, key=_seq_of):
             if node in target_nodes or any(n in needed for n, _ in node.next_functions
                                            if n is not None):
@@ -189,10 +229,27 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
         if buf is None:
             buf = buffers[node] = [None] * node._n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
+    # Note [creation-order heap]
+    # ~~~~~~~~~~~~~~~~~~~~~~~~~~
+    # Every node draws its ``_seq`` from the one counter ``graph._sequence`` when it is created,
+    # after the nodes its edges point to exist (``Op._connect``, ``grad_accumulator``,
+    # ``Function.apply``, CopySlices in ``_ops/_inplace.py``). So ``_seq`` is unique and a node's
+    # is larger than that of every node it sends gradients to: ascending ``_seq`` is a
+    # topological order. ``ready`` is a heap of the nodes whose dependencies are all done (Note
+    # [dependency counting]) keyed by ``-_seq``: the most recently created ready node runs first,
+    # as in PyTorch (whose ready queue is ordered by sequence number). Users observe this order:
+    # it is the order hooks fire and gradients are summed into a buffer (floating-point sums are
+    # not associative). ``id(node)`` only keeps tuples from comparing nodes; it never decides.
     ready = [(-node._seq, id(node), node) for node in buffers if deps.get(node, 0) == 0]
     heapq.heapify(ready)
 
     captured = [None] * (len(inputs) if inputs is not None else 0)
+    # Note [grad mode in backward]
+    # ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+    # Backward runs with grad mode set to ``create_graph`` (restored on exit, also on error).
+    # So inside a node's backward "grad mode is on" means exactly "the gradients must be built
+    # from recorded ops": ``grad_mode.backward_builds_graph()``, which ops ask to choose between
+    # a differentiable backward and a plain array one.
     prev = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     pop, push = heapq.heappop, heapq.heappush
@@ -209,7 +266,8 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
             if node.__class__ is AccumulateGrad:
                 if accumulate and grads[0] is not None and (inputs is None or node in target_nodes):
                     g = grads[0]
-                    # references to g known here: grads, g, the call's argument
+                    # references to g known here: grads, g, the call's argument (Note
+                    # [gradient buffer stealing])
                     owned = None if create_graph else _owned_array(g, 3)
                     _accumulate(node, g, create_graph, owned)
                 grads = g = owned = None
@@ -260,7 +318,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 deps[nxt] = n
                 if n == 0:
                     push(ready, (-nxt._seq, id(nxt), nxt))
-            # drop this step's references: a leaf may take over a gradient nobody else holds
+            # drop this step's references (Note [gradient buffer stealing])
             grads = in_grads = g = arr = buf = None
     finally:
         grad_mode.state.enabled = prev
@@ -299,14 +357,13 @@ def _seq_of(node):
 
 
 def _materialize(node, grads):
-    from .._tensor import Tensor
-
+    """Zeros for the outputs of a multi-output node that got no gradient (one did: the node
+    runs only then)."""
+    xp = xp_of(next(g for g in grads if g is not None)._data)
     out = []
     for g, (shape, dtype) in zip(grads, node._out_meta):
         if g is None:
-            import numpy
-
-            g = Tensor._from_array(numpy.zeros(shape, dtype))
+            g = Tensor._from_array(xp.zeros(shape, dtype))
         out.append(g)
     return out
 

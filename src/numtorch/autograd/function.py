@@ -64,10 +64,7 @@ class BackwardCFunction(FunctionCtx, Node):
             self._freed = True
 
     def backward(self, *grads):
-        fn = self._function
-        if not self.materialize_grads:
-            pass
-        res = fn.backward(self, *grads)
+        res = self._function.backward(self, *grads)
         if type(res) is not tuple:
             res = (res,)
         n = len(self._positions)

@@ -27,6 +27,13 @@ def is_inference_mode_enabled() -> bool:
     return state.inference
 
 
+def backward_builds_graph() -> bool:
+    """Inside a node's backward: whether the gradients must be built from recorded
+    (differentiable) ops. The engine turns grad mode on during backward exactly when
+    ``create_graph=True``; otherwise plain array math is enough."""
+    return state.enabled
+
+
 class _DecoratorContextManager:
     """Base for grad-mode switches usable with ``with`` and as ``@decorator``."""
 

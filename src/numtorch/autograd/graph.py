@@ -113,9 +113,16 @@ _new = object.__new__
 _ref = weakref.ref
 
 
+# Note [weakly cached accumulator]
+# ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+# A leaf has one AccumulateGrad node for as long as any graph uses it: every op on the leaf
+# gets an edge to the same node, so in one backward the leaf's gradients meet in one buffer, are
+# summed there, and reach ``.grad`` (and the tensor's hooks) once, as in PyTorch. The leaf holds
+# its node only through a weak reference (``tensor._acc``) while the node holds the leaf
+# strongly (``variable``): no reference cycle, and once no graph holds the node it is freed and
+# the next op makes a new one.
 def grad_accumulator(tensor) -> AccumulateGrad:
-    """The AccumulateGrad node of a leaf tensor, cached weakly as PyTorch does (the graph
-    holds it; a new one is made once no graph does)."""
+    """The AccumulateGrad node of a leaf tensor (Note [weakly cached accumulator])."""
     ref = tensor._acc
     if ref is not None:
         acc = ref()

@@ -1,0 +1,27 @@
+"""Neural-network kernels, one module per topic.
+
+``conv`` (convolutions), ``pooling`` (max/avg/adaptive pooling), ``normalization`` (batch/
+layer/group/instance norm and the ``native_*_norm`` primitives), ``activation`` (softmax family
+and activations), ``loss`` (fused losses), ``embedding`` and ``grid`` (``grid_sampler_2d``).
+``numtorch.nn.functional`` checks arguments and composes these; the names in ``__all__`` are
+also top-level ``numtorch`` functions.
+"""
+
+from __future__ import annotations
+
+from .activation import log_softmax, softmax
+from .conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    convolution,
+)
+from .grid import grid_sampler_2d
+from .normalization import native_batch_norm, native_group_norm, native_layer_norm
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "convolution", "grid_sampler_2d", "log_softmax",
+           "native_batch_norm", "native_group_norm", "native_layer_norm", "softmax"]
