@@ -1,7 +1,7 @@
 """Non-linear activations of ``torch.nn.functional``: relu family, elu/selu/celu, gelu, silu,
 mish, shrinks, thresholds, glu, prelu, rrelu and the softmax family.
 
-The fused kernels (and their grad_fn names) live in ``numtorch._ops.nn_kernels``; ``softmax``
+The fused kernels (and their grad_fn names) live in ``numtorch._ops.nn.activation``; ``softmax``
 and ``log_softmax`` are the kernels' own functions. ``inplace=True`` runs the kernel through
 ``numtorch._ops.pointwise._inplace`` (version counter, views and grad_fn as PyTorch's in-place
 ops).
@@ -14,10 +14,10 @@ from collections.abc import Callable
 import numpy as np
 
 from ... import _dtype as D
-from ..._ops import nn_kernels as K
 from ..._ops._base import wrap_dim
 from ..._ops.creation import tensor as _tensor
-from ..._ops.nn_kernels import log_softmax, softmax
+from ..._ops.nn import activation as K
+from ..._ops.nn.activation import log_softmax, softmax
 from ..._tensor import Tensor
 
 __all__ = [

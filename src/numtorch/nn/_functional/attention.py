@@ -9,7 +9,7 @@ import numpy as np
 from ... import _dtype as D
 from ..._ops.creation import tensor as _tensor
 from ..._ops.linalg import matmul
-from ..._ops.nn_kernels import softmax
+from ..._ops.nn.activation import softmax
 from ..._tensor import Tensor
 from .dropout import dropout
 

@@ -1,10 +1,10 @@
 """Convolution functions of ``torch.nn.functional``: ``conv1d``-``conv3d``,
-``conv_transpose1d``-``conv_transpose3d`` (kernels in ``numtorch._ops.conv``) and ``unfold`` /
+``conv_transpose1d``-``conv_transpose3d`` (kernels in ``numtorch._ops.nn.conv``) and ``unfold`` /
 ``fold`` (im2col / col2im, in ``numtorch._ops.sampling``)."""
 
 from __future__ import annotations
 
-from ..._ops.conv import (
+from ..._ops.nn.conv import (
     conv1d,
     conv2d,
     conv3d,

@@ -1,7 +1,7 @@
 """Loss functions of ``torch.nn.functional``: regression, classification (nll, cross entropy,
 bce), divergence, margin, ranking, triplet and likelihood losses.
 
-Each matches PyTorch's values, grad_fn names (fused kernels in ``numtorch._ops.nn_kernels``),
+Each matches PyTorch's values, grad_fn names (fused kernels in ``numtorch._ops.nn.loss``),
 ``reduction`` handling (including the deprecated ``size_average``/``reduce`` pair) and
 argument errors.
 """
@@ -15,11 +15,12 @@ from collections.abc import Callable
 import numpy as np
 
 from ... import _dtype as D
-from ..._ops import nn_kernels as K
 from ..._ops.creation import tensor as _tensor
 from ..._ops.indexing import gather, where
 from ..._ops.linalg import tensordot
-from ..._ops.nn_kernels import log_softmax
+from ..._ops.nn import activation
+from ..._ops.nn import loss as K
+from ..._ops.nn.activation import log_softmax
 from ..._ops.pointwise import minimum, torch_type_name
 from ..._tensor import Tensor
 from ...autograd import grad_mode
@@ -246,7 +247,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             and label_smoothing == 0.0 and size_average is None and reduce is None
             and reduction in _REDUCTIONS):
         # the common case: class indices, no weights; the same ops as the general path
-        return K.NllLoss.apply(K.LogSoftmax.apply(input, dim=1), target=t, weight=None,
+        return K.NllLoss.apply(activation.LogSoftmax.apply(input, dim=1), target=t, weight=None,
                                reduction=reduction, ignore_index=ignore_index)
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:

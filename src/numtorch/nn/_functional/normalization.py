@@ -1,5 +1,5 @@
 """Normalisation functions of ``torch.nn.functional``: batch, instance, layer and group norm
-(kernels in ``numtorch._ops.normalization``), ``rms_norm``, ``local_response_norm`` and
+(kernels in ``numtorch._ops.nn.normalization``), ``rms_norm``, ``local_response_norm`` and
 ``normalize`` (compositions of numtorch ops)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..._ops._base import write_out
-from ..._ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from ..._ops.nn.normalization import batch_norm, group_norm, instance_norm, layer_norm
 from ..._ops.pointwise import rsqrt
 from ..._ops.sampling import pad
 from ..._tensor import Tensor

@@ -1,7 +1,7 @@
 """Pooling functions of ``torch.nn.functional``: max/avg pooling (1-3 D), adaptive pooling,
 the ``*_with_indices`` forms and max unpooling.
 
-The 1-D/2-D pools and ``max_pool3d`` are kernels in ``numtorch._ops.pooling``; the 3-D average
+The 1-D/2-D pools and ``max_pool3d`` are kernels in ``numtorch._ops.nn.pooling``; the 3-D average
 and adaptive pools here are compositions of numtorch ops (gradients follow from them), and the
 3-D adaptive max pool gathers at the argmax indices.
 """
@@ -16,7 +16,7 @@ from ..._ops.creation import tensor as _tensor
 from ..._ops.creation import zeros
 from ..._ops.indexing import gather
 from ..._ops.linalg import matmul
-from ..._ops.pooling import (
+from ..._ops.nn.pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_max_pool1d,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _dtype as D
-from ..._ops import nn_kernels as K
 from ..._ops.creation import tensor as _tensor
 from ..._ops.creation import zeros
 from ..._ops.indexing import index_add, index_select, scatter_reduce
+from ..._ops.nn import embedding as K
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 
