@@ -98,8 +98,8 @@ def log_softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:
 
 # -- forward-only functions ---------------------------------------------------------------------
 class _ForwardOnly(Op):
-    """``fn`` elementwise in the input's floating dtype (the default one for integers); a
-    gradient through it raises, as PyTorch's (grad_fn ``NotImplemented``)."""
+    """``fn`` elementwise in the input's floating dtype (the default one for integers); with
+    an input that requires grad it records a ``NotImplemented`` node whose backward raises."""
 
     grad_fn_name = "NotImplemented"
     params = ("fn", "op_name")

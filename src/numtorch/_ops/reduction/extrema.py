@@ -204,9 +204,25 @@ class Argmax(Op):
         return xp.asarray(r, dtype=xp.int64)
 
 
+    @staticmethod
+    def onnx_lowering(g, r):
+        """ONNX ArgMax/ArgMin (first index of the extremum); the flattened input for dim=None."""
+        op = "ArgMax" if r.cls.largest else "ArgMin"
+        x = g.name(r.ins[0])
+        dim, keep = r.params["dim"], r.params["keepdim"]
+        if dim is not None:
+            return g.node(op, [x], axis=dim, keepdims=int(keep), select_last_index=0)
+        flat = g.node("Reshape", [x, g.ints([-1])])
+        res = g.node(op, [flat], axis=0, keepdims=0, select_last_index=0)
+        if keep:
+            res = g.node("Reshape", [res, g.ints([1] * len(r.ins[0].shape))])
+        return res
+
+
 class Argmin(Argmax):
     grad_fn_name = "ArgminBackward0"
     largest = False
+    onnx_lowering = Argmax.__dict__["onnx_lowering"]
 
 
 def _arg(cls, input, dim, keepdim, name):
