@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import _dtype as D
 from ._backend import xp_of
 from ._ops import _special_math as S
+from ._ops import nn_kernels as _nn_kernels
 from ._ops import pointwise_extra as P
 from ._ops._base import Op, write_out
 from ._tensor import Tensor
@@ -85,15 +86,11 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
 
 
 def softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    from .nn.functional import softmax as _softmax
-
-    return _softmax(input, dim, dtype=dtype)
+    return _nn_kernels.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    from .nn.functional import log_softmax as _log_softmax
-
-    return _log_softmax(input, dim, dtype=dtype)
+    return _nn_kernels.log_softmax(input, dim, dtype=dtype)
 
 
 # -- forward-only functions ---------------------------------------------------------------------

@@ -46,21 +46,8 @@ def _real(t: Tensor) -> Tensor:
     return real(t)
 
 
-def _resize(xp, a, dim, n):
-    """Zero-pad or trim ``a`` along ``dim`` to length ``n``."""
-    cur = a.shape[dim]
-    if cur == n:
-        return a
-    if cur > n:
-        idx = [slice(None)] * a.ndim
-        idx[dim] = slice(0, n)
-        return a[tuple(idx)]
-    pad = [(0, 0)] * a.ndim
-    pad[dim] = (0, n - cur)
-    return xp.pad(a, pad)
-
-
 def _resize_t(t: Tensor, dim: int, n: int) -> Tensor:
+    """Zero-pad or trim ``t`` along ``dim`` to length ``n`` (recorded ops)."""
     cur = t.shape[dim]
     if cur == n:
         return t

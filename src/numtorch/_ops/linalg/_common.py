@@ -6,7 +6,6 @@ from __future__ import annotations
 from ... import _dtype as D
 from ..._backend import host, xp_of
 from ..._tensor import Tensor
-from .._return_types import named_tuple  # noqa: F401  (re-exported for the linalg modules)
 
 
 class LinAlgError(RuntimeError):

@@ -10,6 +10,7 @@ from ..._backend import xp_of
 from ..._backend.linalg import LinAlgError as _LapackError
 from ..._tensor import Tensor
 from .._base import Op, write_out
+from .._return_types import named_tuple
 from ._common import (
     H,
     LinAlgError,
@@ -17,7 +18,6 @@ from ._common import (
     conj,
     default_tols,
     eye_like,
-    named_tuple,
     real,
     square,
 )

@@ -8,7 +8,8 @@ import math
 from ..._backend import errstate, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op, write_out
-from ._common import H, info, named_tuple
+from .._return_types import named_tuple
+from ._common import H, info
 from .solvers import SolveTriangular, inv_op
 
 

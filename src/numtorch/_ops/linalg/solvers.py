@@ -14,6 +14,7 @@ from ..._backend import errstate, xp_of
 from ..._backend.linalg import LinAlgError as _LapackError
 from ..._tensor import Tensor
 from .._base import Op, wrap_dim, write_out
+from .._return_types import named_tuple
 from ._common import (
     H,
     LinAlgError,
@@ -23,7 +24,6 @@ from ._common import (
     eye_like,
     first_zero_pivot,
     info,
-    named_tuple,
     singular_error,
     square,
 )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from ..._backend import host
 from ..._tensor import Tensor
 from .._base import tensor_method
+from .._return_types import named_tuple
 from . import decomp, lu_decomp, solvers, vectors
-from ._common import H, named_tuple
+from ._common import H
 from .decomp import geqrf, ormqr
 from .lu_decomp import lu_unpack
 from .norms import cdist, dist
