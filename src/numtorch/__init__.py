@@ -41,7 +41,6 @@ from ._layout import (
 )
 from ._ops import _base as _ops_base
 from ._ops.creation import *  # noqa: F403
-from ._ops.decompositions import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
@@ -55,6 +54,7 @@ from ._ops.sampling import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
 from ._ops.sorting import *  # noqa: F403
+from ._ops.spectral import *  # noqa: F403
 from ._tensor import Size, Tensor
 from ._tensor_str import set_printoptions
 from ._threads import (

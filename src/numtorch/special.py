@@ -13,6 +13,7 @@ from ._backend import xp_of
 from ._ops import _special_math as S
 from ._ops import pointwise_extra as P
 from ._ops._base import Op, write_out
+from ._ops.nn import activation as _activation
 from ._tensor import Tensor
 
 __all__ = [
@@ -85,44 +86,35 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out=None) -> Tensor:
 
 
 def softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    from .nn.functional import softmax as _softmax
-
-    return _softmax(input, dim, dtype=dtype)
+    return _activation.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    from .nn.functional import log_softmax as _log_softmax
-
-    return _log_softmax(input, dim, dtype=dtype)
+    return _activation.log_softmax(input, dim, dtype=dtype)
 
 
 # -- forward-only functions ---------------------------------------------------------------------
-class _NoGradUnary(Op):
+class _ForwardOnly(Op):
+    """``fn`` elementwise in the input's floating dtype (the default one for integers); with
+    an input that requires grad it records a ``NotImplemented`` node whose backward raises."""
+
+    grad_fn_name = "NotImplemented"
+    params = ("fn", "op_name")
+
     def forward(self, a):
         dt = a.dtype if a.dtype.kind == "f" else D.get_default_dtype().np
         return xp_of(a).asarray(self.fn(a), dtype=dt)
 
+    def backward(self, g):
+        raise RuntimeError(f"the derivative for '{self.op_name}' is not implemented.")
+
 
 def _forward_only(name, fn):
-    cls = type(name, (_NoGradUnary,), {"grad_fn_name": f"Special{name}Backward0"})
-
     def public(input: Tensor, *, out=None) -> Tensor:
-        if input._requires_grad:
-            from .autograd import grad_mode
-
-            if grad_mode.state.enabled:
-                return write_out(out, _NotDifferentiable.apply(input, fn=fn, name_=name))
-        return write_out(out, cls.apply(input, fn=fn))
+        return write_out(out, _ForwardOnly.apply(input, fn=fn, op_name=name))
     public.__name__ = name
     public.__doc__ = f"``torch.special.{name}`` (no derivative, as in PyTorch)."
     return public
-
-
-class _NotDifferentiable(_NoGradUnary):
-    grad_fn_name = "NotImplemented"
-
-    def backward(self, g):
-        raise RuntimeError(f"the derivative for '{self.name_}' is not implemented.")
 
 
 airy_ai = _forward_only("airy_ai", S.airy_ai)
@@ -141,22 +133,36 @@ scaled_modified_bessel_k1 = _forward_only("scaled_modified_bessel_k1",
 spherical_bessel_j0 = _forward_only("spherical_bessel_j0", S.spherical_j0)
 
 
+class _Polynomial(Op):
+    """An orthogonal polynomial ``fn(x, n)`` by its recurrence, in double precision, rounded to
+    ``dtype``; ``shift`` maps x to ``2x - 1``. Not differentiable (numtorch records none)."""
+
+    grad_fn_name = "PolynomialBackward0"
+    non_differentiable = (0,)
+    params = ("fn", "shift", "dtype")
+
+    def forward(self, x, n):
+        xp = xp_of(x) if hasattr(x, "dtype") else xp_of(n)
+        xx = xp.asarray(x, dtype="float64")
+        if self.shift:
+            xx = 2 * xx - 1
+        n = xp.asarray(n)
+        if n.dtype.kind == "f":
+            n = xp.where(xp.isfinite(n), n, -1).astype("int64")
+        return xp.asarray(self.fn(xx, n), dtype=self.dtype)
+
+
 def _polynomial(name, fn, shift=False):
     def public(input, n, *, out=None) -> Tensor:
         x = input._data if isinstance(input, Tensor) else input
         nn = n._data if isinstance(n, Tensor) else n
-        xp = xp_of(x) if hasattr(x, "dtype") else xp_of(nn)
-        dt = D.to_numpy_dtype(D.result_type(input, n)) if isinstance(input, Tensor) and \
-            isinstance(n, Tensor) else (x.dtype if hasattr(x, "dtype") else nn.dtype)
+        if isinstance(input, Tensor) and isinstance(n, Tensor):
+            dt = D.to_numpy_dtype(D.result_type(input, n))
+        else:
+            dt = x.dtype if hasattr(x, "dtype") else nn.dtype
         if dt.kind not in "f":
             dt = D.get_default_dtype().np
-        xx = xp.asarray(x, dtype="float64")
-        if shift:
-            xx = 2 * xx - 1
-        nn = xp.asarray(nn)
-        if nn.dtype.kind == "f":
-            nn = xp.where(xp.isfinite(nn), nn, -1).astype("int64")
-        return write_out(out, Tensor._from_array(xp.asarray(fn(xx, nn), dtype=dt)))
+        return write_out(out, _Polynomial.apply(input, n, fn=fn, shift=shift, dtype=dt))
     public.__name__ = name
     public.__doc__ = f"``torch.special.{name}(x, n)`` by its three-term recurrence."
     return public

@@ -423,7 +423,7 @@ def frexp(input: Tensor, *, out=None):
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    from .decompositions import named_tuple
+    from ._return_types import named_tuple
 
     result = named_tuple("frexp", ("mantissa", "exponent"))
     return result(*_Frexp.apply(input))

@@ -1,4 +1,4 @@
-"""Matrix products: matmul (@), mm, mv, dot, bmm, outer, addmm, baddbmm, einsum, tensordot.
+"""Matrix products: matmul (@), mm, mv, dot, bmm, outer, addr, addmm, baddbmm, einsum, tensordot.
 
 ``matmul`` dispatches as PyTorch does so graphs print the same node names (MmBackward0 for 2-D,
 MvBackward0, DotBackward0, BmmBackward0/UnsafeViewBackward0 for batches).
@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import math
 
-from .._backend import xp_of
-from .._tensor import Tensor
-from ._base import Op, _state, result_np_dtype, tensor_method, write_out
+from ... import _dtype as D
+from ..._backend import xp_of
+from ..._tensor import Tensor
+from .._base import Op, _state, broadcast_message, result_np_dtype, tensor_method, write_out
 
-__all__ = ["matmul", "mm", "mv", "dot", "vdot", "inner", "bmm", "outer", "ger", "addmm", "addmv",
-           "addbmm", "baddbmm", "einsum", "tensordot", "kron"]
+__all__ = ["matmul", "mm", "mv", "dot", "vdot", "inner", "bmm", "outer", "ger", "addr", "addmm",
+           "addmv", "addbmm", "baddbmm", "einsum", "tensordot", "kron"]
 
 
 def _dt_name(a):
-    from .pointwise import torch_type_name
+    from ..pointwise import torch_type_name
 
     return torch_type_name(a.dtype)
 
 
-def _check_same_dtype(op, a: Tensor, b: Tensor) -> None:
+def _check_same_dtype(a: Tensor, b: Tensor) -> None:
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{a.dtype.name if False else _long(a)} != {_long(b)}")
+                           f"{_long(a)} != {_long(b)}")
 
 
 def _long(t):
@@ -55,6 +56,7 @@ def _mm_array(a, b):
 
 class Mm(Op):
     grad_fn_name = "MmBackward0"
+    params = ()
 
     def forward(self, a, b):
         self._save = (0, 1)
@@ -62,8 +64,9 @@ class Mm(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        ga = _mat1_grad(g, b, a) if self.next_functions[0][0] else None
-        gb = _mat2_grad(g, a, b) if self.next_functions[1][0] else None
+        need_a, need_b = self.needs_input_grad
+        ga = _mat1_grad(g, b, a) if need_a else None
+        gb = _mat2_grad(g, a, b) if need_b else None
         return ga, gb
 
 
@@ -109,6 +112,7 @@ def _mat2_grad(g: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
 
 class Mv(Op):
     grad_fn_name = "MvBackward0"
+    params = ()
 
     def forward(self, a, v):
         self.save_inputs(0, 1)
@@ -116,13 +120,15 @@ class Mv(Op):
 
     def backward(self, g):
         a, v = self.saved_tensors
-        ga = g.unsqueeze(1) * v.unsqueeze(0) if self.next_functions[0][0] else None
-        gv = a.t().mv(g) if self.next_functions[1][0] else None
+        need_a, need_v = self.needs_input_grad
+        ga = g.unsqueeze(1) * v.unsqueeze(0) if need_a else None
+        gv = a.t().mv(g) if need_v else None
         return ga, gv
 
 
 class Dot(Op):
     grad_fn_name = "DotBackward0"
+    params = ()
 
     def forward(self, a, b):
         self.save_inputs(0, 1)
@@ -135,6 +141,7 @@ class Dot(Op):
 
 class Bmm(Op):
     grad_fn_name = "BmmBackward0"
+    params = ()
 
     def forward(self, a, b):
         self.save_inputs(0, 1)
@@ -142,13 +149,15 @@ class Bmm(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        ga = g.bmm(b.transpose(1, 2)) if self.next_functions[0][0] else None
-        gb = a.transpose(1, 2).bmm(g) if self.next_functions[1][0] else None
+        need_a, need_b = self.needs_input_grad
+        ga = g.bmm(b.transpose(1, 2)) if need_a else None
+        gb = a.transpose(1, 2).bmm(g) if need_b else None
         return ga, gb
 
 
 class Addmm(Op):
     grad_fn_name = "AddmmBackward0"
+    params = ("alpha", "beta")
 
     def forward(self, c, a, b):
         self._save = (1, 2)
@@ -170,13 +179,14 @@ class Addmm(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        gc = (g if self.beta == 1 else g * self.beta) if self.next_functions[0][0] else None
+        need_c, need_a, need_b = self.needs_input_grad
+        gc = (g if self.beta == 1 else g * self.beta) if need_c else None
         ga = gb = None
-        if self.next_functions[1][0]:
+        if need_a:
             ga = _mat1_grad(g, b, a)
             if self.alpha != 1:
                 ga = ga * self.alpha
-        if self.next_functions[2][0]:
+        if need_b:
             gb = _mat2_grad(g, a, b)
             if self.alpha != 1:
                 gb = gb * self.alpha
@@ -196,7 +206,7 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     if input._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(input)} and "
                            f"{_shape_str(mat2)})")
-    _check_same_dtype("mm", input, mat2)
+    _check_same_dtype(input, mat2)
     return write_out(out, Mm.apply(input, mat2))
 
 
@@ -207,7 +217,7 @@ def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat "
                            f"({_shape_str(input)}), vec ({vec._data.shape[0]})")
-    _check_same_dtype("mv", input, vec)
+    _check_same_dtype(input, vec)
     return write_out(out, Mv.apply(input, vec))
 
 
@@ -328,8 +338,6 @@ def _batched(input: Tensor, other: Tensor) -> Tensor:
     m2 = sb[-2] if db > 1 else sb[0]
     p = sb[-1] if db > 1 else 1
     ba, bb = sa[:max(da - 2, 0)], sb[:max(db - 2, 0)]
-    from ._base import broadcast_message
-
     msg = broadcast_message(ba, bb)
     if msg is not None:
         raise RuntimeError(msg)
@@ -354,6 +362,7 @@ class _SqueezeDim(Op):
     """The in-place ``squeeze_(0)`` PyTorch applies after ``unsqueeze(0).mm`` (SqueezeBackward4)."""
 
     grad_fn_name = "SqueezeBackward4"
+    params = ("dim",)
 
     def forward(self, a):
         return a.reshape(a.shape[:self.dim] + a.shape[self.dim + 1:])
@@ -364,6 +373,7 @@ class _SqueezeDim(Op):
 
 class _UnsafeView(Op):
     grad_fn_name = "UnsafeViewBackward0"
+    params = ("shape",)
 
     def forward(self, a):
         return a.reshape(self.shape)
@@ -390,6 +400,30 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 ger = outer
 
 
+@tensor_method("addr")
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``torch.addr``: ``beta * input + alpha * outer(vec1, vec2)`` (input ignored if beta=0)."""
+    if vec1.dim() != 1 or vec2.dim() != 1:
+        raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {vec1.dim()}-D"
+                           if vec1.dim() != 1 else
+                           f"addr: Expected 1-D argument vec2, but got {vec2.dim()}-D")
+    prod = outer(vec1, vec2)
+    if prod.dtype == D.bool_:
+        from ..pointwise import logical_or
+        from ..shape import broadcast_to
+
+        res = logical_or(input.bool(), prod) if beta else prod
+        return write_out(out, broadcast_to(res, prod.shape) if res.dim() < 2 else res)
+    term = prod if alpha == 1 else prod * alpha
+    if beta == 0:
+        from ..misc import Fill
+
+        res = term + Fill.apply(input, 0)  # input ignored (NaN too), but still gets a zero grad
+    else:
+        res = (input if beta == 1 else input * beta) + term
+    return write_out(out, res)
+
+
 @tensor_method("addmm")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)`` (AddmmBackward0, what nn.Linear uses)."""
@@ -408,6 +442,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 class Addmv(Op):
     grad_fn_name = "AddmvBackward0"
+    params = ("alpha", "beta")
 
     def forward(self, c, a, v):
         self.save_inputs(1, 2)
@@ -420,14 +455,14 @@ class Addmv(Op):
 
     def backward(self, g):
         a, v = self.saved_tensors
-        nf = self.next_functions
-        gc = (g if self.beta == 1 else g * self.beta) if nf[0][0] else None
+        need_c, need_a, need_v = self.needs_input_grad
+        gc = (g if self.beta == 1 else g * self.beta) if need_c else None
         ga = gv = None
-        if nf[1][0]:
+        if need_a:
             ga = g.unsqueeze(1) * v.unsqueeze(0)
             if self.alpha != 1:
                 ga = ga * self.alpha
-        if nf[2][0]:
+        if need_v:
             gv = a.t().mv(g)
             if self.alpha != 1:
                 gv = gv * self.alpha
@@ -448,6 +483,7 @@ class Baddbmm(Op):
     batch is summed (``addbmm``, AddbmmBackward0)."""
 
     grad_fn_name = "BaddbmmBackward0"
+    params = ("alpha", "beta")
     reduce = False
 
     def forward(self, c, a, b):
@@ -464,13 +500,13 @@ class Baddbmm(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        nf = self.next_functions
-        gc = (g if self.beta == 1 else g * self.beta) if nf[0][0] else None
+        need_c, need_a, need_b = self.needs_input_grad
+        gc = (g if self.beta == 1 else g * self.beta) if need_c else None
         gp = g if self.alpha == 1 else g * self.alpha
         if self.reduce:
             gp = gp.unsqueeze(0).expand(a._data.shape[0], *gp._data.shape)
-        ga = gp.bmm(b.transpose(1, 2)) if nf[1][0] else None
-        gb = a.transpose(1, 2).bmm(gp) if nf[2][0] else None
+        ga = gp.bmm(b.transpose(1, 2)) if need_a else None
+        gb = a.transpose(1, 2).bmm(gp) if need_b else None
         return gc, ga, gb
 
 
@@ -496,6 +532,7 @@ class Einsum(Op):
     one operand)."""
 
     grad_fn_name = "EinsumBackward0"
+    params = ("equation", "subs")
 
     def forward(self, *ops):
         self.save_inputs(*range(len(ops)))
@@ -510,8 +547,9 @@ class Einsum(Op):
                      if c not in used)
         xp = xp_of(g._data)
         grads = []
+        needs = self.needs_input_grad
         for i, sub in enumerate(ins):
-            if not self.next_functions[i][0]:
+            if not needs[i]:
                 grads.append(None)
                 continue
             others = [s for j, s in enumerate(ins) if j != i]
@@ -603,8 +641,6 @@ def einsum(equation: str, *operands) -> Tensor:
 
 
 def _from_np(dt):
-    from .. import _dtype as D
-
     return D.from_numpy_dtype(dt)
 
 

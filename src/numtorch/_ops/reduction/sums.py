@@ -1,71 +1,23 @@
-"""Reductions: sum, mean, prod, max/min (values and indices), amax/amin, argmax/argmin, var, std,
-norm, logsumexp, all, any, with ``dim`` (int or tuple) and ``keepdim`` as PyTorch.
-"""
+"""Sums and moments: sum, nansum, mean, nanmean, prod, var, std, var_mean, std_mean, norm,
+logsumexp, with ``dim`` (int or tuple) and ``keepdim`` as PyTorch."""
 
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 
-from .. import _dtype as D
-from .._backend import xp_of
-from .._tensor import Tensor
-from ._base import Op, tensor_method, wrap_dim, write_out
+from ... import _dtype as D
+from ..._backend import errstate, xp_of
+from ..._tensor import Tensor
+from .._base import Op, tensor_method, wrap_dim, write_out
+from ._common import dims_of, expand_back, reduced_shape
 
-__all__ = ["sum", "mean", "nansum", "nanmean", "prod", "max", "min", "amax", "amin", "argmax",
-           "argmin", "var", "std", "var_mean", "std_mean", "norm", "logsumexp", "all", "any",
-           "count_nonzero", "aminmax"]
-
-_values_indices = {}
-
-
-def return_types(name: str):
-    """PyTorch's structseq-like ``torch.return_types.<name>`` (values, indices)."""
-    if name not in _values_indices:
-        nt = namedtuple(name, ["values", "indices"])
-        nt.__module__ = "torch.return_types"
-        nt.__repr__ = lambda self: (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
-                                    f"indices={self.indices!r})")
-        _values_indices[name] = nt
-    return _values_indices[name]
-
-
-def _dims(dim, ndim):
-    """Normalised tuple of reduced dims (None or empty -> all; a 0-d tensor has none)."""
-    if dim is None:
-        return tuple(builtins.range(ndim))
-    if isinstance(dim, int):
-        d = wrap_dim(dim, ndim)
-        return (d,) if ndim else ()
-    dims = tuple(wrap_dim(d, ndim) for d in dim)
-    if len(set(dims)) != len(dims):
-        d = next(d for d in dims if dims.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    if not ndim:
-        return ()
-    return dims if dims else tuple(builtins.range(ndim))
-
-
-def _reduced_shape(shape, dims, keepdim):
-    if dims is None:
-        dims = tuple(builtins.range(len(shape)))
-    if keepdim:
-        return tuple(1 if i in dims else s for i, s in enumerate(shape))
-    return tuple(s for i, s in enumerate(shape) if i not in dims)
-
-
-def _expand_back(g: Tensor, shape, dims, keepdim):
-    """Reshape a reduced gradient so it broadcasts against the input shape."""
-    if dims is None:
-        dims = tuple(builtins.range(len(shape)))
-    if not keepdim and len(shape):
-        kshape = tuple(1 if i in dims else s for i, s in enumerate(shape))
-        g = g.reshape(kshape)
-    return g.expand(shape)
+__all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
+           "norm", "logsumexp"]
 
 
 class Sum(Op):
     grad_fn_name = "SumBackward1"
+    params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -73,7 +25,7 @@ class Sum(Op):
         return xp.asarray(out)
 
     def backward(self, g):
-        return _expand_back(g, self._input_meta[0][0], self.dims, self.keepdim)
+        return expand_back(g, self._input_meta[0][0], self.dims, self.keepdim)
 
 
 class SumAll(Sum):
@@ -97,11 +49,12 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tens
     dt = _sum_dtype(a, dtype)
     if dim is None:
         return write_out(out, SumAll.apply(input, dims=None, keepdim=False, dtype=dt))
-    return write_out(out, Sum.apply(input, dims=_dims(dim, a.ndim), keepdim=keepdim, dtype=dt))
+    return write_out(out, Sum.apply(input, dims=dims_of(dim, a.ndim), keepdim=keepdim, dtype=dt))
 
 
 class Nansum(Op):
     grad_fn_name = "NansumBackward0"
+    params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -112,7 +65,7 @@ class Nansum(Op):
 
     def backward(self, g):
         (a,) = self.saved_tensors
-        gx = _expand_back(g, self._input_meta[0][0], self.dims, self.keepdim)
+        gx = expand_back(g, self._input_meta[0][0], self.dims, self.keepdim)
         return gx * a.isnan().logical_not()
 
 
@@ -121,13 +74,14 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero (NansumBackward0)."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
-    dims = _dims(dim, input._data.ndim)
+    dims = dims_of(dim, input._data.ndim)
     return Nansum.apply(input, dims=dims, keepdim=keepdim and dim is not None,
                         dtype=_sum_dtype(input._data, dtype))
 
 
 class Mean(Op):
     grad_fn_name = "MeanBackward1"
+    params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -135,14 +89,14 @@ class Mean(Op):
         for d in (self.dims if self.dims is not None else builtins.range(a.ndim)):
             n *= a.shape[d]
         self.count = n
-        with xp.errstate(all="ignore"):
+        with errstate(xp):
             out = xp.mean(a, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype) \
-                if a.size else xp.full(_reduced_shape(a.shape, self.dims, self.keepdim), xp.nan,
+                if a.size else xp.full(reduced_shape(a.shape, self.dims, self.keepdim), xp.nan,
                                        dtype=self.dtype)
         return xp.asarray(out)
 
     def backward(self, g):
-        return _expand_back(g, self._input_meta[0][0], self.dims, self.keepdim) / self.count
+        return expand_back(g, self._input_meta[0][0], self.dims, self.keepdim) / self.count
 
 
 class MeanAll(Mean):
@@ -157,14 +111,14 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
     a = input._data
     dt = D.to_numpy_dtype(dtype) if dtype is not None else a.dtype
     if dt.kind not in "fc":
-        from .pointwise import torch_type_name
+        from ..pointwise import torch_type_name
 
         which = "Input" if dtype is None else "Optional"
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
                            f"a floating point or complex dtype. Got: {torch_type_name(dt)}")
     if dim is None:
         return write_out(out, MeanAll.apply(input, dims=None, keepdim=False, dtype=dt))
-    return write_out(out, Mean.apply(input, dims=_dims(dim, a.ndim), keepdim=keepdim, dtype=dt))
+    return write_out(out, Mean.apply(input, dims=dims_of(dim, a.ndim), keepdim=keepdim, dtype=dt))
 
 
 @tensor_method("nanmean")
@@ -175,6 +129,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 class Prod(Op):
     grad_fn_name = "ProdBackward1"
+    params = ("dim", "keepdim", "dtype")
 
     def forward(self, a):
         self.save_inputs(0)
@@ -187,8 +142,8 @@ class Prod(Op):
         (a, out) = self.saved_tensors
         shape = self._input_meta[0][0]
         dims = tuple(builtins.range(len(shape))) if self.dim is None else (self.dim,)
-        gx = _expand_back(g, shape, dims, self.keepdim)
-        ox = _expand_back(out, shape, dims, self.keepdim)
+        gx = expand_back(g, shape, dims, self.keepdim)
+        ox = expand_back(out, shape, dims, self.keepdim)
         if not builtins.bool((a._data == 0).any()):
             return gx * ox / a
         # with zeros: the product of the other elements, without dividing by zero
@@ -201,7 +156,7 @@ def _prod_others(a: Tensor, dim) -> Tensor:
     Written with differentiable ops (an n x n mask per position) so that higher-order gradients
     work; only used when the input holds zeros.
     """
-    from .indexing import where
+    from ..indexing import where
 
     shape = a._data.shape
     x = a.reshape(-1) if dim is None else a.movedim(dim, -1)
@@ -227,201 +182,6 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     return Prod.apply(input, dim=d if input.ndim else None, keepdim=keepdim, dtype=dt)
 
 
-class MaxDim(Op):
-    grad_fn_name = "MaxBackward0"
-    non_differentiable = (1,)
-    largest = True
-
-    def forward(self, a):
-        xp = xp_of(a)
-        d = self.dim
-        if a.ndim == 0:
-            return a.copy(), xp.zeros((), dtype=xp.int64)
-        if a.shape[d] == 0:
-            raise IndexError(f"{'max' if self.largest else 'min'}(): Expected reduction dim {d} "
-                             "to have non-zero size.")
-        if a.dtype.kind == "f" and xp.isnan(a).any():
-            idx = xp.argmax(xp.isnan(a) if True else a, axis=d, keepdims=True)
-            has = xp.isnan(a).any(axis=d, keepdims=True)
-            best = (xp.argmax(a, axis=d, keepdims=True) if self.largest
-                    else xp.argmin(a, axis=d, keepdims=True))
-            idx = xp.where(has, idx, best)
-        else:
-            idx = (xp.argmax(a, axis=d, keepdims=True) if self.largest
-                   else xp.argmin(a, axis=d, keepdims=True))
-        vals = xp.take_along_axis(a, idx, axis=d)
-        if not self.keepdim:
-            vals = xp.squeeze(vals, axis=d)
-            idx = xp.squeeze(idx, axis=d)
-        self.indices = idx
-        return vals, idx.astype(xp.int64)
-
-    def backward(self, g, _gi=None):
-        from .indexing import scatter_grad
-
-        shape = self._input_meta[0][0]
-        if len(shape) == 0:
-            return g
-        return scatter_grad(g, self.indices, shape, self.dim, self.keepdim)
-
-
-class MinDim(MaxDim):
-    grad_fn_name = "MinBackward0"
-    largest = False
-
-
-class MaxAll(Op):
-    """max()/min() of all elements: the gradient is shared evenly among tied maxima."""
-
-    grad_fn_name = "MaxBackward1"
-    largest = True
-
-    def forward(self, a):
-        xp = xp_of(a)
-        if a.size == 0:
-            raise RuntimeError(f"{'max' if self.largest else 'min'}(): Expected reduction dim to "
-                               "be specified for input.numel() == 0. Specify the reduction dim "
-                               "with the 'dim' argument.")
-        self.save_inputs(0)
-        self.save_outputs(0)
-        if a.dtype.kind == "f" and xp.isnan(a).any():
-            return xp.asarray(xp.nan, dtype=a.dtype)
-        return xp.asarray(xp.max(a) if self.largest else xp.min(a))
-
-    def backward(self, g):
-        # PyTorch shares the gradient evenly among the maxima (the NaNs when the result is NaN)
-        a, out = self.saved_tensors
-        mask = a.isnan() if builtins.bool(out._data != out._data) else (a == out)
-        return g * mask / mask.sum()
-
-
-class MinAll(MaxAll):
-    grad_fn_name = "MinBackward1"
-    largest = False
-
-
-@tensor_method("max")
-def max(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
-    """``max(x)`` (all), ``max(x, dim)`` -> (values, indices), ``max(x, other)`` (maximum)."""
-    if isinstance(dim, Tensor):
-        from .pointwise import maximum
-
-        return maximum(input, dim)
-    if dim is None:
-        return MaxAll.apply(input)
-    v, i = MaxDim.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
-    return return_types("max")(v, i)
-
-
-@tensor_method("min")
-def min(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
-    if isinstance(dim, Tensor):
-        from .pointwise import minimum
-
-        return minimum(input, dim)
-    if dim is None:
-        return MinAll.apply(input)
-    v, i = MinDim.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
-    return return_types("min")(v, i)
-
-
-class Amax(Op):
-    grad_fn_name = "AmaxBackward0"
-    largest = True
-
-    def forward(self, a):
-        xp = xp_of(a)
-        if a.size == 0:
-            name = "amax" if self.largest else "amin"
-            if len(self.dims) == a.ndim:
-                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                                   "input.numel() == 0. Specify the reduction dim with the 'dim' "
-                                   "argument.")
-            for d in self.dims:
-                if a.shape[d] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
-                                     "size.")
-        self.save_inputs(0)
-        self.save_outputs(0)
-        f = xp.max if self.largest else xp.min
-        return xp.asarray(f(a, axis=self.dims, keepdims=self.keepdim))
-
-    def backward(self, g):
-        a, out = self.saved_tensors
-        shape = self._input_meta[0][0]
-        o = _expand_back(out, shape, self.dims, True if self.keepdim else False)
-        mask = (a == o)
-        gx = _expand_back(g, shape, self.dims, self.keepdim)
-        cnt = _expand_back(mask.sum(self.dims, keepdim=True), shape, self.dims, True)
-        return gx * mask / cnt
-
-
-class Amin(Amax):
-    grad_fn_name = "AminBackward0"
-    largest = False
-
-
-@tensor_method("amax")
-def amax(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    return write_out(out, Amax.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim))
-
-
-@tensor_method("amin")
-def amin(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    return write_out(out, Amin.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim))
-
-
-@tensor_method("aminmax")
-def aminmax(input, *, dim=None, keepdim: bool = False):
-    nt = namedtuple("aminmax", ["min", "max"])
-    d = () if dim is None else dim
-    return nt(amin(input, d, keepdim), amax(input, d, keepdim))
-
-
-def _arg(input, dim, keepdim, largest):
-    a = input._data
-    xp = xp_of(a)
-    name = "argmax" if largest else "argmin"
-    if a.dtype.kind == "b":
-        raise RuntimeError(f"{name}(): does not support bool input")
-    if dim is None:
-        flat = a.reshape(-1)
-        if flat.size == 0:
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
-                             "input.numel() == 0.")
-        nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
-        if nan is not None and nan.any():
-            r = xp.argmax(nan)
-        else:
-            r = xp.argmax(flat) if largest else xp.argmin(flat)
-        res = xp.asarray(r, dtype=xp.int64)
-        if keepdim:
-            res = res.reshape((1,) * a.ndim)
-        return Tensor._from_array(res)
-    d = wrap_dim(dim, a.ndim)
-    if a.ndim == 0:
-        return Tensor._from_array(xp.zeros((), xp.int64))
-    r = xp.argmax(a, axis=d, keepdims=keepdim) if largest else xp.argmin(a, axis=d,
-                                                                         keepdims=keepdim)
-    if a.dtype.kind == "f":
-        nan = xp.isnan(a)
-        if nan.any():
-            r = xp.where(nan.any(axis=d, keepdims=keepdim), xp.argmax(nan, axis=d,
-                                                                      keepdims=keepdim), r)
-    return Tensor._from_array(xp.asarray(r, dtype=xp.int64))
-
-
-@tensor_method("argmax")
-def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
-    """Index of the first maximum (NaN counts as the maximum, as PyTorch)."""
-    return _arg(input, dim, keepdim, True)
-
-
-@tensor_method("argmin")
-def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
-    return _arg(input, dim, keepdim, False)
-
-
 def _correction(unbiased, correction):
     if correction is not None:
         return correction
@@ -445,6 +205,7 @@ class Var(Op):
     """Variance with a ``correction`` (VarBackward0); ``std`` is StdBackward0."""
 
     grad_fn_name = "VarBackward0"
+    params = ("dims", "correction", "keepdim")
     root = False
 
     def forward(self, a):
@@ -455,7 +216,7 @@ class Var(Op):
         diff = a - mu
         sq = (diff * diff.conj()).real if a.dtype.kind == "c" else diff * diff
         self.dof = builtins.max(_count(a.shape, dims) - self.correction, 0)
-        with xp.errstate(all="ignore"):
+        with errstate(xp):
             out = xp.sum(sq, axis=dims, keepdims=self.keepdim) / self.dof
             if self.root:
                 out = xp.sqrt(out)
@@ -467,12 +228,12 @@ class Var(Op):
         saved = self.saved_tensors
         a = saved[0]
         shape = self._input_meta[0][0]
-        gx = _expand_back(g, shape, self.dims, self.keepdim)
+        gx = expand_back(g, shape, self.dims, self.keepdim)
         centered = a - a.mean(self.dims, keepdim=True)
         if self.root:
-            from .indexing import where
+            from ..indexing import where
 
-            out = _expand_back(saved[1], shape, self.dims, self.keepdim)
+            out = expand_back(saved[1], shape, self.dims, self.keepdim)
             return where(out == 0, gx.new_zeros(()), gx * centered / (out * self.dof))
         return gx * centered * (2.0 / self.dof) if self.dof else gx * centered / 0.0
 
@@ -497,7 +258,7 @@ class VarMean(Var):
     def backward(self, gv, gm):
         shape = self._input_meta[0][0]
         res = super().backward(gv)
-        return res + _expand_back(gm, shape, self.dims, self.keepdim) / self.n
+        return res + expand_back(gm, shape, self.dims, self.keepdim) / self.n
 
 
 class StdMean(VarMean):
@@ -509,7 +270,7 @@ def _var_args(input, dim, unbiased, keepdim, correction, name="var"):
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
-    dims = _dims(dim, input._data.ndim)
+    dims = dims_of(dim, input._data.ndim)
     if _count(input._data.shape, dims) - c <= 0:
         import warnings
 
@@ -548,6 +309,7 @@ class Norm(Op):
     """Vector p-norm (LinalgVectorNormBackward0, what ``Tensor.norm`` records in PyTorch)."""
 
     grad_fn_name = "LinalgVectorNormBackward0"
+    params = ("p", "dims", "keepdim")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -567,7 +329,7 @@ class Norm(Op):
         elif p == 1:
             out = xp.sum(x, axis=dims, keepdims=kd)
         else:
-            with xp.errstate(all="ignore"):
+            with errstate(xp):
                 out = xp.sum(x ** p, axis=dims, keepdims=kd) ** (1.0 / p)
         return xp.asarray(out, dtype=_real_np(a.dtype))
 
@@ -575,9 +337,9 @@ class Norm(Op):
         a, out = self.saved_tensors
         shape = self._input_meta[0][0]
         p = self.p
-        gx = _expand_back(g, shape, self.dims, self.keepdim)
-        ox = _expand_back(out, shape, self.dims, self.keepdim)
-        from .indexing import where
+        gx = expand_back(g, shape, self.dims, self.keepdim)
+        ox = expand_back(out, shape, self.dims, self.keepdim)
+        from ..indexing import where
 
         zero = gx.new_zeros(())
         if p == 0:
@@ -588,7 +350,7 @@ class Norm(Op):
             return where(ox == 0, zero, gx * a / ox)
         if p == _INF or p == -_INF:
             mask = a.abs() == ox
-            cnt = _expand_back(mask.sum(self.dims, keepdim=True), shape, self.dims, True)
+            cnt = expand_back(mask.sum(self.dims, keepdim=True), shape, self.dims, True)
             return gx * a.sgn() * mask / cnt
         scale = a.sgn() * a.abs().pow(p - 1) / ox.pow(p - 1)
         return where(ox == 0, zero, gx * scale)
@@ -600,7 +362,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
-        from ..linalg import matrix_norm
+        from ..linalg.norms import matrix_norm
 
         dims = tuple(builtins.range(input.dim())) if dim is None else tuple(dim)
         if len(dims) != 2 and input.dim() >= 2:
@@ -608,14 +370,14 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
                                + " ".join(str(d) for d in dims))
         return matrix_norm(input, "nuc", dim=dims, keepdim=keepdim, dtype=dtype)
     if input._data.dtype.kind not in "fc":
-        from .pointwise import torch_type_name
+        from ..pointwise import torch_type_name
 
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {torch_type_name(input._data.dtype)}")
     if p == 2 and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
                            f"{' '.join(str(d) for d in dim)}")
-    dims = _dims(dim, input._data.ndim)
+    dims = dims_of(dim, input._data.ndim)
     return Norm.apply(input, p=p, dims=dims, keepdim=keepdim and dim is not None)
 
 
@@ -623,6 +385,7 @@ class Logsumexp(Op):
     """``log(sum(exp(x)))`` computed stably (LogsumexpBackward0)."""
 
     grad_fn_name = "LogsumexpBackward0"
+    params = ("dims", "keepdim")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -634,7 +397,7 @@ class Logsumexp(Op):
         else:
             m = xp.max(a, axis=dims, keepdims=True)
             m = xp.where(xp.isinf(m), 0, m)
-        with xp.errstate(all="ignore"):
+        with errstate(xp):
             s = xp.log(xp.sum(xp.exp(a - m), axis=dims, keepdims=True)) + m
         if not self.keepdim:
             s = s.reshape([n for i, n in enumerate(a.shape) if i not in dims])
@@ -643,8 +406,8 @@ class Logsumexp(Op):
     def backward(self, g):
         a, out = self.saved_tensors
         shape = self._input_meta[0][0]
-        gx = _expand_back(g, shape, self.dims, self.keepdim)
-        ox = _expand_back(out, shape, self.dims, self.keepdim)
+        gx = expand_back(g, shape, self.dims, self.keepdim)
+        ox = expand_back(out, shape, self.dims, self.keepdim)
         return gx * (a - ox).exp()
 
 
@@ -653,33 +416,5 @@ def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
     if input._data.dtype.kind not in "fc":
         input = input.to(D.get_default_dtype())
-    dims = _dims(dim, input._data.ndim)
+    dims = dims_of(dim, input._data.ndim)
     return write_out(out, Logsumexp.apply(input, dims=dims, keepdim=keepdim))
-
-
-def _logical_reduce(input, dim, keepdim, fn):
-    a = input._data
-    xp = xp_of(a)
-    axis = None if dim is None else _dims(dim, a.ndim)
-    r = xp.asarray(getattr(xp, fn)(a, axis=axis, keepdims=keepdim if dim is not None else False))
-    if a.dtype == xp.uint8:
-        r = r.astype(xp.uint8)
-    return Tensor._from_array(r)
-
-
-@tensor_method("all")
-def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    return _logical_reduce(input, dim, keepdim, "all")
-
-
-@tensor_method("any")
-def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    return _logical_reduce(input, dim, keepdim, "any")
-
-
-@tensor_method("count_nonzero")
-def count_nonzero(input, dim=None) -> Tensor:
-    a = input._data
-    xp = xp_of(a)
-    axis = None if dim is None else _dims(dim, a.ndim)
-    return Tensor._from_array(xp.asarray(xp.count_nonzero(a, axis=axis), dtype=xp.int64))
