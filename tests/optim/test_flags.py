@@ -149,3 +149,17 @@ def test_foreach_and_fused_trajectories_match_torch(name, kwargs, flag, dtype):
     for i, state in t_sd["state"].items():
         assert {k: str(v.dtype) for k, v in n_sd["state"][i].items()} == \
             {k: str(v.dtype) for k, v in state.items()}
+
+
+def test_adagrad_param_group_added_later_matches_torch():
+    """torch creates a later group's Adagrad state at its first step, from the defaults."""
+    def run(lib):
+        p, q = lib.ones(2, requires_grad=True), lib.ones(3, requires_grad=True)
+        opt = lib.optim.Adagrad([p], lr=0.1, initial_accumulator_value=0.5)
+        opt.add_param_group({"params": [q], "initial_accumulator_value": 2.0})
+        p.grad, q.grad = lib.ones(2), lib.ones(3)
+        opt.step()
+        return q.detach().numpy(), opt.state[q]["sum"].numpy()
+
+    for n, t in zip(run(numtorch), run(torch)):
+        np.testing.assert_allclose(n, t, rtol=1e-6)
