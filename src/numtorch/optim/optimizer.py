@@ -1,8 +1,10 @@
 """``torch.optim.Optimizer``: parameter groups, per-parameter state, hooks, state_dict.
 
-Algorithms subclass it and update ``p._data`` and their state arrays in place (no graph), in
-the parameter's own dtype and in the order of PyTorch's single-tensor (``foreach=False``) CPU
-implementations, so trajectories agree with PyTorch's to float rounding.
+Algorithms subclass it and supply ``_init_state`` (first-step state) and ``_group_update`` (the
+array math); ``Optimizer.step`` runs the loop they share (``_step_params``). Updates work in
+place on ``p._data`` and the state arrays (no graph), in the parameter's own dtype and in the
+order of PyTorch's single-tensor (``foreach=False``) CPU implementations, so trajectories agree
+with PyTorch's to float rounding.
 """
 
 from __future__ import annotations
@@ -119,12 +121,16 @@ def _check_non_negative(**values: float) -> None:
             raise ValueError(f"Invalid {_LABELS.get(name, name)} value: {value}")
 
 
-def _check_adam_args(betas, eps: float, weight_decay: float) -> None:
-    """The Adam family's checks: eps, both betas in [0, 1), weight_decay."""
-    _check_non_negative(eps=eps)
+def _check_betas(betas) -> None:
     for i, beta in enumerate(betas[:2]):
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _check_adam_args(betas, eps: float, weight_decay: float) -> None:
+    """The Adam family's checks, in torch's order: eps, both betas in [0, 1), weight_decay."""
+    _check_non_negative(eps=eps)
+    _check_betas(betas)
     _check_non_negative(weight_decay=weight_decay)
 
 
@@ -418,16 +424,24 @@ class Optimizer:
         """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
         return _add_hook(self._optimizer_step_post_hooks, hook)
 
-    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_pre_hook(self, hook: Callable,
+                                     prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs before ``state_dict`` builds the dict."""
         return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
-    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_post_hook(self, hook: Callable,
+                                      prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` may return a replacement dict."""
         return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
-    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_pre_hook(self, hook: Callable,
+                                          prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` may return the dict to load."""
         return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
-    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_post_hook(self, hook: Callable,
+                                           prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs after ``load_state_dict``."""
         return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- state_dict ---------------------------------------------------------------------------
@@ -542,8 +556,8 @@ def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """A step post-hook for every optimizer."""
     return _add_hook(_global_step_post_hooks, hook)
-
 
 
 def _lerp_(a, b, weight: float) -> None:

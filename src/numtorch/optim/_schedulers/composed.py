@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+from ..._tensor import Tensor
 from ..optimizer import Optimizer
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _group_values, _set_group_value, inf
 
@@ -66,7 +67,7 @@ class SequentialLR(_ComposedStateMixin, LRScheduler):
         self._schedulers[idx]._initial_step()
         self._last_lr = schedulers[idx].get_last_lr()
 
-    def recursive_undo(self, sched=None) -> None:
+    def recursive_undo(self, sched: LRScheduler | None = None) -> None:
         """Undo the initial step every sub-scheduler took at construction."""
         s = self if sched is None else sched
         if hasattr(s, "_schedulers"):
@@ -141,7 +142,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None) -> None:
+    def step(self, metrics: float | Tensor, epoch: int | None = None) -> None:
         """Record ``metrics`` for one epoch; reduce the lrs after too many bad epochs."""
         current = float(metrics)
         if epoch is None:

@@ -93,7 +93,8 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = partial(_exp_range_scale, self.gamma)
             self.scale_mode = "iterations"
 
-    def scale_fn(self, x) -> float:
+    def scale_fn(self, x: float) -> float:
+        """The amplitude scale at cycle (or iteration) ``x``."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref(x)
@@ -170,7 +171,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
-    def step(self, epoch=None) -> None:
+    def step(self, epoch: float | None = None) -> None:
         """Advance one epoch, or jump to a (possibly fractional) ``epoch``."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0
