@@ -105,6 +105,9 @@ def _real_data(t: Tensor):
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
 _FUSED_DEVICES = ["mps", "cuda", "xpu", "hpu", "cpu", "mtia", "privateuseone"]
 _LABELS = {"eps": "epsilon"}
+# the flag options most algorithms take, as their ``__setstate__`` defaults
+_FLAG_DEFAULTS = {"foreach": None, "maximize": False, "differentiable": False,
+                  "capturable": False}
 
 
 def _check_lr(lr: float | Tensor) -> None:
@@ -521,10 +524,8 @@ class Optimizer:
             hook(self)
 
 
+# the shared step runs the hooks too (subclasses' own ``step`` are wrapped by __init_subclass__)
 Optimizer.step = _hooked_step(Optimizer.step)
-
-_FLAG_DEFAULTS = {"foreach": None, "maximize": False, "differentiable": False,
-                  "capturable": False}
 
 
 def _cast_state(param: Tensor, value: Tensor, group: dict, key) -> Tensor:
