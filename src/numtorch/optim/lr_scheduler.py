@@ -8,7 +8,7 @@ optimizer, with torch's attribute names.
 
 from __future__ import annotations
 
-from ._schedulers.base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler  # noqa: F401
+from ._schedulers.base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler, inf  # noqa: F401
 from ._schedulers.composed import ChainedScheduler, ReduceLROnPlateau, SequentialLR
 from ._schedulers.cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from ._schedulers.decay import (
