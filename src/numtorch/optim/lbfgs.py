@@ -7,12 +7,13 @@ promotion follow torch's. The state holds Tensors, as torch's does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
-from .optimizer import Optimizer, _check_lr, _scalar
+from .optimizer import Optimizer, _check_lr, _real, _scalar
 
 __all__ = ["LBFGS"]
 
@@ -160,16 +161,13 @@ class LBFGS(Optimizer):
             if p._grad is None:
                 views.append(xp.zeros(p.numel(), dtype=p._data.dtype))
             else:
-                g = p._grad._data
-                views.append((g.view(g.real.dtype) if g.dtype.kind == "c" else g).reshape(-1))
+                views.append(_real(p._grad._data).reshape(-1))
         return xp.concatenate(views, 0)
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
         for p in self._params:
-            arr = p._data
-            if arr.dtype.kind == "c":
-                arr = arr.view(arr.real.dtype)
+            arr = _real(p._data)
             n = arr.size
             arr += step_size * update[offset:offset + n].reshape(arr.shape)
             p._bump_version()
@@ -191,7 +189,7 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; returns the closure's first loss."""
         with no_grad():
             return self._step(closure)

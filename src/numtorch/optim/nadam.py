@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from .adam import _check_betas_eps
 from .optimizer import (
+    _FLAG_DEFAULTS,
     Optimizer,
+    _check_adam_args,
     _check_lr,
-    _eval_closure,
+    _check_non_negative,
     _lerp_,
-    _real,
+    _real_data,
     _scalar,
     _scalar_tensor,
-    _steps_to_tensors,
     _zeros_like,
 )
 
@@ -25,6 +26,12 @@ __all__ = ["NAdam"]
 class NAdam(Optimizer):
     """NAdam, matching torch's single-tensor CPU update (``mu_product`` is a 0-d tensor)."""
 
+    _sparse_error = "NAdam does not support sparse gradients"
+    _capturable_error = ("If capturable=True, params, mu_products and state_steps must be on "
+                         "supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
+    _group_defaults = {**_FLAG_DEFAULTS, "decoupled_weight_decay": False}
+    _scalar_state = ("step", "mu_product")
+
     def __init__(self, params, lr: float | Tensor = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
@@ -32,9 +39,8 @@ class NAdam(Optimizer):
                  maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
         _check_lr(lr)
-        _check_betas_eps(betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_adam_args(betas, eps, weight_decay)
+        _check_non_negative(momentum_decay=momentum_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay,
                     "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
@@ -42,57 +48,33 @@ class NAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-        _steps_to_tensors(self, ("step", "mu_product"))
+    def _init_state(self, p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        state["step"] = _scalar_tensor(0.0)
+        state["mu_product"] = _scalar_tensor(1.0)
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
 
-    def step(self, closure=None):
-        """One NAdam step; returns the closure's loss if a closure is given."""
-        loss = _eval_closure(closure)
-        for group in self.param_groups:
-            lr = _scalar(group["lr"])
-            beta1, beta2 = group["betas"]
-            eps, wd, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
-            for p, g in self._params_with_grad(group, "NAdam does not support sparse "
-                                                      "gradients"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _scalar_tensor(0.0)
-                    state["mu_product"] = _scalar_tensor(1.0)
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                if group["maximize"]:
-                    g = -g
-                step_arr, mu_product = state["step"]._data, state["mu_product"]._data
-                step_arr += 1
-                step = float(step_arr)
-                bias_correction2 = 1 - beta2 ** step
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p._data *= 1 - lr * wd
-                    else:
-                        g = g + wd * p._data
-                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-                mu_product *= mu
-                xp = xp_of(p._data)
-                param, g = _real(p._data), _real(g)
-                exp_avg = _real(state["exp_avg"]._data)
-                exp_avg_sq = _real(state["exp_avg_sq"]._data)
-                _lerp_(exp_avg, g, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * g * g
-                denom = xp.sqrt(exp_avg_sq / bias_correction2)
-                denom += eps
-                mu_prod = float(mu_product)
-                mu_product_next = mu_prod * mu_next
-                param += ((-lr * (1.0 - mu) / (1.0 - mu_prod)) * g) / denom
-                param += (((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg) / denom
-                p._bump_version()
-        return loss
+    def _group_update(self, group: dict[str, Any]) -> Callable:
+        lr, (beta1, beta2), eps = _scalar(group["lr"]), group["betas"], group["eps"]
+        momentum_decay = group["momentum_decay"]
+
+        def update(p, param, g, state):
+            step = float(state["step"]._data)
+            mu_product = state["mu_product"]._data
+            bias_correction2 = 1 - beta2 ** step
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+            mu_product *= mu
+            xp = xp_of(param)
+            exp_avg, exp_avg_sq = _real_data(state["exp_avg"]), _real_data(state["exp_avg_sq"])
+            _lerp_(exp_avg, g, 1 - beta1)
+            exp_avg_sq *= beta2
+            exp_avg_sq += (1 - beta2) * g * g
+            denom = xp.sqrt(exp_avg_sq / bias_correction2)
+            denom += eps
+            mu_prod = float(mu_product)
+            mu_product_next = mu_prod * mu_next
+            param += ((-lr * (1.0 - mu) / (1.0 - mu_prod)) * g) / denom
+            param += (((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg) / denom
+
+        return update

@@ -1,8 +1,10 @@
 """``torch.optim.Optimizer``: parameter groups, per-parameter state, hooks, state_dict.
 
-Algorithms subclass it and update ``p._data`` and their state arrays in place (no graph), in
-the parameter's own dtype and in the order of PyTorch's single-tensor (``foreach=False``) CPU
-implementations, so trajectories agree with PyTorch's to float rounding.
+Algorithms subclass it and supply ``_init_state`` (first-step state) and ``_group_update`` (the
+array math); ``Optimizer.step`` runs the loop they share (``_step_params``). Updates work in
+place on ``p._data`` and the state arrays (no graph), in the parameter's own dtype and in the
+order of PyTorch's single-tensor (``foreach=False``) CPU implementations, so trajectories agree
+with PyTorch's to float rounding.
 """
 
 from __future__ import annotations
@@ -72,9 +74,11 @@ def _full_like(p: Tensor, value) -> Tensor:
     return Tensor._from_array(xp_of(p._data).full_like(p._data, value))
 
 
-def _scalar_tensor(value: float) -> Tensor:
-    """A 0-d cpu state tensor (``step``, ``mu_product``) in torch's scalar dtype."""
-    return Tensor._from_array(xp_for(_CPU).asarray(value, dtype=_scalar_dtype()))
+def _scalar_tensor(value: float, fused: bool | None = False) -> Tensor:
+    """A 0-d cpu state tensor (``step``, ``mu_product``) in torch's scalar dtype (float32 for
+    ``fused=True``)."""
+    dtype = D.float32.np if fused else _scalar_dtype()
+    return Tensor._from_array(xp_for(_CPU).asarray(value, dtype=dtype))
 
 
 def _steps_to_tensors(opt: Optimizer, keys: tuple[str, ...] = ("step",)) -> None:
@@ -92,11 +96,61 @@ def _real(arr):
     return arr
 
 
-def _check_lr(lr) -> None:
+def _real_data(t: Tensor):
+    """A state tensor's array, complex as real pairs (see ``_real``)."""
+    return _real(t._data)
+
+
+# -- argument checks, with torch's messages ---------------------------------------------------
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+_FUSED_DEVICES = ["mps", "cuda", "xpu", "hpu", "cpu", "mtia", "privateuseone"]
+_LABELS = {"eps": "epsilon"}
+# the flag options most algorithms take, as their ``__setstate__`` defaults
+_FLAG_DEFAULTS = {"foreach": None, "maximize": False, "differentiable": False,
+                  "capturable": False}
+
+
+def _check_lr(lr: float | Tensor) -> None:
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _check_non_negative(**values: float) -> None:
+    """``Invalid <name> value: v`` for the first negative (or NaN) value, in argument order."""
+    for name, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_LABELS.get(name, name)} value: {value}")
+
+
+def _check_betas(betas) -> None:
+    for i, beta in enumerate(betas[:2]):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _check_adam_args(betas, eps: float, weight_decay: float) -> None:
+    """The Adam family's checks, in torch's order: eps, both betas in [0, 1), weight_decay."""
+    _check_non_negative(eps=eps)
+    _check_betas(betas)
+    _check_non_negative(weight_decay=weight_decay)
+
+
+def _check_fused_flags(fused: bool | None, foreach: bool | None, differentiable: bool) -> None:
+    """``fused=True`` excludes ``differentiable`` and ``foreach`` (checked after the groups)."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def _check_fused_param(p: Tensor) -> None:
+    if not p.is_floating_point():
+        raise RuntimeError("`fused=True` requires all the params to be floating point Tensors "
+                           f"of supported devices: {_FUSED_DEVICES} but {p.dtype} and "
+                           f"{p.device.type}")
 
 
 def _hooked_step(step: Callable) -> Callable:
@@ -138,6 +192,18 @@ class Optimizer:
     with per-group options); ``defaults`` fills the options a group leaves out.
     """
 
+    # Per-algorithm settings of the shared step (``step`` -> ``_step_params``):
+    _sparse_error: str | None = None  # torch's RuntimeError for a sparse gradient, if any
+    _lazy_state = True  # state made by ``_init_state`` at the first step; ``step`` counted
+    _zero_state: tuple[str, ...] = ()  # state arrays that ``_init_state`` starts at zero
+    _complex_as_real = True  # update complex params as pairs of reals (torch.view_as_real)
+    _capturable_error = ("If capturable=True, params and state_steps must be on supported "
+                         f"devices: {_CAPTURABLE_DEVICES}.")
+    # Options older checkpoints may lack (torch's __setstate__), and 0-d state tensors that
+    # older checkpoints stored as numbers.
+    _group_defaults: dict[str, Any] = {}
+    _scalar_state: tuple[str, ...] = ()
+
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
@@ -178,6 +244,11 @@ class Optimizer:
             if name not in self.__dict__:
                 self.__dict__[name] = OrderedDict()
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self._group_defaults.items():
+                group.setdefault(key, value)
+        if self._scalar_state:
+            _steps_to_tensors(self, self._scalar_state)
 
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("
@@ -264,21 +335,88 @@ class Optimizer:
                     g._data[...] = 0
                     g._bump_version()
 
-    def step(self, closure: Callable[[], Any] | None = None):
-        """Perform one optimization step; subclasses implement it."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One optimization step over every param group; returns the closure's loss.
+
+        The algorithm supplies ``_group_update``; torch's base class raises
+        ``NotImplementedError`` here, and so does this one for a subclass without it.
+        """
+        loss = _eval_closure(closure)
+        differentiable = self.defaults.get("differentiable", False)
+        if differentiable is not False:
+            self._refuse_differentiable(differentiable)
+        for group in self.param_groups:
+            self._step_params(group, self._group_update(group))
+        return loss
+
+    def _group_update(self, group: dict[str, Any]) -> Callable:
+        """``update(p, param, grad, state)`` for ``group``: the algorithm's in-place array math.
+
+        ``param``/``grad`` are arrays (real views of complex ones unless
+        ``_complex_as_real`` is off), the gradient already negated for ``maximize`` and with
+        the weight decay applied; ``state`` is the param's state dict (None when the
+        algorithm keeps no lazy state).
+        """
         raise NotImplementedError
 
-    def _params_with_grad(self, group: dict[str, Any], sparse_error: str | None = None):
-        """The group's params that have a gradient, and their gradient arrays."""
-        out = []
+    def _init_state(self, p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """First-step state: ``step`` and the ``_zero_state`` arrays (torch's lazy init)."""
+        state["step"] = _scalar_tensor(0.0, group.get("fused"))
+        for key in self._zero_state:
+            state[key] = _zeros_like(p)
+
+    def _step_params(self, group: dict[str, Any], update: Callable) -> None:
+        """The loop all single-tensor algorithms share: for each param with a gradient, torch's
+        sparse/fused/capturable errors, lazy state, ``step`` count, maximize, weight decay
+        (decoupled: ``p *= 1 - lr * wd``), then ``update`` on arrays."""
+        lr = _scalar(group["lr"])
+        wd = _scalar(group.get("weight_decay", 0))
+        decoupled = group.get("decoupled_weight_decay", False)
+        maximize = group["maximize"]
+        fused, capturable = group.get("fused"), group.get("capturable")
+        sparse_error, lazy_state = self._sparse_error, self._lazy_state
+        as_real = self._complex_as_real
+        states = self.state
         for p in group["params"]:
-            g = p._grad
-            if g is None:
+            grad = p._grad
+            if grad is None:
                 continue
-            if sparse_error is not None and getattr(g, "is_sparse", False):
+            if sparse_error is not None and grad.is_sparse:
                 raise RuntimeError(sparse_error)
-            out.append((p, g._data))
-        return out
+            if fused:
+                _check_fused_param(p)
+            state = None
+            if lazy_state:
+                state = states[p]
+                if not state:
+                    self._init_state(p, group, state)
+                if capturable and p.device.type not in _CAPTURABLE_DEVICES:
+                    raise AssertionError(self._capturable_error)
+                state["step"]._data += 1
+            g = grad._data
+            if maximize:
+                g = -g
+            if wd != 0:
+                if decoupled:
+                    p._data *= 1 - lr * wd
+                else:
+                    g = g + wd * p._data
+            if as_real:
+                update(p, _real(p._data), _real(g), state)
+            else:
+                update(p, p._data, g, state)
+            p._version_box[0] += 1
+
+    def _refuse_differentiable(self, flag) -> None:
+        """``differentiable=True`` is accepted by the constructors (as in torch) but numtorch
+        steps never record a graph, so a step that would update a param raises."""
+        if not isinstance(flag, bool):
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {type(flag).__name__}")
+        if any(p._grad is not None for group in self.param_groups for p in group["params"]):
+            raise RuntimeError(f"{type(self).__name__}(differentiable=True) is not supported by "
+                               "numtorch: optimizer steps update parameters in place without "
+                               "recording an autograd graph; use differentiable=False")
 
     # -- hooks --------------------------------------------------------------------------------
     def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
@@ -289,16 +427,24 @@ class Optimizer:
         """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
         return _add_hook(self._optimizer_step_post_hooks, hook)
 
-    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_pre_hook(self, hook: Callable,
+                                     prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs before ``state_dict`` builds the dict."""
         return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
-    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_post_hook(self, hook: Callable,
+                                      prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` may return a replacement dict."""
         return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
-    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_pre_hook(self, hook: Callable,
+                                          prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` may return the dict to load."""
         return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
-    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_post_hook(self, hook: Callable,
+                                           prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs after ``load_state_dict``."""
         return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- state_dict ---------------------------------------------------------------------------
@@ -378,6 +524,10 @@ class Optimizer:
             hook(self)
 
 
+# the shared step runs the hooks too (subclasses' own ``step`` are wrapped by __init_subclass__)
+Optimizer.step = _hooked_step(Optimizer.step)
+
+
 def _cast_state(param: Tensor, value: Tensor, group: dict, key) -> Tensor:
     """torch's policy: ``step`` keeps its dtype; float state follows the param's dtype.
 
@@ -407,8 +557,8 @@ def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """A step post-hook for every optimizer."""
     return _add_hook(_global_step_post_hooks, hook)
-
 
 
 def _lerp_(a, b, weight: float) -> None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
 from .optimizer import (
+    _FLAG_DEFAULTS,
     Optimizer,
     _check_lr,
-    _eval_closure,
     _full_like,
-    _real,
+    _real_data,
     _scalar,
     _scalar_tensor,
-    _steps_to_tensors,
     _zeros_like,
 )
 
@@ -23,6 +23,10 @@ __all__ = ["Rprop"]
 
 class Rprop(Optimizer):
     """Rprop, matching torch's single-tensor CPU update."""
+
+    _sparse_error = "Rprop does not support sparse gradients"
+    _group_defaults = _FLAG_DEFAULTS
+    _scalar_state = ("step",)
 
     def __init__(self, params, lr: float | Tensor = 1e-2,
                  etas: tuple[float, float] = (0.5, 1.2),
@@ -37,45 +41,28 @@ class Rprop(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _steps_to_tensors(self)
+    def _init_state(self, p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        lr = _scalar(group["lr"])
+        state["step"] = _scalar_tensor(0.0)
+        state["prev"] = _zeros_like(p)
+        state["step_size"] = _full_like(p, complex(lr, lr) if p.is_complex() else lr)
 
-    def step(self, closure=None):
-        """One Rprop step; returns the closure's loss if a closure is given."""
-        loss = _eval_closure(closure)
-        for group in self.param_groups:
-            lr = _scalar(group["lr"])
-            etaminus, etaplus = group["etas"]
-            step_size_min, step_size_max = group["step_sizes"]
-            for p, g in self._params_with_grad(group, "Rprop does not support sparse "
-                                                      "gradients"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _scalar_tensor(0.0)
-                    state["prev"] = _zeros_like(p)
-                    state["step_size"] = _full_like(p, complex(lr, lr) if p.is_complex()
-                                                    else lr)
-                if group["maximize"]:
-                    g = -g
-                state["step"]._data += 1
-                xp = xp_of(p._data)
-                param, g = _real(p._data), _real(g)
-                prev, step_size = _real(state["prev"]._data), _real(state["step_size"]._data)
-                sign = xp.asarray(xp.sign(g * prev))
-                sign[sign > 0] = etaplus
-                sign[sign < 0] = etaminus
-                sign[sign == 0] = 1
-                step_size *= sign
-                xp.clip(step_size, step_size_min, step_size_max, out=step_size)
-                g = xp.array(g)
-                g[sign == etaminus] = 0
-                param += (-1 * xp.sign(g)) * step_size
-                prev[...] = g
-                p._bump_version()
-        return loss
+    def _group_update(self, group: dict[str, Any]) -> Callable:
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+
+        def update(p, param, g, state):
+            xp = xp_of(param)
+            prev, step_size = _real_data(state["prev"]), _real_data(state["step_size"])
+            sign = xp.asarray(xp.sign(g * prev))
+            sign[sign > 0] = etaplus
+            sign[sign < 0] = etaminus
+            sign[sign == 0] = 1
+            step_size *= sign
+            xp.clip(step_size, step_size_min, step_size_max, out=step_size)
+            g = xp.array(g)
+            g[sign == etaminus] = 0
+            param += (-1 * xp.sign(g)) * step_size
+            prev[...] = g
+
+        return update

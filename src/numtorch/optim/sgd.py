@@ -1,14 +1,16 @@
-"""``torch.optim.SGD``: momentum, dampening, Nesterov, weight decay, maximize."""
+"""``torch.optim.SGD``: momentum, dampening, Nesterov, weight decay, maximize, fused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_lr, _eval_closure, _scalar
+from .optimizer import Optimizer, _check_fused_flags, _check_lr, _scalar
 
 __all__ = ["SGD"]
+
 
 def _add_scaled_(param, g, alpha: float, scratch: dict) -> None:
     """``param += alpha * g`` as two rounded steps (product, then sum) like the plain NumPy
@@ -29,7 +31,17 @@ def _add_scaled_(param, g, alpha: float, scratch: dict) -> None:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, matching torch's single-tensor CPU update."""
+    """Stochastic gradient descent, matching torch's single-tensor CPU update.
+
+    Like torch, the only state is ``momentum_buffer`` (made when momentum is used) and complex
+    params are updated as complex numbers. ``foreach``/``fused`` are accepted: torch's
+    implementations agree to float rounding with the single-tensor one.
+    """
+
+    _lazy_state = False
+    _complex_as_real = False
+    _group_defaults = {"nesterov": False, "maximize": False, "foreach": None,
+                       "differentiable": False, "fused": False}
 
     def __init__(self, params, lr: float | Tensor = 1e-3, momentum: float = 0,
                  dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
@@ -46,45 +58,26 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_fused_flags(fused, foreach, differentiable)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
-
-    def step(self, closure=None):
-        """One SGD step; returns the closure's loss if a closure is given."""
-        loss = _eval_closure(closure)
+    def _group_update(self, group: dict[str, Any]) -> Callable:
+        lr = _scalar(group["lr"])
+        momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
         scratch = self.__dict__.setdefault("_scratch", {})  # not state: never saved
-        for group in self.param_groups:
-            lr = _scalar(group["lr"])
-            wd = _scalar(group["weight_decay"])
-            momentum, dampening = group["momentum"], group["dampening"]
-            for p, g in self._params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                if wd != 0:
-                    g = g + wd * p._data
-                if momentum != 0:
-                    state = self.state[p]
-                    buf_t = state.get("momentum_buffer")
-                    if buf_t is None:
-                        buf = xp_of(p._data).array(g)
-                        state["momentum_buffer"] = Tensor._from_array(buf)
-                    else:
-                        buf = buf_t._data
-                        buf *= momentum
-                        _add_scaled_(buf, g, float(1 - dampening), scratch)
-                    g = g + momentum * buf if group["nesterov"] else buf
-                _add_scaled_(p._data, g, -lr, scratch)
-                p._version_box[0] += 1
-        return loss
+        states = self.state
+
+        def update(p, param, g, state):
+            if momentum != 0:
+                state = states[p]
+                buf_t = state.get("momentum_buffer")
+                if buf_t is None:
+                    buf = xp_of(param).array(g)
+                    state["momentum_buffer"] = Tensor._from_array(buf)
+                else:
+                    buf = buf_t._data
+                    buf *= momentum
+                    _add_scaled_(buf, g, float(1 - dampening), scratch)
+                g = g + momentum * buf if nesterov else buf
+            _add_scaled_(param, g, -lr, scratch)
+
+        return update
