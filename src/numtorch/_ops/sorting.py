@@ -51,6 +51,7 @@ class _Selected(Op):
     """Values picked from ``a`` at ``indices`` along ``dim``; grad scatters back."""
 
     non_differentiable = (1,)
+    params = ("dim",)
 
     def backward(self, g, _gi=None):
         shape = self._input_meta[0][0]
