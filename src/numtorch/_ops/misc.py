@@ -17,18 +17,11 @@ from .._tensor import Size, Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
 
 __all__ = [
-    "alias_copy", "as_strided", "as_strided_copy", "as_strided_scatter",
-    "broadcast_shapes", "combinations", "diagflat", "diagonal_copy",
-    "diagonal_scatter", "dsplit", "hsplit", "vsplit", "empty_permuted", "expand_copy", "fill",
-    "index_reduce", "isin",
-    "narrow_copy",
-    "nonzero_static",
-    "permute_copy", "ravel", "resize_as_",
-    "select_scatter", "slice_scatter", "split_with_sizes", "split_with_sizes_copy",
-    "split_copy", "squeeze_copy", "t_copy", "transpose_copy", "tril_indices",
-    "triu_indices",
-    "unbind_copy", "unfold_copy", "unravel_index", "unsafe_chunk", "unsafe_split",
-    "unsqueeze_copy", "view_copy", "zero_",
+    "alias_copy", "broadcast_shapes", "combinations", "diagflat", "diagonal_copy", "dsplit",
+    "hsplit", "vsplit", "empty_permuted", "expand_copy", "fill", "narrow_copy", "permute_copy",
+    "ravel", "resize_as_", "split_with_sizes", "split_with_sizes_copy", "split_copy",
+    "squeeze_copy", "t_copy", "transpose_copy", "tril_indices", "triu_indices", "unbind_copy",
+    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsqueeze_copy", "view_copy", "zero_",
 ]
 
 
@@ -174,159 +167,6 @@ dsplit = tensor_method("dsplit")(_named_split("dsplit", 3, 2))
 
 
 # -- writing a source into a view of a copy ------------------------------------------------------
-class _Embed(Op):
-    """``input`` with the flat positions ``self.index`` replaced by ``src`` (a scatter into a
-    view): the gradient of input is zero at those positions, that of src is gathered there."""
-
-    grad_fn_name = "ScatterBackward0"
-    #: PyTorch 2.x's as_strided_scatter passes input's gradient only *at* the scattered
-    #: positions (zero elsewhere); matched as observed
-    invert_mask = False
-
-    def forward(self, a, src):
-        xp = xp_of(a)
-        out = xp.array(a, order="C", copy=True)
-        flat = out.reshape(-1)
-        idx = self.index
-        flat[idx.reshape(-1)] = xp.broadcast_to(xp.asarray(src, dtype=a.dtype),
-                                                idx.shape).reshape(-1)
-        self.shape = a.shape
-        return out
-
-    def backward(self, g):
-        nt = _nt()
-        keep = _np.full(int(_np.prod(self.shape, dtype=_np.int64)), not self.invert_mask)
-        keep[self.index.reshape(-1)] = self.invert_mask
-        ga = gs = None
-        if self.next_functions[0][0] is not None:
-            ga = g * nt.tensor(keep.reshape(self.shape))
-        if self.next_functions[1][0] is not None:
-            gs = nt.take(g, nt.tensor(self.index.astype(_np.int64)))
-        return ga, gs
-
-
-def _embed(input: Tensor, src, view_fn, name: str, invert_mask: bool = False) -> Tensor:
-    positions = view_fn(_np.arange(input.numel(), dtype=_np.int64).reshape(tuple(input.shape)))
-    positions = _np.asarray(positions)
-    src_t = src if isinstance(src, Tensor) else _as_tensor(src, input)
-    if tuple(src_t.shape) != positions.shape:
-        raise RuntimeError(
-            f"expected src to have a size equal to the slice of self. src size = "
-            f"{list(src_t.shape)}, slice size = {list(positions.shape)}")
-    node = type(name, (_Embed,), {"grad_fn_name": name})
-    return node.apply(input, src_t, index=positions, invert_mask=invert_mask)
-
-
-def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
-    """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
-    d = wrap_dim(dim, input.dim())
-    n = input.shape[d]
-    if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {dim}")
-    return _embed(input, src, lambda a: _np.take(a, index % n, axis=d), "SelectScatterBackward0")
-
-
-def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None,
-                  step: int = 1) -> Tensor:
-    """``torch.slice_scatter``: ``input`` with ``input[..., start:end:step, ...]`` set to src."""
-    d = wrap_dim(dim, input.dim())
-    sl = (slice(None),) * d + (slice(start, end, step),)
-    return _embed(input, src, lambda a: a[sl], "SliceScatterBackward0")
-
-
-def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
-                     dim2: int = 1) -> Tensor:
-    """``torch.diagonal_scatter``: ``input`` with a diagonal replaced by ``src``."""
-    return _embed(input, src, lambda a: _np.diagonal(a, offset, dim1, dim2),
-                  "DiagonalScatterBackward0")
-
-
-def _storage_of(arr):
-    """(flat storage array, element offset of ``arr`` in it)."""
-    root = arr
-    while isinstance(root.base, _np.ndarray):
-        root = root.base
-    if not root.flags.c_contiguous:  # pragma: no cover - roots are allocated dense
-        root = _np.ascontiguousarray(root)
-        return root.reshape(-1), 0
-    off = 0
-    if root is not arr and arr.size:
-        off = (arr.__array_interface__["data"][0]
-               - root.__array_interface__["data"][0]) // arr.itemsize
-    return root.reshape(-1), off
-
-
-def _strided_positions(size, stride, offset) -> _np.ndarray:
-    pos = _np.full(tuple(size), offset, dtype=_np.int64)
-    for k, (n, s) in enumerate(zip(size, stride)):
-        shape = [1] * len(size)
-        shape[k] = n
-        pos = pos + (_np.arange(n, dtype=_np.int64) * s).reshape(shape)
-    return pos
-
-
-def _check_strided(size, stride, offset, storage_size, itemsize):
-    size, stride = tuple(size), tuple(stride)
-    if len(size) != len(stride):
-        raise RuntimeError("mismatch in length of strides and shape")
-    if any(s < 0 for s in stride):
-        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
-                           f"strides: {list(stride)}")
-    if offset < 0:
-        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
-    if 0 in size:
-        return
-    need = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
-    if need > storage_size:
-        raise RuntimeError(
-            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
-            f"and itemsize {itemsize} requiring a storage size of {need * itemsize} are out of "
-            f"bounds for storage of size {storage_size * itemsize}")
-
-
-class AsStrided(Op):
-    """A view of the input's storage with the given geometry; the gradient scatters back."""
-
-    grad_fn_name = "AsStridedBackward0"
-    is_view = True
-
-    def forward(self, a):
-        storage, own_off = _storage_of(a)
-        off = own_off if self.offset is None else self.offset
-        _check_strided(self.size, self.stride, off, storage.size, a.itemsize)
-        self.in_pos = _strided_positions(a.shape, [s // a.itemsize for s in a.strides], own_off)
-        self.out_pos = _strided_positions(self.size, self.stride, off)
-        self.storage_size = storage.size
-        return _np.lib.stride_tricks.as_strided(
-            storage[off:] if storage.size > off else storage,
-            shape=tuple(self.size), strides=tuple(s * a.itemsize for s in self.stride))
-
-    def backward(self, g):
-        nt = _nt()
-        buf = nt.zeros(self.storage_size, dtype=g.dtype)
-        buf = buf.index_add(0, nt.tensor(self.out_pos.reshape(-1)), g.reshape(-1))
-        return nt.take(buf, nt.tensor(self.in_pos))
-
-
-@tensor_method("as_strided")
-def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
-    """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
-    return AsStrided.apply(input, size=tuple(size), stride=tuple(stride), offset=storage_offset)
-
-
-def as_strided_copy(input: Tensor, size, stride, storage_offset=None, *, out=None) -> Tensor:
-    return write_out(out, _copy(as_strided(input, size, stride, storage_offset)))
-
-
-def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None) -> Tensor:
-    """``torch.as_strided_scatter``: a copy of input (dense) whose strided view is ``src``."""
-    off = 0 if storage_offset is None else storage_offset
-    _check_strided(size, stride, off, input.numel(), input.element_size())
-    pos = _strided_positions(size, stride, off)
-    return _embed(input, src, lambda a: a.reshape(-1)[pos], "AsStridedScatterBackward0",
-                  invert_mask=True)
-
 
 # -- small creation / shape helpers --------------------------------------------------------------
 def broadcast_shapes(*shapes) -> Size:
@@ -400,25 +240,6 @@ def _tri_indices(fn, row, col, offset, dtype, device):
     return _nt().tensor(arr, device=device)
 
 
-def unravel_index(indices, shape) -> tuple:
-    """``torch.unravel_index``: coordinates of flat indices in ``shape`` (a tuple of tensors)."""
-    nt = _nt()
-    if not isinstance(indices, Tensor):
-        indices = nt.tensor(indices)
-    if indices.dtype.is_floating_point or indices.dtype.is_complex or indices.dtype == D.bool_:
-        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    if any(s < 0 for s in shape):
-        raise ValueError("'shape' cannot have negative values, but got "
-                         f"{tuple(shape)}")
-    idx = indices._data.astype(_np.int64)
-    coords = []
-    for s in reversed(shape):
-        coords.append(idx % s if s else idx * 0)
-        idx = idx // s if s else idx * 0
-    return tuple(nt.tensor(c) for c in reversed(coords))
-
-
 def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
     """``torch.combinations``: the length-``r`` combinations of a 1-D tensor's elements."""
     if input.dim() != 1:
@@ -439,18 +260,6 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """``torch.diagflat``: a 2-D matrix with the flattened input on a diagonal."""
     return _nt().diag(input.reshape(-1), offset)
-
-
-def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False
-         ) -> Tensor:
-    """``torch.isin``: whether each element occurs in ``test_elements`` (bool, elements' shape)."""
-    nt = _nt()
-    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
-        raise TypeError("isin() received an invalid combination of arguments")
-    e = elements._data if isinstance(elements, Tensor) else _np.asarray(elements)
-    t = test_elements._data if isinstance(test_elements, Tensor) else _np.asarray(test_elements)
-    xp = xp_of(e)
-    return nt.tensor(xp.isin(e, t, invert=invert))
 
 
 def zero_(input: Tensor) -> Tensor:
@@ -538,42 +347,3 @@ def _rdiv(self: Tensor, other) -> Tensor:
     return _nt().div(other, self)
 
 
-@tensor_method("index_reduce")
-def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
-                 include_self: bool = True, out=None) -> Tensor:
-    """``torch.index_reduce``: reduce ``source`` slices into ``input[index[i]]`` along dim."""
-    nt = _nt()
-    if reduce not in ("prod", "mean", "amax", "amin"):
-        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
-                           f"amin but got {reduce}.")
-    zero_d = input.dim() == 0
-    x = input.reshape(1) if zero_d else input
-    src = source.reshape(1) if source.dim() == 0 else source
-    d = wrap_dim(dim, x.dim())
-    shape = [1] * src.dim()
-    shape[d] = -1
-    idx = index.reshape(shape).expand(*src.shape)
-    res = nt.scatter_reduce(x, d, idx, src, reduce, include_self=include_self)
-    if zero_d:
-        res = res.reshape(())
-    return write_out(out, res)
-
-
-@tensor_method("index_reduce_")
-def index_reduce_(self: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
-                  include_self: bool = True) -> Tensor:
-    from ._inplace import inplace
-
-    return inplace(self, index_reduce, dim, index, source, reduce, include_self=include_self)
-
-
-def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
-    """``torch.nonzero_static``: ``nonzero`` padded with ``fill_value`` or cut to ``size`` rows."""
-    if size < 0:
-        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got "
-                           f"{size}")
-    idx = _np.argwhere(_np.asarray(input._data) != 0).astype(_np.int64)
-    out = _np.full((size, input.dim()), fill_value, dtype=_np.int64)
-    k = min(size, idx.shape[0])
-    out[:k] = idx[:k]
-    return _nt().tensor(out)

@@ -4,22 +4,25 @@ cumulative_trapezoid, with PyTorch's dtypes (integers accumulate in int64) and g
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _dtype as D
-from .._backend import xp_of
+from .._backend import errstate, xp_of
 from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
+from ._inplace import torch_type_name
+from .indexing import CopyBackwards, scatter_add
+from .join import cat
 from .reduction import return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid",
            "trapz", "cumulative_trapezoid"]
 
+_INT64 = D.int64.np
+
 
 def _scan_dtype(a, dtype):
     if dtype is not None:
         return D.to_numpy_dtype(dtype)
-    return np.dtype(np.int64) if a.dtype.kind in "iub" else a.dtype
+    return _INT64 if a.dtype.kind in "iub" else a.dtype
 
 
 def _flip_cumsum(g: Tensor, d: int) -> Tensor:
@@ -29,6 +32,7 @@ def _flip_cumsum(g: Tensor, d: int) -> Tensor:
 
 class Cumsum(Op):
     grad_fn_name = "CumsumBackward0"
+    params = ("dim", "dtype")
 
     def forward(self, a):
         if a.ndim == 0:
@@ -50,6 +54,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 
 class Cumprod(Op):
     grad_fn_name = "CumprodBackward0"
+    params = ("dim", "dtype")
 
     def forward(self, a):
         self.save_inputs(0)
@@ -72,6 +77,7 @@ class _CumprodGradZeros(Op):
     """cumprod's gradient when the input has zeros: exact, via the first zero of each line."""
 
     grad_fn_name = "CumprodBackwardBackward0"
+    params = ("dim",)
 
     def forward(self, g, x, out):
         xp = xp_of(x)
@@ -100,21 +106,24 @@ def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 
 
 class _CumExtreme(Op):
+    """Running max (``is_max``) or min along ``dim`` and the index where it was last attained."""
+
     non_differentiable = (1,)
+    params = ("dim",)
 
     def forward(self, a):
         xp = xp_of(a)
         if a.ndim == 0:
-            self.index = xp.zeros((), np.int64)
+            self.index = xp.zeros((), _INT64)
             return xp_of(a).array(a, copy=True), self.index
         if a.shape[self.dim] == 0:
-            self.index = xp.zeros(a.shape, np.int64)
+            self.index = xp.zeros(a.shape, _INT64)
             return xp_of(a).array(a, copy=True), self.index
         m = xp.moveaxis(a, self.dim, -1)
         vals = xp.empty_like(m)
-        idx = xp.empty(m.shape, np.int64)
+        idx = xp.empty(m.shape, _INT64)
         cur = m[..., 0].copy()
-        ci = xp.zeros(m.shape[:-1], np.int64)
+        ci = xp.zeros(m.shape[:-1], _INT64)
         floating = a.dtype.kind == "f"
         for k in range(m.shape[-1]):
             x = m[..., k]
@@ -132,8 +141,6 @@ class _CumExtreme(Op):
     def backward(self, g, _gi=None):
         if g.ndim == 0:
             return g
-        from .indexing import scatter_add
-
         return scatter_add(g.new_zeros(g.shape), self.dim, Tensor._from_array(self.index), g)
 
 
@@ -165,14 +172,16 @@ def cummin(input: Tensor, dim: int, *, out=None):
 
 class Logcumsumexp(Op):
     grad_fn_name = "LogcumsumexpBackward0"
+    params = ("dim",)
 
     def forward(self, a):
         self.save_inputs(0)
         self.save_outputs(0)
         if a.ndim == 0:
             return xp_of(a).array(a, copy=True)
-        with np.errstate(invalid="ignore"):
-            return xp_of(a).logaddexp.accumulate(a, axis=self.dim)
+        xp = xp_of(a)
+        with errstate(xp, invalid="ignore"):
+            return xp.logaddexp.accumulate(a, axis=self.dim)
 
     def backward(self, g):
         x, out = self.saved_tensors
@@ -190,8 +199,6 @@ class Logcumsumexp(Op):
 def logcumsumexp(input: Tensor, dim: int, *, out=None) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (floating inputs only)."""
     if input._data.dtype.kind not in "fc":
-        from .pointwise import torch_type_name
-
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                            f"'{torch_type_name(input._data.dtype)}'")
     d = wrap_dim(dim, input._data.ndim)
@@ -209,15 +216,11 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None, *,
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     if n == 0:  # PyTorch copies the input into a new tensor (CopyBackwards)
-        from .indexing import CopyBackwards
-
         target = Tensor._from_array(xp_of(input._data).empty_like(input._data))
         return write_out(out, CopyBackwards.apply(target, input, steps=[], adv=None,
                                                   accumulate=False))
     x = input
     if prepend is not None or append is not None:
-        from .join import cat
-
         parts = [t for t in (prepend, x, append) if t is not None]
         x = cat(parts, d)
     for _ in range(n):
@@ -225,7 +228,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None, *,
         if size == 0:
             break
         hi, lo = x.narrow(d, 1, size - 1), x.narrow(d, 0, size - 1)
-        x = hi.logical_xor(lo) if x._data.dtype == np.bool_ else hi - lo
+        x = hi.logical_xor(lo) if x._data.dtype == D.bool_.np else hi - lo
     return write_out(out, x)
 
 
@@ -234,8 +237,7 @@ def trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor:
     d = wrap_dim(dim, y._data.ndim)
     n = y._data.shape[d]
     if n == 0:
-        shape = y._data.shape[:d] + y._data.shape[d + 1:]
-        return Tensor._from_array(xp_of(y._data).zeros(shape, y._data.dtype))
+        return y.new_zeros(y._data.shape[:d] + y._data.shape[d + 1:])
     if isinstance(x, Tensor):
         if x._data.ndim == 1:
             shape = [1] * y._data.ndim

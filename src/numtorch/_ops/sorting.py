@@ -8,26 +8,27 @@ report a different index than PyTorch's selection algorithm does (the values agr
 
 from __future__ import annotations
 
-import builtins
-
-import numpy as np
-
+from .. import _dtype as D
 from .._backend import xp_of
 from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
+from ._inplace import torch_type_name
+from .indexing import scatter_grad
 from .reduction import return_types
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
            "unique", "unique_consecutive", "searchsorted", "bucketize", "histc", "bincount"]
+
+_INT64 = D.int64.np
 
 
 def _order(a, axis: int, descending: bool):
     """Stable sort permutation along ``axis``; NaN is largest (first when descending)."""
     xp = xp_of(a)
     if a.ndim == 0:
-        return xp.zeros((), np.int64)
-    if a.dtype == np.bool_:
-        a = a.astype(np.int8)
+        return xp.zeros((), _INT64)
+    if a.dtype == D.bool_.np:
+        a = a.astype(xp.int8)
     if a.dtype.kind == "f":
         nan = xp.isnan(a)
         if descending:
@@ -35,8 +36,8 @@ def _order(a, axis: int, descending: bool):
         return xp.lexsort((a, nan), axis=axis)
     if descending:
         if a.dtype.kind == "u":
-            a = a.astype(np.int64)
-        a = -a.astype(np.int64) if a.dtype.kind in "iu" else -a
+            a = a.astype(_INT64)
+        a = -a.astype(_INT64) if a.dtype.kind in "iu" else -a
     return xp.argsort(a, axis=axis, kind="stable")
 
 
@@ -50,10 +51,9 @@ class _Selected(Op):
     """Values picked from ``a`` at ``indices`` along ``dim``; grad scatters back."""
 
     non_differentiable = (1,)
+    params = ("dim",)
 
     def backward(self, g, _gi=None):
-        from .indexing import scatter_grad
-
         shape = self._input_meta[0][0]
         if not shape:
             return g.reshape(())
@@ -62,12 +62,13 @@ class _Selected(Op):
 
 class Sort(_Selected):
     grad_fn_name = "SortBackward0"
+    params = ("dim", "descending")
     keepdim = True
 
     def forward(self, a):
         idx = _order(a, self.dim, self.descending)
         self.idx_out = idx
-        return _take(a, idx, self.dim), idx.astype(np.int64)
+        return _take(a, idx, self.dim), idx.astype(_INT64)
 
 
 class SortStable(Sort):
@@ -89,11 +90,20 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     return return_types("sort")(v, i)
 
 
+class Argsort(Op):
+    grad_fn_name = "ArgsortBackward0"
+    non_differentiable = (0,)
+    params = ("dim", "descending")
+
+    def forward(self, a):
+        return _order(a, self.dim, self.descending).astype(_INT64)
+
+
 @tensor_method("argsort")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """Indices that sort ``input`` along ``dim`` (stable)."""
     d = wrap_dim(dim, input._data.ndim)
-    return Tensor._from_array(_order(input._data, d, descending).astype(np.int64))
+    return Argsort.apply(input, dim=d, descending=descending)
 
 
 @tensor_method("msort")
@@ -104,17 +114,18 @@ def msort(input: Tensor, *, out=None) -> Tensor:
 
 class Topk(_Selected):
     grad_fn_name = "TopkBackward0"
+    params = ("dim", "k", "largest")
     keepdim = True
 
     def forward(self, a):
         d = self.dim
         if a.ndim == 0:
-            self.idx_out = np.zeros((), np.int64)
-            return xp_of(a).array(a, copy=True), np.zeros((), np.int64)
+            self.idx_out = xp_of(a).zeros((), _INT64)
+            return xp_of(a).array(a, copy=True), xp_of(a).zeros((), _INT64)
         idx = _order(a, d, self.largest)
         idx = xp_of(a).take(idx, range(self.k), axis=d)
         self.idx_out = idx
-        return _take(a, idx, d), idx.astype(np.int64)
+        return _take(a, idx, d), idx.astype(_INT64)
 
 
 @tensor_method("topk")
@@ -134,13 +145,14 @@ class Kth(_Selected):
     """The k-th smallest along ``dim``: kthvalue, median (lower), nanmedian."""
 
     grad_fn_name = "KthvalueBackward0"
+    params = ("dim", "k", "keepdim", "skipnan")
 
     def forward(self, a):
         xp = xp_of(a)
         d = self.dim
         if a.ndim == 0:
-            self.idx_out = xp.zeros((), np.int64)
-            return xp_of(a).array(a, copy=True), xp.zeros((), np.int64)
+            self.idx_out = xp.zeros((), _INT64)
+            return xp_of(a).array(a, copy=True), xp.zeros((), _INT64)
         order = _order(a, d, False)
         k = self.k
         if k is None:  # median: the lower middle of the non-NaN values (nanmedian) or all
@@ -153,12 +165,12 @@ class Kth(_Selected):
                                pos)
         else:
             pos = xp.full(a.shape[:d] + (1,) + a.shape[d + 1:], k - 1)
-        idx = xp.take_along_axis(order, pos.astype(np.int64), axis=d)
+        idx = xp.take_along_axis(order, pos.astype(_INT64), axis=d)
         vals = xp.take_along_axis(a, idx, axis=d)
         if not self.keepdim:
             idx, vals = idx.squeeze(d), vals.squeeze(d)
         self.idx_out = idx
-        return vals, idx.astype(np.int64)
+        return vals, idx.astype(_INT64)
 
 
 class Median1(Kth):
@@ -170,17 +182,20 @@ class Nanmedian1(Kth):
 
 
 class _MedianAll(Op):
+    """Median of all elements (Kth's forward on the flattened input)."""
+
     grad_fn_name = "MedianBackward0"
+    params = ("dim", "k", "keepdim", "skipnan")
 
     def forward(self, a):
         flat = a.reshape(-1)
         self.save_inputs(0)
         self.save_outputs(0)
         if flat.size == 0:  # PyTorch gives NaN (the lowest value for integers)
-            fill = np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min
-            return xp_of(a).full((), fill, a.dtype)
-        vals, idx = Kth.forward(self, flat)
-        return vals
+            xp = xp_of(a)
+            fill = xp.nan if a.dtype.kind == "f" else xp.iinfo(a.dtype).min
+            return xp.full((), fill, a.dtype)
+        return Kth.forward(self, flat)[0]
 
     def backward(self, g):
         # PyTorch spreads the gradient evenly over every element equal to the result
@@ -235,17 +250,18 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False, *, o
 
 class Mode(_Selected):
     grad_fn_name = "ModeBackward0"
+    params = ("dim", "keepdim")
 
     def forward(self, a):
         xp = xp_of(a)
         d = self.dim
         if a.ndim == 0:
-            self.idx_out = xp.zeros((), np.int64)
-            return xp_of(a).array(a, copy=True), xp.zeros((), np.int64)
+            self.idx_out = xp.zeros((), _INT64)
+            return xp_of(a).array(a, copy=True), xp.zeros((), _INT64)
         moved = xp.moveaxis(a, d, -1)
         rows = moved.reshape(-1, moved.shape[-1])
         vals = xp.empty(rows.shape[0], a.dtype)
-        idxs = xp.empty(rows.shape[0], np.int64)
+        idxs = xp.empty(rows.shape[0], _INT64)
         for r in range(rows.shape[0]):
             u, inv, cnt = xp.unique(rows[r], return_inverse=True, return_counts=True)
             best = int(xp.argmax(cnt))  # the smallest among the most frequent
@@ -270,14 +286,16 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out=None):
 
 # -- unique ------------------------------------------------------------------------------------
 class _Unique(Op):
-    """Carries precomputed unique results into the graph; PyTorch has no derivative for them."""
+    """(values, inverse, counts) of ``unique`` over all elements; PyTorch has no derivative."""
 
     grad_fn_name = "Unique2Backward0"
     non_differentiable = (1, 2)
+    params = ()
     aten_name = "_unique2"
 
     def forward(self, a):
-        return self.arrays
+        u, inv, cnt = xp_of(a).unique(a.reshape(-1), return_inverse=True, return_counts=True)
+        return u, inv.reshape(a.shape).astype(_INT64), cnt.astype(_INT64)
 
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{self.aten_name}' is not implemented.")
@@ -285,17 +303,48 @@ class _Unique(Op):
 
 class _UniqueDim(_Unique):
     grad_fn_name = "UniqueDimBackward0"
+    params = ("dim",)
     aten_name = "unique_dim"
+
+    def forward(self, a):
+        u, inv, cnt = xp_of(a).unique(a, return_inverse=True, return_counts=True, axis=self.dim)
+        return u, inv.reshape(-1).astype(_INT64), cnt.astype(_INT64)
 
 
 class _UniqueConsecutive(_Unique):
+    """Runs of equal consecutive values (``dim`` None) or slices along ``dim``."""
+
     grad_fn_name = "UniqueConsecutiveBackward0"
+    params = ("dim",)
     aten_name = "unique_consecutive"
 
+    def forward(self, a):
+        xp = xp_of(a)
+        d = self.dim
+        if d is None:
+            flat = a.reshape(-1)
+            if flat.size == 0:
+                return flat, xp.zeros(a.shape, _INT64), xp.zeros(0, _INT64)
+            new = xp.concatenate([xp.ones(1, bool), flat[1:] != flat[:-1]])
+            starts = xp.nonzero(new)[0]
+            inv = xp.cumsum(new) - 1
+            cnt = xp.diff(xp.concatenate([starts, [flat.size]]))
+            return flat[starts], inv.reshape(a.shape).astype(_INT64), cnt.astype(_INT64)
+        moved = xp.moveaxis(a, d, 0)
+        n = moved.shape[0]
+        if n == 0:
+            return a, xp.zeros(0, _INT64), xp.zeros(0, _INT64)
+        rows = moved.reshape(n, -1)
+        new = xp.concatenate([xp.ones(1, bool), (rows[1:] != rows[:-1]).any(axis=1)])
+        starts = xp.nonzero(new)[0]
+        inv = xp.cumsum(new) - 1
+        cnt = xp.diff(xp.concatenate([starts, [n]]))
+        vals = xp.ascontiguousarray(xp.moveaxis(moved[starts], 0, d))
+        return vals, inv.astype(_INT64), cnt.astype(_INT64)
 
-def _pack(input, op, vals, inverse, counts, return_inverse, return_counts):
-    arrays = (vals, inverse.astype(np.int64), counts.astype(np.int64))
-    v, i, c = op.apply(input, arrays=arrays)
+
+def _pick(outs, return_inverse, return_counts):
+    v, i, c = outs
     res = [v]
     if return_inverse:
         res.append(i)
@@ -308,59 +357,49 @@ def _pack(input, op, vals, inverse, counts, return_inverse, return_counts):
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None):
     """The distinct values (or slices along ``dim``), sorted; optional inverse and counts."""
-    a = input._data
-    xp = xp_of(a)
     if dim is None:
-        u, inv, cnt = xp.unique(a.reshape(-1), return_inverse=True, return_counts=True)
-        return _pack(input, _Unique, u, inv.reshape(a.shape), cnt, return_inverse,
-                     return_counts)
-    d = wrap_dim(dim, a.ndim)
-    u, inv, cnt = xp.unique(a, return_inverse=True, return_counts=True, axis=d)
-    return _pack(input, _UniqueDim, u, inv.reshape(-1), cnt, return_inverse, return_counts)
+        outs = _Unique.apply(input)
+    else:
+        outs = _UniqueDim.apply(input, dim=wrap_dim(dim, input._data.ndim))
+    return _pick(outs, return_inverse, return_counts)
 
 
-def _unique_consecutive(input: Tensor, return_inverse: bool = False,
-                        return_counts: bool = False, dim: int | None = None):
-    a = input._data
-    xp = xp_of(a)
-    if dim is None:
-        flat = a.reshape(-1)
-        if flat.size == 0:
-            z = xp.zeros(0, np.int64)
-            return _pack(input, _UniqueConsecutive, flat, z.reshape(a.shape), z,
-                         return_inverse, return_counts)
-        new = xp.concatenate([xp.ones(1, bool), flat[1:] != flat[:-1]])
-        starts = xp.nonzero(new)[0]
-        inv = xp.cumsum(new) - 1
-        cnt = xp.diff(xp.concatenate([starts, [flat.size]]))
-        return _pack(input, _UniqueConsecutive, flat[starts], inv.reshape(a.shape), cnt,
-                     return_inverse, return_counts)
-    d = wrap_dim(dim, a.ndim)
-    moved = xp.moveaxis(a, d, 0)
-    n = moved.shape[0]
-    if n == 0:
-        z = xp.zeros(0, np.int64)
-        return _pack(input, _UniqueConsecutive, a, z, z, return_inverse, return_counts)
-    rows = moved.reshape(n, -1)
-    new = xp.concatenate([xp.ones(1, bool), (rows[1:] != rows[:-1]).any(axis=1)])
-    starts = xp.nonzero(new)[0]
-    inv = xp.cumsum(new) - 1
-    cnt = xp.diff(xp.concatenate([starts, [n]]))
-    vals = xp.moveaxis(moved[starts], 0, d)
-    return _pack(input, _UniqueConsecutive, xp.ascontiguousarray(vals), inv, cnt,
-                 return_inverse, return_counts)
-
-
+@tensor_method("unique_consecutive")
 def unique_consecutive(input: Tensor, return_inverse: bool = False,
                        return_counts: bool = False, dim: int | None = None):
     """Collapse runs of equal consecutive values (or slices along ``dim``)."""
-    return _unique_consecutive(input, return_inverse, return_counts, dim)
-
-
-tensor_method("unique_consecutive")(unique_consecutive)
+    d = None if dim is None else wrap_dim(dim, input._data.ndim)
+    return _pick(_UniqueConsecutive.apply(input, dim=d), return_inverse, return_counts)
 
 
 # -- searchsorted / bucketize / histc / bincount ---------------------------------------------
+class Searchsorted(Op):
+    grad_fn_name = "SearchsortedBackward0"
+    non_differentiable = (0,)
+    params = ("right", "out_int32")
+
+    def forward(self, seq, vals, sorter):
+        xp = xp_of(seq)
+        vals = xp.asarray(vals)  # a Python scalar
+        if sorter is not None:
+            seq = xp.take_along_axis(seq, sorter, axis=-1)
+        s = "right" if self.right else "left"
+        if seq.ndim <= 1:
+            res = xp.searchsorted(seq, vals, side=s)
+        else:
+            if seq.shape[:-1] != vals.shape[:-1]:
+                raise RuntimeError(
+                    "torch.searchsorted(): boundaries tensor should be 1 dimension or the first "
+                    "N-1 dimensions of boundaries tensor and input value tensor must match, but "
+                    f"we got boundaries tensor {list(seq.shape)} and input value tensor "
+                    f"{list(vals.shape)}")
+            s2 = seq.reshape(-1, seq.shape[-1])
+            v2 = vals.reshape(-1, vals.shape[-1])
+            res = xp.stack([xp.searchsorted(s2[i], v2[i], side=s) for i in range(s2.shape[0])])
+            res = res.reshape(vals.shape)
+        return xp.asarray(res, dtype=xp.int32 if self.out_int32 else xp.int64)
+
+
 def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, out=None, sorter=None) -> Tensor:
     """Insertion points of ``input`` in the innermost dim of ``sorted_sequence``."""
@@ -372,27 +411,8 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
             raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
                                "got side of left while right was True")
         right = side == "right"
-    seq = sorted_sequence._data
-    scalar = not isinstance(input, Tensor)
-    vals = xp_of(seq).asarray(input) if scalar else input._data
-    xp = xp_of(seq)
-    if sorter is not None:
-        seq = xp.take_along_axis(seq, sorter._data, axis=-1)
-    s = "right" if right else "left"
-    if seq.ndim <= 1:
-        res = xp.searchsorted(seq, vals, side=s)
-    else:
-        if seq.shape[:-1] != vals.shape[:-1]:
-            raise RuntimeError(
-                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
-                "dimensions of boundaries tensor and input value tensor must match, but we got "
-                f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
-        s2 = seq.reshape(-1, seq.shape[-1])
-        v2 = vals.reshape(-1, vals.shape[-1])
-        res = xp.stack([xp.searchsorted(s2[i], v2[i], side=s) for i in range(s2.shape[0])])
-        res = res.reshape(vals.shape)
-    res = xp.asarray(res, dtype=np.int32 if out_int32 else np.int64)
-    return write_out(out, Tensor._from_array(res))
+    res = Searchsorted.apply(sorted_sequence, input, sorter, right=right, out_int32=out_int32)
+    return write_out(out, res)
 
 
 @tensor_method("bucketize")
@@ -405,59 +425,66 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
 
 
+class Histc(Op):
+    grad_fn_name = "HistcBackward0"
+    non_differentiable = (0,)
+    params = ("bins", "lo", "hi")
+
+    def forward(self, a):
+        xp = xp_of(a)
+        lo, hi, bins = self.lo, self.hi, self.bins
+        if lo == hi and a.size:
+            lo, hi = float(a.min()), float(a.max())
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+        x = a.reshape(-1)
+        x = x[(x >= lo) & (x <= hi)]
+        pos = ((x.astype(xp.float64) - lo) * bins / (hi - lo)).astype(xp.int64)
+        pos = xp.minimum(pos, bins - 1)
+        return xp.bincount(pos, minlength=bins).astype(a.dtype)
+
+
 @tensor_method("histc")
 def histc(input: Tensor, bins: int = 100, min=0, max=0, *, out=None) -> Tensor:  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data's range when equal)."""
-    a = input._data
-    xp = xp_of(a)
-    if a.dtype.kind != "f":
+    dt = input._data.dtype
+    if dt.kind != "f":
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
-                           f"'{_scalar_name(a.dtype)}'")
+                                  f"'{torch_type_name(dt)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    if lo == hi and a.size:
-        lo, hi = float(a.min()), float(a.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    x = a.reshape(-1)
-    x = x[(x >= lo) & (x <= hi)]
-    pos = ((x.astype(np.float64) - lo) * bins / (hi - lo)).astype(np.int64)
-    pos = xp.minimum(pos, bins - 1)
-    counts = xp.bincount(pos, minlength=bins).astype(a.dtype)
-    return write_out(out, Tensor._from_array(counts))
+    return write_out(out, Histc.apply(input, bins=bins, lo=lo, hi=hi))
 
 
-def _scalar_name(dt) -> str:
-    from .pointwise import torch_type_name
+class Bincount(Op):
+    grad_fn_name = "BincountBackward0"
+    non_differentiable = (0,)
+    params = ("minlength",)
 
-    return torch_type_name(np.dtype(dt))
+    def forward(self, a, w):
+        xp = xp_of(a)
+        if w is None:
+            return xp.bincount(a, minlength=self.minlength).astype(xp.int64)
+        dt = w.dtype if w.dtype in (xp.float32, xp.float64) else xp.float64
+        return xp.bincount(a, weights=w.astype(xp.float64), minlength=self.minlength).astype(dt)
 
 
 @tensor_method("bincount")
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """Counts (or summed ``weights``) of each non-negative integer in the 1-D ``input``."""
     a = input._data
-    xp = xp_of(a)
-    if a.dtype.kind not in "iub" or a.dtype == np.bool_:
+    if a.dtype.kind not in "iub" or a.dtype == D.bool_.np:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for "
-                                  f"'{_scalar_name(a.dtype)}'")
+                                  f"'{torch_type_name(a.dtype)}'")
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if a.size and int(a.min()) < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if weights is None:
-        return Tensor._from_array(xp.bincount(a, minlength=minlength).astype(np.int64))
-    w = weights._data
-    if w.shape != a.shape:
+    if weights is not None and weights._data.shape != a.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
-    dt = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
-    res = xp.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dt)
-    return Tensor._from_array(res)
-
-
-del builtins
+    return Bincount.apply(input, weights, minlength=minlength)
