@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as _numpy
-
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _from_array
 from ..autograd import anomaly_mode, grad_mode
 from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
 
@@ -54,28 +52,9 @@ def install_methods(cls) -> None:
         setattr(cls, name, fn)
 
 
-def _wrap(arr) -> Tensor:
-    """``Tensor._from_array(arr)`` inlined for the hot paths of ``apply``; a NumPy scalar (what
-    a ufunc returns for 0-d operands) becomes a 0-d array, so in-place writes reach it."""
-    if arr.__class__ is not _ndarray and isinstance(arr, _np_generic):
-        arr = _np_asarray(arr)
-    t = _new(Tensor)
-    t._data = arr
-    t._requires_grad = False
-    t.grad_fn = None
-    t._output_nr = 0
-    t._grad = None
-    t._version_box = [0]
-    t._base = None
-    t._acc = None
-    t._hooks = None
-    return t
-
-
+#: ``Tensor._from_array``: the hot paths of ``apply`` wrap their results with it
+_wrap = _from_array
 _new = object.__new__
-_ndarray = _numpy.ndarray
-_np_generic = _numpy.generic
-_np_asarray = _numpy.asarray
 
 
 class Op(Node):
