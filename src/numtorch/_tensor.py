@@ -397,15 +397,9 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking: bool = False):
         if dtype is None:
-            from ._ops._base import _LEGACY
-
-            return "torch." + _LEGACY.get(self.dtype.name, "Tensor")
+            return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
-            name = dtype.rsplit(".", 1)[-1]
-            rev = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
-                   "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
-                   "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_}
-            dtype = rev[name]
+            dtype = D._BY_LEGACY_NAME[dtype.rsplit(".", 1)[-1]]
         return self.to(dtype)
 
     def pin_memory(self) -> Tensor:

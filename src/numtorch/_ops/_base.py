@@ -369,7 +369,7 @@ def _modified_message(tensor, node, idx, now, expected, kind) -> str:
         where = f", which is output {tensor._output_nr} of {_short(fn)}," if fn is not None else ""
     from .._dtype import from_numpy_dtype
 
-    tname = _LEGACY.get(from_numpy_dtype(dt).name, "Tensor")
+    tname = from_numpy_dtype(dt).legacy_name
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{tname} [{', '.join(str(s) for s in shape)}]]{where} is "
             f"at version {now}; expected version {expected} instead. Hint: enable anomaly "
@@ -379,12 +379,6 @@ def _modified_message(tensor, node, idx, now, expected, kind) -> str:
 
 def _short(node) -> str:
     return re.sub(r"Backward\d*$", "", node.name())
-
-
-_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-           "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-           "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-           "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 
 
 # -- argument helpers shared by the op families ---------------------------------------------

@@ -102,9 +102,7 @@ def _check_float(a, name: str) -> None:
 
 
 def _dtype_name(dt) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte", "int16": "Short", "int8": "Char",
-            "float16": "Half"}.get(str(dt).replace("torch.", ""), str(dt))
+    return dt.c_name
 
 
 def _singular_error(a, name: str):

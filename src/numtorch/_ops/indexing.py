@@ -606,11 +606,6 @@ def _broadcast_or_raise(shapes) -> tuple:
     return tuple(res)
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "float16": "c10::Half"}
-
-
 class MaskedFill(Op):
     grad_fn_name = "MaskedFillBackward0"
 
@@ -639,7 +634,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     """Copy of ``input`` with ``value`` where ``mask`` is True (mask broadcasts)."""
     if mask._data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_C_NAMES.get(str(mask._data.dtype), str(mask._data.dtype))}")
+                           f"{mask.dtype.cpp_name}")
     _broadcast_or_raise([input._data.shape, mask._data.shape])
     if isinstance(value, Tensor):
         if value._data.ndim != 0:

@@ -121,8 +121,7 @@ def _float_input(input: Tensor, dtype) -> Tensor:
     if input._data.dtype.kind not in "fc":
         from .pointwise import torch_type_name
 
-        name = {"Long": "Long", "Int": "Int", "Short": "Short", "Char": "Char", "Byte": "Byte",
-                "Bool": "Bool"}[torch_type_name(input._data.dtype)]
+        name = torch_type_name(input._data.dtype)
         raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{name}\'')
     return input
 
