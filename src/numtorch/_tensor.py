@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +61,16 @@ class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_box",
                  "_base", "_acc", "_hooks", "__weakref__", "__dict__")
     __array_priority__ = 1000
+    # the fields every tensor has (set by ``_from_array``)
+    _data: Any  # the array: a NumPy ndarray, or the device's array type
+    _requires_grad: bool
+    grad_fn: Any  # the Node that made it, None for a leaf
+    _output_nr: int
+    _grad: Tensor | None
+    _version_box: list  # [version], shared by views of one storage
+    _base: Tensor | None
+    _acc: Any  # weakref to the leaf's AccumulateGrad node
+    _hooks: HookDict | None
 
     def __new__(cls, *args, **kwargs):
         # torch.Tensor(2, 3) -> uninitialised float tensor; torch.Tensor([1, 2]) -> from data

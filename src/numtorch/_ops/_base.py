@@ -25,6 +25,8 @@ wraps the result, nothing more.
 from __future__ import annotations
 
 import re
+import sys as _sys
+from types import FunctionType as _FunctionType
 
 from .. import _dtype as D
 from .._tensor import Tensor, _from_array
@@ -48,8 +50,32 @@ def tensor_method(*names: str):
 
 
 def install_methods(cls) -> None:
+    """Set every registered method on ``cls`` (``Tensor``) and name it for introspection.
+
+    A function object installed under several names (``add``, ``__add__``) stays one object (no
+    alias wrapper: method calls keep their speed); its ``__qualname__`` becomes
+    ``Tensor.<first name>``. A generated function (``_unary.<locals>.fn``) or a private helper
+    (``_expand``) also takes that first name as ``__name__``; a public module-level function
+    (``add``, shared with ``numtorch.add``) keeps its own. Pickling by reference still finds
+    each one, through the ``Tensor`` global of its module.
+    """
+    first: dict[int, str] = {}
     for name, fn in _METHODS.items():
         setattr(cls, name, fn)
+        first.setdefault(id(fn), name)
+    for name, fn in _METHODS.items():
+        if first.get(id(fn)) != name:
+            continue
+        if isinstance(fn, property):
+            fn = fn.fget
+        if not isinstance(fn, _FunctionType):
+            continue
+        module = _sys.modules.get(fn.__module__)
+        if getattr(module, cls.__name__, None) is not cls:
+            continue  # pickling could not find it under ``Tensor.<name>``
+        if "<locals>" in fn.__qualname__ or fn.__name__.startswith("_") and fn.__name__ != name:
+            fn.__name__ = name
+        fn.__qualname__ = f"{cls.__name__}.{name}"
 
 
 #: ``Tensor._from_array``: the hot paths of ``apply`` wrap their results with it
