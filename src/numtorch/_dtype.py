@@ -143,10 +143,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     ca, cb = a._category, b._category
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
-        if hi._category == _COMPLEX and lo._category == _FLOAT and lo is float64:
+        if hi._category == _COMPLEX and lo is float64:
             return complex128
-        if hi._category == _FLOAT and lo._category == _INT or hi._category == _INT:
-            return hi
         return hi
     if ca == _INT:
         if a is uint8 or b is uint8:
@@ -222,12 +220,3 @@ def result_type(*operands) -> dtype:
         else:
             dim = d if dim is None else promote_types(dim, d)
     return _combine(dim, _combine(zero, wrapped))
-
-
-def can_cast(src: dtype, dst: dtype) -> bool:
-    """PyTorch's ``can_cast`` (same-kind rule) used by in-place ops and ``out=``."""
-    return src._category <= dst._category
-
-
-def is_floating(d: dtype) -> bool:
-    return d._category >= _FLOAT

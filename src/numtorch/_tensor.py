@@ -7,6 +7,7 @@ attributes, conversions and autograd entry points.
 
 from __future__ import annotations
 
+import copy
 import warnings
 import weakref
 from typing import Any
@@ -394,8 +395,6 @@ class Tensor:
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
         for k, v in self.__dict__.items():
-            import copy
-
             new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new
