@@ -182,6 +182,8 @@ class _Writer:
         if not isinstance(doc, str) or not doc.strip():
             return
         doc = inspect.cleandoc(doc).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        if doc.endswith('"'):
+            doc = doc[:-1] + '\\"'
         lines = doc.split("\n")
         if len(lines) == 1:
             self.emit(f'"""{lines[0]}"""', indent)
