@@ -18,13 +18,24 @@ _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
-    """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
+    """A tensor element type, printed as PyTorch prints it (``torch.float32``).
+
+    It also carries the names PyTorch uses for the type elsewhere: ``c_name`` is the scalar type
+    of error messages (``Float``), ``legacy_name`` the legacy tensor class (``FloatTensor``,
+    printed by ``Tensor.type()``), ``storage_name`` the legacy storage class that checkpoints
+    name (``FloatStorage``) and ``cpp_name`` the C++ element type (``float``, ``long int``).
+    """
 
     __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category", "_rank")
+                 "_category", "_rank", "c_name", "cpp_name", "legacy_name", "storage_name")
 
-    def __init__(self, name: str, np_dtype, category: int, rank: int, signed: bool) -> None:
+    def __init__(self, name: str, np_dtype, category: int, rank: int, signed: bool,
+                 c_name: str, cpp_name: str) -> None:
         self.name = name
+        self.c_name = c_name
+        self.cpp_name = cpp_name
+        self.legacy_name = c_name + "Tensor"
+        self.storage_name = c_name + "Storage"
         self.np = np.dtype(np_dtype) if np_dtype is not None else None
         self.itemsize = self.np.itemsize if self.np is not None else 2
         self.is_floating_point = category == _FLOAT
@@ -51,18 +62,20 @@ class dtype:
         return self._category == _BOOL
 
 
-bool_ = dtype("bool", np.bool_, _BOOL, 0, False)
-uint8 = dtype("uint8", np.uint8, _INT, 1, False)
-int8 = dtype("int8", np.int8, _INT, 2, True)
-int16 = dtype("int16", np.int16, _INT, 3, True)
-int32 = dtype("int32", np.int32, _INT, 4, True)
-int64 = dtype("int64", np.int64, _INT, 5, True)
-float16 = dtype("float16", np.float16, _FLOAT, 6, True)
-bfloat16 = dtype("bfloat16", None, _FLOAT, 7, True)
-float32 = dtype("float32", np.float32, _FLOAT, 8, True)
-float64 = dtype("float64", np.float64, _FLOAT, 9, True)
-complex64 = dtype("complex64", np.complex64, _COMPLEX, 10, True)
-complex128 = dtype("complex128", np.complex128, _COMPLEX, 11, True)
+bool_ = dtype("bool", np.bool_, _BOOL, 0, False, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, _INT, 1, False, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, _INT, 2, True, "Char", "signed char")
+int16 = dtype("int16", np.int16, _INT, 3, True, "Short", "short int")
+int32 = dtype("int32", np.int32, _INT, 4, True, "Int", "int")
+int64 = dtype("int64", np.int64, _INT, 5, True, "Long", "long int")
+float16 = dtype("float16", np.float16, _FLOAT, 6, True, "Half", "c10::Half")
+bfloat16 = dtype("bfloat16", None, _FLOAT, 7, True, "BFloat16", "c10::BFloat16")
+float32 = dtype("float32", np.float32, _FLOAT, 8, True, "Float", "float")
+float64 = dtype("float64", np.float64, _FLOAT, 9, True, "Double", "double")
+complex64 = dtype("complex64", np.complex64, _COMPLEX, 10, True, "ComplexFloat",
+                  "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, _COMPLEX, 11, True, "ComplexDouble",
+                   "c10::complex<double>")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
        complex64, complex128)
@@ -77,6 +90,8 @@ ALIASES = {
 }
 
 _BY_NP = {d.np: d for d in ALL if d.np is not None}
+#: legacy tensor class name (``FloatTensor``) -> dtype, for ``Tensor.type("torch.FloatTensor")``
+_BY_LEGACY_NAME = {d.legacy_name: d for d in ALL}
 
 
 def _dtype_by_name(name: str) -> dtype:
@@ -128,10 +143,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     ca, cb = a._category, b._category
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
-        if hi._category == _COMPLEX and lo._category == _FLOAT and lo is float64:
+        if hi._category == _COMPLEX and lo is float64:
             return complex128
-        if hi._category == _FLOAT and lo._category == _INT or hi._category == _INT:
-            return hi
         return hi
     if ca == _INT:
         if a is uint8 or b is uint8:
@@ -207,13 +220,3 @@ def result_type(*operands) -> dtype:
         else:
             dim = d if dim is None else promote_types(dim, d)
     return _combine(dim, _combine(zero, wrapped))
-
-
-def can_cast(src: dtype, dst: dtype) -> bool:
-    """PyTorch's ``can_cast`` (same-kind rule) used by in-place ops and ``out=``."""
-    return src._category <= dst._category and not (
-        src._category == _BOOL and False)
-
-
-def is_floating(d: dtype) -> bool:
-    return d._category >= _FLOAT

@@ -7,13 +7,15 @@ attributes, conversions and autograd entry points.
 
 from __future__ import annotations
 
+import copy
 import warnings
 import weakref
+from typing import Any
 
 import numpy as np
 
 from . import _dtype as D
-from ._backend import device_of, to_host
+from ._backend import device_of, generic, ndarray, to_host
 from ._device import as_device
 from .autograd import grad_mode
 from .autograd.graph import HookDict, RemovableHandle
@@ -60,10 +62,19 @@ class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_box",
                  "_base", "_acc", "_hooks", "__weakref__", "__dict__")
     __array_priority__ = 1000
+    # the fields every tensor has (set by ``_from_array``)
+    _data: Any  # the array: a NumPy ndarray, or the device's array type
+    _requires_grad: bool
+    grad_fn: Any  # the Node that made it, None for a leaf
+    _output_nr: int
+    _grad: Tensor | None
+    _version_box: list  # [version], shared by views of one storage
+    _base: Tensor | None
+    _acc: Any  # weakref to the leaf's AccumulateGrad node
+    _hooks: HookDict | None
 
     def __new__(cls, *args, **kwargs):
         # torch.Tensor(2, 3) -> uninitialised float tensor; torch.Tensor([1, 2]) -> from data
-        self = object.__new__(cls)
         if kwargs.get("device") is not None:
             as_device(kwargs["device"])
         if len(args) == 1 and not isinstance(args[0], int):
@@ -73,37 +84,16 @@ class Tensor:
         else:
             arr = np.empty(tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list))
                            else args, dtype=D.get_default_dtype().np)
-        self._init(arr)
-        return self
+        return _from_array(arr, False, cls)
 
     def __init__(self, *args, **kwargs) -> None:
         pass
 
     def _init(self, arr, requires_grad: bool = False) -> None:
-        self._data = arr
-        self._requires_grad = requires_grad
-        self.grad_fn = None
-        self._output_nr = 0
-        self._grad = None
-        self._version_box = [0]
-        self._base = None
-        self._acc = None
-        self._hooks = None
-
-    @classmethod
-    def _from_array(cls, arr, requires_grad: bool = False) -> Tensor:
-        """Wrap an array without copying (internal constructor)."""
-        self = object.__new__(Tensor)
-        self._data = arr
-        self._requires_grad = requires_grad
-        self.grad_fn = None
-        self._output_nr = 0
-        self._grad = None
-        self._version_box = [0]
-        self._base = None
-        self._acc = None
-        self._hooks = None
-        return self
+        """Initialise an instance made by ``object.__new__(cls)`` (``nn.Parameter``)."""
+        src = _from_array(arr, requires_grad)
+        for name in _FIELDS:
+            setattr(self, name, getattr(src, name))
 
     # -- basic attributes -------------------------------------------------------------------
     @property
@@ -401,13 +391,10 @@ class Tensor:
                                "https://github.com/pytorch/pytorch/pull/103001")
         if id(self) in memo:
             return memo[id(self)]
-        new = object.__new__(type(self))
-        new._init(self._data.copy(), self._requires_grad)
+        new = _from_array(self._data.copy(), self._requires_grad, type(self))
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
         for k, v in self.__dict__.items():
-            import copy
-
             new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new
@@ -420,15 +407,9 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking: bool = False):
         if dtype is None:
-            from ._ops._base import _LEGACY
-
-            return "torch." + _LEGACY.get(self.dtype.name, "Tensor")
+            return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
-            name = dtype.rsplit(".", 1)[-1]
-            rev = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
-                   "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
-                   "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_}
-            dtype = rev[name]
+            dtype = D._BY_LEGACY_NAME[dtype.rsplit(".", 1)[-1]]
         return self.to(dtype)
 
     def pin_memory(self) -> Tensor:
@@ -466,9 +447,36 @@ class Tensor:
         return -1 if d.type == "cpu" else (d.index or 0)
 
 
+def _from_array(arr, requires_grad: bool = False, cls=Tensor) -> Tensor:
+    """Wrap an array as a ``cls`` without copying: the one constructor of every tensor (it is
+    ``Tensor._from_array`` and the hot path's ``_ops._base._wrap``). A NumPy scalar (what a ufunc
+    returns for 0-d operands) becomes a 0-d array, so in-place writes reach it."""
+    if arr.__class__ is not _ndarray and isinstance(arr, _generic):
+        arr = _asarray(arr)
+    t = _new(cls)
+    t._data = arr
+    t._requires_grad = requires_grad
+    t.grad_fn = None
+    t._output_nr = 0
+    t._grad = None
+    t._version_box = [0]
+    t._base = None
+    t._acc = None
+    t._hooks = None
+    return t
+
+
+Tensor._from_array = staticmethod(_from_array)
+_new = object.__new__
+_ndarray = ndarray
+_generic = generic
+_asarray = np.asarray
+#: the per-instance fields ``_from_array`` sets (slots other than ``__weakref__``/``__dict__``)
+_FIELDS = tuple(n for n in Tensor.__slots__ if not n.startswith("__"))
+
+
 def _rebuild(cls, arr, requires_grad, state):
-    t = object.__new__(cls)
-    t._init(arr, requires_grad)
+    t = _from_array(arr, requires_grad, cls)
     t.__dict__.update(state)
     return t
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend
-from ._dtype import get_default_dtype
+from ._dtype import bool_, get_default_dtype, int64
 
 __all__ = ["set_printoptions", "get_printoptions", "printoptions", "tensor_repr"]
 
@@ -205,24 +205,22 @@ def tensor_repr(t: Any, tensor_contents: str | None = None) -> str:
     indent = len(prefix)
     a = t._data
     dtype = t.dtype
-    dtype_name = str(dtype)
     default = get_default_dtype()
-    default_name = str(default)
-    default_complex = "torch.complex128" if default_name == "torch.float64" else "torch.complex64"
     suffixes = []
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dtype_name != default_name:
-            suffixes.append(f"dtype={dtype_name}")
+        if dtype is not default:
+            suffixes.append(f"dtype={dtype}")
         body = "[]"
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dtype_name not in (default_name, default_complex, "torch.int64", "torch.bool"):
-            suffixes.append(f"dtype={dtype_name}")
+        # the dtypes a tensor literal implies print no dtype
+        if dtype not in (default, default.to_complex(), int64, bool_):
+            suffixes.append(f"dtype={dtype}")
         body = None
     if tensor_contents is not None:
         body = tensor_contents

@@ -25,11 +25,11 @@ wraps the result, nothing more.
 from __future__ import annotations
 
 import re
-
-import numpy as _numpy
+import sys as _sys
+from types import FunctionType as _FunctionType
 
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _from_array
 from ..autograd import anomaly_mode, grad_mode
 from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
 
@@ -50,32 +50,37 @@ def tensor_method(*names: str):
 
 
 def install_methods(cls) -> None:
+    """Set every registered method on ``cls`` (``Tensor``) and name it for introspection.
+
+    A function object installed under several names (``add``, ``__add__``) stays one object (no
+    alias wrapper: method calls keep their speed); its ``__qualname__`` becomes
+    ``Tensor.<first name>``. A generated function (``_unary.<locals>.fn``) or a private helper
+    (``_expand``) also takes that first name as ``__name__``; a public module-level function
+    (``add``, shared with ``numtorch.add``) keeps its own. Pickling by reference still finds
+    each one, through the ``Tensor`` global of its module.
+    """
+    first: dict[int, str] = {}
     for name, fn in _METHODS.items():
         setattr(cls, name, fn)
+        first.setdefault(id(fn), name)
+    for name, fn in _METHODS.items():
+        if first.get(id(fn)) != name:
+            continue
+        if isinstance(fn, property):
+            fn = fn.fget
+        if not isinstance(fn, _FunctionType):
+            continue
+        module = _sys.modules.get(fn.__module__)
+        if getattr(module, cls.__name__, None) is not cls:
+            continue  # pickling could not find it under ``Tensor.<name>``
+        if "<locals>" in fn.__qualname__ or fn.__name__.startswith("_") and fn.__name__ != name:
+            fn.__name__ = name
+        fn.__qualname__ = f"{cls.__name__}.{name}"
 
 
-def _wrap(arr) -> Tensor:
-    """``Tensor._from_array(arr)`` inlined for the hot paths of ``apply``; a NumPy scalar (what
-    a ufunc returns for 0-d operands) becomes a 0-d array, so in-place writes reach it."""
-    if arr.__class__ is not _ndarray and isinstance(arr, _np_generic):
-        arr = _np_asarray(arr)
-    t = _new(Tensor)
-    t._data = arr
-    t._requires_grad = False
-    t.grad_fn = None
-    t._output_nr = 0
-    t._grad = None
-    t._version_box = [0]
-    t._base = None
-    t._acc = None
-    t._hooks = None
-    return t
-
-
+#: ``Tensor._from_array``: the hot paths of ``apply`` wrap their results with it
+_wrap = _from_array
 _new = object.__new__
-_ndarray = _numpy.ndarray
-_np_generic = _numpy.generic
-_np_asarray = _numpy.asarray
 
 
 class Op(Node):
@@ -390,7 +395,7 @@ def _modified_message(tensor, node, idx, now, expected, kind) -> str:
         where = f", which is output {tensor._output_nr} of {_short(fn)}," if fn is not None else ""
     from .._dtype import from_numpy_dtype
 
-    tname = _LEGACY.get(from_numpy_dtype(dt).name, "Tensor")
+    tname = from_numpy_dtype(dt).legacy_name
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{tname} [{', '.join(str(s) for s in shape)}]]{where} is "
             f"at version {now}; expected version {expected} instead. Hint: enable anomaly "
@@ -400,12 +405,6 @@ def _modified_message(tensor, node, idx, now, expected, kind) -> str:
 
 def _short(node) -> str:
     return re.sub(r"Backward\d*$", "", node.name())
-
-
-_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-           "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-           "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-           "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 
 
 # -- argument helpers shared by the op families ---------------------------------------------

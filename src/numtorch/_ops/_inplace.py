@@ -13,14 +13,10 @@ import builtins
 
 import numpy as np
 
+from .._dtype import _BY_NP
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.graph import Node, _sequence, edge_of
-
-_TORCH_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"},
-                "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
-                "u": {1: "Byte"}, "b": {1: "Bool"},
-                "c": {8: "ComplexFloat", 16: "ComplexDouble"}}
 
 NO_GRAD_VIEW = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
@@ -32,7 +28,7 @@ NO_GRAD_VIEW = (
 
 def torch_type_name(dt) -> str:
     """PyTorch's scalar type name of a NumPy dtype (``Float``, ``Long``...)."""
-    return _TORCH_NAMES[dt.kind][dt.itemsize]
+    return _BY_NP[dt].c_name
 
 
 def check_cast(src, dst) -> None:

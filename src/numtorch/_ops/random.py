@@ -228,14 +228,11 @@ def _check_random_bounds(npdt, low, high) -> None:
                            f"to={high}")
     if npdt.kind in "iub":
         info = (0, 1) if npdt.kind == "b" else (int(np.iinfo(npdt).min), int(np.iinfo(npdt).max))
-        name = {"b": "bool", "u": "unsigned char", "i": _INT_NAMES.get(npdt.itemsize)}[npdt.kind]
+        name = D.from_numpy_dtype(npdt).cpp_name
         if not info[0] <= low <= info[1]:
             raise RuntimeError(f"from is out of bounds for {name}")
         if high is not None and not info[0] <= high - 1 <= info[1]:
             raise RuntimeError(f"to - 1 is out of bounds for {name}")
-
-
-_INT_NAMES = {1: "signed char", 2: "short int", 4: "int", 8: "long int"}
 
 
 @tensor_method("exponential_")
@@ -269,7 +266,7 @@ def cauchy_(self: Tensor, median: float = 0, sigma: float = 1, *, generator=None
     if npdt.kind != "f":
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
-                           f"{_INT_NAMES.get(npdt.itemsize, 'bool') if npdt.kind == 'i' else npdt}")
+                           f"{D.from_numpy_dtype(npdt).cpp_name}")
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_num(sigma)}")
     return _fill_inplace(self, _CAUCHY, lambda n, dt, c: g._cauchy(n, dt, median, sigma))

@@ -10,7 +10,7 @@ import math
 
 from .._backend import xp_of
 from .._tensor import Size, Tensor
-from ._base import _LEGACY, Op, _state, tensor_method, wrap_dim
+from ._base import Op, _state, tensor_method, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "chunk", "split",
@@ -325,8 +325,8 @@ def adjoint(input: Tensor) -> Tensor:
 
 
 # the type names PyTorch prints in expand's error for dtypes without a legacy tensor type
-_EXPAND_NAMES = {"bool": "CPUBoolType", "complex64": "CPUComplexFloatType",
-                 "complex128": "CPUComplexDoubleType", "bfloat16": "CPUBFloat16Type"}
+#: dtypes whose expand error names the dispatch type (``CPUBoolType``), not the legacy class
+_EXPAND_CPU_TYPE = ("bool", "complex64", "complex128", "bfloat16")
 
 
 class Expand(Op):
@@ -346,8 +346,8 @@ def _expand(self: Tensor, *sizes) -> Tensor:
     sizes = _shape_arg(sizes)
     shp = self._data.shape
     if len(sizes) < len(shp):
-        tname = _EXPAND_NAMES.get(self.dtype.name) or "torch." + _LEGACY.get(self.dtype.name,
-                                                                              "Tensor")
+        d = self.dtype
+        tname = f"CPU{d.c_name}Type" if d.name in _EXPAND_CPU_TYPE else "torch." + d.legacy_name
         raise RuntimeError(f"expand({tname}{{[{', '.join(map(str, shp))}]}}, "
                            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "

@@ -17,7 +17,6 @@ import numpy as np
 from .. import _dtype as D
 from .._device import device
 from .._tensor import Size, Tensor
-from . import tables
 
 _STORAGE = "storage"
 _CPU = "cpu"
@@ -168,7 +167,7 @@ class TorchPickler(pickle._Pickler):
         if obj.key is None:
             obj.key = str(len(self.storages.saved))
             self.storages.saved.append(obj)
-        cls = tables.STORAGE_CLASS[obj.dtype.name]
+        cls = obj.dtype.storage_name
         numel = obj.region.nbytes // obj.dtype.itemsize
         return (_STORAGE, self.g("torch", cls), obj.key, obj.location, numel)
 

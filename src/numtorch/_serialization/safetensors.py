@@ -15,13 +15,10 @@ import sys
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from . import rebuild
 
-# numtorch dtype name -> safetensors code
-_CODE = {"bool": "BOOL", "uint8": "U8", "int8": "I8", "int16": "I16", "float16": "F16",
-         "int32": "I32", "float32": "F32", "complex64": "C64", "float64": "F64",
-         "int64": "I64"}
 # the reference implementation's dtype order (it sorts by this, largest first)
 _RANK = {c: i for i, c in enumerate(
     ["BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16",
@@ -31,6 +28,9 @@ _TORCH_NAME = {"BOOL": "bool", "U8": "uint8", "I8": "int8", "I16": "int16", "U16
                "F16": "float16", "BF16": "bfloat16", "I32": "int32", "U32": "uint32",
                "F32": "float32", "C64": "complex64", "F64": "float64", "I64": "int64",
                "U64": "uint64"}
+# numtorch dtype name -> safetensors code (for saving)
+_CODE = {name: code for code, name in _TORCH_NAME.items()
+         if name in D.ALIASES and D.ALIASES[name].np is not None}
 _MAX_HEADER = 100_000_000
 
 

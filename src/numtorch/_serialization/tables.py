@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-# numtorch/torch dtype name -> legacy storage class (module ``torch``)
-STORAGE_CLASS = {
-    "float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
-    "bfloat16": "BFloat16Storage", "int64": "LongStorage", "int32": "IntStorage",
-    "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage",
-    "bool": "BoolStorage", "complex64": "ComplexFloatStorage",
-    "complex128": "ComplexDoubleStorage", "complex32": "ComplexHalfStorage",
-}
-DTYPE_OF_STORAGE = {v: k for k, v in STORAGE_CLASS.items()}
+from .. import _dtype as D
+
+# torch dtype name -> legacy storage class (module ``torch``): numtorch's dtypes name theirs
+# (``dtype.storage_name``); complex32 is one numtorch lacks
+STORAGE_CLASS = {d.name: d.storage_name for d in D.ALL}
+STORAGE_CLASS["complex32"] = "ComplexHalfStorage"
 
 # torch dtype name -> NumPy dtype holding its raw elements. Types NumPy lacks are held as bits
 # (bfloat16 as uint16, float8 as uint8, complex32 as pairs of float16) and widened on load.

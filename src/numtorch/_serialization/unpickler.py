@@ -89,10 +89,6 @@ def _unsupported_global(full: str) -> str:
             "global if you trust this class/function.")
 
 
-class _Mark:
-    __slots__ = ()
-
-
 class WeightsUnpickler:
     """``torch.load(weights_only=True)``'s unpickler: allowlisted globals only, nothing executed.
 

@@ -4,6 +4,7 @@ and range checks, and the registration of in-place methods."""
 from __future__ import annotations
 
 from ..._backend import host
+from ..._tensor import Tensor  # noqa: F401  (the in-place methods pickle as ``Tensor.<name>``)
 from .._base import tensor_method
 from .._inplace import inplace, torch_type_name
 

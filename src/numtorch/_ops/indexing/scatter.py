@@ -447,11 +447,6 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 
 
 # -- masked_fill / masked_scatter ---------------------------------------------------------------
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "float16": "c10::Half"}
-
-
 class MaskedFill(Op):
     grad_fn_name = "MaskedFillBackward0"
     params = ()
@@ -481,7 +476,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     """Copy of ``input`` with ``value`` where ``mask`` is True (mask broadcasts)."""
     if mask._data.dtype != _BOOL:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_C_NAMES.get(str(mask._data.dtype), str(mask._data.dtype))}")
+                           f"{mask.dtype.cpp_name}")
     _broadcast_or_raise([input._data.shape, mask._data.shape])
     if isinstance(value, Tensor):
         if value._data.ndim != 0:

@@ -70,9 +70,8 @@ def check_square(a, name: str) -> None:
 
 
 def dtype_name(dt) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte", "int16": "Short", "int8": "Char",
-            "float16": "Half"}.get(str(dt).replace("torch.", ""), str(dt))
+    """The C scalar name torch's messages use (``Float``)."""
+    return dt.c_name
 
 
 def check_float(a, name: str) -> None:

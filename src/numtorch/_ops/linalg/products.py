@@ -30,10 +30,7 @@ def _check_same_dtype(a: Tensor, b: Tensor) -> None:
 
 
 def _long(t):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>"}[t.dtype.name]
+    return t.dtype.cpp_name
 
 
 def _transposed_faster(a, b) -> bool:

@@ -103,8 +103,7 @@ def _float_input(input: Tensor, dtype) -> Tensor:
     if dtype is not None:
         return input.to(dtype)
     if input._data.dtype.kind not in "fc":
-        name = {"Long": "Long", "Int": "Int", "Short": "Short", "Char": "Char", "Byte": "Byte",
-                "Bool": "Bool"}[torch_type_name(input._data.dtype)]
+        name = torch_type_name(input._data.dtype)
         raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{name}\'')
     return input
 

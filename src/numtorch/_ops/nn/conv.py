@@ -351,10 +351,6 @@ def _sizes(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-           "bfloat16": "BFloat16Tensor"}
-
-
 def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, transposed,
            output_padding) -> None:
     if w.ndim != nd + 2:
@@ -362,8 +358,8 @@ def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, 
                            f"{w.ndim - 2} values to match the convolution dimensions, but got "
                            f"stride=[{', '.join(str(v) for v in stride)}]")
     if x._data.dtype != w._data.dtype:
-        ti = _LEGACY.get(x.dtype.name, "Tensor")
-        tw = _LEGACY.get(w.dtype.name, "Tensor")
+        ti = x.dtype.legacy_name
+        tw = w.dtype.legacy_name
         raise RuntimeError(f"Input type (torch.{ti}) and weight type (torch.{tw}) should be the "
                            "same or input should be a MKLDNN tensor and weight is a dense tensor")
     if any(s <= 0 for s in stride):

@@ -31,11 +31,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     else:
         padding_idx = -1
     if input.dtype not in (D.int64, D.int32):
-        from ..._ops._base import _LEGACY
-
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got torch."
-                           f"{_LEGACY.get(input.dtype.name, 'Tensor')} instead (while checking "
+                           f"{input.dtype.legacy_name} instead (while checking "
                            "arguments for embedding)")
     idx = input._data
     n = weight.shape[0]

@@ -43,9 +43,7 @@ def _addindent(text: str, spaces: int) -> str:
 
 
 def _legacy_type_name(t: Tensor) -> str:
-    from ..._ops._base import _LEGACY
-
-    return "torch." + _LEGACY.get(t.dtype.name, "Tensor")
+    return "torch." + t.dtype.legacy_name
 
 
 def _check_name(kind: str, name, owner: Module, store: dict) -> None:
