@@ -40,6 +40,7 @@ from ._layout import (
     strided,
 )
 from ._ops import _base as _ops_base
+from ._ops import operators as _operators  # noqa: F401  (registers Tensor.__rdiv__)
 from ._ops.conv import *  # noqa: F403
 from ._ops.creation import *  # noqa: F403
 from ._ops.decompositions import *  # noqa: F403
