@@ -10,7 +10,7 @@ import math
 
 from ..._backend import xp_of
 from ..._tensor import Size, Tensor
-from .._base import _LEGACY, Op, _state, tensor_method, wrap_dim
+from .._base import _LEGACY, Op, recording, tensor_method, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
@@ -107,12 +107,20 @@ def _view(self: Tensor, *shape) -> Tensor:
     return View.apply(self, shape=shape)
 
 
+class ViewDtype(Op):
+    """``view(dtype)``: the same bytes read as another dtype (a view; no gradient flows)."""
+
+    grad_fn_name = "ViewBackward0"
+    is_view = True
+    non_differentiable = (0,)
+    params = ("dtype",)
+
+    def forward(self, a):
+        return a.view(self.dtype)
+
+
 def _view_dtype(self, dt):
-    arr = self._data.view(dt.np)
-    t = Tensor._from_array(arr)
-    t._version_box = self._version_box
-    t._base = self._base if self._base is not None else self
-    return t
+    return ViewDtype.apply(self, dtype=dt.np)
 
 
 @tensor_method("view_as")
@@ -255,7 +263,7 @@ class T(Transpose):
         return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
 
     def backward(self, g):
-        if not _state.enabled and g._data.ndim == 2:
+        if not recording(g) and g._data.ndim == 2:
             return Tensor._from_array(g._data.T)  # no graph to record: the view alone
         return g.t()
 
