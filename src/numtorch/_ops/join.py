@@ -20,6 +20,7 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"
 
 class Cat(Op):
     grad_fn_name = "CatBackward0"
+    params = ("dim", "dtype", "shape")
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])
@@ -88,6 +89,7 @@ concat = concatenate = cat
 
 class Stack(Op):
     grad_fn_name = "StackBackward0"
+    params = ("dim", "dtype")
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])
@@ -165,6 +167,7 @@ def _int_list(args, name: str) -> tuple:
 
 class Repeat(Op):
     grad_fn_name = "RepeatBackward0"
+    params = ("reps", "padded")
 
     def forward(self, a):
         return xp_of(a).tile(a.reshape(self.padded), self.reps)
@@ -256,6 +259,7 @@ def _repeat_index(counts):
 # -- flips and rolls ---------------------------------------------------------------------------
 class Flip(Op):
     grad_fn_name = "FlipBackward0"
+    params = ("dims",)
 
     def forward(self, a):
         return xp_of(a).flip(a, self.dims).copy() if self.dims else \
@@ -305,6 +309,7 @@ def flipud(input: Tensor) -> Tensor:
 
 class Roll(Op):
     grad_fn_name = "RollBackward0"
+    params = ("shifts", "dims")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -339,6 +344,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
 
 class Rot90(Op):
     grad_fn_name = "Rot90Backward0"
+    params = ("k", "dims")
 
     def forward(self, a):
         return xp_of(a).rot90(a, self.k, self.dims).copy()
@@ -367,6 +373,7 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
 # -- unfold (a sliding-window view) ------------------------------------------------------------
 class Unfold(Op):
     grad_fn_name = "UnfoldBackward0"
+    params = ("dim", "size", "step")
     is_view = True
 
     def forward(self, a):
@@ -387,6 +394,7 @@ class Unfold(Op):
 
 class _UnfoldGrad(Op):
     grad_fn_name = "UnfoldBackwardBackward0"
+    params = ("shape", "dim", "size", "step")
 
     def forward(self, g):
         xp = xp_of(g)
@@ -465,6 +473,7 @@ def broadcast_tensors(*tensors):
 
 class BlockDiag(Op):
     grad_fn_name = "BlockDiagBackward0"
+    params = ("dtype",)
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])

@@ -108,6 +108,7 @@ def _float_kernel(npdt, kernel: str) -> None:
 # -- graph nodes of the in-place fills: values do not depend on the input ---------------------
 class _Fill(Op):
     grad_fn_name = "FillBackward0"
+    params = ("values",)
 
     def forward(self, *arrays):
         return self.values

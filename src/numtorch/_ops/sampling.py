@@ -55,6 +55,7 @@ class Gather(Op):
     """Separable gather (padding, interpolation); ``name`` is PyTorch's node name."""
 
     grad_fn_name = "GatherAxesBackward0"
+    params = ("maps",)
 
     def forward(self, a):
         self._sizes = [a.shape[ax] for ax, _, _ in self.maps]
@@ -66,6 +67,7 @@ class Gather(Op):
 
 class Scatter(Op):
     grad_fn_name = "ScatterAxesBackward0"
+    params = ("maps", "sizes")
 
     def forward(self, g):
         return _scatter(g, self.maps, self.sizes)
@@ -96,6 +98,7 @@ _PAD_NOT_SUPPORTED = (
 
 class ConstantPadNd(Op):
     grad_fn_name = "ConstantPadNdBackward0"
+    params = ("pads", "value")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -375,6 +378,7 @@ def _base_grid(h: int, w: int, align_corners: bool, dt):
 
 class AffineGridGenerator(Op):
     grad_fn_name = "AffineGridGeneratorBackward0"
+    params = ("size", "align_corners")
 
     def forward(self, theta):
         xp = xp_of(theta)
@@ -458,6 +462,7 @@ class GridSampler2D(Op):
     """Bilinear/nearest sampling of (N, C, H, W) at grid (N, Ho, Wo, 2) in [-1, 1]."""
 
     grad_fn_name = "GridSampler2DBackward0"
+    params = ("mode", "padding_mode", "align_corners")
 
     def _corners(self, shape, grid):
         n, c, h, w = shape
@@ -507,7 +512,7 @@ class GridSampler2D(Op):
         ix, iy, mx, my = self._corners(x.shape, grid)
         flat_x = x.reshape(n, c, h * w)
         gflat = ga.reshape(n, c, -1)
-        gx = xp.zeros(n * c * h * w, dtype=np.float64) if self.next_functions[0][0] else None
+        gx = xp.zeros(n * c * h * w, dtype=np.float64) if self.needs_input_grad[0] else None
         ggx = np.zeros(ix.shape)
         ggy = np.zeros(ix.shape)
         offs = (np.arange(n * c) * h * w).reshape(n, c, 1)
@@ -559,6 +564,7 @@ def _fold_args(kernel_size, dilation, padding, stride):
 
 class Im2Col(Op):
     grad_fn_name = "Im2ColBackward0"
+    params = ("args", "out_sizes")
 
     def forward(self, x):
         from .conv import windows
@@ -580,6 +586,7 @@ class Im2Col(Op):
 
 class Col2Im(Op):
     grad_fn_name = "Col2ImBackward0"
+    params = ("args", "size")
 
     def forward(self, cols):
         xp = xp_of(cols)
@@ -664,6 +671,7 @@ def _unshuffle(a, r: int):
 
 class PixelShuffle(Op):
     grad_fn_name = "PixelShuffleBackward0"
+    params = ("r",)
 
     def forward(self, a):
         return _shuffle(a, self.r)
@@ -674,6 +682,7 @@ class PixelShuffle(Op):
 
 class PixelUnshuffle(Op):
     grad_fn_name = "PixelUnshuffleBackward0"
+    params = ("r",)
 
     def forward(self, a):
         return _unshuffle(a, self.r)

@@ -15,6 +15,7 @@ __all__ = ["clone", "fill", "zero_"]
 
 class ToCopy(Op):
     grad_fn_name = "ToCopyBackward0"
+    params = ("dtype",)
 
     def forward(self, a):
         return a.astype(self.dtype, copy=True)
@@ -39,6 +40,7 @@ def _dense(a) -> bool:
 
 class Clone(Op):
     grad_fn_name = "CloneBackward0"
+    params = ("contiguous",)
 
     def forward(self, a):
         keep = not self.contiguous and _dense(a)
@@ -132,6 +134,7 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
 
 class _CopyFrom(Op):
     grad_fn_name = "CopyBackwards"
+    params = ("dtype", "shape")
 
     def forward(self, dst, src):
         xp = xp_of(dst)
@@ -156,6 +159,7 @@ def _fill_(self: Tensor, value) -> Tensor:
 
 class _Fill(Op):
     grad_fn_name = "FillBackward2"
+    params = ("value",)
 
     def forward(self, a, v=None):
         out = xp_of(a).empty_like(a)
@@ -173,7 +177,7 @@ class _FillTensor(_Fill):
         return super().forward(a, v)
 
     def backward(self, g):
-        return g * 0, (g.sum() if self.next_functions[1][0] is not None else None)
+        return g * 0, (g.sum() if self.needs_input_grad[1] else None)
 
 
 @tensor_method("zero_")
@@ -187,6 +191,7 @@ def _zero_(self: Tensor) -> Tensor:
 
 class _Zero(Op):
     grad_fn_name = "ZeroBackward0"
+    params = ()
 
     def forward(self, a):
         return xp_of(a).zeros_like(a)
@@ -204,13 +209,14 @@ class Fill(Op):
     """``torch.fill``: a tensor of ``value`` with input's shape; no gradient to input."""
 
     grad_fn_name = "FillBackward0"
+    params = ()
 
     def forward(self, a, v):
         xp = xp_of(a)
         return xp.full(a.shape, v, dtype=a.dtype)
 
     def backward(self, g):
-        gv = g.sum() if self.next_functions[1][0] is not None else None
+        gv = g.sum() if self.needs_input_grad[1] else None
         return zeros_like(g), gv
 
 

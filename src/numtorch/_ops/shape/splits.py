@@ -15,6 +15,7 @@ __all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split",
 
 class SplitWithSizes(Op):
     grad_fn_name = "SplitWithSizesBackward0"
+    params = ("sizes", "dim")
     is_view = True
 
     def forward(self, a):

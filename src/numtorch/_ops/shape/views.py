@@ -61,6 +61,7 @@ def _view_array(a, shape):
 
 class View(Op):
     grad_fn_name = "ViewBackward0"
+    params = ("shape",)
     is_view = True
 
     def forward(self, a):
@@ -85,6 +86,7 @@ class UnsafeView(Op):
     """A reshape of a fresh contiguous copy (``_unsafe_view``; not tracked as a view)."""
 
     grad_fn_name = "UnsafeViewBackward0"
+    params = ("shape",)
 
     def forward(self, a):
         return a.reshape(self.shape)
@@ -184,6 +186,7 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 
 class Squeeze(Op):
     grad_fn_name = "SqueezeBackward0"
+    params = ("dims",)
     is_view = True
 
     def forward(self, a):
@@ -216,6 +219,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
 
 class Unsqueeze(Op):
     grad_fn_name = "UnsqueezeBackward0"
+    params = ("dim",)
     is_view = True
 
     def forward(self, a):
@@ -232,6 +236,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 class Permute(Op):
     grad_fn_name = "PermuteBackward0"
+    params = ("dims",)
     is_view = True
 
     def forward(self, a):
@@ -246,6 +251,7 @@ class Permute(Op):
 
 class Transpose(Op):
     grad_fn_name = "TransposeBackward0"
+    params = ("d0", "d1")
     is_view = True
 
     def forward(self, a):
@@ -345,6 +351,7 @@ _EXPAND_NAMES = {"bool": "CPUBoolType", "complex64": "CPUComplexFloatType",
 
 class Expand(Op):
     grad_fn_name = "ExpandBackward0"
+    params = ("shape",)
     is_view = True
 
     def forward(self, a):
@@ -432,6 +439,7 @@ def broadcast_shapes(*shapes) -> Size:
 
 class Slice(Op):
     grad_fn_name = "SliceBackward0"
+    params = ("index",)
     is_view = True
 
     def forward(self, a):
@@ -481,6 +489,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 class Unbind(Op):
     grad_fn_name = "UnbindBackward0"
+    params = ("dim",)
     is_view = True
 
     def forward(self, a):
@@ -520,6 +529,7 @@ moveaxis = movedim
 
 class ViewAsReal(Op):
     grad_fn_name = "ViewAsRealBackward0"
+    params = ()
     is_view = True
 
     def forward(self, a):
@@ -534,6 +544,7 @@ class ViewAsReal(Op):
 
 class ViewAsComplex(Op):
     grad_fn_name = "ViewAsComplexBackward0"
+    params = ()
     is_view = True
 
     def forward(self, a):
