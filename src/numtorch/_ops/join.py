@@ -521,8 +521,8 @@ def cartesian_prod(*tensors) -> Tensor:
             raise RuntimeError(f"Expect a 1D vector, but got shape {_fmt(t._data.shape)}")
     if len(tensors) == 1:
         return tensors[0]
-    from .shape import ReshapeCopy
+    from .shape import UnsafeView
 
     grids = meshgrid(*tensors, indexing="ij")
     n = math.prod([t._data.size for t in tensors])
-    return stack([ReshapeCopy.apply(g.clone(), shape=(n,)) for g in grids], 1)
+    return stack([UnsafeView.apply(g.clone(), shape=(n,)) for g in grids], 1)

@@ -446,7 +446,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None,  # noqa: A001
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
     dt = dtype or D.get_default_dtype()
-    args = (xp_for(as_device(None)), start, step, n, D.float64.np, D.to_numpy_dtype(dt))
+    args = (_CPU_XP, start, step, n, D.float64.np, D.to_numpy_dtype(dt))
     return _made(_range_array, args, requires_grad)
 
 

@@ -14,7 +14,6 @@ from .views import (
     Expand,
     Permute,
     ReshapeAlias,
-    ReshapeCopy,
     Select,
     Slice,
     Squeeze,

@@ -95,9 +95,6 @@ class UnsafeView(Op):
         return g.reshape(self._input_meta[0][0])
 
 
-ReshapeCopy = UnsafeView  # the name join.py imports
-
-
 @tensor_method("view")
 def _view(self: Tensor, *shape) -> Tensor:
     """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
@@ -493,9 +490,8 @@ class Unbind(Op):
     is_view = True
 
     def forward(self, a):
-        xp = xp_of(a)
-        return tuple(xp.take(a, i, axis=self.dim) if False else
-                     a[(slice(None),) * self.dim + (i,)] for i in builtins.range(a.shape[self.dim]))
+        lead = (slice(None),) * self.dim
+        return tuple(a[lead + (i,)] for i in builtins.range(a.shape[self.dim]))
 
     def backward(self, *grads):
         from ..join import stack
