@@ -417,16 +417,26 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if (end - start) * step < 0 and end != start:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
-        all_int = all(isinstance(v, (int, host.integer)) for v in (start, end, step))
-        dt = D.int64 if all_int else D.get_default_dtype()
+        dt = D.int64 if (_is_int(start) and _is_int(end) and _is_int(step)) \
+            else D.get_default_dtype()
     else:
         dt = dtype if isinstance(dtype, D.dtype) else _coerce_dtype(dtype)
     npdt = D.to_numpy_dtype(dt)
     n = max(0, math.ceil((end - start) / step))
-    xp = xp_for(as_device(device))
+    xp = _CPU_XP if device is None else xp_for(as_device(device))
     # PyTorch computes start + i*step in double for float outputs, then rounds
-    wide = D.float64.np if dt.is_floating_point else D.int64.np
-    return write_out(out, _made(_range_array, (xp, start, step, n, wide, npdt), requires_grad))
+    wide = _F64 if dt.is_floating_point else _I64
+    t = _create(_range_array, (xp, start, step, n, wide, npdt))
+    if requires_grad:
+        _require_grad(t)
+    return t if out is None else write_out(out, t)
+
+
+_F64, _I64 = D.float64.np, D.int64.np
+
+
+def _is_int(v) -> bool:
+    return v.__class__ is int or isinstance(v, (int, host.integer))
 
 
 def _range_array(xp, start, step, n, wide, npdt):
