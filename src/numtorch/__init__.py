@@ -40,11 +40,11 @@ from ._layout import (
     strided,
 )
 from ._ops import _base as _ops_base
+from ._ops import operators as _operators  # noqa: F401  (registers Tensor.__rdiv__)
 from ._ops.creation import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
-from ._ops.misc import *  # noqa: F403
 from ._ops.nn import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
 from ._ops.pointwise_extra import *  # noqa: F403

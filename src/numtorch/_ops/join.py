@@ -5,13 +5,13 @@ broadcast_tensors, block_diag and cartesian_prod, with PyTorch's dtypes, graphs 
 from __future__ import annotations
 
 import builtins
-
-import numpy as np
+import math
 
 from .. import _dtype as D
 from .._backend import xp_of
 from .._tensor import Size, Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
+from .creation import _create
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "row_stack", "tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll", "rot90",
@@ -20,6 +20,7 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"
 
 class Cat(Op):
     grad_fn_name = "CatBackward0"
+    params = ("dim", "dtype", "shape")
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])
@@ -88,6 +89,7 @@ concat = concatenate = cat
 
 class Stack(Op):
     grad_fn_name = "StackBackward0"
+    params = ("dim", "dtype")
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])
@@ -165,6 +167,7 @@ def _int_list(args, name: str) -> tuple:
 
 class Repeat(Op):
     grad_fn_name = "RepeatBackward0"
+    params = ("reps", "padded")
 
     def forward(self, a):
         return xp_of(a).tile(a.reshape(self.padded), self.reps)
@@ -212,9 +215,7 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
         r = input
         if r._data.ndim > 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
-        xp = xp_of(r._data)
-        return Tensor._from_array(xp.repeat(xp.arange(r._data.size, dtype=np.int64),
-                                            r._data.reshape(-1)))
+        return _create(_repeat_index, (r._data.reshape(-1),))
     x = input
     if dim is None:
         x = x.reshape(-1)
@@ -228,18 +229,16 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
         if repeats._data.ndim > 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if r.size == 1:
-            r = np.full(x._data.shape[d], int(r[0]), np.int64)
+            r = xp_of(r).full(x._data.shape[d], int(r[0]), D.int64.np)
         elif r.size != x._data.shape[d]:
             raise RuntimeError("repeats must have the same size as input along dim, but got "
                                f"repeats.size(0) = {r.size} and input.size({d}) = "
                                f"{x._data.shape[d]}")
         if r.size and r.min() < 0:
             raise RuntimeError("repeats can not be negative")
-        xp = xp_of(x._data)
-        idx = xp.repeat(xp.arange(r.size, dtype=np.int64), r)
         from .indexing import index_select
 
-        return index_select(x, d, Tensor._from_array(idx))
+        return index_select(x, d, _create(_repeat_index, (r,)))
     repeats = int(repeats)
     if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
@@ -251,9 +250,16 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
     return Clone.apply(x.unsqueeze(d + 1).expand(big), contiguous=True).view(shape)
 
 
+def _repeat_index(counts):
+    """``i`` repeated ``counts[i]`` times, for each i (int64)."""
+    xp = xp_of(counts)
+    return xp.repeat(xp.arange(counts.size, dtype=D.int64.np), counts)
+
+
 # -- flips and rolls ---------------------------------------------------------------------------
 class Flip(Op):
     grad_fn_name = "FlipBackward0"
+    params = ("dims",)
 
     def forward(self, a):
         return xp_of(a).flip(a, self.dims).copy() if self.dims else \
@@ -303,6 +309,7 @@ def flipud(input: Tensor) -> Tensor:
 
 class Roll(Op):
     grad_fn_name = "RollBackward0"
+    params = ("shifts", "dims")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -337,6 +344,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
 
 class Rot90(Op):
     grad_fn_name = "Rot90Backward0"
+    params = ("k", "dims")
 
     def forward(self, a):
         return xp_of(a).rot90(a, self.k, self.dims).copy()
@@ -365,6 +373,7 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
 # -- unfold (a sliding-window view) ------------------------------------------------------------
 class Unfold(Op):
     grad_fn_name = "UnfoldBackward0"
+    params = ("dim", "size", "step")
     is_view = True
 
     def forward(self, a):
@@ -385,6 +394,7 @@ class Unfold(Op):
 
 class _UnfoldGrad(Op):
     grad_fn_name = "UnfoldBackwardBackward0"
+    params = ("shape", "dim", "size", "step")
 
     def forward(self, g):
         xp = xp_of(g)
@@ -463,6 +473,7 @@ def broadcast_tensors(*tensors):
 
 class BlockDiag(Op):
     grad_fn_name = "BlockDiagBackward0"
+    params = ("dtype",)
 
     def forward(self, *arrays):
         xp = xp_of(arrays[0])
@@ -481,7 +492,7 @@ class BlockDiag(Op):
         grads = []
         r = c = 0
         for shape, _ in self._input_meta:
-            m = (1, int(np.prod(shape))) if len(shape) < 2 else shape
+            m = (1, math.prod(shape)) if len(shape) < 2 else shape
             grads.append(g[r:r + m[0], c:c + m[1]].reshape(shape))
             r += m[0]
             c += m[1]
@@ -510,8 +521,8 @@ def cartesian_prod(*tensors) -> Tensor:
             raise RuntimeError(f"Expect a 1D vector, but got shape {_fmt(t._data.shape)}")
     if len(tensors) == 1:
         return tensors[0]
-    from .shape import ReshapeCopy
+    from .shape import UnsafeView
 
     grids = meshgrid(*tensors, indexing="ij")
-    n = int(np.prod([t._data.size for t in tensors]))
-    return stack([ReshapeCopy.apply(g.clone(), shape=(n,)) for g in grids], 1)
+    n = math.prod([t._data.size for t in tensors])
+    return stack([UnsafeView.apply(g.clone(), shape=(n,)) for g in grids], 1)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import math
 import operator
 
-import numpy as np
-
 from .. import _dtype as D
-from .._backend import xp_for
+from .._backend import host, ndarray, xp_for, xp_of
 from .._device import as_device
 from .._random.generator import (
     Generator,
@@ -26,9 +24,8 @@ from .._random.generator import (
     set_rng_state,
 )
 from .._tensor import Tensor
-from ..autograd import grad_mode
-from ._base import Op, tensor_method, write_out
-from .creation import _coerce_dtype, _size
+from ._base import Op, recording, tensor_method, write_out
+from .creation import _coerce_dtype, _create, _size
 from .pointwise import _inplace, torch_type_name
 
 __all__ = [
@@ -47,7 +44,7 @@ def _gen(generator) -> Generator:
     return generator
 
 
-def _np(dtype, default=None) -> np.dtype:
+def _np(dtype, default=None):
     if dtype is None:
         return (default or D.get_default_dtype()).np
     if not isinstance(dtype, D.dtype):
@@ -59,7 +56,7 @@ def _not_implemented(kernel: str, npdt) -> NotImplementedError:
     return NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(npdt)}\'')
 
 
-def _storage_axes(arr: np.ndarray) -> list[int]:
+def _storage_axes(arr) -> list[int]:
     """Axes ordered so that row-major iteration visits elements by increasing address."""
     for n, st in zip(arr.shape, arr.strides):
         if n > 1 and st == 0:
@@ -70,25 +67,30 @@ def _storage_axes(arr: np.ndarray) -> list[int]:
     return sorted(range(arr.ndim), key=lambda k: -abs(arr.strides[k]))
 
 
-def _arrange(like: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _arrange(like, values):
     """An array shaped like ``like`` whose elements, read in ``like``'s storage order, are
     ``values``."""
     if like.flags.c_contiguous or like.ndim < 2:
         return values.reshape(like.shape)
     axes = _storage_axes(like)
-    out = np.empty(like.shape, values.dtype)
+    out = xp_of(values).empty(like.shape, values.dtype)
     out.transpose(axes)[...] = values.reshape([like.shape[k] for k in axes])
     return out
 
 
-def _new(shape, values: np.ndarray, requires_grad: bool, out) -> Tensor:
-    t = Tensor._from_array(values.reshape(shape))
+def _sampled(sample, n, npdt, shape):
+    return sample(n, npdt).reshape(shape)
+
+
+def _new(shape, sample, n, npdt, requires_grad: bool, out) -> Tensor:
+    """A new tensor of ``shape`` holding ``sample(n, npdt)`` (drawn by the ``Create`` op)."""
+    t = _create(_sampled, (sample, n, npdt, shape))
     if requires_grad:
         t.requires_grad_(True)
     return write_out(out, t)
 
 
-def _out_dtype(dtype, out, default=None) -> np.dtype:
+def _out_dtype(dtype, out, default=None):
     if dtype is None and out is not None:
         return out._data.dtype
     return _np(dtype, default)
@@ -106,6 +108,7 @@ def _float_kernel(npdt, kernel: str) -> None:
 # -- graph nodes of the in-place fills: values do not depend on the input ---------------------
 class _Fill(Op):
     grad_fn_name = "FillBackward0"
+    params = ("values",)
 
     def forward(self, *arrays):
         return self.values
@@ -136,9 +139,9 @@ _NORMAL_F_T = _fill_node("NormalBackward2")
 _NORMAL_T_T = _fill_node("NormalBackward3")
 
 
-def _storage_view(arr) -> np.ndarray | None:
+def _storage_view(arr):
     """A writable 1-D view of ``arr``'s elements in storage order (None if it has gaps)."""
-    if type(arr) is not np.ndarray or not arr.flags.writeable:
+    if type(arr) is not ndarray or not arr.flags.writeable:
         return None
     if arr.flags.c_contiguous:
         return arr.reshape(-1)
@@ -155,7 +158,7 @@ def _fill_inplace(self: Tensor, node: type, sample, direct=None) -> Tensor:
     """
     self._check_inplace()
     arr = self._data
-    if not (grad_mode.state.enabled and self._requires_grad):
+    if not recording(self):
         dest = _storage_view(arr)
         if dest is not None:
             contiguous = bool(arr.flags.c_contiguous)
@@ -227,7 +230,8 @@ def _check_random_bounds(npdt, low, high) -> None:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     if npdt.kind in "iub":
-        info = (0, 1) if npdt.kind == "b" else (int(np.iinfo(npdt).min), int(np.iinfo(npdt).max))
+        lim = host.iinfo(npdt) if npdt.kind != "b" else None
+        info = (0, 1) if lim is None else (int(lim.min), int(lim.max))
         name = D.from_numpy_dtype(npdt).cpp_name
         if not info[0] <= low <= info[1]:
             raise RuntimeError(f"from is out of bounds for {name}")
@@ -296,7 +300,8 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
             raise _not_implemented("bernoulli_tensor_cpu_p_", pa.dtype)
         if pa.size and not ((pa >= 0).all() and (pa <= 1).all()):
             raise RuntimeError(_P_RANGE)
-        pb = np.broadcast_to(pa, self._data.shape)  # torch's expand error text differs slightly
+        # torch's expand error text differs slightly
+        pb = xp_of(pa).broadcast_to(pa, self._data.shape)
 
         def sample(n, dt, c):
             return g._bernoulli_tensor(_in_storage_order(self._data, pb))
@@ -308,11 +313,12 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
     return _fill_inplace(self, _BERNOULLI_FLOAT, lambda n, dt, c: g._bernoulli_scalar(n, p, dt))
 
 
-def _in_storage_order(like: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _in_storage_order(like, values):
     """``values`` (shaped like ``like``) read in ``like``'s storage order, as a 1-D array."""
+    xp = xp_of(values)
     if like.flags.c_contiguous or like.ndim < 2:
-        return np.ascontiguousarray(values).reshape(-1)
-    return np.ascontiguousarray(values.transpose(_storage_axes(like))).reshape(-1)
+        return xp.ascontiguousarray(values).reshape(-1)
+    return xp.ascontiguousarray(values.transpose(_storage_axes(like))).reshape(-1)
 
 
 @tensor_method("bernoulli")
@@ -320,7 +326,7 @@ def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     """``torch.bernoulli(input)`` (input holds the probabilities) or ``bernoulli(input, p)``."""
     g = _gen(generator)
     if p is not None:
-        res = Tensor._from_array(np.empty(input._data.shape, input._data.dtype))
+        res = _create(xp_of(input._data).empty, (input._data.shape, input._data.dtype))
         return write_out(out, bernoulli_(res, p, generator=g))
     pa = input._data
     if pa.dtype.kind != "f":
@@ -328,7 +334,7 @@ def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
     if pa.size and not ((pa >= 0).all() and (pa <= 1).all()):
         raise RuntimeError(_P_RANGE)
     # the result is a fresh contiguous tensor, filled in row-major order
-    vals = g._bernoulli_tensor(np.ascontiguousarray(pa).reshape(-1)).reshape(pa.shape)
+    vals = g._bernoulli_tensor(xp_of(pa).ascontiguousarray(pa).reshape(-1)).reshape(pa.shape)
     return write_out(out, _BERNOULLI.apply(input, values=vals))
 
 
@@ -343,7 +349,7 @@ def _factory(size, dtype, out, device, requires_grad, sample, kernel, kw=None) -
     npdt = _out_dtype(dtype, out)
     _float_kernel(npdt, kernel)
     n = math.prod(shape)
-    return _new(shape, sample(n, npdt), requires_grad, out)
+    return _new(shape, sample, n, npdt, requires_grad, out)
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -365,7 +371,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 def _randint_args(args, kw):
     args = list(args)
     size = kw.pop("size", None)
-    if size is None and args and not isinstance(args[-1], (int, np.integer, Tensor)):
+    if size is None and args and not isinstance(args[-1], (int, host.integer, Tensor)):
         size = args.pop()
     if "high" in kw:
         high = kw.pop("high")
@@ -393,7 +399,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     _check_random_bounds(npdt, low, high)
-    return _new(shape, g._randint(math.prod(shape), low, high, npdt), requires_grad, out)
+    return _new(shape, lambda n, dt: g._randint(n, low, high, dt), math.prod(shape), npdt,
+                requires_grad, out)
 
 
 def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -406,20 +413,20 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
     npdt = _out_dtype(dtype, out, D.int64)
     if npdt.kind == "b":
         raise _not_implemented("randperm", npdt)
-    if npdt == np.float16 and n > 2049:
+    if npdt == D.float16.np and n > 2049:
         raise RuntimeError("n cannot be greater than 2049 for Half type.")
-    if npdt.kind in "iu" and n > 0 and n - 1 > np.iinfo(npdt).max:
+    if npdt.kind in "iu" and n > 0 and n - 1 > host.iinfo(npdt).max:
         raise RuntimeError(f"value cannot be converted to type {npdt.name}_t without overflow")
     if requires_grad and npdt.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
-    return _new(shape, g._randperm(n, npdt), requires_grad, out)
+    return _new(shape, g._randperm, n, npdt, requires_grad, out)
 
 
 def _like(input: Tensor, dtype, device) -> Tensor:
     _check_device(device)
     npdt = input._data.dtype if dtype is None else _np(dtype)
-    return Tensor._from_array(np.empty_like(input._data, dtype=npdt))
+    return _create(xp_of(input._data).empty_like, (input._data, npdt))
 
 
 def _finish_like(t: Tensor, requires_grad: bool) -> Tensor:
@@ -479,7 +486,7 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
     if not st and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
     if mt and st:
-        shape = np.broadcast_shapes(mean._data.shape, std._data.shape)
+        shape = host.broadcast_shapes(mean._data.shape, std._data.shape)
         npdt, node, inputs = mean._data.dtype, _NORMAL_T_T, (mean, std)
     elif mt:
         shape, npdt, node, inputs = mean._data.shape, mean._data.dtype, _NORMAL_T_F, (mean,)
@@ -515,13 +522,18 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     if not replacement and k > pa.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                            "replacement")
-    rows = np.ascontiguousarray(pa).reshape(-1, pa.shape[-1])
+    xp = xp_of(pa)
+    rows = xp.ascontiguousarray(pa).reshape(-1, pa.shape[-1])
     if rows.size:
-        if not np.isfinite(rows).all() or (rows < 0).any():
+        if not xp.isfinite(rows).all() or (rows < 0).any():
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if (rows.sum(axis=1) <= 0).any():
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    res = g._multinomial(rows, k, bool(replacement)) if rows.size else \
-        np.empty((rows.shape[0], k), np.int64)
-    res = res.reshape(pa.shape[:-1] + (k,))
-    return write_out(out, Tensor._from_array(res))
+    shape = pa.shape[:-1] + (k,)
+    return write_out(out, _create(_multinomial, (xp, g, rows, k, bool(replacement), shape)))
+
+
+def _multinomial(xp, g, rows, k, replacement, shape):
+    res = g._multinomial(rows, k, replacement) if rows.size else \
+        xp.empty((rows.shape[0], k), D.int64.np)
+    return res.reshape(shape)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from .._backend import xp_of
+from .._backend import add_at, host, xp_of
 from .._tensor import Tensor
 from ._base import Op
 
@@ -42,10 +40,10 @@ def _scatter(g, maps, sizes):
     """Adjoint of :func:`_gather`: ``sizes[k]`` is the input length along ``maps[k]``'s axis."""
     xp = xp_of(g)
     for (axis, idx, w), n in reversed(list(zip(maps, sizes))):
-        m = np.zeros((n, idx.shape[1]), dtype=np.float64)
-        cols = np.arange(idx.shape[1])
+        m = host.zeros((n, idx.shape[1]), dtype=host.float64)
+        cols = host.arange(idx.shape[1])
         for t in range(idx.shape[0]):
-            np.add.at(m, (idx[t], cols), 1.0 if w is None else w[t])
+            add_at(m, (idx[t], cols), 1.0 if w is None else w[t])
         mat = xp.asarray(m.astype(g.dtype))
         g = xp.moveaxis(xp.tensordot(mat, g, axes=([1], [axis])), 0, axis)
     return xp.ascontiguousarray(g)
@@ -55,6 +53,7 @@ class Gather(Op):
     """Separable gather (padding, interpolation); ``name`` is PyTorch's node name."""
 
     grad_fn_name = "GatherAxesBackward0"
+    params = ("maps",)
 
     def forward(self, a):
         self._sizes = [a.shape[ax] for ax, _, _ in self.maps]
@@ -66,6 +65,7 @@ class Gather(Op):
 
 class Scatter(Op):
     grad_fn_name = "ScatterAxesBackward0"
+    params = ("maps", "sizes")
 
     def forward(self, g):
         return _scatter(g, self.maps, self.sizes)
@@ -96,6 +96,7 @@ _PAD_NOT_SUPPORTED = (
 
 class ConstantPadNd(Op):
     grad_fn_name = "ConstantPadNdBackward0"
+    params = ("pads", "value")
 
     def forward(self, a):
         xp = xp_of(a)
@@ -118,12 +119,12 @@ class ConstantPadNd(Op):
 
 
 def _pad_index(n: int, lo: int, hi: int, mode: str):
-    p = np.arange(-lo, n + hi)
+    p = host.arange(-lo, n + hi)
     if mode == "reflect":
-        p = np.abs(p)
-        p = np.where(p >= n, 2 * (n - 1) - p, p)
+        p = host.abs(p)
+        p = host.where(p >= n, 2 * (n - 1) - p, p)
     elif mode == "replicate":
-        p = np.clip(p, 0, n - 1)
+        p = host.clip(p, 0, n - 1)
     else:
         p = p % n
     return p[None, :]
@@ -203,39 +204,39 @@ _UPSAMPLE_NAMES = {
 
 def _nearest_map(n_in: int, n_out: int, scale, exact: bool):
     """Source index per output index, in float32 as PyTorch's nearest kernels compute it."""
-    f32 = np.float32
+    f32 = host.float32
     s = f32(1.0 / scale) if scale is not None and scale > 0 else f32(n_in) / f32(n_out)
-    dst = np.arange(n_out, dtype=f32)
+    dst = host.arange(n_out, dtype=f32)
     if exact:
         dst = dst + f32(0.5)
-    src = np.floor(dst * s).astype(np.int64)
-    return np.minimum(src, n_in - 1)[None, :]
+    src = host.floor(dst * s).astype(host.int64)
+    return host.minimum(src, n_in - 1)[None, :]
 
 
 def _source_index(n_in, n_out, scale, align_corners, cubic, dt):
-    dst = np.arange(n_out).astype(dt)
+    dst = host.arange(n_out).astype(dt)
     if align_corners:
         s = dt.type((n_in - 1) / (n_out - 1)) if n_out > 1 else dt.type(0)
         return s * dst
     s = dt.type(1.0 / scale) if scale is not None and scale > 0 else dt.type(n_in) / dt.type(n_out)
     src = s * (dst + dt.type(0.5)) - dt.type(0.5)
-    return src if cubic else np.maximum(src, dt.type(0))
+    return src if cubic else host.maximum(src, dt.type(0))
 
 
 def _linear_map(n_in, n_out, scale, align_corners, dt):
     src = _source_index(n_in, n_out, scale, align_corners, False, dt)
-    i0 = src.astype(np.int64)
+    i0 = src.astype(host.int64)
     i1 = i0 + (i0 < n_in - 1)
     l1 = src - i0.astype(dt)
     l0 = dt.type(1) - l1
-    return np.stack([i0, i1]), np.stack([l0, l1])
+    return host.stack([i0, i1]), host.stack([l0, l1])
 
 
 def _cubic_map(n_in, n_out, scale, align_corners, dt):
     src = _source_index(n_in, n_out, scale, align_corners, True, dt)
-    i = np.floor(src)
+    i = host.floor(src)
     t = src - i
-    i = i.astype(np.int64)
+    i = i.astype(host.int64)
     a = dt.type(-0.75)
     one = dt.type(1)
 
@@ -245,8 +246,8 @@ def _cubic_map(n_in, n_out, scale, align_corners, dt):
     def conv2(x):
         return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
 
-    w = np.stack([conv2(t + one), conv1(t), conv1(one - t), conv2(one - t + one)])
-    idx = np.stack([np.clip(i - 1 + k, 0, n_in - 1) for k in range(4)])
+    w = host.stack([conv2(t + one), conv1(t), conv1(one - t), conv2(one - t + one)])
+    idx = host.stack([host.clip(i - 1 + k, 0, n_in - 1) for k in range(4)])
     return idx, w
 
 
@@ -298,7 +299,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{need[mode] + 2}D input")
     if mode == "area":
-        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+        from .nn.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
         if dim == 1:
             return adaptive_avg_pool1d(input, out)
@@ -353,11 +354,11 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
 def _linspace(steps: int, dt):
     """``torch.linspace(-1, 1, steps)``'s values (PyTorch fills from both ends)."""
     if steps == 1:
-        return np.array([-1.0], dtype=dt)
+        return host.array([-1.0], dtype=dt)
     step = (dt.type(1) - dt.type(-1)) / dt.type(steps - 1)
-    i = np.arange(steps)
+    i = host.arange(steps)
     half = steps // 2
-    return np.where(i < half, dt.type(-1) + step * i.astype(dt),
+    return host.where(i < half, dt.type(-1) + step * i.astype(dt),
                     dt.type(1) - step * (steps - i - 1).astype(dt)).astype(dt)
 
 
@@ -366,7 +367,7 @@ def _base_grid(h: int, w: int, align_corners: bool, dt):
     if not align_corners:
         xs = xs * dt.type(w - 1) / dt.type(w)
         ys = ys * dt.type(h - 1) / dt.type(h)
-    base = np.empty((h, w, 3), dtype=dt)
+    base = host.empty((h, w, 3), dtype=dt)
     base[..., 0] = xs[None, :]
     base[..., 1] = ys[:, None]
     base[..., 2] = 1
@@ -375,6 +376,7 @@ def _base_grid(h: int, w: int, align_corners: bool, dt):
 
 class AffineGridGenerator(Op):
     grad_fn_name = "AffineGridGeneratorBackward0"
+    params = ("size", "align_corners")
 
     def forward(self, theta):
         xp = xp_of(theta)
@@ -416,40 +418,40 @@ def affine_grid(theta: Tensor, size, align_corners=None) -> Tensor:
     return AffineGridGenerator.apply(theta, size=size, align_corners=align_corners)
 
 
-def _reflect(c, lo2, hi2):
+def _reflect(xp, c, lo2, hi2):
     if lo2 == hi2:
-        return np.zeros_like(c), np.zeros_like(c)
+        return xp.zeros_like(c), xp.zeros_like(c)
     mn = lo2 / 2
     span = (hi2 - lo2) / 2
     d = c - mn
-    sign = np.where(d < 0, -1.0, 1.0)
-    d = np.abs(d)
-    extra = np.fmod(d, span)
-    flips = np.floor(d / span)
+    sign = xp.where(d < 0, -1.0, 1.0)
+    d = xp.abs(d)
+    extra = xp.fmod(d, span)
+    flips = xp.floor(d / span)
     even = (flips % 2) == 0
-    out = np.where(even, extra + mn, span - extra + mn)
-    grad = np.where(even, sign, -sign)
+    out = xp.where(even, extra + mn, span - extra + mn)
+    grad = xp.where(even, sign, -sign)
     return out, grad
 
 
-def _source(coord, size, align_corners, padding_mode):
+def _source(xp, coord, size, align_corners, padding_mode):
     """Unnormalised source coordinate and d(source)/d(grid) for one axis (float64)."""
     if align_corners:
         c = (coord + 1) / 2 * (size - 1)
-        mult = np.full_like(c, (size - 1) / 2)
+        mult = xp.full_like(c, (size - 1) / 2)
     else:
         c = ((coord + 1) * size - 1) / 2
-        mult = np.full_like(c, size / 2)
+        mult = xp.full_like(c, size / 2)
     if padding_mode == "border":
         inside = (c > 0) & (c < size - 1)
-        c = np.clip(c, 0, size - 1)
+        c = xp.clip(c, 0, size - 1)
         mult = mult * inside
     elif padding_mode == "reflection":
-        c, g = (_reflect(c, 0, 2 * (size - 1)) if align_corners
-                else _reflect(c, -1, 2 * size - 1))
+        c, g = (_reflect(xp, c, 0, 2 * (size - 1)) if align_corners
+                else _reflect(xp, c, -1, 2 * size - 1))
         mult = mult * g
         inside = (c > 0) & (c < size - 1)
-        c = np.clip(c, 0, size - 1)
+        c = xp.clip(c, 0, size - 1)
         mult = mult * inside
     return c, mult
 
@@ -458,23 +460,26 @@ class GridSampler2D(Op):
     """Bilinear/nearest sampling of (N, C, H, W) at grid (N, Ho, Wo, 2) in [-1, 1]."""
 
     grad_fn_name = "GridSampler2DBackward0"
+    params = ("mode", "padding_mode", "align_corners")
 
     def _corners(self, shape, grid):
         n, c, h, w = shape
-        g = np.asarray(grid, dtype=np.float64)
-        ix, mx = _source(g[..., 0], w, self.align_corners, self.padding_mode)
-        iy, my = _source(g[..., 1], h, self.align_corners, self.padding_mode)
+        xp = xp_of(grid)
+        g = xp.asarray(grid, dtype=xp.float64)
+        ix, mx = _source(xp, g[..., 0], w, self.align_corners, self.padding_mode)
+        iy, my = _source(xp, g[..., 1], h, self.align_corners, self.padding_mode)
         return ix, iy, mx, my
 
     @staticmethod
     def _taps(ix, iy, h, w, mode):
         """(flat index, in-bounds mask, weight, dw/dix, dw/diy) per tap."""
+        xp = xp_of(ix)
         if mode == "nearest":
-            x0, y0 = np.rint(ix), np.rint(iy)
+            x0, y0 = xp.rint(ix), xp.rint(iy)
             ok = (x0 >= 0) & (x0 <= w - 1) & (y0 >= 0) & (y0 <= h - 1)
-            z = np.zeros_like(ix)
-            return [(y0 * w + x0, ok, np.ones_like(ix), z, z)]
-        x0, y0 = np.floor(ix), np.floor(iy)
+            z = xp.zeros_like(ix)
+            return [(y0 * w + x0, ok, xp.ones_like(ix), z, z)]
+        x0, y0 = xp.floor(ix), xp.floor(iy)
         x1, y1 = x0 + 1, y0 + 1
         taps = []
         for xx, yy, wx, wy, dx, dy in ((x0, y0, x1 - ix, y1 - iy, -1, -1),
@@ -493,8 +498,8 @@ class GridSampler2D(Op):
         flat_x = x.reshape(n, c, h * w)
         out = xp.zeros((n, c) + ix.shape[1:], dtype=x.dtype)
         for idx, ok, wt, _, _ in self._taps(ix, iy, h, w, self.mode):
-            ii = np.where(ok, idx, 0).astype(np.int64).reshape(n, 1, -1)
-            vals = xp.take_along_axis(flat_x, xp.asarray(np.broadcast_to(ii, (n, c, ii.shape[2]))),
+            ii = xp.where(ok, idx, 0).astype(xp.int64).reshape(n, 1, -1)
+            vals = xp.take_along_axis(flat_x, xp.broadcast_to(ii, (n, c, ii.shape[2])),
                                       axis=2).reshape(out.shape)
             out += vals * xp.asarray((wt * ok).astype(x.dtype))[:, None]
         return out
@@ -507,13 +512,13 @@ class GridSampler2D(Op):
         ix, iy, mx, my = self._corners(x.shape, grid)
         flat_x = x.reshape(n, c, h * w)
         gflat = ga.reshape(n, c, -1)
-        gx = xp.zeros(n * c * h * w, dtype=np.float64) if self.next_functions[0][0] else None
-        ggx = np.zeros(ix.shape)
-        ggy = np.zeros(ix.shape)
-        offs = (np.arange(n * c) * h * w).reshape(n, c, 1)
+        gx = xp.zeros(n * c * h * w, dtype=xp.float64) if self.needs_input_grad[0] else None
+        ggx = xp.zeros(ix.shape)
+        ggy = xp.zeros(ix.shape)
+        offs = (xp.arange(n * c) * h * w).reshape(n, c, 1)
         for idx, ok, wt, dwx, dwy in self._taps(ix, iy, h, w, self.mode):
-            ii = np.where(ok, idx, 0).astype(np.int64).reshape(n, 1, -1)
-            iic = xp.asarray(np.broadcast_to(ii, (n, c, ii.shape[2])))
+            ii = xp.where(ok, idx, 0).astype(xp.int64).reshape(n, 1, -1)
+            iic = xp.broadcast_to(ii, (n, c, ii.shape[2]))
             if gx is not None:
                 full = (ii + offs).reshape(-1)
                 gx += xp.bincount(full, weights=(gflat * (wt * ok).reshape(n, 1, -1)).reshape(-1),
@@ -523,7 +528,7 @@ class GridSampler2D(Op):
                 s = (vals * gflat).sum(axis=1).reshape(ix.shape) * ok
                 ggx += s * dwx
                 ggy += s * dwy
-        ggrid = np.stack([ggx * mx, ggy * my], axis=-1).astype(grid.dtype)
+        ggrid = xp.stack([ggx * mx, ggy * my], axis=-1).astype(grid.dtype)
         gxt = Tensor._from_array(gx.astype(x.dtype).reshape(x.shape)) if gx is not None else None
         return gxt, Tensor._from_array(xp.asarray(ggrid))
 
@@ -559,9 +564,10 @@ def _fold_args(kernel_size, dilation, padding, stride):
 
 class Im2Col(Op):
     grad_fn_name = "Im2ColBackward0"
+    params = ("args", "out_sizes")
 
     def forward(self, x):
-        from .conv import windows
+        from .nn.conv import windows
 
         xp = xp_of(x)
         k, d, p, s = self.args
@@ -580,6 +586,7 @@ class Im2Col(Op):
 
 class Col2Im(Op):
     grad_fn_name = "Col2ImBackward0"
+    params = ("args", "size")
 
     def forward(self, cols):
         xp = xp_of(cols)
@@ -664,6 +671,7 @@ def _unshuffle(a, r: int):
 
 class PixelShuffle(Op):
     grad_fn_name = "PixelShuffleBackward0"
+    params = ("r",)
 
     def forward(self, a):
         return _shuffle(a, self.r)
@@ -674,6 +682,7 @@ class PixelShuffle(Op):
 
 class PixelUnshuffle(Op):
     grad_fn_name = "PixelUnshuffleBackward0"
+    params = ("r",)
 
     def forward(self, a):
         return _unshuffle(a, self.r)

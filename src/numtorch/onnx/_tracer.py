@@ -83,7 +83,8 @@ class Tracer:
         static = all(v.static for v in ins if isinstance(v, Value))
         producer = (cls, params, ins) if static else None
         vals = [self._register(t, static, producer) for t in outs]
-        if static and any(v.untraced for v in ins if isinstance(v, Value)):
+        tensors = [v for v in ins if isinstance(v, Value)]
+        if static and (not tensors or any(v.untraced for v in tensors)):
             for v in vals:
                 v.untraced = True
         if not static:

@@ -413,7 +413,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None
         return write_out(out, broadcast_to(res, prod.shape) if res.dim() < 2 else res)
     term = prod if alpha == 1 else prod * alpha
     if beta == 0:
-        from ..misc import Fill
+        from ..creation import Fill
 
         res = term + Fill.apply(input, 0)  # input ignored (NaN too), but still gets a zero grad
     else:

@@ -1,6 +1,6 @@
 """Shape ops that return views sharing storage with their input, exactly where PyTorch's do:
-view, reshape, flatten/unflatten, squeeze/unsqueeze, transpose/permute/t, expand, narrow,
-select, unbind, chunk, split, movedim.
+view, reshape, flatten/unflatten, ravel, squeeze/unsqueeze, transpose/permute/t, expand, narrow,
+select, unbind, movedim, view_as_real/complex; and ``broadcast_shapes``.
 """
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from __future__ import annotations
 import builtins
 import math
 
-from .._backend import xp_of
-from .._tensor import Size, Tensor
-from ._base import Op, _state, tensor_method, wrap_dim
+from ..._backend import xp_of
+from ..._tensor import Size, Tensor
+from .._base import Op, recording, tensor_method, wrap_dim
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
-           "swapdims", "permute", "t", "narrow", "select", "unbind", "chunk", "split",
-           "tensor_split", "movedim", "moveaxis", "broadcast_to", "adjoint", "view_as_real",
-           "view_as_complex", "atleast_1d", "atleast_2d", "atleast_3d"]
+           "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
+           "broadcast_to", "broadcast_shapes", "adjoint", "view_as_real", "view_as_complex",
+           "atleast_1d", "atleast_2d", "atleast_3d", "ravel"]
 
 
 def _shape_arg(shape) -> tuple:
@@ -61,6 +61,7 @@ def _view_array(a, shape):
 
 class View(Op):
     grad_fn_name = "ViewBackward0"
+    params = ("shape",)
     is_view = True
 
     def forward(self, a):
@@ -85,6 +86,7 @@ class UnsafeView(Op):
     """A reshape of a fresh contiguous copy (``_unsafe_view``; not tracked as a view)."""
 
     grad_fn_name = "UnsafeViewBackward0"
+    params = ("shape",)
 
     def forward(self, a):
         return a.reshape(self.shape)
@@ -93,13 +95,10 @@ class UnsafeView(Op):
         return g.reshape(self._input_meta[0][0])
 
 
-ReshapeCopy = UnsafeView  # the name join.py imports
-
-
 @tensor_method("view")
 def _view(self: Tensor, *shape) -> Tensor:
     """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
-    from .. import _dtype as D
+    from ... import _dtype as D
 
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return _view_dtype(self, shape[0])
@@ -107,12 +106,20 @@ def _view(self: Tensor, *shape) -> Tensor:
     return View.apply(self, shape=shape)
 
 
+class ViewDtype(Op):
+    """``view(dtype)``: the same bytes read as another dtype (a view; no gradient flows)."""
+
+    grad_fn_name = "ViewBackward0"
+    is_view = True
+    non_differentiable = (0,)
+    params = ("dtype",)
+
+    def forward(self, a):
+        return a.view(self.dtype)
+
+
 def _view_dtype(self, dt):
-    arr = self._data.view(dt.np)
-    t = Tensor._from_array(arr)
-    t._version_box = self._version_box
-    t._base = self._base if self._base is not None else self
-    return t
+    return ViewDtype.apply(self, dtype=dt.np)
 
 
 @tensor_method("view_as")
@@ -129,9 +136,15 @@ def reshape(input: Tensor, *shape) -> Tensor:
     if _view_array(input._data, shape) is not None:
         return ReshapeAlias.apply(input, shape=shape)
     # no view possible: PyTorch copies (CloneBackward0) and views the copy (UnsafeViewBackward0)
-    from .creation import Clone
+    from ..creation import Clone
 
     return UnsafeView.apply(Clone.apply(input, contiguous=True), shape=shape)
+
+
+@tensor_method("ravel")
+def ravel(input: Tensor) -> Tensor:
+    """``torch.ravel``: a 1-D view when possible, else a contiguous copy."""
+    return reshape(input, -1)
 
 
 @tensor_method("reshape_as")
@@ -170,6 +183,7 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 
 class Squeeze(Op):
     grad_fn_name = "SqueezeBackward0"
+    params = ("dims",)
     is_view = True
 
     def forward(self, a):
@@ -202,6 +216,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
 
 class Unsqueeze(Op):
     grad_fn_name = "UnsqueezeBackward0"
+    params = ("dim",)
     is_view = True
 
     def forward(self, a):
@@ -218,6 +233,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 class Permute(Op):
     grad_fn_name = "PermuteBackward0"
+    params = ("dims",)
     is_view = True
 
     def forward(self, a):
@@ -232,6 +248,7 @@ class Permute(Op):
 
 class Transpose(Op):
     grad_fn_name = "TransposeBackward0"
+    params = ("d0", "d1")
     is_view = True
 
     def forward(self, a):
@@ -249,7 +266,7 @@ class T(Transpose):
         return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
 
     def backward(self, g):
-        if not _state.enabled and g._data.ndim == 2:
+        if not recording(g) and g._data.ndim == 2:
             return Tensor._from_array(g._data.T)  # no graph to record: the view alone
         return g.t()
 
@@ -331,6 +348,7 @@ _EXPAND_CPU_TYPE = ("bool", "complex64", "complex128", "bfloat16")
 
 class Expand(Op):
     grad_fn_name = "ExpandBackward0"
+    params = ("shape",)
     is_view = True
 
     def forward(self, a):
@@ -387,8 +405,38 @@ def broadcast_to(input: Tensor, size) -> Tensor:
     return _expand(input, tuple(size))
 
 
+def broadcast_shapes(*shapes) -> Size:
+    """``torch.broadcast_shapes``: the broadcast of the shapes, PyTorch's error on mismatch."""
+    norm = []
+    for s in shapes:
+        s = (s,) if isinstance(s, int) or (hasattr(s, "__index__") and
+                                            not isinstance(s, (tuple, list, Size))) else s
+        s = tuple(int(v) for v in s)
+        for v in s:
+            if v < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {v}: "
+                                   f"{list(s)}")
+        norm.append(s)
+    ndim = builtins.max((len(s) for s in norm), default=0)
+    out = [1] * ndim
+    for idx, s in enumerate(norm):
+        for k in builtins.range(1, len(s) + 1):
+            v = s[-k]
+            if v == 1:
+                continue
+            if out[-k] == 1:
+                out[-k] = v
+            elif out[-k] != v:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {v} at {-k}! Mismatching "
+                    f"argument at index {idx} had {tuple(s)}; but expected shape should be "
+                    f"broadcastable to {out}")
+    return Size(tuple(out))
+
+
 class Slice(Op):
     grad_fn_name = "SliceBackward0"
+    params = ("index",)
     is_view = True
 
     def forward(self, a):
@@ -396,7 +444,7 @@ class Slice(Op):
 
     def backward(self, g):
         shape, dt = self._input_meta[0]
-        from .indexing import slice_grad
+        from ..indexing import slice_grad
 
         return slice_grad(g, shape, self.index)
 
@@ -438,15 +486,15 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 class Unbind(Op):
     grad_fn_name = "UnbindBackward0"
+    params = ("dim",)
     is_view = True
 
     def forward(self, a):
-        xp = xp_of(a)
-        return tuple(xp.take(a, i, axis=self.dim) if False else
-                     a[(slice(None),) * self.dim + (i,)] for i in builtins.range(a.shape[self.dim]))
+        lead = (slice(None),) * self.dim
+        return tuple(a[lead + (i,)] for i in builtins.range(a.shape[self.dim]))
 
     def backward(self, *grads):
-        from .join import stack
+        from ..join import stack
 
         return stack(list(grads), self.dim)
 
@@ -457,94 +505,6 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     if input._data.shape[d] == 0:
         return ()
     return Unbind.apply(input, dim=d)
-
-
-class SplitWithSizes(Op):
-    grad_fn_name = "SplitWithSizesBackward0"
-    is_view = True
-
-    def forward(self, a):
-        out = []
-        start = 0
-        for s in self.sizes:
-            out.append(a[(slice(None),) * self.dim + (slice(start, start + s),)])
-            start += s
-        return tuple(out)
-
-    def backward(self, *grads):
-        from .join import cat
-
-        return cat(list(grads), self.dim)
-
-
-class Split(SplitWithSizes):
-    grad_fn_name = "SplitBackward0"
-
-
-@tensor_method("split")
-def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
-    d = wrap_dim(dim, tensor._data.ndim)
-    n = tensor._data.shape[d]
-    if isinstance(split_size_or_sections, int):
-        s = split_size_or_sections
-        if s <= 0 and n:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {n}")
-        sizes = [s] * (n // s) + ([n % s] if n % s else []) if s and n else [0]
-        return Split.apply(tensor, sizes=tuple(sizes), dim=d)
-    sizes = tuple(int(s) for s in split_size_or_sections)
-    if builtins.sum(sizes) != n:
-        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
-                           f"tensor's size at dimension {d}), but got split_sizes="
-                           f"[{', '.join(map(str, sizes))}]")
-    return SplitWithSizes.apply(tensor, sizes=sizes, dim=d)
-
-
-@tensor_method("split_with_sizes")
-def _split_with_sizes(self, split_sizes, dim: int = 0):
-    return split(self, list(split_sizes), dim)
-
-
-@tensor_method("chunk")
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-    d = wrap_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
-    if n == 0:
-        return SplitWithSizes.apply(input, sizes=(0,) * chunks, dim=d)
-    return split(input, -(-n // chunks), d)
-
-
-@tensor_method("tensor_split")
-def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
-    if isinstance(indices_or_sections, Tensor):
-        # PyTorch: a 0-d tensor is a number of sections, a 1-D tensor a list of indices
-        if indices_or_sections.dim() == 0:
-            indices_or_sections = int(indices_or_sections.item())
-        else:
-            indices_or_sections = indices_or_sections.tolist()
-    d = wrap_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
-    if isinstance(indices_or_sections, int):
-        k = indices_or_sections
-        if k <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
-        q, r = divmod(n, k)
-        sizes = [q + 1] * r + [q] * (k - r)
-    else:
-        idx = [builtins.min(builtins.max(int(i) + (n if int(i) < 0 else 0), 0), n)
-               for i in indices_or_sections]
-        bounds = [0] + idx + [n]
-        sizes = [builtins.max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
-    # PyTorch returns one narrow (SliceBackward0) per piece
-    out = []
-    start = 0
-    for size in sizes:
-        out.append(Slice.apply(input, index=(slice(None),) * d + (slice(start, start + size),)))
-        start += size
-    return tuple(out)
 
 
 @tensor_method("movedim", "moveaxis")
@@ -565,6 +525,7 @@ moveaxis = movedim
 
 class ViewAsReal(Op):
     grad_fn_name = "ViewAsRealBackward0"
+    params = ()
     is_view = True
 
     def forward(self, a):
@@ -579,6 +540,7 @@ class ViewAsReal(Op):
 
 class ViewAsComplex(Op):
     grad_fn_name = "ViewAsComplexBackward0"
+    params = ()
     is_view = True
 
     def forward(self, a):
