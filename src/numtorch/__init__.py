@@ -49,7 +49,6 @@ from ._ops.linalg import *  # noqa: F403
 from ._ops.misc import *  # noqa: F403
 from ._ops.nn_kernels import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
-from ._ops.pointwise_extra import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
 from ._ops.sampling import *  # noqa: F403

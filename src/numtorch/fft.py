@@ -35,13 +35,13 @@ def _complex_of(npdt):
 
 
 def _conj(t: Tensor) -> Tensor:
-    from ._ops.pointwise_extra import conj
+    from ._ops.pointwise import conj
 
     return conj(t)
 
 
 def _real(t: Tensor) -> Tensor:
-    from ._ops.pointwise_extra import real
+    from ._ops.pointwise import real
 
     return real(t)
 

@@ -44,13 +44,13 @@ LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
 
 
 def _conj(t: Tensor) -> Tensor:
-    from .pointwise_extra import conj
+    from .pointwise import conj
 
     return conj(t)
 
 
 def _real(t: Tensor) -> Tensor:
-    from .pointwise_extra import real
+    from .pointwise import real
 
     return real(t)
 

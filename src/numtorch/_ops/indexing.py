@@ -15,7 +15,7 @@ import numpy as np
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from ._base import Op, result_np_dtype, tensor_method, wrap_dim, write_out
+from ._base import Op, tensor_method, wrap_dim, write_out
 
 __all__ = [
     "where", "masked_fill", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
@@ -541,50 +541,7 @@ def _scalar_like(v, like: Tensor) -> Tensor:
     return Tensor._from_array(xp_of(like._data).asarray(v, dtype=like._data.dtype))
 
 
-class Where(Op):
-    grad_fn_name = "WhereBackward0"
-
-    def forward(self, c, a, b):
-        xp = xp_of(c)
-        dt = self.dtype
-        a = a.astype(dt, copy=False) if hasattr(a, "dtype") else a
-        b = b.astype(dt, copy=False) if hasattr(b, "dtype") else b
-        self.cond = c
-        return xp.asarray(xp.where(c, a, b), dtype=dt)
-
-    def backward(self, g):
-        c = Tensor._from_array(self.cond)
-        # exact zeros where the other branch was taken (g * 0 would turn inf/NaN into NaN)
-        z = Tensor._from_array(xp_of(g._data).zeros((), dtype=g._data.dtype))
-        ga = where(c, g, z) if self.next_functions[1][0] is not None else None
-        gb = where(c, z, g) if self.next_functions[2][0] is not None else None
-        return None, ga, gb
-
-
-@tensor_method("where")
-def _where_method(self, condition, other):
-    return where(condition, self, other)
-
-
-def where(condition: Tensor, input=None, other=None, *, out=None):
-    """``condition ? input : other`` with broadcasting; ``where(cond)`` is ``nonzero(as_tuple)``."""
-    if input is None and other is None:
-        return nonzero(condition, as_tuple=True)
-    if condition._data.dtype != np.bool_:
-        if condition._data.dtype == np.uint8:
-            condition = Tensor._from_array(condition._data.astype(bool))
-        else:
-            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
-                               f"tensor with dtype {_legacy(condition._data.dtype)}")
-    shapes = [condition._data.shape] + [x._data.shape for x in (input, other)
-                                        if isinstance(x, Tensor)]
-    _broadcast_or_raise(shapes)
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        from .creation import tensor
-
-        input = tensor(input)
-    dt = result_np_dtype(input, other)
-    return write_out(out, Where.apply(condition, input, other, dtype=dt))
+from .pointwise import where  # noqa: E402 - where is a pointwise ternary op
 
 
 def _broadcast_or_raise(shapes) -> tuple:

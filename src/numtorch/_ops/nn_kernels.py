@@ -221,7 +221,7 @@ class Gelu(_Act):
         if self.approximate == "tanh":
             inner = (a + a * a * a * 0.044715) * _SQRT_2_OVER_PI
             return a * 0.5 * (1 + xp.tanh(inner))
-        from ._special import erf_array
+        from .._backend.special import erf_array
 
         return a * 0.5 * (1 + erf_array(xp, a * _SQRT1_2).astype(a.dtype, copy=False))
 
