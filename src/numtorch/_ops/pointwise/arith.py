@@ -351,20 +351,8 @@ class PowScalarTensor(Op):
 
 
 # -- public arithmetic ------------------------------------------------------------------------
-def _plain(input: Tensor, other):
-    """``other``'s operand when ``input <op> other`` is plain array arithmetic: nothing to
-    record, and the array module's result dtype is PyTorch's (same dtypes, or a Python float
-    with a floating tensor). Else None."""
-    a = input._data
-    if other.__class__ is Tensor:
-        b = other._data
-        if b.dtype is a.dtype and not recording(input, other):
-            return b
-    elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
-        return other
-    return None
-
-
+# add/sub/mul take the plain array path when nothing is recorded and the array module's result
+# dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
 def _check_alpha(a, b, alpha) -> None:
     if alpha != 1 and isinstance(alpha, float) and not (
             getattr(a, "is_floating_point", lambda: True)() or
@@ -377,12 +365,16 @@ def _check_alpha(a, b, alpha) -> None:
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
     if out is None and alpha == 1 and isinstance(input, Tensor):
-        b = _plain(input, other)
-        if b is not None:
-            try:
-                return _wrap(input._data + b)
-            except ValueError:
-                pass  # shapes that do not broadcast: the op raises PyTorch's error
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a + b)
+                except ValueError:
+                    pass  # shapes that do not broadcast: the op raises PyTorch's error
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a + other)
         return Add.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
@@ -402,12 +394,16 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
     if (out is None and alpha == 1 and isinstance(input, Tensor)
             and input._data.dtype.kind != "b"
             and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
-        b = _plain(input, other)
-        if b is not None:
-            try:
-                return _wrap(input._data - b)
-            except ValueError:
-                pass
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a - b)
+                except ValueError:
+                    pass
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a - other)
         return Sub.apply(input, other, dtype=result_np_dtype(input, other))
     _check_bool_sub(input, other)
     if not isinstance(input, Tensor):
@@ -446,12 +442,16 @@ def rsub(input, other, *, alpha=1) -> Tensor:
 def mul(input, other, *, out=None) -> Tensor:
     """Elementwise product."""
     if out is None and isinstance(input, Tensor):
-        b = _plain(input, other)
-        if b is not None:
-            try:
-                return _wrap(input._data * b)
-            except ValueError:
-                pass
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a * b)
+                except ValueError:
+                    pass
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a * other)
         return Mul.apply(input, other, dtype=result_np_dtype(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input

@@ -8,10 +8,11 @@ gradient.
 from __future__ import annotations
 
 import builtins
+import operator
 
 from ..._backend import xp_of
 from ..._tensor import Tensor
-from .._base import result_np_dtype, tensor_method, write_out
+from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
 from ._common import Predicate, as_tensor, cast, inplace, quiet, torch_type_name
 
 __all__ = [
@@ -56,8 +57,20 @@ def _public(name: str, fn, doc: str):
     return fn
 
 
-def _comparison(cls, name: str):
+def _comparison(cls, name: str, operator):
     def fn(input, other, *, out=None):
+        if out is None and input.__class__ is Tensor:
+            # the plain array path when nothing records and no cast is needed (as ``add``)
+            a = input._data
+            if other.__class__ is Tensor:
+                b = other._data
+                if b.dtype is a.dtype and not recording(input, other):
+                    try:
+                        return _wrap(operator(a, b))
+                    except ValueError:
+                        pass  # shapes that do not broadcast: the op raises PyTorch's error
+            elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
+                return _wrap(operator(a, other))
         if not isinstance(input, Tensor):
             input = as_tensor(input, other)
         return write_out(out, cls.apply(input, other, dtype=result_np_dtype(input, other)))
@@ -65,12 +78,12 @@ def _comparison(cls, name: str):
                              f"(a bool tensor), as ``torch.{name}``.")
 
 
-eq = tensor_method("eq", "__eq__")(_comparison(Eq, "eq"))
-ne = tensor_method("ne", "__ne__", "not_equal")(_comparison(Ne, "ne"))
-lt = tensor_method("lt", "__lt__", "less")(_comparison(Lt, "lt"))
-le = tensor_method("le", "__le__", "less_equal")(_comparison(Le, "le"))
-gt = tensor_method("gt", "__gt__", "greater")(_comparison(Gt, "gt"))
-ge = tensor_method("ge", "__ge__", "greater_equal")(_comparison(Ge, "ge"))
+eq = tensor_method("eq", "__eq__")(_comparison(Eq, "eq", operator.eq))
+ne = tensor_method("ne", "__ne__", "not_equal")(_comparison(Ne, "ne", operator.ne))
+lt = tensor_method("lt", "__lt__", "less")(_comparison(Lt, "lt", operator.lt))
+le = tensor_method("le", "__le__", "less_equal")(_comparison(Le, "le", operator.le))
+gt = tensor_method("gt", "__gt__", "greater")(_comparison(Gt, "gt", operator.gt))
+ge = tensor_method("ge", "__ge__", "greater_equal")(_comparison(Ge, "ge", operator.ge))
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
