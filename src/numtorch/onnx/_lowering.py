@@ -18,8 +18,9 @@ import numpy as np
 
 from .._ops import creation, join, linalg, reduction, scan, shape
 from .._ops import indexing as ix
-from .._ops.pointwise import arith, minmax, ternary, unary
+from .._ops.pointwise import arith, compare, minmax, ternary, unary
 from ._tracer import Record, Value
+from .errors import UnsupportedOperatorError
 
 _REGISTRY: dict = {}
 
@@ -37,8 +38,10 @@ def lower(g, r: Record) -> None:
     _load_families()
     fn = r.cls.__dict__.get("onnx_lowering") or _REGISTRY.get(r.cls)
     if fn is None:
-        raise RuntimeError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
-                           f"{g.opset} is not supported by numtorch.onnx.export.")
+        # a traced value must never be frozen into a constant: fail, naming the op
+        raise UnsupportedOperatorError(
+            f"Exporting the operator '{op_title(r)}' to ONNX opset version {g.opset} is not "
+            f"supported by numtorch.onnx.export: no ONNX lowering for '{r.cls.__name__}'.")
     if isinstance(fn, staticmethod):
         fn = fn.__func__
     for v in r.ins:
@@ -74,7 +77,7 @@ def _load_families() -> None:
 
 
 def unsupported(g, r: Record, why: str):
-    raise RuntimeError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
+    raise UnsupportedOperatorError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
                        f"{g.opset} is not supported by numtorch.onnx.export: {why}")
 
 
@@ -269,6 +272,73 @@ def _clamp(g, r):
 def _maximum(g, r):
     op = "Max" if r.cls is minmax.Maximum else "Min"
     return g.node(op, [inp(g, r, 0), inp(g, r, 1)])
+
+
+# -- comparisons, logic, bitwise, tests --------------------------------------------------------
+def _operands(g, r: Record, dtype):
+    return [g.name(v, dtype) for v in r.ins]
+
+
+_COMPARE = {compare.Eq: "Equal", compare.Lt: "Less", compare.Le: "LessOrEqual",
+            compare.Gt: "Greater", compare.Ge: "GreaterOrEqual"}
+
+
+@lowers(*_COMPARE, compare.Ne)
+def _compare(g, r):
+    ins = _operands(g, r, r.params["dtype"])
+    if r.cls is compare.Ne:
+        return g.node("Not", [g.node("Equal", ins)])
+    return g.node(_COMPARE[r.cls], ins)
+
+
+_LOGICAL = {compare.LogicalAnd: "And", compare.LogicalOr: "Or", compare.LogicalXor: "Xor"}
+
+
+@lowers(*_LOGICAL)
+def _logical(g, r):
+    return g.node(_LOGICAL[r.cls], _operands(g, r, np.bool_))
+
+
+@lowers(compare.LogicalNot)
+def _logical_not(g, r):
+    return g.node("Not", [g.name(r.ins[0], np.bool_)])
+
+
+_BITWISE = {compare.BitwiseAnd: "And", compare.BitwiseOr: "Or", compare.BitwiseXor: "Xor"}
+
+
+@lowers(*_BITWISE)
+def _bitwise(g, r):
+    dt = np.dtype(r.params["dtype"])
+    if dt.kind == "b":
+        return g.node(_BITWISE[r.cls], _operands(g, r, dt))
+    if g.opset < 18:
+        unsupported(g, r, "integer bitwise ops need opset 18 or later")
+    return g.node("Bitwise" + _BITWISE[r.cls], _operands(g, r, dt))
+
+
+@lowers(compare.BitwiseNot)
+def _bitwise_not(g, r):
+    x = g.name(r.ins[0])
+    if r.ins[0].dtype.kind == "b":
+        return g.node("Not", [x])
+    if g.opset < 18:
+        unsupported(g, r, "integer bitwise ops need opset 18 or later")
+    return g.node("BitwiseNot", [x])
+
+
+@lowers(compare.IsNan, compare.IsInf, compare.IsPosInf, compare.IsNegInf, compare.IsFinite)
+def _float_test(g, r):
+    x = g.name(r.ins[0])
+    if r.ins[0].dtype.kind not in "fc":  # integers: never NaN or inf, always finite
+        same = g.node("Equal", [x, x])
+        return same if r.cls is compare.IsFinite else g.node("Not", [same])
+    if r.cls is compare.IsNan:
+        return g.node("IsNaN", [x])
+    if r.cls is compare.IsFinite:
+        return g.node("Not", [g.node("Or", [g.node("IsNaN", [x]), g.node("IsInf", [x])])])
+    return g.node("IsInf", [x], detect_negative=int(r.cls is not compare.IsPosInf),
+                  detect_positive=int(r.cls is not compare.IsNegInf))
 
 
 @lowers(creation.ToCopy)
