@@ -15,6 +15,7 @@ import math
 from .._backend import data_ptr, host, xp_of
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..autograd.engine import _fit
 from ..autograd.graph import Node, _sequence, edge_of
 
 _TORCH_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"},
@@ -190,7 +191,6 @@ class CopySlices(Node):
         return node
 
     def backward(self, g):
-        from ..autograd.engine import _fit
         from .pointwise.ternary import where  # the pointwise package imports this module
 
         flat = g.reshape(-1)

@@ -12,6 +12,7 @@ from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from ..creation import tensor
+from ..decompositions import named_tuple
 from ._common import arr, cast, float_result, inplace, quiet
 from .arith import mul
 from .arith import pow as _pow
@@ -230,8 +231,6 @@ def frexp(input: Tensor, *, out=None):
     """(mantissa, exponent) with ``input = mantissa * 2 ** exponent``; exponent is int32."""
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    from ..decompositions import named_tuple
-
     result = named_tuple("frexp", ("mantissa", "exponent"))
     return result(*Frexp.apply(input))
 

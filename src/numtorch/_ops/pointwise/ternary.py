@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, broadcast_message, result_np_dtype, tensor_method, write_out
+from ..creation import tensor
 from ._common import cast, inplace, quiet, result_of, torch_type_name
 
 __all__ = ["where", "lerp", "addcmul", "addcdiv"]
@@ -68,8 +69,6 @@ def where(condition: Tensor, input=None, other=None, *, out=None):
     _check_broadcast([condition._data.shape] + [x._data.shape for x in (input, other)
                                                 if isinstance(x, Tensor)])
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        from ..creation import tensor
-
         input = tensor(input)
     dt = result_np_dtype(input, other)
     return write_out(out, Where.apply(condition, input, other, dtype=dt))
