@@ -12,8 +12,9 @@
 This package is what the rest of numtorch imports elementwise ops from.
 """
 
-from .._inplace import inplace as _inplace
-from .._inplace import torch_type_name
+# re-exported for the op families that import them from here
+from .._inplace import inplace as _inplace  # noqa: F401
+from .._inplace import torch_type_name  # noqa: F401
 from . import arith, binary, compare, complex, minmax, special, ternary, unary
 from .arith import *  # noqa: F403
 from .binary import *  # noqa: F403
@@ -26,6 +27,3 @@ from .unary import *  # noqa: F403
 
 __all__ = (arith.__all__ + unary.__all__ + minmax.__all__ + compare.__all__ + ternary.__all__
            + binary.__all__ + special.__all__ + complex.__all__)
-
-#: names other op families import from here (besides the public ops)
-_REEXPORTED = (_inplace, torch_type_name)

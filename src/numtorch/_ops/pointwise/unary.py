@@ -312,7 +312,8 @@ def _make(row) -> tuple:
 
     def fn(input, *, out=None):
         return write_out(out, cls.apply(input))
-    _named(fn, name, f"Elementwise {row['doc']}, as ``torch.{name}`` (grad_fn "
+    home = "torch." if row["method"] else "torch.special."
+    _named(fn, name, f"Elementwise {row['doc']}, as ``{home}{name}`` (grad_fn "
                      f"``{row['grad_fn_name']}``).")
     if row["method"]:
         names = (name,) + row["aliases"]
