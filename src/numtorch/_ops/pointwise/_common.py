@@ -6,10 +6,6 @@ from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._base import Op, float_np_dtype, result_np_dtype
-from .._inplace import inplace, torch_type_name
-
-__all__ = ["Op", "Tensor", "arr", "cast", "as_tensor", "quiet", "inplace", "torch_type_name",
-           "float_result", "floatify", "result_of", "NotImplementedNode", "Predicate", "xp_of"]
 
 
 def arr(x):

@@ -13,7 +13,8 @@ from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
-from ._common import NotImplementedNode, as_tensor, cast, floatify, inplace, quiet
+from .._inplace import inplace
+from ._common import NotImplementedNode, as_tensor, cast, floatify, quiet
 from .ternary import where
 
 __all__ = [

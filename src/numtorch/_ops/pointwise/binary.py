@@ -11,9 +11,10 @@ from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, result_np_dtype, tensor_method, write_out
+from .._inplace import inplace
 from ..creation import tensor
 from ..decompositions import named_tuple
-from ._common import arr, cast, float_result, inplace, quiet
+from ._common import arr, cast, float_result, quiet
 from .arith import mul
 from .arith import pow as _pow
 from .ternary import where

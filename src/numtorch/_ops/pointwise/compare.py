@@ -13,7 +13,8 @@ import operator
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
-from ._common import Predicate, as_tensor, cast, inplace, quiet, torch_type_name
+from .._inplace import inplace, torch_type_name
+from ._common import Predicate, as_tensor, cast, quiet
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -37,9 +38,10 @@ class Comparison(Predicate):
         return xp.asarray(getattr(xp, self.ufunc)(a, b))
 
 
-def _op(base, name: str, ufunc: str, doc: str):
+def _op(base, name: str, ufunc: str, doc: str, **attrs):
+    """A subclass of ``base`` computing ``ufunc`` (named ``name``, node ``<name>Backward0``)."""
     return type(name, (base,), {"__module__": __name__, "__qualname__": name, "__doc__": doc,
-                                "ufunc": ufunc, "grad_fn_name": f"{name}Backward0"})
+                                "ufunc": ufunc, "grad_fn_name": f"{name}Backward0", **attrs})
 
 
 Eq = _op(Comparison, "Eq", "equal", "``a == b``")
@@ -260,8 +262,8 @@ class FloatTest(Predicate):
 
 IsNan = _op(FloatTest, "IsNan", "isnan", "is NaN")
 IsInf = _op(FloatTest, "IsInf", "isinf", "is +inf or -inf")
-IsFinite = _op(FloatTest, "IsFinite", "isfinite", "is finite (neither inf nor NaN)")
-IsFinite.integral = True
+IsFinite = _op(FloatTest, "IsFinite", "isfinite", "is finite (neither inf nor NaN)",
+               integral=True)
 IsPosInf = _op(FloatTest, "IsPosInf", "isposinf", "is +inf")
 IsNegInf = _op(FloatTest, "IsNegInf", "isneginf", "is -inf")
 

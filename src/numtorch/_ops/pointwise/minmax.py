@@ -7,7 +7,8 @@ from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, result_np_dtype, tensor_method, write_out
-from ._common import cast, inplace
+from .._inplace import inplace
+from ._common import cast
 from .ternary import where
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, broadcast_message, result_np_dtype, tensor_method, write_out
+from .._inplace import inplace, torch_type_name
 from ..creation import tensor
-from ._common import cast, inplace, quiet, result_of, torch_type_name
+from ._common import cast, quiet, result_of
 
 __all__ = ["where", "lerp", "addcmul", "addcdiv"]
 

@@ -23,7 +23,7 @@ from ..._backend.special import erf_array
 from ..._tensor import Tensor
 from .._base import Op, float_np_dtype, tensor_method, write_out
 from .._base import _state as _grad
-from ._common import inplace
+from .._inplace import inplace
 from ._common import quiet as _silenced
 from .ternary import where
 
