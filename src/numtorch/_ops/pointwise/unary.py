@@ -61,6 +61,7 @@ class UnaryOp(Op):
         return out
 
     def compute(self, xp, a):
+        """The forward on arrays (the table's ``fn``; subclasses with parameters override)."""
         return type(self).fn(xp, a)
 
     def backward(self, g):
@@ -307,6 +308,7 @@ def _make(row) -> tuple:
         "__module__": __name__, "__qualname__": _camel(name),
         "__doc__": f"``{name}``: {row['doc']} ({row['grad_fn_name']}).",
         "grad_fn_name": row["grad_fn_name"], "fn": staticmethod(row["fn"]),
+        "compute": staticmethod(row["fn"]),
         "grad": staticmethod(row["grad"]), "rule": row["rule"], "saves": row["saves"],
         "_save": _SAVES[row["saves"]], "quiet": row["quiet"]})
 
