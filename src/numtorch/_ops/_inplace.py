@@ -4,7 +4,7 @@
 needs the old value still sees it), writes the result into ``self``'s storage, bumps the shared
 version counter and rebases ``self``'s ``grad_fn`` onto the new node. When ``self`` is a view,
 the base's ``grad_fn`` becomes a ``CopySlices`` node (and the view's an ``AsStridedBackward0``),
-so gradients flow through the base as in PyTorch.
+so gradients flow through the base as in PyTorch (see Note [CopySlices] below).
 """
 
 from __future__ import annotations
