@@ -111,3 +111,16 @@ def test_ops_on_constants_still_fold():
     proto = export(Model(), x, input_names=["x"])
     (got,) = run(proto, {"x": np.array([5.0, 6.0, 7.0], np.float32)})
     np.testing.assert_array_equal(got, [-5.0, 6.0, -7.0])
+
+
+def test_where_with_a_uint8_mask_input():
+    class Model(nn.Module):
+        def forward(self, x, c):
+            return nt.where(c, x, -x)
+
+    x = nt.tensor([1.0, 2.0, 3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proto = export(Model(), (x, nt.tensor([1, 0, 1], dtype=nt.uint8)), input_names=["x", "c"])
+    (got,) = run(proto, {"x": x.numpy(), "c": np.array([0, 1, 0], np.uint8)})
+    np.testing.assert_array_equal(got, [-1.0, 2.0, -3.0])

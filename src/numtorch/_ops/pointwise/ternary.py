@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, broadcast_message, result_np_dtype, tensor_method, write_out
@@ -63,7 +64,7 @@ def where(condition: Tensor, input=None, other=None, *, out=None):
     dt = condition._data.dtype
     if dt.kind != "b":
         if dt.kind == "u" and dt.itemsize == 1:
-            condition = Tensor._from_array(condition._data.astype(bool))
+            condition = condition.to(D.bool_)
         else:
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
                                f"tensor with dtype {torch_type_name(dt)}")
