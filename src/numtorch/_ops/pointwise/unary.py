@@ -373,7 +373,7 @@ class Round(UnaryOp):
     grad_fn_name = "RoundBackward0"
     rule = SAME
     quiet = True
-    fn = staticmethod(_rounding("round"))
+    fn = compute = staticmethod(_rounding("round"))
     grad = staticmethod(_zero_grad)
 
 
