@@ -47,7 +47,6 @@ from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
 from ._ops.nn import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
-from ._ops.pointwise_extra import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
 from ._ops.sampling import *  # noqa: F403

@@ -42,42 +42,55 @@ class Tensor:
         """``abs(t)`` (Python's builtin) is ``t.abs()``."""
     def __add__(input, other, *, alpha=1, out=None) -> Tensor:
         """``input + alpha * other`` with broadcasting and type promotion."""
-    def __and__(input, other, *, out=None): ...
+    def __and__(input, other, *, out=None):
+        """Elementwise ``a & b`` of integer or bool tensors, as ``torch.bitwise_and``."""
     def __array__(self, dtype=None, copy=None): ...
     __array_priority__: int
     def __bool__(self) -> builtins.bool: ...
     def __complex__(self) -> complex: ...
     def __deepcopy__(self, memo): ...
-    def __eq__(input, other, *, out=None): ...
+    def __eq__(input, other, *, out=None):
+        """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
     def __float__(self) -> builtins.float: ...
     def __floordiv__(input, other, *, out=None) -> Tensor:
         """``input // other`` rounded down (no derivative, as PyTorch)."""
     def __format__(self, spec: str) -> str: ...
-    def __ge__(input, other, *, out=None): ...
+    def __ge__(input, other, *, out=None):
+        """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
     def __getitem__(self: Tensor, index) -> Tensor:
         """PyTorch indexing: views for basic components, a copy (IndexBackward0) for advanced ones."""
-    def __gt__(input, other, *, out=None): ...
+    def __gt__(input, other, *, out=None):
+        """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
     def __hash__(self) -> builtins.int: ...
-    def __iadd__(self, *args, **kwargs): ...
-    def __iand__(self, other, _f=...): ...
-    def __ifloordiv__(self, *args, **kwargs): ...
-    def __imod__(self, *args, **kwargs): ...
-    def __imul__(self, *args, **kwargs): ...
+    def __iadd__(self, *args, **kwargs):
+        """In-place ``add``."""
+    def __iand__(self, *args, _f=...): ...
+    def __ifloordiv__(self, *args, **kwargs):
+        """In-place ``floor_divide``."""
+    def __imod__(self, *args, **kwargs):
+        """In-place ``remainder``."""
+    def __imul__(self, *args, **kwargs):
+        """In-place ``mul``."""
     def __index__(self) -> builtins.int: ...
     def __init__(self, *args, **kwargs) -> None: ...
     def __int__(self) -> builtins.int: ...
     def __invert__(self) -> Tensor: ...
-    def __ior__(self, other, _f=...): ...
-    def __ipow__(self, *args, **kwargs): ...
-    def __isub__(self, *args, **kwargs): ...
+    def __ior__(self, *args, _f=...): ...
+    def __ipow__(self, *args, **kwargs):
+        """In-place ``pow``."""
+    def __isub__(self, *args, **kwargs):
+        """In-place ``sub``."""
     def __iter__(self): ...
-    def __itruediv__(self, *args, **kwargs): ...
-    def __ixor__(self, other, _f=...): ...
-    def __le__(input, other, *, out=None): ...
+    def __itruediv__(self, *args, **kwargs):
+        """In-place ``div``."""
+    def __ixor__(self, *args, _f=...): ...
+    def __le__(input, other, *, out=None):
+        """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
     def __len__(self) -> builtins.int: ...
-    def __lshift__(input, other, *, out=None) -> Tensor:
-        """``torch.bitwise_left_shift`` elementwise with broadcasting (Bitwise_left_shiftBackward0)."""
-    def __lt__(input, other, *, out=None): ...
+    def __lshift__(input, other, *, out=None):
+        """Elementwise left shift, as ``torch.bitwise_left_shift``."""
+    def __lt__(input, other, *, out=None):
+        """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
     def __matmul__(input: Tensor, other: Tensor, *, out=None) -> Tensor:
         """Matrix product with PyTorch's dispatch on dimensions, so graphs print the same nodes:
         dot, mv, mm, folding a batch into mm/mv when one side is a matrix or vector, else bmm.
@@ -86,15 +99,19 @@ class Tensor:
         """Python-style modulus (sign of the divisor)."""
     def __mul__(input, other, *, out=None) -> Tensor:
         """Elementwise product."""
-    def __ne__(input, other, *, out=None): ...
-    def __neg__(input, *, out=None) -> Tensor: ...
+    def __ne__(input, other, *, out=None):
+        """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
+    def __neg__(input, *, out=None) -> Tensor:
+        """``-input`` (bool tensors refused, as PyTorch)."""
     @staticmethod
     def __new__(cls, *args, **kwargs): ...
-    def __or__(input, other, *, out=None): ...
+    def __or__(input, other, *, out=None):
+        """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __pow__(input, exponent, *, out=None) -> Tensor:
         """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
     def __radd__(self, other): ...
-    def __rand__(input, other, *, out=None): ...
+    def __rand__(input, other, *, out=None):
+        """Elementwise ``a & b`` of integer or bool tensors, as ``torch.bitwise_and``."""
     def __rdiv__(self: Tensor, other) -> Tensor:
         """``Tensor.__rdiv__``: ``div(other, self)``."""
     def __reduce_ex__(self, protocol): ...
@@ -103,22 +120,25 @@ class Tensor:
     def __rmatmul__(self, other): ...
     def __rmod__(self, other): ...
     def __rmul__(self, other): ...
-    def __ror__(input, other, *, out=None): ...
+    def __ror__(input, other, *, out=None):
+        """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __rpow__(self, other): ...
-    def __rshift__(input, other, *, out=None) -> Tensor:
-        """``torch.bitwise_right_shift`` elementwise with broadcasting (Bitwise_right_shiftBackward0)."""
+    def __rshift__(input, other, *, out=None):
+        """Elementwise right shift, as ``torch.bitwise_right_shift``."""
     def __rsub__(input, other, *, alpha=1) -> Tensor:
         """``other - alpha * input`` (``torch.rsub``)."""
     def __rtruediv__(self, other):
         """``scalar / tensor`` as PyTorch computes it: ``tensor.reciprocal() * scalar``."""
-    def __rxor__(input, other, *, out=None): ...
+    def __rxor__(input, other, *, out=None):
+        """Elementwise ``a ^ b`` of integer or bool tensors, as ``torch.bitwise_xor``."""
     def __setitem__(self: Tensor, index, value) -> None:
         """PyTorch's ``x[index] = value``: copy_/fill_ into a view, or index_put_ (broadcasting)."""
     def __sub__(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
     def __truediv__(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
-    def __xor__(input, other, *, out=None): ...
+    def __xor__(input, other, *, out=None):
+        """Elementwise ``a ^ b`` of integer or bool tensors, as ``torch.bitwise_xor``."""
     _acc: Any
     _base: Tensor | None
     def _bump_version(self) -> None: ...
@@ -141,27 +161,32 @@ class Tensor:
     def _version(self) -> builtins.int: ...
     _version_box: list
     def abs(input, *, out=None):
-        """Elementwise ``abs`` as ``torch.abs`` (grad_fn AbsBackward0)."""
-    def abs_(self): ...
+        """Elementwise the absolute value (complex magnitude), as ``torch.abs`` (grad_fn ``AbsBackward0``)."""
+    def abs_(self):
+        """In-place ``abs``."""
     def absolute(input, *, out=None):
-        """Elementwise ``abs`` as ``torch.abs`` (grad_fn AbsBackward0)."""
-    def absolute_(self): ...
+        """Elementwise the absolute value (complex magnitude), as ``torch.abs`` (grad_fn ``AbsBackward0``)."""
+    def absolute_(self):
+        """In-place ``abs``."""
     def acos(input, *, out=None):
-        """Elementwise ``acos`` as ``torch.acos`` (grad_fn AcosBackward0)."""
-    def acos_(self): ...
+        """Elementwise the inverse cosine, as ``torch.acos`` (grad_fn ``AcosBackward0``)."""
+    def acos_(self):
+        """In-place ``acos``."""
     def acosh(input, *, out=None):
-        """Elementwise ``acosh`` as ``torch.acosh`` (grad_fn AcoshBackward0)."""
-    def acosh_(self): ...
+        """Elementwise the inverse hyperbolic cosine, as ``torch.acosh`` (grad_fn ``AcoshBackward0``)."""
+    def acosh_(self):
+        """In-place ``acosh``."""
     def add(input, other, *, alpha=1, out=None) -> Tensor:
         """``input + alpha * other`` with broadcasting and type promotion."""
-    def add_(self, *args, **kwargs): ...
+    def add_(self, *args, **kwargs):
+        """In-place ``add``."""
     def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
     def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
         """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
-    def addcdiv_(self, *args, **kwargs): ...
+    def addcdiv_(self, *args, _fn=..., **kwargs): ...
     def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
         """``input + value * tensor1 * tensor2`` (AddcmulBackward0)."""
-    def addcmul_(self, *args, **kwargs): ...
+    def addcmul_(self, *args, _fn=..., **kwargs): ...
     def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
         """``beta * input + alpha * (mat1 @ mat2)`` (AddmmBackward0, what nn.Linear uses)."""
     def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
@@ -170,7 +195,8 @@ class Tensor:
         """``torch.addr``: ``beta * input + alpha * outer(vec1, vec2)`` (input ignored if beta=0)."""
     def adjoint(input: Tensor) -> Tensor: ...
     def all(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
-    def allclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> builtins.bool: ...
+    def allclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> builtins.bool:
+        """Whether ``isclose`` holds everywhere (a Python bool)."""
     def amax(input, dim=(), keepdim: builtins.bool = False, *, out=None) -> Tensor: ...
     def amin(input, dim=(), keepdim: builtins.bool = False, *, out=None) -> Tensor: ...
     def aminmax(input, *, dim=None, keepdim: builtins.bool = False): ...
@@ -178,24 +204,31 @@ class Tensor:
         """Argument of complex numbers; 0 or pi for real ones (nan kept)."""
     def any(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
     def arccos(input, *, out=None):
-        """Elementwise ``acos`` as ``torch.acos`` (grad_fn AcosBackward0)."""
-    def arccos_(self): ...
+        """Elementwise the inverse cosine, as ``torch.acos`` (grad_fn ``AcosBackward0``)."""
+    def arccos_(self):
+        """In-place ``acos``."""
     def arccosh(input, *, out=None):
-        """Elementwise ``acosh`` as ``torch.acosh`` (grad_fn AcoshBackward0)."""
-    def arccosh_(self): ...
+        """Elementwise the inverse hyperbolic cosine, as ``torch.acosh`` (grad_fn ``AcoshBackward0``)."""
+    def arccosh_(self):
+        """In-place ``acosh``."""
     def arcsin(input, *, out=None):
-        """Elementwise ``asin`` as ``torch.asin`` (grad_fn AsinBackward0)."""
-    def arcsin_(self): ...
+        """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
+    def arcsin_(self):
+        """In-place ``asin``."""
     def arcsinh(input, *, out=None):
-        """Elementwise ``asinh`` as ``torch.asinh`` (grad_fn AsinhBackward0)."""
-    def arcsinh_(self): ...
+        """Elementwise the inverse hyperbolic sine, as ``torch.asinh`` (grad_fn ``AsinhBackward0``)."""
+    def arcsinh_(self):
+        """In-place ``asinh``."""
     def arctan(input, *, out=None):
-        """Elementwise ``atan`` as ``torch.atan`` (grad_fn AtanBackward0)."""
-    def arctan2(input, other, *, out=None) -> Tensor: ...
-    def arctan_(self): ...
+        """Elementwise the inverse tangent, as ``torch.atan`` (grad_fn ``AtanBackward0``)."""
+    def arctan2(input, other, *, out=None) -> Tensor:
+        """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    def arctan_(self):
+        """In-place ``atan``."""
     def arctanh(input, *, out=None):
-        """Elementwise ``atanh`` as ``torch.atanh`` (grad_fn AtanhBackward0)."""
-    def arctanh_(self): ...
+        """Elementwise the inverse hyperbolic tangent, as ``torch.atanh`` (grad_fn ``AtanhBackward0``)."""
+    def arctanh_(self):
+        """In-place ``atanh``."""
     def argmax(input, dim=None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the first maximum (NaN counts as the maximum, as PyTorch)."""
     def argmin(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
@@ -206,19 +239,24 @@ class Tensor:
     def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
     def asin(input, *, out=None):
-        """Elementwise ``asin`` as ``torch.asin`` (grad_fn AsinBackward0)."""
-    def asin_(self): ...
+        """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
+    def asin_(self):
+        """In-place ``asin``."""
     def asinh(input, *, out=None):
-        """Elementwise ``asinh`` as ``torch.asinh`` (grad_fn AsinhBackward0)."""
-    def asinh_(self): ...
+        """Elementwise the inverse hyperbolic sine, as ``torch.asinh`` (grad_fn ``AsinhBackward0``)."""
+    def asinh_(self):
+        """In-place ``asinh``."""
     def atan(input, *, out=None):
-        """Elementwise ``atan`` as ``torch.atan`` (grad_fn AtanBackward0)."""
-    def atan2(input, other, *, out=None) -> Tensor: ...
-    def atan2_(self, *args, **kwargs): ...
-    def atan_(self): ...
+        """Elementwise the inverse tangent, as ``torch.atan`` (grad_fn ``AtanBackward0``)."""
+    def atan2(input, other, *, out=None) -> Tensor:
+        """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    def atan2_(self, *args, _fn=...): ...
+    def atan_(self):
+        """In-place ``atan``."""
     def atanh(input, *, out=None):
-        """Elementwise ``atanh`` as ``torch.atanh`` (grad_fn AtanhBackward0)."""
-    def atanh_(self): ...
+        """Elementwise the inverse hyperbolic tangent, as ``torch.atanh`` (grad_fn ``AtanhBackward0``)."""
+    def atanh_(self):
+        """In-place ``atanh``."""
     def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False, inputs=None) -> None:
         """Accumulate the gradient of this tensor into the leaves (``Tensor.backward``)."""
     def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
@@ -229,20 +267,24 @@ class Tensor:
     def bfloat16(self, memory_format=None): ...
     def bincount(input: Tensor, weights: Tensor | None = None, minlength: builtins.int = 0) -> Tensor:
         """Counts (or summed ``weights``) of each non-negative integer in the 1-D ``input``."""
-    def bitwise_and(input, other, *, out=None): ...
-    def bitwise_and_(self, other, _f=...): ...
-    def bitwise_left_shift(input, other, *, out=None) -> Tensor:
-        """``torch.bitwise_left_shift`` elementwise with broadcasting (Bitwise_left_shiftBackward0)."""
-    def bitwise_left_shift_(self, other): ...
-    def bitwise_not(input, *, out=None) -> Tensor: ...
-    def bitwise_not_(self, *args, **kwargs): ...
-    def bitwise_or(input, other, *, out=None): ...
-    def bitwise_or_(self, other, _f=...): ...
-    def bitwise_right_shift(input, other, *, out=None) -> Tensor:
-        """``torch.bitwise_right_shift`` elementwise with broadcasting (Bitwise_right_shiftBackward0)."""
-    def bitwise_right_shift_(self, other): ...
-    def bitwise_xor(input, other, *, out=None): ...
-    def bitwise_xor_(self, other, _f=...): ...
+    def bitwise_and(input, other, *, out=None):
+        """Elementwise ``a & b`` of integer or bool tensors, as ``torch.bitwise_and``."""
+    def bitwise_and_(self, *args, _f=...): ...
+    def bitwise_left_shift(input, other, *, out=None):
+        """Elementwise left shift, as ``torch.bitwise_left_shift``."""
+    def bitwise_left_shift_(self, *args, _f=...): ...
+    def bitwise_not(input, *, out=None) -> Tensor:
+        """Elementwise ``~input`` (logical not for bool tensors)."""
+    def bitwise_not_(self, *args, _f=...): ...
+    def bitwise_or(input, other, *, out=None):
+        """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
+    def bitwise_or_(self, *args, _f=...): ...
+    def bitwise_right_shift(input, other, *, out=None):
+        """Elementwise right shift, as ``torch.bitwise_right_shift``."""
+    def bitwise_right_shift_(self, *args, _f=...): ...
+    def bitwise_xor(input, other, *, out=None):
+        """Elementwise ``a ^ b`` of integer or bool tensors, as ``torch.bitwise_xor``."""
+    def bitwise_xor_(self, *args, _f=...): ...
     def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def bool(self, memory_format=None): ...
     def bucketize(input, boundaries: Tensor, *, out_int32: builtins.bool = False, right: builtins.bool = False, out=None) -> Tensor:
@@ -252,8 +294,9 @@ class Tensor:
         """``Tensor.cauchy_(median, sigma)``."""
     def cdouble(self, memory_format=None): ...
     def ceil(input, *, out=None):
-        """Elementwise ``ceil`` as ``torch.ceil`` (grad_fn CeilBackward0)."""
-    def ceil_(self): ...
+        """Elementwise rounded up (integers unchanged), as ``torch.ceil`` (grad_fn ``CeilBackward0``)."""
+    def ceil_(self):
+        """In-place ``ceil``."""
     def cfloat(self, memory_format=None): ...
     def char(self, memory_format=None): ...
     def cholesky(input: Tensor, upper: builtins.bool = False, *, out=None) -> Tensor: ...
@@ -278,7 +321,8 @@ class Tensor:
         """A copy with its own storage, in the graph (CloneBackward0)."""
     def conj(input: Tensor) -> Tensor:
         """Complex conjugate (real tensors are returned as is)."""
-    def conj_physical(input: Tensor, *, out=None) -> Tensor: ...
+    def conj_physical(input: Tensor, *, out=None) -> Tensor:
+        """Complex conjugate computed now (a copy with ``out=`` for real tensors)."""
     def contiguous(self: Tensor, memory_format=None) -> Tensor: ...
     def copy_(self: Tensor, src, non_blocking: builtins.bool = False) -> Tensor:
         """Copy ``src`` (broadcast, cast) into ``self``; differentiable with respect to src."""
@@ -288,11 +332,13 @@ class Tensor:
     def corrcoef(input: Tensor) -> Tensor:
         """``torch.corrcoef``: Pearson correlation coefficients of the rows, clipped to [-1, 1]."""
     def cos(input, *, out=None):
-        """Elementwise ``cos`` as ``torch.cos`` (grad_fn CosBackward0)."""
-    def cos_(self): ...
+        """Elementwise the cosine, as ``torch.cos`` (grad_fn ``CosBackward0``)."""
+    def cos_(self):
+        """In-place ``cos``."""
     def cosh(input, *, out=None):
-        """Elementwise ``cosh`` as ``torch.cosh`` (grad_fn CoshBackward0)."""
-    def cosh_(self): ...
+        """Elementwise the hyperbolic cosine, as ``torch.cosh`` (grad_fn ``CoshBackward0``)."""
+    def cosh_(self):
+        """In-place ``cosh``."""
     def count_nonzero(input, dim=None) -> Tensor: ...
     def cov(input: Tensor, *, correction: builtins.int = 1, fweights=None, aweights=None) -> Tensor:
         """``torch.cov``: covariance of the rows (variables) over the columns (observations)."""
@@ -313,7 +359,8 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None: ...
     def data_ptr(self) -> builtins.int: ...
-    def deg2rad(input: Tensor, *, out=None) -> Tensor: ...
+    def deg2rad(input: Tensor, *, out=None) -> Tensor:
+        """Degrees to radians (integers give the default float dtype)."""
     def det(input: Tensor) -> Tensor: ...
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, outside the graph."""
@@ -330,18 +377,21 @@ class Tensor:
         """The diagonal of two dims as a view, moved to the last dim (DiagonalBackward0)."""
     def diff(input: Tensor, n: builtins.int = 1, dim: builtins.int = -1, prepend=None, append=None, *, out=None) -> Tensor:
         """n-th forward difference along ``dim`` (xor for bool), after prepending/appending."""
-    def digamma(input, *, out=None) -> Tensor:
-        """``torch.digamma`` elementwise (DigammaBackward0)."""
-    def digamma_(self): ...
+    def digamma(input, *, out=None):
+        """Elementwise the logarithmic derivative of the gamma function, as ``torch.digamma`` (grad_fn ``DigammaBackward0``)."""
+    def digamma_(self):
+        """In-place ``digamma``."""
     def dim(self) -> builtins.int: ...
     def dist(input: Tensor, other: Tensor, p: builtins.float = 2) -> Tensor:
         """``torch.dist``: the p-norm of ``input - other`` (broadcasting)."""
     def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
-    def div_(self, *args, **kwargs): ...
+    def div_(self, *args, **kwargs):
+        """In-place ``div``."""
     def divide(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
-    def divide_(self, *args, **kwargs): ...
+    def divide_(self, *args, **kwargs):
+        """In-place ``div``."""
     def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor: ...
     def double(self, memory_format=None): ...
     def dsplit(input: Tensor, indices_or_sections) -> tuple:
@@ -349,38 +399,46 @@ class Tensor:
     @property
     def dtype(self) -> D.dtype: ...
     def element_size(self) -> builtins.int: ...
-    def eq(input, other, *, out=None): ...
-    def eq_(self, other, _f=...): ...
+    def eq(input, other, *, out=None):
+        """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
+    def eq_(self, *args, _f=...): ...
     def equal(input, other) -> builtins.bool:
-        """True when both tensors have the same shape and values."""
+        """True when both tensors have the same shape and values (a Python bool)."""
     def erf(input, *, out=None):
-        """Elementwise ``erf`` as ``torch.erf`` (grad_fn ErfBackward0)."""
-    def erf_(self): ...
+        """Elementwise the error function, as ``torch.erf`` (grad_fn ``ErfBackward0``)."""
+    def erf_(self):
+        """In-place ``erf``."""
     def erfc(input, *, out=None):
-        """Elementwise ``erfc`` as ``torch.erfc`` (grad_fn ErfcBackward0)."""
-    def erfc_(self): ...
-    def erfinv(input, *, out=None) -> Tensor:
-        """``torch.erfinv`` elementwise (ErfinvBackward0)."""
-    def erfinv_(self): ...
+        """Elementwise the complementary error function 1 - erf(x), as ``torch.erfc`` (grad_fn ``ErfcBackward0``)."""
+    def erfc_(self):
+        """In-place ``erfc``."""
+    def erfinv(input, *, out=None):
+        """Elementwise the inverse error function, as ``torch.erfinv`` (grad_fn ``ErfinvBackward0``)."""
+    def erfinv_(self):
+        """In-place ``erfinv``."""
     def exp(input, *, out=None):
-        """Elementwise ``exp`` as ``torch.exp`` (grad_fn ExpBackward0)."""
+        """Elementwise the exponential e**x, as ``torch.exp`` (grad_fn ``ExpBackward0``)."""
     def exp2(input, *, out=None):
-        """Elementwise ``exp2`` as ``torch.exp2`` (grad_fn Exp2Backward0)."""
-    def exp2_(self): ...
-    def exp_(self): ...
+        """Elementwise 2**x, as ``torch.exp2`` (grad_fn ``Exp2Backward0``)."""
+    def exp2_(self):
+        """In-place ``exp2``."""
+    def exp_(self):
+        """In-place ``exp``."""
     def expand(self: Tensor, *sizes) -> Tensor:
         """Broadcast to a larger size without copying (stride 0); -1 keeps a dim."""
     def expand_as(self, other: Tensor) -> Tensor: ...
     def expm1(input, *, out=None):
-        """Elementwise ``expm1`` as ``torch.expm1`` (grad_fn Expm1Backward0)."""
-    def expm1_(self): ...
+        """Elementwise e**x - 1, accurate for small x, as ``torch.expm1`` (grad_fn ``Expm1Backward0``)."""
+    def expm1_(self):
+        """In-place ``expm1``."""
     def exponential_(self: Tensor, lambd: builtins.float = 1, *, generator=None) -> Tensor:
         """``Tensor.exponential_(lambd)``: ``-log1p(-u) / lambd`` computed in double."""
     def fill_(self: Tensor, value) -> Tensor:
         """Fill with a scalar (FillBackward2) or a 0-d tensor (FillBackward3)."""
     def fix(input, *, out=None):
-        """Elementwise ``trunc`` as ``torch.trunc`` (grad_fn TruncBackward0)."""
-    def fix_(self): ...
+        """Elementwise rounded toward zero (integers unchanged), as ``torch.trunc`` (grad_fn ``TruncBackward0``)."""
+    def fix_(self):
+        """In-place ``trunc``."""
     def flatten(input: Tensor, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor: ...
     def flip(input: Tensor, *dims, **kwargs) -> Tensor:
         """Reverse the order of elements along ``dims`` (a copy, as PyTorch)."""
@@ -389,21 +447,28 @@ class Tensor:
     def flipud(input: Tensor) -> Tensor:
         """Flip dim 0 (needs >= 1 dim)."""
     def float(self, memory_format=None): ...
-    def float_power(input, exponent) -> Tensor: ...
+    def float_power(input, exponent) -> Tensor:
+        """``pow`` computed in double (complex double for complex operands)."""
     def floor(input, *, out=None):
-        """Elementwise ``floor`` as ``torch.floor`` (grad_fn FloorBackward0)."""
-    def floor_(self): ...
+        """Elementwise rounded down (integers unchanged), as ``torch.floor`` (grad_fn ``FloorBackward0``)."""
+    def floor_(self):
+        """In-place ``floor``."""
     def floor_divide(input, other, *, out=None) -> Tensor:
         """``input // other`` rounded down (no derivative, as PyTorch)."""
-    def floor_divide_(self, *args, **kwargs): ...
-    def fmax(input, other, *, out=None) -> Tensor: ...
-    def fmin(input, other, *, out=None) -> Tensor: ...
+    def floor_divide_(self, *args, **kwargs):
+        """In-place ``floor_divide``."""
+    def fmax(input, other, *, out=None) -> Tensor:
+        """Elementwise max ignoring NaN (NaN only where both are NaN)."""
+    def fmin(input, other, *, out=None) -> Tensor:
+        """Elementwise min ignoring NaN (NaN only where both are NaN)."""
     def fmod(input, other, *, out=None) -> Tensor:
         """C-style modulus (sign of the dividend)."""
-    def fmod_(self, *args, **kwargs): ...
+    def fmod_(self, *args, **kwargs):
+        """In-place ``fmod``."""
     def frac(input, *, out=None):
-        """Elementwise ``frac`` as ``torch.frac`` (grad_fn FracBackward0)."""
-    def frac_(self): ...
+        """Elementwise the fractional part x - trunc(x), as ``torch.frac`` (grad_fn ``FracBackward0``)."""
+    def frac_(self):
+        """In-place ``frac``."""
     def frexp(input: Tensor, *, out=None):
         """(mantissa, exponent) with ``input = mantissa * 2 ** exponent``; exponent is int32."""
     def gather(input: Tensor, dim: builtins.int, index: Tensor, *, sparse_grad: builtins.bool = False, out=None) -> Tensor:
@@ -411,8 +476,9 @@ class Tensor:
     def gcd(input, other, *, out=None) -> Tensor:
         """``torch.gcd`` elementwise with broadcasting (GcdBackward0)."""
     def gcd_(self, other): ...
-    def ge(input, other, *, out=None): ...
-    def ge_(self, other, _f=...): ...
+    def ge(input, other, *, out=None):
+        """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
+    def ge_(self, *args, _f=...): ...
     def geometric_(self: Tensor, p: builtins.float, *, generator=None) -> Tensor:
         """``Tensor.geometric_(p)``: number of Bernoulli(p) trials up to the first success."""
     def geqrf(input: Tensor, *, out=None):
@@ -425,14 +491,17 @@ class Tensor:
     @grad.setter
     def grad(self, value) -> None: ...
     grad_fn: Any
-    def greater(input, other, *, out=None): ...
-    def greater_equal(input, other, *, out=None): ...
-    def gt(input, other, *, out=None): ...
-    def gt_(self, other, _f=...): ...
+    def greater(input, other, *, out=None):
+        """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
+    def greater_equal(input, other, *, out=None):
+        """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
+    def gt(input, other, *, out=None):
+        """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
+    def gt_(self, *args, _f=...): ...
     def half(self, memory_format=None): ...
     def heaviside(input, values, *, out=None) -> Tensor:
         """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
-    def heaviside_(self, other): ...
+    def heaviside_(self, values): ...
     def histc(input: Tensor, bins: builtins.int = 100, min=0, max=0, *, out=None) -> Tensor:
         """Histogram with ``bins`` equal bins over [min, max] (the data's range when equal)."""
     def histogram(input: Tensor, bins=100, *, range=None, weight=None, density: builtins.bool = False, out=None):
@@ -443,10 +512,11 @@ class Tensor:
         """``torch.hsplit``: ``tensor_split`` along dim 1."""
     def hypot(input, other, *, out=None) -> Tensor:
         """``sqrt(input**2 + other**2)`` without overflow (HypotBackward0)."""
-    def hypot_(self, *args, **kwargs): ...
-    def i0(input, *, out=None) -> Tensor:
-        """``torch.i0`` elementwise (I0Backward0)."""
-    def i0_(self): ...
+    def hypot_(self, *args, _fn=...): ...
+    def i0(input, *, out=None):
+        """Elementwise the modified Bessel function of the first kind, order 0, as ``torch.i0`` (grad_fn ``I0Backward0``)."""
+    def i0_(self):
+        """In-place ``i0``."""
     def igamma(input, other, *, out=None) -> Tensor:
         """``torch.igamma`` elementwise with broadcasting (IgammaBackward0)."""
     def igamma_(self, other): ...
@@ -495,13 +565,20 @@ class Tensor:
     def is_shared(self) -> builtins.bool: ...
     @property
     def is_sparse(self) -> builtins.bool: ...
-    def isclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> Tensor: ...
-    def isfinite(input): ...
-    def isinf(input): ...
-    def isnan(input): ...
-    def isneginf(input): ...
-    def isposinf(input): ...
-    def isreal(input: Tensor) -> Tensor: ...
+    def isclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> Tensor:
+        """Elementwise ``|input - other| <= atol + rtol * |other|`` (a bool tensor)."""
+    def isfinite(input):
+        """Elementwise: whether each value is finite (neither inf nor NaN) (a bool tensor)."""
+    def isinf(input):
+        """Elementwise: whether each value is +inf or -inf (a bool tensor)."""
+    def isnan(input):
+        """Elementwise: whether each value is NaN (a bool tensor)."""
+    def isneginf(input):
+        """Elementwise: whether each value is -inf (a bool tensor)."""
+    def isposinf(input):
+        """Elementwise: whether each value is +inf (a bool tensor)."""
+    def isreal(input: Tensor) -> Tensor:
+        """Elementwise: whether the imaginary part is zero (True for real dtypes)."""
     def item(self): ...
     @property
     def itemsize(self) -> builtins.int: ...
@@ -514,28 +591,36 @@ class Tensor:
     def lcm_(self, other): ...
     def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
         """``input * 2 ** other`` (a composite, as in PyTorch)."""
-    def le(input, other, *, out=None): ...
-    def le_(self, other, _f=...): ...
+    def le(input, other, *, out=None):
+        """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
+    def le_(self, *args, _f=...): ...
     def lerp(input, end, weight, *, out=None) -> Tensor:
         """``input + weight * (end - input)`` (LerpBackward0/1)."""
-    def lerp_(self, *args, **kwargs): ...
-    def less(input, other, *, out=None): ...
-    def less_equal(input, other, *, out=None): ...
-    def lgamma(input, *, out=None) -> Tensor:
-        """``torch.lgamma`` elementwise (LgammaBackward0)."""
-    def lgamma_(self): ...
+    def lerp_(self, *args, _fn=..., **kwargs): ...
+    def less(input, other, *, out=None):
+        """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
+    def less_equal(input, other, *, out=None):
+        """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
+    def lgamma(input, *, out=None):
+        """Elementwise the log of the absolute value of the gamma function, as ``torch.lgamma`` (grad_fn ``LgammaBackward0``)."""
+    def lgamma_(self):
+        """In-place ``lgamma``."""
     def log(input, *, out=None):
-        """Elementwise ``log`` as ``torch.log`` (grad_fn LogBackward0)."""
+        """Elementwise the natural logarithm, as ``torch.log`` (grad_fn ``LogBackward0``)."""
     def log10(input, *, out=None):
-        """Elementwise ``log10`` as ``torch.log10`` (grad_fn Log10Backward0)."""
-    def log10_(self): ...
+        """Elementwise the base-10 logarithm, as ``torch.log10`` (grad_fn ``Log10Backward0``)."""
+    def log10_(self):
+        """In-place ``log10``."""
     def log1p(input, *, out=None):
-        """Elementwise ``log1p`` as ``torch.log1p`` (grad_fn Log1PBackward0)."""
-    def log1p_(self): ...
+        """Elementwise log(1 + x), accurate for small x, as ``torch.log1p`` (grad_fn ``Log1PBackward0``)."""
+    def log1p_(self):
+        """In-place ``log1p``."""
     def log2(input, *, out=None):
-        """Elementwise ``log2`` as ``torch.log2`` (grad_fn Log2Backward0)."""
-    def log2_(self): ...
-    def log_(self): ...
+        """Elementwise the base-2 logarithm, as ``torch.log2`` (grad_fn ``Log2Backward0``)."""
+    def log2_(self):
+        """In-place ``log2``."""
+    def log_(self):
+        """In-place ``log``."""
     def log_normal_(self: Tensor, mean: builtins.float = 1, std: builtins.float = 2, *, generator=None) -> Tensor:
         """``Tensor.log_normal_(mean, std)``: ``exp`` of a per-element (algorithm A) normal."""
     def log_softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: builtins.int = 3) -> Tensor:
@@ -550,21 +635,26 @@ class Tensor:
         """``log(cumsum(exp(input)))`` along ``dim``, computed stably (floating inputs only)."""
     def logdet(input: Tensor) -> Tensor:
         """``log(det(A))``: nan for a negative determinant, -inf for a singular matrix."""
-    def logical_and(input, other, *, out=None): ...
-    def logical_and_(self, other, _f=...): ...
-    def logical_not(input, *, out=None) -> Tensor: ...
-    def logical_not_(self, *args, **kwargs): ...
-    def logical_or(input, other, *, out=None): ...
-    def logical_or_(self, other, _f=...): ...
-    def logical_xor(input, other, *, out=None): ...
-    def logical_xor_(self, other, _f=...): ...
+    def logical_and(input, other, *, out=None):
+        """Elementwise ``a and b`` of the operands taken as booleans, as ``torch.logical_and``."""
+    def logical_and_(self, *args, _f=...): ...
+    def logical_not(input, *, out=None) -> Tensor:
+        """Elementwise ``not input`` (a bool tensor)."""
+    def logical_not_(self, *args, _f=...): ...
+    def logical_or(input, other, *, out=None):
+        """Elementwise ``a or b`` of the operands taken as booleans, as ``torch.logical_or``."""
+    def logical_or_(self, *args, _f=...): ...
+    def logical_xor(input, other, *, out=None):
+        """Elementwise ``a xor b`` of the operands taken as booleans, as ``torch.logical_xor``."""
+    def logical_xor_(self, *args, _f=...): ...
     def logit(input: Tensor, eps=None, *, out=None) -> Tensor:
         """``log(p / (1 - p))``, clamping to ``[eps, 1 - eps]`` when eps is given."""
     def logsumexp(input, dim, keepdim: builtins.bool = False, *, out=None) -> Tensor:
         """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
     def long(self, memory_format=None): ...
-    def lt(input, other, *, out=None): ...
-    def lt_(self, other, _f=...): ...
+    def lt(input, other, *, out=None):
+        """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
+    def lt_(self, *args, _f=...): ...
     def lu(A: Tensor, pivot: builtins.bool = True, get_infos: builtins.bool = False, out=None):
         """``torch.lu``: (LU, pivots[, infos])."""
     def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor: ...
@@ -594,7 +684,8 @@ class Tensor:
     def median(input: Tensor, dim: builtins.int | None = None, keepdim: builtins.bool = False, *, out=None):
         """The lower median (of all elements, or along ``dim`` with its index); NaN propagates."""
     def min(input, dim=None, keepdim: builtins.bool = False, *, out=None): ...
-    def minimum(input, other, *, out=None) -> Tensor: ...
+    def minimum(input, other, *, out=None) -> Tensor:
+        """Elementwise min (NaN propagates); equal values share the gradient."""
     def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def mode(input: Tensor, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The most frequent value along ``dim`` (smallest on ties) and its last index."""
@@ -604,12 +695,14 @@ class Tensor:
         """Sort along dim 0 (values only)."""
     def mul(input, other, *, out=None) -> Tensor:
         """Elementwise product."""
-    def mul_(self, *args, **kwargs): ...
+    def mul_(self, *args, **kwargs):
+        """In-place ``mul``."""
     def multinomial(input: Tensor, num_samples: builtins.int, replacement: builtins.bool = False, *, generator=None, out=None) -> Tensor:
         """``torch.multinomial``: category indices drawn by weight, per row (int64)."""
     def multiply(input, other, *, out=None) -> Tensor:
         """Elementwise product."""
-    def multiply_(self, *args, **kwargs): ...
+    def multiply_(self, *args, **kwargs):
+        """In-place ``mul``."""
     def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor: ...
     def mvlgamma(input: Tensor, p: builtins.int, *, out=None) -> Tensor:
         """Multivariate log-gamma of dimension ``p`` (a sum of lgamma terms)."""
@@ -629,12 +722,17 @@ class Tensor:
     @property
     def ndim(self) -> builtins.int: ...
     def ndimension(self) -> builtins.int: ...
-    def ne(input, other, *, out=None): ...
-    def ne_(self, other, _f=...): ...
-    def neg(input, *, out=None) -> Tensor: ...
-    def neg_(self, *args, **kwargs): ...
-    def negative(input, *, out=None) -> Tensor: ...
-    def negative_(self, *args, **kwargs): ...
+    def ne(input, other, *, out=None):
+        """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
+    def ne_(self, *args, _f=...): ...
+    def neg(input, *, out=None) -> Tensor:
+        """``-input`` (bool tensors refused, as PyTorch)."""
+    def neg_(self, *args, **kwargs):
+        """In-place ``neg``."""
+    def negative(input, *, out=None) -> Tensor:
+        """``-input`` (bool tensors refused, as PyTorch)."""
+    def negative_(self, *args, **kwargs):
+        """In-place ``neg``."""
     def nelement(self) -> builtins.int: ...
     def new_empty(self, *size, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor: ...
     def new_empty_strided(self: Tensor, size, stride, *, dtype=None, layout=None, device=None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor: ...
@@ -651,7 +749,8 @@ class Tensor:
         """Vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm."""
     def normal_(self: Tensor, mean: builtins.float = 0, std: builtins.float = 1, *, generator=None) -> Tensor:
         """``Tensor.normal_(mean, std)``: block Box-Muller for contiguous n >= 16, else per element."""
-    def not_equal(input, other, *, out=None): ...
+    def not_equal(input, other, *, out=None):
+        """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
     def numel(self) -> builtins.int: ...
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray: ...
     def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: builtins.bool = True, transpose: builtins.bool = False, *, out=None) -> Tensor:
@@ -668,7 +767,8 @@ class Tensor:
         """Returns ``input`` itself (booleans rejected, as PyTorch)."""
     def pow(input, exponent, *, out=None) -> Tensor:
         """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
-    def pow_(self, *args, **kwargs): ...
+    def pow_(self, *args, **kwargs):
+        """In-place ``pow``."""
     def prod(input, dim=None, keepdim: builtins.bool = False, *, dtype=None) -> Tensor: ...
     def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
         """Copy of ``input`` with ``source`` written (or added) at flat positions ``index``."""
@@ -676,7 +776,8 @@ class Tensor:
     def qr(input: Tensor, some: builtins.bool = True, *, out=None): ...
     def quantile(input: Tensor, q, dim=None, keepdim: builtins.bool = False, *, interpolation: str = 'linear', out=None) -> Tensor:
         """``torch.quantile``: q-th quantiles along ``dim`` (NaN if a slice has NaN)."""
-    def rad2deg(input: Tensor, *, out=None) -> Tensor: ...
+    def rad2deg(input: Tensor, *, out=None) -> Tensor:
+        """Radians to degrees (integers give the default float dtype)."""
     def random_(self: Tensor, *args, generator=None, **kw) -> Tensor:
         """``Tensor.random_()``, ``random_(to)`` and ``random_(from, to)`` (``to=None``: up to the
         dtype's largest value).
@@ -687,16 +788,19 @@ class Tensor:
     def real(self) -> Tensor:
         """Real part (a view); a real tensor is returned as is."""
     def reciprocal(input, *, out=None):
-        """Elementwise ``reciprocal`` as ``torch.reciprocal`` (grad_fn ReciprocalBackward0)."""
-    def reciprocal_(self): ...
+        """Elementwise 1 / x, as ``torch.reciprocal`` (grad_fn ``ReciprocalBackward0``)."""
+    def reciprocal_(self):
+        """In-place ``reciprocal``."""
     def register_hook(self, hook) -> RemovableHandle:
         """Run ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
     def relu(input, *, out=None):
-        """Elementwise ``relu`` as ``torch.relu`` (grad_fn ReluBackward0)."""
-    def relu_(self): ...
+        """Elementwise max(x, 0), as ``torch.relu`` (grad_fn ``ReluBackward0``)."""
+    def relu_(self):
+        """In-place ``relu``."""
     def remainder(input, other, *, out=None) -> Tensor:
         """Python-style modulus (sign of the divisor)."""
-    def remainder_(self, *args, **kwargs): ...
+    def remainder_(self, *args, **kwargs):
+        """In-place ``remainder``."""
     def renorm(input: Tensor, p, dim: builtins.int, maxnorm) -> Tensor:
         """``torch.renorm``: rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm``."""
     def renorm_(self: Tensor, p, dim: builtins.int, maxnorm) -> Tensor: ...
@@ -734,8 +838,9 @@ class Tensor:
         """Round half to even; ``decimals`` as PyTorch."""
     def round_(self, *, decimals: builtins.int = 0): ...
     def rsqrt(input, *, out=None):
-        """Elementwise ``rsqrt`` as ``torch.rsqrt`` (grad_fn RsqrtBackward0)."""
-    def rsqrt_(self): ...
+        """Elementwise 1 / sqrt(x), as ``torch.rsqrt`` (grad_fn ``RsqrtBackward0``)."""
+    def rsqrt_(self):
+        """In-place ``rsqrt``."""
     def scatter(input: Tensor, dim: builtins.int, index: Tensor, src=None, value=None, *, reduce: str | None = None, out=None) -> Tensor:
         """Copy of ``input`` with ``src`` (a tensor, or the scalar ``value``) written at ``index``."""
     def scatter_(self, *args, **kwargs): ...
@@ -747,27 +852,33 @@ class Tensor:
     def scatter_reduce_(self, *args, **kwargs): ...
     def select(input: Tensor, dim: builtins.int, index: builtins.int) -> Tensor: ...
     def sgn(input, *, out=None):
-        """Elementwise ``sgn`` as ``torch.sgn`` (grad_fn SgnBackward0)."""
-    def sgn_(self): ...
+        """Elementwise the sign, z / |z| for complex numbers, as ``torch.sgn`` (grad_fn ``SgnBackward0``)."""
+    def sgn_(self):
+        """In-place ``sgn``."""
     @property
     def shape(self) -> Size: ...
     def share_memory_(self) -> Tensor: ...
     def short(self, memory_format=None): ...
     def sigmoid(input, *, out=None):
-        """Elementwise ``sigmoid`` as ``torch.sigmoid`` (grad_fn SigmoidBackward0)."""
-    def sigmoid_(self): ...
+        """Elementwise the logistic function 1 / (1 + e**-x), as ``torch.sigmoid`` (grad_fn ``SigmoidBackward0``)."""
+    def sigmoid_(self):
+        """In-place ``sigmoid``."""
     def sign(input, *, out=None):
-        """Elementwise ``sign`` as ``torch.sign`` (grad_fn SignBackward0)."""
-    def sign_(self): ...
-    def signbit(input) -> Tensor: ...
+        """Elementwise the sign (-1, 0 or 1; 0 for NaN), as ``torch.sign`` (grad_fn ``SignBackward0``)."""
+    def sign_(self):
+        """In-place ``sign``."""
+    def signbit(input) -> Tensor:
+        """Elementwise: whether the sign bit is set (True for -0.0)."""
     def sin(input, *, out=None):
-        """Elementwise ``sin`` as ``torch.sin`` (grad_fn SinBackward0)."""
-    def sin_(self): ...
+        """Elementwise the sine, as ``torch.sin`` (grad_fn ``SinBackward0``)."""
+    def sin_(self):
+        """In-place ``sin``."""
     def sinc(input: Tensor, *, out=None) -> Tensor:
         """Normalised sinc, ``sin(pi x) / (pi x)`` with 1 at 0 (SincBackward0)."""
     def sinh(input, *, out=None):
-        """Elementwise ``sinh`` as ``torch.sinh`` (grad_fn SinhBackward0)."""
-    def sinh_(self): ...
+        """Elementwise the hyperbolic sine, as ``torch.sinh`` (grad_fn ``SinhBackward0``)."""
+    def sinh_(self):
+        """In-place ``sinh``."""
     def size(self, dim: builtins.int | None = None): ...
     def slogdet(input: Tensor): ...
     def softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: builtins.int = 3) -> Tensor:
@@ -780,10 +891,13 @@ class Tensor:
         """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0): ...
     def sqrt(input, *, out=None):
-        """Elementwise ``sqrt`` as ``torch.sqrt`` (grad_fn SqrtBackward0)."""
-    def sqrt_(self): ...
-    def square(input) -> Tensor: ...
-    def square_(self, *args, **kwargs): ...
+        """Elementwise the square root, as ``torch.sqrt`` (grad_fn ``SqrtBackward0``)."""
+    def sqrt_(self):
+        """In-place ``sqrt``."""
+    def square(input) -> Tensor:
+        """``input ** 2`` (PowBackward0)."""
+    def square_(self, *args, **kwargs):
+        """In-place ``square``."""
     def squeeze(input: Tensor, dim=None) -> Tensor:
         """Remove size-1 dims (all, one, or a tuple), as a view."""
     def std(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
@@ -796,10 +910,12 @@ class Tensor:
     def stride(self, dim: builtins.int | None = None): ...
     def sub(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
-    def sub_(self, *args, **kwargs): ...
+    def sub_(self, *args, **kwargs):
+        """In-place ``sub``."""
     def subtract(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
-    def subtract_(self, *args, **kwargs): ...
+    def subtract_(self, *args, **kwargs):
+        """In-place ``sub``."""
     def sum(input, dim=None, keepdim: builtins.bool = False, *, dtype=None, out=None) -> Tensor:
         """Sum over ``dim`` (all dims by default); integer inputs sum in int64 as PyTorch."""
     def sum_to_size(self: Tensor, *size) -> Tensor:
@@ -815,11 +931,13 @@ class Tensor:
     def take_along_dim(input: Tensor, indices: Tensor, dim: builtins.int | None = None, *, out=None) -> Tensor:
         """``gather`` after broadcasting ``input`` and ``indices`` (flattened when ``dim`` is None)."""
     def tan(input, *, out=None):
-        """Elementwise ``tan`` as ``torch.tan`` (grad_fn TanBackward0)."""
-    def tan_(self): ...
+        """Elementwise the tangent, as ``torch.tan`` (grad_fn ``TanBackward0``)."""
+    def tan_(self):
+        """In-place ``tan``."""
     def tanh(input, *, out=None):
-        """Elementwise ``tanh`` as ``torch.tanh`` (grad_fn TanhBackward0)."""
-    def tanh_(self): ...
+        """Elementwise the hyperbolic tangent, as ``torch.tanh`` (grad_fn ``TanhBackward0``)."""
+    def tanh_(self):
+        """In-place ``tanh``."""
     def tensor_split(input: Tensor, indices_or_sections, dim: builtins.int = 0) -> tuple: ...
     def tile(input: Tensor, dims) -> Tensor:
         """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank."""
@@ -841,10 +959,12 @@ class Tensor:
     def triu_(self, *args, **kwargs): ...
     def true_divide(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
-    def true_divide_(self, *args, **kwargs): ...
+    def true_divide_(self, *args, **kwargs):
+        """In-place ``div``."""
     def trunc(input, *, out=None):
-        """Elementwise ``trunc`` as ``torch.trunc`` (grad_fn TruncBackward0)."""
-    def trunc_(self): ...
+        """Elementwise rounded toward zero (integers unchanged), as ``torch.trunc`` (grad_fn ``TruncBackward0``)."""
+    def trunc_(self):
+        """In-place ``trunc``."""
     def type(self, dtype=None, non_blocking: builtins.bool = False): ...
     def type_as(self, other: Tensor) -> Tensor: ...
     def unbind(input: Tensor, dim: builtins.int = 0) -> tuple: ...

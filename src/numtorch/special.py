@@ -1,6 +1,6 @@
 """``numtorch.special``: PyTorch's special-function namespace (``torch.special``).
 
-Implemented in NumPy without SciPy (see :mod:`numtorch._ops._special_math` for the methods and
+Implemented in NumPy without SciPy (see :mod:`numtorch._backend.special` for the methods and
 their sources): SciPy is a heavy optional dependency, and PyTorch itself does not call it.
 Functions with a PyTorch derivative carry gradients; the Bessel functions and orthogonal
 polynomials are forward-only, as in PyTorch.
@@ -9,9 +9,9 @@ polynomials are forward-only, as in PyTorch.
 from __future__ import annotations
 
 from . import _dtype as D
+from ._backend import special as S
 from ._backend import xp_of
-from ._ops import _special_math as S
-from ._ops import pointwise_extra as P
+from ._ops import pointwise as P
 from ._ops._base import Op, write_out
 from ._ops.nn import activation as _activation
 from ._tensor import Tensor

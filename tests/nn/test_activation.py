@@ -86,7 +86,7 @@ def test_softmax_dtype_and_implicit_dim():
         with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
             check(lambda lib, x: lib.nn.functional.softmax(x), [shape])
     check(lambda lib, x: lib.nn.functional.softmax(x, 0), [()])
-    # torch.softmax / Tensor.softmax need `from ._ops.nn_kernels import *` in numtorch/__init__.py
+    # torch.softmax / Tensor.softmax need `from ._ops.nn import *` in numtorch/__init__.py
 
 
 def test_softmax_extreme_values():

@@ -79,15 +79,14 @@ def test_every_op_declares_its_parameters(path):
 
 
 def test_moved_names_stay_reachable():
-    from numtorch._ops import conv, nn_kernels, normalization, pooling
-    from numtorch._ops.nn import grid
+    from numtorch._ops.nn import activation, conv, grid, loss, normalization, pooling
     from numtorch._ops.nn import normalization as norm
 
     assert numtorch.native_layer_norm is norm.native_layer_norm
     assert numtorch.native_group_norm is norm.native_group_norm
     assert numtorch.native_batch_norm is norm.native_batch_norm
     assert numtorch.grid_sampler_2d is grid.grid_sampler_2d
-    assert numtorch.conv2d is conv.conv2d and numtorch.softmax is nn_kernels.softmax
+    assert numtorch.conv2d is conv.conv2d and numtorch.softmax is activation.softmax
     assert pooling.MaxPoolWithIndices.grad_fn_name == "MaxPool2DWithIndicesBackward0"
     assert normalization.layer_norm is norm.layer_norm
-    assert nn_kernels.NllLoss.grad_fn_name == "NllLossBackward0"
+    assert loss.NllLoss.grad_fn_name == "NllLossBackward0"

@@ -4,18 +4,19 @@
 needs the old value still sees it), writes the result into ``self``'s storage, bumps the shared
 version counter and rebases ``self``'s ``grad_fn`` onto the new node. When ``self`` is a view,
 the base's ``grad_fn`` becomes a ``CopySlices`` node (and the view's an ``AsStridedBackward0``),
-so gradients flow through the base as in PyTorch.
+so gradients flow through the base as in PyTorch (see Note [CopySlices] below).
 """
 
 from __future__ import annotations
 
 import builtins
+import math
 
-import numpy as np
-
+from .._backend import data_ptr, host, xp_of
 from .._dtype import _BY_NP
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..autograd.engine import _fit
 from ..autograd.graph import Node, _sequence, edge_of
 
 NO_GRAD_VIEW = (
@@ -44,7 +45,7 @@ def _check_shape(res_shape, shape) -> None:
     if res_shape == shape:
         return
     try:
-        ok = np.broadcast_shapes(res_shape, shape) == shape
+        ok = host.broadcast_shapes(res_shape, shape) == shape
     except ValueError:
         ok = False
     if not ok:
@@ -115,38 +116,48 @@ def _rebase_view(view: Tensor, base: Tensor, old: Tensor, res: Tensor) -> None:
     view._requires_grad = True
 
 
-def view_positions(view, base) -> np.ndarray:
+def view_positions(view, base):
     """For each element of ``view`` (an array sharing ``base``'s memory), its flat C-order index
-    in ``base``."""
+    in ``base`` (a host integer array: index bookkeeping computed from shapes and strides)."""
     def byte_offsets(arr, start):
-        off = np.full(arr.shape, start, dtype=np.int64)
+        off = host.full(arr.shape, start, dtype=host.int64)
         for k, (n, s) in enumerate(zip(arr.shape, arr.strides)):
             shape = [1] * arr.ndim
             shape[k] = n
-            off = off + (np.arange(n, dtype=np.int64) * s).reshape(shape)
+            off = off + (host.arange(n, dtype=host.int64) * s).reshape(shape)
         return off
 
-    b0 = base.__array_interface__["data"][0]
-    v0 = view.__array_interface__["data"][0]
     boff = byte_offsets(base, 0).reshape(-1)
-    voff = byte_offsets(view, v0 - b0)
-    order = np.argsort(boff, kind="stable")
-    pos = np.searchsorted(boff[order], voff)
-    return order[np.minimum(pos, order.size - 1)]
+    voff = byte_offsets(view, data_ptr(view) - data_ptr(base))
+    order = host.argsort(boff, kind="stable")
+    pos = host.searchsorted(boff[order], voff)
+    return order[host.minimum(pos, order.size - 1)]
 
 
-def _scatter_mask(positions, shape):
-    mask = np.zeros(int(np.prod(shape)), dtype=bool)
+def _scatter_mask(positions, base):
+    """A bool array shaped like ``base`` (on its device), True at ``positions``."""
+    mask = xp_of(base).zeros(base.size, dtype=bool)
     mask[positions.reshape(-1)] = True
-    return mask.reshape(shape)
+    return mask.reshape(base.shape)
 
 
+# Note [CopySlices]
+# ~~~~~~~~~~~~~~~~~
+# Invariant: after an in-place op writes through a view, the *base's* graph records the write.
+# A view shares its base's storage and version counter, so ``view.mul_(2)`` changes ``base``'s
+# values too; gradients that flow into ``base`` afterwards must see that multiplication. So
+# ``_rebase_view`` makes ``base.grad_fn`` a CopySlices node that
+#   * wraps the in-place op's node (``fn``) when the op's first input was the view's old value:
+#     the incoming gradient at the view's positions (``positions``, flat indices into the base)
+#     goes through ``fn``; ``fn``'s gradient for the old value is scattered back into those
+#     positions; everywhere else (``mask`` False) the base's gradient passes unchanged to the
+#     base's previous history (``next_functions[0]``);
+#   * else takes the new view value as a plain input (gradient 0 at the positions for the base).
+# The view itself gets an AsStridedBackward0 node reading its part of the base's gradient, so
+# later uses of the view and of the base share the one rewritten history (as PyTorch does).
 class CopySlices(Node):
-    """The base's node after an in-place op on one of its views (``CopySlices`` in PyTorch).
-
-    It wraps the in-place op's own node: the gradient at the view's positions goes through that
-    node; its gradient for the view's old value goes back into the base's positions.
-    """
+    """The base's node after an in-place op on one of its views (``CopySlices`` in PyTorch);
+    see Note [CopySlices]."""
 
     def name(self) -> str:
         return "torch::autograd::CopySlices"
@@ -155,7 +166,7 @@ class CopySlices(Node):
     def _wrap(cls, base, view, old, res):
         node = cls()
         node.positions = view_positions(view._data, base._data)
-        node.mask = _scatter_mask(node.positions, base._data.shape)
+        node.mask = _scatter_mask(node.positions, base._data)
         node.view_meta = (view._data.shape, view.dtype)
         fn = res.grad_fn
         base_edge = edge_of(base)
@@ -176,8 +187,7 @@ class CopySlices(Node):
         return node
 
     def backward(self, g):
-        from ..autograd.engine import _fit
-        from .indexing import where
+        from .pointwise.ternary import where  # the pointwise package imports this module
 
         flat = g.reshape(-1)
         gv = flat[self.positions]
@@ -211,7 +221,7 @@ class AsStridedBackward0(Node):
         from .indexing import IndexPutZeros
 
         shape = self._input_meta[0][0]
-        n = int(np.prod(shape))
+        n = math.prod(shape)
         placed = IndexPutZeros.apply(g.reshape(-1), shape=(n,),
                                      index=(self.positions.reshape(-1),), accumulate=True)
         return placed.reshape(shape)

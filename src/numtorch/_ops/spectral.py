@@ -35,13 +35,13 @@ def _complex_of(npdt):
 
 
 def _conj(t: Tensor) -> Tensor:
-    from .pointwise_extra import conj
+    from .pointwise import conj
 
     return conj(t)
 
 
 def _real(t: Tensor) -> Tensor:
-    from .pointwise_extra import real
+    from .pointwise import real
 
     return real(t)
 

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from ._tracer import Value
+from .errors import OnnxExporterError, UnsupportedOperatorError
 
 _SMALL = 64  # constants up to this many elements are shared by value
 
@@ -59,8 +60,9 @@ class Graph:
 
     def _materialise(self, v: Value) -> str:
         if not v.static:
-            raise RuntimeError(v.missing or "numtorch.onnx.export: a traced value has no ONNX "
-                               "producer")
+            if v.missing is not None:
+                raise UnsupportedOperatorError(v.missing)
+            raise OnnxExporterError("numtorch.onnx.export: a traced value has no ONNX producer")
         if v.param is not None:
             v.name = v.param
             self._used.add(v.param)
@@ -71,8 +73,8 @@ class Graph:
                     f"numtorch.onnx.export: a tensor of shape {list(v.shape)} ({v.dtype}) that no "
                     "traced op produced is exported as a constant. Tensors made inside forward "
                     "are constants, as in torch.onnx; but if it was computed from the inputs by "
-                    "an untraced function (comparisons, logical ops, argmax/argmin, nonzero), "
-                    "the exported model is wrong for other inputs.", stacklevel=2)
+                    "a function that does not record its call, the exported model is wrong for "
+                    "other inputs.", stacklevel=2)
             v.name = self.const(np.array(v.array, copy=True))
         return v.name
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._ops import creation, join, linalg, pointwise, reduction, scan, shape
+from .._ops import creation, join, linalg, reduction, scan, shape
 from .._ops import indexing as ix
+from .._ops.pointwise import arith, compare, minmax, ternary, unary
 from ._tracer import Record, Value
+from .errors import UnsupportedOperatorError
 
 _REGISTRY: dict = {}
 
@@ -36,8 +38,10 @@ def lower(g, r: Record) -> None:
     _load_families()
     fn = r.cls.__dict__.get("onnx_lowering") or _REGISTRY.get(r.cls)
     if fn is None:
-        raise RuntimeError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
-                           f"{g.opset} is not supported by numtorch.onnx.export.")
+        # a traced value must never be frozen into a constant: fail, naming the op
+        raise UnsupportedOperatorError(
+            f"Exporting the operator '{op_title(r)}' to ONNX opset version {g.opset} is not "
+            f"supported by numtorch.onnx.export: no ONNX lowering for '{r.cls.__name__}'.")
     if isinstance(fn, staticmethod):
         fn = fn.__func__
     for v in r.ins:
@@ -73,7 +77,7 @@ def _load_families() -> None:
 
 
 def unsupported(g, r: Record, why: str):
-    raise RuntimeError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
+    raise UnsupportedOperatorError(f"Exporting the operator '{op_title(r)}' to ONNX opset version "
                        f"{g.opset} is not supported by numtorch.onnx.export: {why}")
 
 
@@ -140,7 +144,7 @@ def _scaled(g, name: str, alpha, dtype) -> str:
     return g.node("Mul", [name, g.name(alpha, dtype)])
 
 
-@lowers(pointwise.Add)
+@lowers(arith.Add)
 def _add(g, r):
     dt = out_dtype(r)
     if dt.kind == "b":
@@ -148,36 +152,36 @@ def _add(g, r):
     return g.node("Add", [inp(g, r, 0), _scaled(g, inp(g, r, 1), r.params.get("alpha", 1), dt)])
 
 
-@lowers(pointwise.Sub)
+@lowers(arith.Sub)
 def _sub(g, r):
     dt = out_dtype(r)
     return g.node("Sub", [inp(g, r, 0), _scaled(g, inp(g, r, 1), r.params.get("alpha", 1), dt)])
 
 
-@lowers(pointwise.Rsub, pointwise._RsubScalar)
+@lowers(arith.Rsub, arith.RsubScalar)
 def _rsub(g, r):
     dt = out_dtype(r)
     return g.node("Sub", [inp(g, r, 1), _scaled(g, inp(g, r, 0), r.params.get("alpha", 1), dt)])
 
 
-@lowers(pointwise.Mul)
+@lowers(arith.Mul)
 def _mul(g, r):
     if out_dtype(r).kind == "b":
         return g.node("And", [inp(g, r, 0), inp(g, r, 1)])
     return g.node("Mul", [inp(g, r, 0), inp(g, r, 1)])
 
 
-@lowers(pointwise.Div)
+@lowers(arith.Div)
 def _div(g, r):
     return g.node("Div", [inp(g, r, 0), inp(g, r, 1)])
 
 
-@lowers(pointwise.Neg)
+@lowers(arith.Neg)
 def _neg(g, r):
     return g.node("Neg", [inp(g, r, 0)])
 
 
-@lowers(pointwise.PowTensorScalar)
+@lowers(arith.PowTensorScalar)
 def _pow_scalar(g, r):
     x = inp(g, r, 0)
     e = r.params.get("exponent", r.ins[1])
@@ -190,12 +194,12 @@ def _pow_scalar(g, r):
     return g.node("Pow", [x, g.name(e, out_dtype(r))])
 
 
-@lowers(pointwise.PowTensorTensor)
+@lowers(arith.PowTensorTensor)
 def _pow(g, r):
     return g.node("Pow", [inp(g, r, 0), inp(g, r, 1)])
 
 
-@lowers(pointwise.PowScalarTensor)
+@lowers(arith.PowScalarTensor)
 def _rpow(g, r):
     return g.node("Pow", [g.name(r.params["base"], out_dtype(r)), inp(g, r, 0)])
 
@@ -204,53 +208,53 @@ def _unary_op(op_type: str):
     return lambda g, r: g.node(op_type, [inp(g, r, 0)])
 
 
-for _cls, _op in ((pointwise.Exp, "Exp"), (pointwise.Log, "Log"), (pointwise.Sqrt, "Sqrt"),
-                  (pointwise.Abs, "Abs"), (pointwise.Sign, "Sign"), (pointwise.Sin, "Sin"),
-                  (pointwise.Cos, "Cos"), (pointwise.Tan, "Tan"), (pointwise.Asin, "Asin"),
-                  (pointwise.Acos, "Acos"), (pointwise.Atan, "Atan"), (pointwise.Sinh, "Sinh"),
-                  (pointwise.Cosh, "Cosh"), (pointwise.Asinh, "Asinh"),
-                  (pointwise.Acosh, "Acosh"), (pointwise.Atanh, "Atanh"),
-                  (pointwise.Tanh, "Tanh"), (pointwise.Sigmoid, "Sigmoid"),
-                  (pointwise.Relu, "Relu"), (pointwise.Reciprocal, "Reciprocal"),
-                  (pointwise.Erf, "Erf"), (pointwise.Floor, "Floor"), (pointwise.Ceil, "Ceil"),
-                  (pointwise.Round, "Round")):
+for _cls, _op in ((unary.Exp, "Exp"), (unary.Log, "Log"), (unary.Sqrt, "Sqrt"),
+                  (unary.Abs, "Abs"), (unary.Sign, "Sign"), (unary.Sin, "Sin"),
+                  (unary.Cos, "Cos"), (unary.Tan, "Tan"), (unary.Asin, "Asin"),
+                  (unary.Acos, "Acos"), (unary.Atan, "Atan"), (unary.Sinh, "Sinh"),
+                  (unary.Cosh, "Cosh"), (unary.Asinh, "Asinh"),
+                  (unary.Acosh, "Acosh"), (unary.Atanh, "Atanh"),
+                  (unary.Tanh, "Tanh"), (unary.Sigmoid, "Sigmoid"),
+                  (unary.Relu, "Relu"), (unary.Reciprocal, "Reciprocal"),
+                  (unary.Erf, "Erf"), (unary.Floor, "Floor"), (unary.Ceil, "Ceil"),
+                  (unary.Round, "Round")):
     lowers(_cls)(_unary_op(_op))
 
 
-@lowers(pointwise.Rsqrt)
+@lowers(unary.Rsqrt)
 def _rsqrt(g, r):
     return g.node("Reciprocal", [g.node("Sqrt", [inp(g, r, 0)])])
 
 
-@lowers(pointwise.Log2, pointwise.Log10)
+@lowers(unary.Log2, unary.Log10)
 def _log_base(g, r):
-    base = 2.0 if r.cls is pointwise.Log2 else 10.0
+    base = 2.0 if r.cls is unary.Log2 else 10.0
     ln = g.node("Log", [inp(g, r, 0)])
     return g.node("Div", [ln, g.name(np.log(base), out_dtype(r))])
 
 
-@lowers(pointwise.Log1p)
+@lowers(unary.Log1p)
 def _log1p(g, r):
     return g.node("Log", [g.node("Add", [inp(g, r, 0), g.name(1, out_dtype(r))])])
 
 
-@lowers(pointwise.Expm1)
+@lowers(unary.Expm1)
 def _expm1(g, r):
     return g.node("Sub", [g.node("Exp", [inp(g, r, 0)]), g.name(1, out_dtype(r))])
 
 
-@lowers(pointwise.Exp2)
+@lowers(unary.Exp2)
 def _exp2(g, r):
     return g.node("Pow", [g.name(2, out_dtype(r)), inp(g, r, 0)])
 
 
-@lowers(pointwise.Trunc)
+@lowers(unary.Trunc)
 def _trunc(g, r):
     x = inp(g, r, 0)
     return g.node("Mul", [g.node("Floor", [g.node("Abs", [x])]), g.node("Sign", [x])])
 
 
-@lowers(pointwise.Clamp, pointwise.ClampMin, pointwise.ClampMax, pointwise.ClampTensor)
+@lowers(minmax.Clamp, minmax.ClampMin, minmax.ClampMax, minmax.ClampTensor)
 def _clamp(g, r):
     dt = out_dtype(r)
     x = inp(g, r, 0)
@@ -264,10 +268,77 @@ def _clamp(g, r):
     return x
 
 
-@lowers(pointwise.Maximum, pointwise.Minimum)
+@lowers(minmax.Maximum, minmax.Minimum)
 def _maximum(g, r):
-    op = "Max" if r.cls is pointwise.Maximum else "Min"
+    op = "Max" if r.cls is minmax.Maximum else "Min"
     return g.node(op, [inp(g, r, 0), inp(g, r, 1)])
+
+
+# -- comparisons, logic, bitwise, tests --------------------------------------------------------
+def _operands(g, r: Record, dtype):
+    return [g.name(v, dtype) for v in r.ins]
+
+
+_COMPARE = {compare.Eq: "Equal", compare.Lt: "Less", compare.Le: "LessOrEqual",
+            compare.Gt: "Greater", compare.Ge: "GreaterOrEqual"}
+
+
+@lowers(*_COMPARE, compare.Ne)
+def _compare(g, r):
+    ins = _operands(g, r, r.params["dtype"])
+    if r.cls is compare.Ne:
+        return g.node("Not", [g.node("Equal", ins)])
+    return g.node(_COMPARE[r.cls], ins)
+
+
+_LOGICAL = {compare.LogicalAnd: "And", compare.LogicalOr: "Or", compare.LogicalXor: "Xor"}
+
+
+@lowers(*_LOGICAL)
+def _logical(g, r):
+    return g.node(_LOGICAL[r.cls], _operands(g, r, np.bool_))
+
+
+@lowers(compare.LogicalNot)
+def _logical_not(g, r):
+    return g.node("Not", [g.name(r.ins[0], np.bool_)])
+
+
+_BITWISE = {compare.BitwiseAnd: "And", compare.BitwiseOr: "Or", compare.BitwiseXor: "Xor"}
+
+
+@lowers(*_BITWISE)
+def _bitwise(g, r):
+    dt = np.dtype(r.params["dtype"])
+    if dt.kind == "b":
+        return g.node(_BITWISE[r.cls], _operands(g, r, dt))
+    if g.opset < 18:
+        unsupported(g, r, "integer bitwise ops need opset 18 or later")
+    return g.node("Bitwise" + _BITWISE[r.cls], _operands(g, r, dt))
+
+
+@lowers(compare.BitwiseNot)
+def _bitwise_not(g, r):
+    x = g.name(r.ins[0])
+    if r.ins[0].dtype.kind == "b":
+        return g.node("Not", [x])
+    if g.opset < 18:
+        unsupported(g, r, "integer bitwise ops need opset 18 or later")
+    return g.node("BitwiseNot", [x])
+
+
+@lowers(compare.IsNan, compare.IsInf, compare.IsPosInf, compare.IsNegInf, compare.IsFinite)
+def _float_test(g, r):
+    x = g.name(r.ins[0])
+    if r.ins[0].dtype.kind not in "fc":  # integers: never NaN or inf, always finite
+        same = g.node("Equal", [x, x])
+        return same if r.cls is compare.IsFinite else g.node("Not", [same])
+    if r.cls is compare.IsNan:
+        return g.node("IsNaN", [x])
+    if r.cls is compare.IsFinite:
+        return g.node("Not", [g.node("Or", [g.node("IsNaN", [x]), g.node("IsInf", [x])])])
+    return g.node("IsInf", [x], detect_negative=int(r.cls is not compare.IsPosInf),
+                  detect_positive=int(r.cls is not compare.IsNegInf))
 
 
 @lowers(creation.ToCopy)
@@ -281,7 +352,7 @@ def _identity(g, r):
     return g.name(r.ins[0])
 
 
-@lowers(ix.Where)
+@lowers(ternary.Where)
 def _where(g, r):
     cond = g.name(r.ins[0], np.bool_)
     return g.node("Where", [cond, inp(g, r, 1), inp(g, r, 2)])

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from .._ops import conv, normalization, pooling
-from .._ops import nn_kernels as K
+from .._ops.nn import activation as K
+from .._ops.nn import conv, embedding, normalization, pooling
 from ..nn.functional import _SELU_ALPHA, _SELU_SCALE
 from ._lowering import inp, lowers, out_dtype, reduce, squeeze, unsqueeze
 
@@ -369,7 +369,7 @@ def _prelu(g, r):
     return g.node("PRelu", [inp(g, r, 0), inp(g, r, 1)])
 
 
-@lowers(K.Embedding)
+@lowers(embedding.Embedding)
 def _embedding(g, r):
     idx = g.tracer.value_of_array(r.params["indices"])
     return g.node("Gather", [g.name(r.ins[0]), g.name(idx)], axis=0)

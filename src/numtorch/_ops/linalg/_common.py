@@ -18,13 +18,13 @@ LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
 
 
 def conj(t: Tensor) -> Tensor:
-    from ..pointwise_extra import conj as _conj
+    from ..pointwise import conj as _conj
 
     return _conj(t)
 
 
 def real(t: Tensor) -> Tensor:
-    from ..pointwise_extra import real as _real
+    from ..pointwise import real as _real
 
     return _real(t)
 

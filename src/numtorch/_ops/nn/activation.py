@@ -8,10 +8,10 @@ checking lives in ``numtorch.nn.functional``.
 from __future__ import annotations
 
 from ..._backend import errstate, xp_of
+from ..._backend.special import erf_array
 from ..._tensor import Tensor
 from ...autograd.grad_mode import backward_builds_graph
 from .._base import Op, tensor_method, wrap_dim
-from .._special import erf_array
 from ..indexing import where
 from ..join import cat
 from ..pointwise import torch_type_name

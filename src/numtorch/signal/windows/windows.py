@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..._ops import _special_math as S
+from ..._backend import special as S
 
 
 def _checks(name: str, M: int, dtype, layout) -> None:

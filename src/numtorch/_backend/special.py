@@ -1,8 +1,10 @@
-"""Special functions as vectorised array code, without SciPy.
+"""Special functions as vectorised host (NumPy) array code, without SciPy.
 
-Chosen over an optional SciPy extra so that ``numtorch.special`` works with NumPy alone, the
-project's only runtime dependency. Every function takes an array, computes in float64 and
-returns float64; callers round to the tensor's dtype. Methods (all textbook, no fitted tables):
+The pointwise special-function ops and ``numtorch.special`` compute through this module: it is
+the one place their host-only math names NumPy. Chosen over an optional SciPy extra so that
+``numtorch.special`` works with NumPy alone, the project's only runtime dependency. Every
+function takes an array, computes in float64 and returns float64; callers round to the tensor's
+dtype. Methods (all textbook, no fitted tables):
 
 * ``lgamma``/``erf``/``erfc``: the C library through Python's ``math`` (about 1 ulp).
 * ``digamma``: upward recurrence to x >= 10, then the asymptotic series with Bernoulli numbers
@@ -484,3 +486,52 @@ def laguerre_l(x, n):
 def legendre_p(x, n):
     return _recurrence(x, n, _ones, lambda x: x,
                        lambda k, x, c, p: ((2 * k + 1) * x * c - k * p) / (k + 1))
+
+
+# -- helpers of the pointwise ops ----------------------------------------------------------------
+def erf_array(xp, a):
+    """``erf`` of an array of any floating dtype through the C library (evaluated in double,
+    rounded to ``a``'s dtype), returned as an array of ``xp``."""
+    host = np.asarray(a, dtype=np.float64)
+    out = _erf_scalar(host).astype(np.float64) if host.ndim else np.float64(math.erf(float(host)))
+    return xp.asarray(out, dtype=a.dtype)
+
+
+def regularized_gamma(a, x):
+    """P(a, x): series for x < a + 1, Lentz's continued fraction for Q otherwise
+    (Numerical Recipes, 3rd ed., section 6.2)."""
+    a, x = np.broadcast_arrays(_f64(a), _f64(x))
+    with np.errstate(all="ignore"):
+        lg = lgamma(a)
+        pre = np.exp(-x + a * np.log(x) - lg)
+        # series
+        ap = a.copy()
+        term = 1 / a
+        total = term.copy()
+        for _ in range(500):
+            ap = ap + 1
+            term = term * x / ap
+            total = total + term
+        p_series = total * pre
+        # continued fraction for Q
+        tiny = 1e-300
+        b = x + 1 - a
+        c = np.full_like(b, 1 / tiny)
+        d = 1 / b
+        h = d.copy()
+        for i in range(1, 500):
+            an = -i * (i - a)
+            b = b + 2
+            d = an * d + b
+            d = np.where(np.abs(d) < tiny, tiny, d)
+            c = b + an / c
+            c = np.where(np.abs(c) < tiny, tiny, c)
+            d = 1 / d
+            h = h * d * c
+        q_cf = pre * h
+        p = np.where(x < a + 1, p_series, 1 - q_cf)
+        p = np.where(x == 0, 0.0, p)
+        p = np.where((a < 0) | (x < 0), np.nan, p)
+        p = np.where((a == 0) & (x > 0), 1.0, p)
+        p = np.where(np.isinf(x) & (x > 0), 1.0, p)
+    return p

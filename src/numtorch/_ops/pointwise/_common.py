@@ -1,0 +1,82 @@
+"""Helpers shared by the pointwise op modules: operand casting, dtype rules, in-place glue."""
+
+from __future__ import annotations
+
+from ... import _dtype as D
+from ..._backend import errstate, xp_of
+from ..._tensor import Tensor
+from .._base import Op, float_np_dtype, result_np_dtype
+
+
+def arr(x):
+    """The array of a Tensor; anything else unchanged."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+def cast(a, dt):
+    """Cast an array operand to the computation dtype (Python scalars stay weak).
+
+    A Python int that does not fit an integer dtype wraps around, as PyTorch casts it.
+    """
+    if hasattr(a, "dtype"):
+        return a.astype(dt) if a.dtype != dt else a
+    if type(a) is int and dt.kind in "iu":
+        bits = 8 * dt.itemsize
+        lo = -(1 << (bits - 1)) if dt.kind == "i" else 0
+        if not lo <= a < lo + (1 << bits):
+            a = (a - lo) % (1 << bits) + lo
+            return dt.type(a)
+    return a
+
+
+def as_tensor(x, like: Tensor) -> Tensor:
+    """``x`` as a Tensor of ``like``'s dtype and device (Tensors are returned as is)."""
+    if isinstance(x, Tensor):
+        return x
+    return Tensor._from_array(xp_of(like._data).asarray(x, dtype=like._data.dtype))
+
+
+def quiet(xp):
+    """Silence floating-point warnings of ``xp`` (PyTorch computes without them)."""
+    return errstate(xp, all="ignore")
+
+
+def float_result(*operands):
+    """PyTorch's dtype for a floating op: promoted, then the default float if integral."""
+    if len(operands) == 2:
+        dt = result_np_dtype(*operands)
+    else:
+        dt = float_np_dtype(arr(operands[0]))
+    if dt.kind not in "fc":
+        dt = D.get_default_dtype().np
+    return dt
+
+
+def floatify(input: Tensor) -> Tensor:
+    """``input`` in the default float dtype when it is integral or bool."""
+    return input if input._data.dtype.kind in "fc" else input.to(D.get_default_dtype())
+
+
+def result_of(*operands):
+    """The NumPy dtype PyTorch's promotion gives ``operands`` (Tensors or Python scalars)."""
+    return D.to_numpy_dtype(D.result_type(*operands))
+
+
+class NotImplementedNode(Op):
+    """An op PyTorch records without a derivative: backward raises PyTorch's error."""
+
+    grad_fn_name = "NotImplemented"
+    params = ()
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, *grads):
+        raise RuntimeError(f"derivative for aten::{self.aten} is not implemented")
+
+
+class Predicate(Op):
+    """Base of ops whose result is never differentiable (comparisons, logic, tests)."""
+
+    non_differentiable = (0,)
+    params = ()

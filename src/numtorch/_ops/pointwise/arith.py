@@ -1,0 +1,653 @@
+"""Arithmetic: add, sub, mul, div, remainder, pow and friends, with PyTorch's gradients.
+
+Binary ops follow PyTorch's type promotion (Python scalars are weak) and broadcasting; the engine
+sums broadcast gradients back to each input's shape. ``add``/``sub``/``mul`` take a plain array
+fast path when nothing is recorded (``not recording(...)``) and NumPy's result dtype is PyTorch's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import _dtype as D
+from ..._backend import xp_of
+from ..._tensor import Tensor
+from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
+from .._inplace import inplace
+from ._common import NotImplementedNode, as_tensor, cast, floatify, quiet
+from .ternary import where
+
+__all__ = [
+    "add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
+    "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "float_power", "square",
+    "positive", "deg2rad", "rad2deg", "nan_to_num",
+]
+
+
+class Add(Op):
+    grad_fn_name = "AddBackward0"
+    params = ("dtype", "alpha")
+    alpha = 1
+
+    def forward(self, a, b):
+        dt = self.dtype
+        if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a + b
+        a, b = cast(a, dt), cast(b, dt)
+        if self.alpha != 1:
+            b = b * self.alpha
+        out = a + b
+        return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
+
+    def backward(self, g):
+        return g, (g * self.alpha if self.alpha != 1 else g)
+
+
+class Sub(Op):
+    grad_fn_name = "SubBackward0"
+    params = ("dtype", "alpha")
+    alpha = 1
+
+    def forward(self, a, b):
+        dt = self.dtype
+        if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a - b
+        a, b = cast(a, dt), cast(b, dt)
+        if self.alpha != 1:
+            b = b * self.alpha
+        out = a - b
+        return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
+
+    def backward(self, g):
+        return g, (-g if self.alpha == 1 else g * (-self.alpha))
+
+
+class Rsub(Op):
+    """``rsub(input, other) = other - alpha * input`` for two tensors (RsubBackward0)."""
+
+    grad_fn_name = "RsubBackward0"
+    params = ("dtype", "alpha")
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        if self.alpha != 1:
+            a = a * self.alpha
+        return xp_of(a).asarray(b - a, dtype=dt)
+
+    def backward(self, g):
+        return (-g if self.alpha == 1 else g * (-self.alpha)), g
+
+
+class RsubScalar(Op):
+    """``scalar - alpha * input`` (RsubBackward1)."""
+
+    grad_fn_name = "RsubBackward1"
+    params = ("dtype", "alpha")
+
+    def forward(self, a, s):
+        dt = self.dtype
+        a = cast(a, dt)
+        out = s - (a * self.alpha if self.alpha != 1 else a)
+        return xp_of(a).asarray(out, dtype=dt)
+
+    def backward(self, g):
+        return (-g if self.alpha == 1 else g * (-self.alpha)), None
+
+
+def conj_operand(v):
+    """Conjugate of a saved operand (complex Tensor or Python complex), as PyTorch's grads use."""
+    if isinstance(v, Tensor):
+        return v.conj() if v.is_complex() else v
+    return v.conjugate() if isinstance(v, complex) else v
+
+
+class Mul(Op):
+    grad_fn_name = "MulBackward0"
+    params = ("dtype",)
+    _save = (0, 1)
+
+    def forward(self, a, b):
+        dt = self.dtype
+        if a.dtype is dt and getattr(b, "dtype", None) is dt:
+            return a * b
+        a, b = cast(a, dt), cast(b, dt)
+        out = a * b
+        return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
+
+    def backward(self, g):
+        a, b = self.saved_tensors
+        need = self.needs_input_grad
+        ga = g * conj_operand(b) if need[0] else None
+        gb = g * conj_operand(a) if need[1] else None
+        return ga, gb
+
+
+class Div(Op):
+    grad_fn_name = "DivBackward0"
+    params = ("dtype",)
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        self.save_inputs(0, 1)
+        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
+        with quiet(xp):
+            out = xp.true_divide(a, b)
+        return out if out.dtype == dt else out.astype(dt)
+
+    def backward(self, g):
+        a, b = self.saved_tensors
+        need = self.needs_input_grad
+        ga = g / conj_operand(b) if need[0] else None
+        gb = -g * conj_operand(a) / conj_operand(b * b) if need[1] else None
+        return ga, gb
+
+
+def _int_floor_divide(xp, a, b):
+    if bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+    return xp.floor_divide(a, b)
+
+
+def _rounded_divide(xp, a, b, mode, dt):
+    """``a / b`` rounded toward zero (``trunc``) or down (``floor``), as PyTorch."""
+    if dt.kind in "iu":
+        q = _int_floor_divide(xp, a, b)
+        if mode == "trunc":
+            r = a - q * b
+            q = q + ((r != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
+        return xp.asarray(q, dtype=dt)
+    with quiet(xp):
+        if mode == "trunc":
+            out = xp.trunc(xp.true_divide(a, b))
+        else:
+            out = xp.floor_divide(a, b)
+    return xp.asarray(out, dtype=dt)
+
+
+class DivRounding(Op):
+    """``div(a, b, rounding_mode=...)``: a zero gradient for both inputs (DivBackward2)."""
+
+    grad_fn_name = "DivBackward2"
+    params = ("dtype", "mode")
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
+        return _rounded_divide(xp, a, b, self.mode, dt)
+
+    def backward(self, g):
+        z = g * 0
+        return z, (z if self.needs_input_grad[1] else None)
+
+
+class FloorDivide(NotImplementedNode):
+    """``a // b`` (``floor_divide``): no derivative in PyTorch."""
+
+    aten = "floor_divide"
+    params = ("dtype",)
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
+        return _rounded_divide(xp, a, b, "floor", dt)
+
+
+def _remainder(xp, a, b, c_style, dt):
+    if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+    with quiet(xp):
+        out = xp.fmod(a, b) if c_style else xp.remainder(a, b)
+    return xp.asarray(out, dtype=dt)
+
+
+class Remainder(Op):
+    """``remainder``/``fmod`` of two tensors; ``other`` gets ``-g * round(a / b)``."""
+
+    grad_fn_name = "RemainderBackward1"
+    params = ("dtype",)
+    c_style = False
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        self.save_inputs(0, 1)
+        return _remainder(xp_of(a), a, b, self.c_style, dt)
+
+    def backward(self, g):
+        a, b = self.saved_tensors
+        gb = None
+        if self.needs_input_grad[1]:
+            q = (a / b).trunc() if self.c_style else a.div(b, rounding_mode="floor")
+            gb = -g * q
+        return g, gb
+
+
+class Fmod(Remainder):
+    grad_fn_name = "FmodBackward1"
+    c_style = True
+
+
+class RemainderScalar(Op):
+    """``remainder``/``fmod`` by a Python scalar: the gradient passes through unchanged."""
+
+    grad_fn_name = "RemainderBackward0"
+    params = ("dtype",)
+    c_style = False
+
+    def forward(self, a, b):
+        dt = self.dtype
+        return _remainder(xp_of(a), cast(a, dt), cast(b, dt), self.c_style, dt)
+
+    def backward(self, g):
+        return g, None
+
+
+class FmodScalar(RemainderScalar):
+    grad_fn_name = "FmodBackward0"
+    c_style = True
+
+
+class ScalarRemainder(NotImplementedNode):
+    """``scalar % tensor``: no derivative in PyTorch."""
+
+    aten = "remainder"
+    params = ("dtype", "scalar")
+
+    def forward(self, b):
+        dt = self.dtype
+        return _remainder(xp_of(b), cast(self.scalar, dt), cast(b, dt), False, dt)
+
+
+class Neg(Op):
+    grad_fn_name = "NegBackward0"
+    params = ()
+
+    def forward(self, a):
+        if a.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
+        return -a
+
+    def backward(self, g):
+        return -g
+
+
+class PowTensorScalar(Op):
+    grad_fn_name = "PowBackward0"
+    params = ("dtype", "exponent")
+
+    def forward(self, a, e):
+        self.save_inputs(0)
+        dt = self.dtype
+        a = cast(a, dt)
+        xp = xp_of(a)
+        if dt.kind in "iu" and e < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with quiet(xp):
+            out = xp.power(a, e)
+        return xp.asarray(out, dtype=dt)
+
+    def backward(self, g):
+        (a,) = self.saved_tensors
+        e = self.exponent
+        if e == 0:
+            return g * 0, None
+        if e == 1:
+            return g, None
+        if e == 2:
+            return g * (a * 2), None
+        return g * (a.pow(e - 1) * e), None
+
+
+class PowTensorTensor(Op):
+    grad_fn_name = "PowBackward1"
+    params = ("dtype",)
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        self.save_inputs(0, 1)
+        self.save_outputs(0)
+        xp = xp_of(a)
+        if dt.kind in "iu" and bool(xp.any(b < 0)):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with quiet(xp):
+            return xp.asarray(xp.power(a, b), dtype=dt)
+
+    def backward(self, g):
+        a, b, out = self.saved_tensors
+        need = self.needs_input_grad
+        ga = gb = None
+        if need[0]:
+            ga = g * b * a.pow(b - 1)
+            ga = where(b == 0, ga.new_zeros(()), ga)
+        if need[1]:
+            gb = g * out * a.log()
+            gb = where((a == 0) & (b >= 0), gb.new_zeros(()), gb)
+        return ga, gb
+
+
+class PowScalarTensor(Op):
+    grad_fn_name = "PowBackward2"
+    params = ("dtype", "base")
+
+    def forward(self, b):
+        dt = self.dtype
+        b = cast(b, dt)
+        self.save_outputs(0)
+        xp = xp_of(b)
+        with quiet(xp):
+            return xp.asarray(xp.power(xp.asarray(self.base, dtype=dt), b), dtype=dt)
+
+    def backward(self, g):
+        (out,) = self.saved_tensors
+        if self.base == 0:
+            return g * 0
+        return g * out * math.log(self.base)
+
+
+# -- public arithmetic ------------------------------------------------------------------------
+# add/sub/mul take the plain array path when nothing is recorded and the array module's result
+# dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
+def _check_alpha(a, b, alpha) -> None:
+    if alpha != 1 and isinstance(alpha, float) and not (
+            getattr(a, "is_floating_point", lambda: True)() or
+            getattr(b, "is_floating_point", lambda: True)()):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
+
+@tensor_method("add", "__add__")
+def add(input, other, *, alpha=1, out=None) -> Tensor:
+    """``input + alpha * other`` with broadcasting and type promotion."""
+    if out is None and alpha == 1 and isinstance(input, Tensor):
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a + b)
+                except ValueError:
+                    pass  # shapes that do not broadcast: the op raises PyTorch's error
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a + other)
+        return Add.apply(input, other, dtype=result_np_dtype(input, other))
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    _check_alpha(input, other, alpha)
+    return write_out(out, Add.apply(input, other, alpha=alpha,
+                                    dtype=result_np_dtype(input, other)))
+
+
+@tensor_method("__radd__")
+def _radd(self, other):
+    return Add.apply(self, other, dtype=result_np_dtype(self, other))
+
+
+@tensor_method("sub", "__sub__", "subtract")
+def sub(input, other, *, alpha=1, out=None) -> Tensor:
+    """``input - alpha * other``."""
+    if (out is None and alpha == 1 and isinstance(input, Tensor)
+            and input._data.dtype.kind != "b"
+            and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a - b)
+                except ValueError:
+                    pass
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a - other)
+        return Sub.apply(input, other, dtype=result_np_dtype(input, other))
+    _check_bool_sub(input, other)
+    if not isinstance(input, Tensor):
+        return write_out(out, RsubScalar.apply(other, input, alpha=alpha,
+                                               dtype=result_np_dtype(input, other)))
+    return write_out(out, Sub.apply(input, other, alpha=alpha,
+                                    dtype=result_np_dtype(input, other)))
+
+
+subtract = sub
+
+
+def _check_bool_sub(a, b) -> None:
+    ba = isinstance(a, Tensor) and a._data.dtype.kind == "b"
+    bb = isinstance(b, Tensor) and b._data.dtype.kind == "b"
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+@tensor_method("__rsub__")
+def rsub(input, other, *, alpha=1) -> Tensor:
+    """``other - alpha * input`` (``torch.rsub``)."""
+    dt = result_np_dtype(input, other)
+    _check_bool_sub(input, other)
+    if isinstance(other, Tensor):
+        return Rsub.apply(input, other, alpha=alpha, dtype=dt)
+    return RsubScalar.apply(input, other, alpha=alpha, dtype=dt)
+
+
+@tensor_method("mul", "__mul__", "multiply")
+def mul(input, other, *, out=None) -> Tensor:
+    """Elementwise product."""
+    if out is None and isinstance(input, Tensor):
+        a = input._data
+        if other.__class__ is Tensor:
+            b = other._data
+            if b.dtype is a.dtype and not recording(input, other):
+                try:
+                    return _wrap(a * b)
+                except ValueError:
+                    pass
+        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+            return _wrap(a * other)
+        return Mul.apply(input, other, dtype=result_np_dtype(input, other))
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return write_out(out, Mul.apply(input, other, dtype=result_np_dtype(input, other)))
+
+
+multiply = mul
+
+
+@tensor_method("__rmul__")
+def _rmul(self, other):
+    return Mul.apply(self, other, dtype=result_np_dtype(self, other))
+
+
+def _div_dtype(a, b):
+    dt = result_np_dtype(a, b)
+    if dt.kind in "iub":
+        return D.get_default_dtype().np
+    return dt
+
+
+@tensor_method("div", "__truediv__", "divide", "true_divide")
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
+    """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
+    if rounding_mode is None:
+        if not isinstance(input, Tensor):
+            return write_out(out, _rdiv(other, input))
+        return write_out(out, Div.apply(input, other, dtype=_div_dtype(input, other)))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
+    a, b = (input, other) if isinstance(input, Tensor) else (as_tensor(input, other), other)
+    return write_out(out, DivRounding.apply(a, b, mode=rounding_mode,
+                                            dtype=result_np_dtype(input, other)))
+
+
+divide = div
+true_divide = div
+
+
+@tensor_method("__rtruediv__")
+def _rdiv(self, other):
+    """``scalar / tensor`` as PyTorch computes it: ``tensor.reciprocal() * scalar``."""
+    return mul(self.reciprocal(), other)
+
+
+@tensor_method("floor_divide", "__floordiv__")
+def floor_divide(input, other, *, out=None) -> Tensor:
+    """``input // other`` rounded down (no derivative, as PyTorch)."""
+    a = input if isinstance(input, Tensor) else as_tensor(input, other)
+    return write_out(out, FloorDivide.apply(a, other, dtype=result_np_dtype(input, other)))
+
+
+@tensor_method("__rfloordiv__")
+def _rfloordiv(self, other):
+    return floor_divide(as_tensor(other, self), self)
+
+
+@tensor_method("remainder", "__mod__")
+def remainder(input, other, *, out=None) -> Tensor:
+    """Python-style modulus (sign of the divisor)."""
+    dt = result_np_dtype(input, other)
+    if not isinstance(input, Tensor):
+        return write_out(out, ScalarRemainder.apply(other, scalar=input, dtype=dt))
+    if isinstance(other, Tensor):
+        return write_out(out, Remainder.apply(input, other, dtype=dt))
+    return write_out(out, RemainderScalar.apply(input, other, dtype=dt))
+
+
+@tensor_method("__rmod__")
+def _rmod(self, other):
+    return remainder(other, self)
+
+
+@tensor_method("fmod")
+def fmod(input, other, *, out=None) -> Tensor:
+    """C-style modulus (sign of the dividend)."""
+    dt = result_np_dtype(input, other)
+    if isinstance(other, Tensor):
+        return write_out(out, Fmod.apply(input, other, dtype=dt))
+    return write_out(out, FmodScalar.apply(input, other, dtype=dt))
+
+
+@tensor_method("neg", "__neg__", "negative")
+def neg(input, *, out=None) -> Tensor:
+    """``-input`` (bool tensors refused, as PyTorch)."""
+    return write_out(out, Neg.apply(input))
+
+
+negative = neg
+
+
+@tensor_method("pow", "__pow__")
+def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001
+    """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
+    if not isinstance(input, Tensor):
+        dt = result_np_dtype(input, exponent)
+        return write_out(out, PowScalarTensor.apply(exponent, base=input, dtype=dt))
+    if isinstance(exponent, Tensor):
+        return write_out(out, PowTensorTensor.apply(input, exponent,
+                                                    dtype=result_np_dtype(input, exponent)))
+    return write_out(out, PowTensorScalar.apply(input, exponent, exponent=exponent,
+                                                dtype=result_np_dtype(input, exponent)))
+
+
+@tensor_method("__rpow__")
+def _rpow(self, other):
+    return pow(other, self)
+
+
+@tensor_method("float_power")
+def float_power(input, exponent) -> Tensor:
+    """``pow`` computed in double (complex double for complex operands)."""
+    cplx = (isinstance(input, Tensor) and input.is_complex()) or isinstance(exponent, complex)
+    dt = D.complex128 if cplx else D.float64
+    a = input.to(dt) if isinstance(input, Tensor) else input
+    b = exponent.to(dt) if isinstance(exponent, Tensor) else exponent
+    return pow(a, b)
+
+
+@tensor_method("square")
+def square(input) -> Tensor:
+    """``input ** 2`` (PowBackward0)."""
+    return pow(input, 2)
+
+
+@tensor_method("positive")
+def positive(input: Tensor) -> Tensor:
+    """Returns ``input`` itself (booleans rejected, as PyTorch)."""
+    if input._data.dtype == bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+@tensor_method("__abs__")
+def _abs_dunder(self) -> Tensor:
+    """``abs(t)`` (Python's builtin) is ``t.abs()``."""
+    return self.abs()
+
+
+@tensor_method("deg2rad")
+def deg2rad(input: Tensor, *, out=None) -> Tensor:
+    """Degrees to radians (integers give the default float dtype)."""
+    return write_out(out, floatify(input) * (math.pi / 180))
+
+
+@tensor_method("rad2deg")
+def rad2deg(input: Tensor, *, out=None) -> Tensor:
+    """Radians to degrees (integers give the default float dtype)."""
+    return write_out(out, floatify(input) * (180 / math.pi))
+
+
+class NanToNum(Op):
+    grad_fn_name = "NanToNumBackward0"
+    params = ("nan", "posinf", "neginf")
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.save_inputs(0)
+        if a.dtype.kind not in "fc":
+            return a.copy()
+        info = xp.finfo(a.dtype)
+        pos = info.max if self.posinf is None else self.posinf
+        neg = info.min if self.neginf is None else self.neginf
+        return xp.asarray(xp.nan_to_num(a, nan=self.nan, posinf=pos, neginf=neg), dtype=a.dtype)
+
+    def backward(self, g):
+        (a,) = self.saved_tensors
+        return (g * a.isfinite(),)
+
+
+@tensor_method("nan_to_num")
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
+    """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
+    return write_out(out, NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf))
+
+
+@tensor_method("nan_to_num_")
+def _nan_to_num_(self, nan: float = 0.0, posinf=None, neginf=None):
+    return inplace(self, nan_to_num, nan, posinf, neginf)
+
+
+def _make_inplace(name, fn):
+    def method(self, *args, **kwargs):
+        return inplace(self, fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place ``{fn.__name__}``."
+    return method
+
+
+for _name, _fn in (("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul),
+                   ("multiply_", mul), ("div_", div), ("divide_", div), ("true_divide_", div),
+                   ("pow_", pow), ("remainder_", remainder), ("fmod_", fmod),
+                   ("floor_divide_", floor_divide), ("neg_", neg), ("negative_", neg),
+                   ("__iadd__", add), ("__isub__", sub), ("__imul__", mul),
+                   ("__itruediv__", div), ("__ipow__", pow), ("__ifloordiv__", floor_divide),
+                   ("__imod__", remainder), ("square_", square)):
+    tensor_method(_name)(_make_inplace(_name, _fn))

@@ -1,0 +1,345 @@
+"""Comparisons, logical and bitwise ops, and elementwise tests (``isnan``, ``signbit``...).
+
+Their results are never differentiable: each is a :class:`Predicate` op (its output is listed in
+``non_differentiable``), so they record like any op (the ONNX exporter sees them) but carry no
+gradient.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+
+from ..._backend import xp_of
+from ..._tensor import Tensor
+from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
+from .._inplace import inplace, torch_type_name
+from ._common import Predicate, as_tensor, cast, quiet
+
+__all__ = [
+    "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+    "not_equal", "equal", "logical_and", "logical_or", "logical_xor", "logical_not",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+    "bitwise_right_shift", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isclose",
+    "allclose", "signbit", "isreal",
+]
+
+
+class Comparison(Predicate):
+    """``ufunc(a, b)`` on both operands cast to the promoted ``dtype``; a bool result."""
+
+    params = ("dtype",)
+    ufunc = ""
+
+    def forward(self, a, b):
+        dt = self.dtype
+        a, b = cast(a, dt), cast(b, dt)
+        xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
+        return xp.asarray(getattr(xp, self.ufunc)(a, b))
+
+
+def _op(base, name: str, ufunc: str, doc: str, **attrs):
+    """A subclass of ``base`` computing ``ufunc`` (named ``name``, node ``<name>Backward0``)."""
+    return type(name, (base,), {"__module__": __name__, "__qualname__": name, "__doc__": doc,
+                                "ufunc": ufunc, "grad_fn_name": f"{name}Backward0", **attrs})
+
+
+Eq = _op(Comparison, "Eq", "equal", "``a == b``")
+Ne = _op(Comparison, "Ne", "not_equal", "``a != b``")
+Lt = _op(Comparison, "Lt", "less", "``a < b``")
+Le = _op(Comparison, "Le", "less_equal", "``a <= b``")
+Gt = _op(Comparison, "Gt", "greater", "``a > b``")
+Ge = _op(Comparison, "Ge", "greater_equal", "``a >= b``")
+
+
+def _public(name: str, fn, doc: str):
+    fn.__name__ = fn.__qualname__ = name
+    fn.__code__ = fn.__code__.replace(co_name=name, co_qualname=name)
+    fn.__doc__ = doc
+    return fn
+
+
+def _comparison(cls, name: str, operator):
+    def fn(input, other, *, out=None):
+        if out is None and input.__class__ is Tensor:
+            # the plain array path when nothing records and no cast is needed (as ``add``)
+            a = input._data
+            if other.__class__ is Tensor:
+                b = other._data
+                if b.dtype is a.dtype and not recording(input, other):
+                    try:
+                        return _wrap(operator(a, b))
+                    except ValueError:
+                        pass  # shapes that do not broadcast: the op raises PyTorch's error
+            elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
+                return _wrap(operator(a, other))
+        if not isinstance(input, Tensor):
+            input = as_tensor(input, other)
+        return write_out(out, cls.apply(input, other, dtype=result_np_dtype(input, other)))
+    return _public(name, fn, f"Elementwise {cls.__doc__} with broadcasting and type promotion "
+                             f"(a bool tensor), as ``torch.{name}``.")
+
+
+eq = tensor_method("eq", "__eq__")(_comparison(Eq, "eq", operator.eq))
+ne = tensor_method("ne", "__ne__", "not_equal")(_comparison(Ne, "ne", operator.ne))
+lt = tensor_method("lt", "__lt__", "less")(_comparison(Lt, "lt", operator.lt))
+le = tensor_method("le", "__le__", "less_equal")(_comparison(Le, "le", operator.le))
+gt = tensor_method("gt", "__gt__", "greater")(_comparison(Gt, "gt", operator.gt))
+ge = tensor_method("ge", "__ge__", "greater_equal")(_comparison(Ge, "ge", operator.ge))
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+@tensor_method("equal")
+def equal(input, other) -> bool:
+    """True when both tensors have the same shape and values (a Python bool)."""
+    return input._data.shape == other._data.shape and bool((input._data == other._data).all())
+
+
+# -- logic -------------------------------------------------------------------------------------
+class Logical(Predicate):
+    """``ufunc`` on both operands taken as booleans."""
+
+    ufunc = ""
+
+    def forward(self, a, b):
+        xp = xp_of(a)
+        b = b.astype(bool) if hasattr(b, "astype") else builtins.bool(b)
+        return xp.asarray(getattr(xp, self.ufunc)(a.astype(bool), b))
+
+
+LogicalAnd = _op(Logical, "LogicalAnd", "logical_and", "``a and b``")
+LogicalOr = _op(Logical, "LogicalOr", "logical_or", "``a or b``")
+LogicalXor = _op(Logical, "LogicalXor", "logical_xor", "``a xor b``")
+
+
+def _logical(cls, name: str):
+    def fn(input, other, *, out=None):
+        return write_out(out, cls.apply(input, other))
+    return _public(name, fn, f"Elementwise {cls.__doc__} of the operands taken as booleans, "
+                             f"as ``torch.{name}``.")
+
+
+logical_and = tensor_method("logical_and")(_logical(LogicalAnd, "logical_and"))
+logical_or = tensor_method("logical_or")(_logical(LogicalOr, "logical_or"))
+logical_xor = tensor_method("logical_xor")(_logical(LogicalXor, "logical_xor"))
+
+
+class LogicalNot(Predicate):
+    grad_fn_name = "LogicalNotBackward0"
+
+    def forward(self, a):
+        return xp_of(a).logical_not(a)
+
+
+@tensor_method("logical_not")
+def logical_not(input, *, out=None) -> Tensor:
+    """Elementwise ``not input`` (a bool tensor)."""
+    return write_out(out, LogicalNot.apply(input))
+
+
+# -- bitwise -----------------------------------------------------------------------------------
+class Bitwise(Predicate):
+    """``ufunc`` on integer or bool operands cast to ``dtype``."""
+
+    params = ("dtype",)
+    ufunc = ""
+
+    def forward(self, a, b):
+        dt = self.dtype
+        xp = xp_of(a)
+        return xp.asarray(getattr(xp, self.ufunc)(cast(a, dt), cast(b, dt)), dtype=dt)
+
+
+BitwiseAnd = _op(Bitwise, "BitwiseAnd", "bitwise_and", "``a & b``")
+BitwiseOr = _op(Bitwise, "BitwiseOr", "bitwise_or", "``a | b``")
+BitwiseXor = _op(Bitwise, "BitwiseXor", "bitwise_xor", "``a ^ b``")
+
+
+def _bitwise(cls, name: str):
+    def fn(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            input = as_tensor(input, other)
+        dt = result_np_dtype(input, other)
+        if dt.kind not in "iub":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{torch_type_name(dt)}'")
+        return write_out(out, cls.apply(input, other, dtype=dt))
+    return _public(name, fn, f"Elementwise {cls.__doc__} of integer or bool tensors, as "
+                             f"``torch.{name}``.")
+
+
+bitwise_and = tensor_method("bitwise_and", "__and__", "__rand__")(
+    _bitwise(BitwiseAnd, "bitwise_and"))
+bitwise_or = tensor_method("bitwise_or", "__or__", "__ror__")(_bitwise(BitwiseOr, "bitwise_or"))
+bitwise_xor = tensor_method("bitwise_xor", "__xor__", "__rxor__")(
+    _bitwise(BitwiseXor, "bitwise_xor"))
+
+
+class BitwiseNot(Predicate):
+    grad_fn_name = "BitwiseNotBackward0"
+
+    def forward(self, a):
+        return xp_of(a).invert(a)
+
+
+@tensor_method("bitwise_not")
+def bitwise_not(input, *, out=None) -> Tensor:
+    """Elementwise ``~input`` (logical not for bool tensors)."""
+    if input._data.dtype.kind not in "iub":
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
+    return write_out(out, BitwiseNot.apply(input))
+
+
+@tensor_method("__invert__")
+def _invert(self) -> Tensor:
+    if self._data.dtype.kind not in "iub":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return bitwise_not(self)
+
+
+class Shift(Predicate):
+    """``a << b`` / ``a >> b`` with PyTorch's results for shifts past the width (0, or -1 for
+    negative values shifted right)."""
+
+    params = ("dtype",)
+    left = True
+
+    def forward(self, a, b):
+        xp = xp_of(a if hasattr(a, "dtype") else b)
+        a = xp.asarray(a, dtype=self.dtype)
+        b = xp.asarray(b, dtype=self.dtype)
+        with quiet(xp):
+            bits = a.dtype.itemsize * 8
+            big = (b < 0) | (b >= bits)
+            bb = xp.where(big, 0, b)
+            if self.left:
+                out = xp.where(big, 0, xp.left_shift(a, bb))
+            else:
+                out = xp.where(big, xp.where(a < 0, -1, 0).astype(a.dtype),
+                               xp.right_shift(a, bb))
+            return xp.asarray(out, dtype=self.dtype)
+
+
+class LeftShift(Shift):
+    grad_fn_name = "BitwiseLeftShiftBackward0"
+
+
+class RightShift(Shift):
+    grad_fn_name = "BitwiseRightShiftBackward0"
+    left = False
+
+
+def _shift(cls, name: str):
+    def fn(input, other, *, out=None):
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+            raise TypeError(f"{name}() expected at least one Tensor argument")
+        return write_out(out, cls.apply(input, other, dtype=result_np_dtype(input, other)))
+    return _public(name, fn, f"Elementwise {'left' if cls.left else 'right'} shift, as "
+                             f"``torch.{name}``.")
+
+
+bitwise_left_shift = tensor_method("bitwise_left_shift", "__lshift__")(
+    _shift(LeftShift, "bitwise_left_shift"))
+bitwise_right_shift = tensor_method("bitwise_right_shift", "__rshift__")(
+    _shift(RightShift, "bitwise_right_shift"))
+
+
+# -- elementwise tests -------------------------------------------------------------------------
+class FloatTest(Predicate):
+    """``ufunc(a)`` on floating inputs; integral inputs give ``integral`` everywhere."""
+
+    ufunc = ""
+    integral = False
+
+    def forward(self, a):
+        xp = xp_of(a)
+        if a.dtype.kind not in "fc":
+            return (xp.ones if self.integral else xp.zeros)(a.shape, bool)
+        return xp.asarray(getattr(xp, self.ufunc)(a))
+
+
+IsNan = _op(FloatTest, "IsNan", "isnan", "is NaN")
+IsInf = _op(FloatTest, "IsInf", "isinf", "is +inf or -inf")
+IsFinite = _op(FloatTest, "IsFinite", "isfinite", "is finite (neither inf nor NaN)",
+               integral=True)
+IsPosInf = _op(FloatTest, "IsPosInf", "isposinf", "is +inf")
+IsNegInf = _op(FloatTest, "IsNegInf", "isneginf", "is -inf")
+
+
+def _test(cls, name: str):
+    def fn(input):
+        return cls.apply(input)
+    return _public(name, fn, f"Elementwise: whether each value {cls.__doc__} (a bool tensor).")
+
+
+isnan = tensor_method("isnan")(_test(IsNan, "isnan"))
+isinf = tensor_method("isinf")(_test(IsInf, "isinf"))
+isfinite = tensor_method("isfinite")(_test(IsFinite, "isfinite"))
+isposinf = tensor_method("isposinf")(_test(IsPosInf, "isposinf"))
+isneginf = tensor_method("isneginf")(_test(IsNegInf, "isneginf"))
+
+
+class Signbit(Predicate):
+    grad_fn_name = "SignbitBackward0"
+
+    def forward(self, a):
+        xp = xp_of(a)
+        return xp.asarray(xp.signbit(a))
+
+
+@tensor_method("signbit")
+def signbit(input) -> Tensor:
+    """Elementwise: whether the sign bit is set (True for -0.0)."""
+    return Signbit.apply(input)
+
+
+class IsReal(Predicate):
+    grad_fn_name = "IsRealBackward0"
+
+    def forward(self, a):
+        if a.dtype.kind != "c":
+            return xp_of(a).ones(a.shape, bool)
+        return a.imag == 0
+
+
+@tensor_method("isreal")
+def isreal(input: Tensor) -> Tensor:
+    """Elementwise: whether the imaginary part is zero (True for real dtypes)."""
+    return IsReal.apply(input)
+
+
+class IsClose(Predicate):
+    grad_fn_name = "IsCloseBackward0"
+    params = ("rtol", "atol", "equal_nan")
+
+    def forward(self, a, b):
+        xp = xp_of(a)
+        return xp.asarray(xp.isclose(a, b, rtol=self.rtol, atol=self.atol,
+                                     equal_nan=self.equal_nan))
+
+
+@tensor_method("isclose")
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """Elementwise ``|input - other| <= atol + rtol * |other|`` (a bool tensor)."""
+    return IsClose.apply(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+@tensor_method("allclose")
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """Whether ``isclose`` holds everywhere (a Python bool)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+for _n, _f in (("eq_", eq), ("ne_", ne), ("lt_", lt), ("le_", le), ("gt_", gt), ("ge_", ge),
+               ("__iand__", bitwise_and), ("__ior__", bitwise_or), ("__ixor__", bitwise_xor),
+               ("bitwise_and_", bitwise_and), ("bitwise_or_", bitwise_or),
+               ("bitwise_xor_", bitwise_xor), ("logical_and_", logical_and),
+               ("logical_or_", logical_or), ("logical_xor_", logical_xor),
+               ("logical_not_", logical_not), ("bitwise_not_", bitwise_not),
+               ("bitwise_left_shift_", bitwise_left_shift),
+               ("bitwise_right_shift_", bitwise_right_shift)):
+    tensor_method(_n)(lambda self, *args, _f=_f: inplace(self, _f, *args))

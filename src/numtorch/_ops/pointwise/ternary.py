@@ -1,0 +1,192 @@
+"""Ternary elementwise ops: ``where``, ``lerp``, ``addcmul``, ``addcdiv``."""
+
+from __future__ import annotations
+
+from ... import _dtype as D
+from ..._backend import xp_of
+from ..._tensor import Tensor
+from .._base import Op, broadcast_message, result_np_dtype, tensor_method, write_out
+from .._inplace import inplace, torch_type_name
+from ..creation import tensor
+from ._common import cast, quiet, result_of
+
+__all__ = ["where", "lerp", "addcmul", "addcdiv"]
+
+
+class Where(Op):
+    """``condition ? input : other`` (WhereBackward0); the condition gets no gradient."""
+
+    grad_fn_name = "WhereBackward0"
+    params = ("dtype",)
+
+    def forward(self, c, a, b):
+        xp = xp_of(c)
+        dt = self.dtype
+        a = a.astype(dt, copy=False) if hasattr(a, "dtype") else a
+        b = b.astype(dt, copy=False) if hasattr(b, "dtype") else b
+        self.cond = c
+        return xp.asarray(xp.where(c, a, b), dtype=dt)
+
+    def backward(self, g):
+        c = Tensor._from_array(self.cond)
+        # exact zeros where the other branch was taken (g * 0 would turn inf/NaN into NaN)
+        z = Tensor._from_array(xp_of(g._data).zeros((), dtype=g._data.dtype))
+        need = self.needs_input_grad
+        ga = where(c, g, z) if need[1] else None
+        gb = where(c, z, g) if need[2] else None
+        return None, ga, gb
+
+
+def _check_broadcast(shapes) -> None:
+    """PyTorch's message naming the first pair of shapes that do not broadcast."""
+    res: tuple = ()
+    for s in shapes:
+        msg = broadcast_message(res, s)
+        if msg is not None:
+            raise RuntimeError(msg)
+        n = max(len(res), len(s))
+        a = (1,) * (n - len(res)) + tuple(res)
+        b = (1,) * (n - len(s)) + tuple(s)
+        res = tuple(y if x == 1 else x for x, y in zip(a, b))
+
+
+@tensor_method("where")
+def _where_method(self, condition, other):
+    return where(condition, self, other)
+
+
+def where(condition: Tensor, input=None, other=None, *, out=None):
+    """``condition ? input : other`` with broadcasting; ``where(cond)`` is ``nonzero(as_tuple)``."""
+    if input is None and other is None:
+        from ..indexing import nonzero  # indexing imports this module
+
+        return nonzero(condition, as_tuple=True)
+    dt = condition._data.dtype
+    if dt.kind != "b":
+        if dt.kind == "u" and dt.itemsize == 1:
+            condition = condition.to(D.bool_)
+        else:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {torch_type_name(dt)}")
+    _check_broadcast([condition._data.shape] + [x._data.shape for x in (input, other)
+                                                if isinstance(x, Tensor)])
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = tensor(input)
+    dt = result_np_dtype(input, other)
+    return write_out(out, Where.apply(condition, input, other, dtype=dt))
+
+
+class Lerp(Op):
+    """``start + weight * (end - start)`` with a scalar weight (LerpBackward0)."""
+
+    grad_fn_name = "LerpBackward0"
+    params = ("dtype", "weight", "tensor_weight")
+
+    def forward(self, a, b, w):
+        dt = self.dtype
+        a, b, w = cast(a, dt), cast(b, dt), cast(w, dt)
+        if self.tensor_weight:
+            self.save_inputs(0, 1, 2)
+        xp = xp_of(a)
+        diff = b - a
+        # PyTorch's formula: exact at both ends
+        out = xp.where(xp.abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+        return xp.asarray(out, dtype=dt)
+
+    def backward(self, g):
+        w = self.weight
+        return g * (1 - w), g * w
+
+
+class LerpTensor(Lerp):
+    grad_fn_name = "LerpBackward1"
+
+    def backward(self, g):
+        a, b, w = self.saved_tensors
+        need = self.needs_input_grad
+        ga = g * (1 - w) if need[0] else None
+        gb = g * w if need[1] else None
+        gw = g * (b - a) if need[2] else None
+        return ga, gb, gw
+
+
+@tensor_method("lerp")
+def lerp(input, end, weight, *, out=None) -> Tensor:
+    """``input + weight * (end - input)`` (LerpBackward0/1)."""
+    if isinstance(weight, Tensor):
+        dt = result_of(input, end, weight)
+        return write_out(out, LerpTensor.apply(input, end, weight, tensor_weight=True,
+                                               dtype=dt))
+    dt = result_of(input, end)
+    return write_out(out, Lerp.apply(input, end, weight, weight=weight, tensor_weight=False,
+                                     dtype=dt))
+
+
+class Addcmul(Op):
+    grad_fn_name = "AddcmulBackward0"
+    params = ("dtype", "value")
+    _save = (1, 2)
+
+    def forward(self, a, t1, t2):
+        dt = self.dtype
+        a, t1, t2 = cast(a, dt), cast(t1, dt), cast(t2, dt)
+        v = self.value
+        prod = t1 * t2
+        return xp_of(prod).asarray(a + (prod * v if v != 1 else prod), dtype=dt)
+
+    def backward(self, g):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        gv = g * v if v != 1 else g
+        need = self.needs_input_grad
+        return g, gv * t2 if need[1] else None, gv * t1 if need[2] else None
+
+
+class Addcdiv(Op):
+    grad_fn_name = "AddcdivBackward0"
+    params = ("dtype", "value")
+    _save = (1, 2)
+
+    def forward(self, a, t1, t2):
+        dt = self.dtype
+        a, t1, t2 = cast(a, dt), cast(t1, dt), cast(t2, dt)
+        v = self.value
+        xp = xp_of(t1)
+        with quiet(xp):
+            q = t1 / t2
+        return xp.asarray(a + (q * v if v != 1 else q), dtype=dt)
+
+    def backward(self, g):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        gv = g * v if v != 1 else g
+        need = self.needs_input_grad
+        return (g, gv / t2 if need[1] else None,
+                -gv * t1 / (t2 * t2) if need[2] else None)
+
+
+@tensor_method("addcmul")
+def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
+    """``input + value * tensor1 * tensor2`` (AddcmulBackward0)."""
+    dt = result_of(input, tensor1, tensor2)
+    return write_out(out, Addcmul.apply(input, tensor1, tensor2, value=value, dtype=dt))
+
+
+@tensor_method("addcdiv")
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
+    """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
+    if (tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub"):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 and "
+                           "tensor2. The historic addcdiv behavior can be implemented as "
+                           "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
+                           "float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    dt = result_of(input, tensor1, tensor2)
+    return write_out(out, Addcdiv.apply(input, tensor1, tensor2, value=value, dtype=dt))
+
+
+for _name, _fn in (("lerp_", lerp), ("addcmul_", addcmul), ("addcdiv_", addcdiv)):
+    tensor_method(_name)(lambda self, *args, _fn=_fn, **kwargs:
+                         inplace(self, _fn, *args, **kwargs))
