@@ -8,6 +8,7 @@ This package re-exports the public names and the op classes and helpers other mo
 
 from __future__ import annotations
 
+from ..pointwise.ternary import Where, where  # noqa: F401  (importers of the indexing family)
 from ._common import _broadcast_or_raise
 from .diagonals import *  # noqa: F403
 from .diagonals import Diagonal, DiagonalCopy, Tril, Triu
@@ -45,9 +46,6 @@ from .select import __all__ as _select_all
 from .strided import *  # noqa: F403
 from .strided import AsStrided
 from .strided import __all__ as _strided_all
-from .where import *  # noqa: F403  (dropped at merge: ``where`` moves to the pointwise family)
-from .where import Where
-from .where import __all__ as _where_all
 
-__all__ = _diagonals_all + _getitem_all + _scatter_all + _select_all + _strided_all + _where_all
+__all__ = _diagonals_all + _getitem_all + _scatter_all + _select_all + _strided_all
 

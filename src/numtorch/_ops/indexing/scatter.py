@@ -15,6 +15,7 @@ from .._base import Op, recording, tensor_method, wrap_dim, write_out
 from .._inplace import inplace
 from ..creation import tensor
 from ..join import cat
+from ..pointwise.ternary import where
 from ._common import _broadcast_or_raise, _check_range, _legacy, _make_inplace, _nd1
 from .getitem import slice_grad
 from .select import (
@@ -27,7 +28,6 @@ from .select import (
     masked_select,
     take,
 )
-from .where import where
 
 __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
            "index_reduce", "put", "masked_fill", "masked_scatter", "select_scatter",
