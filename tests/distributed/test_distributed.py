@@ -98,6 +98,7 @@ def test_a_rank_that_raises_fails_the_job():
     assert rc != 0 and took < 30, out
     assert "rank 1" in out and "raised an uncaught ValueError" in out, out
     assert "ValueError: deliberate failure on rank 1" in out, out
+    assert "died without an error message" not in out, out
 
 
 @needs_mpi
@@ -105,6 +106,7 @@ def test_a_killed_rank_fails_the_job():
     rc, out, took = launch(2, "kill")
     assert rc != 0 and took < 30, out
     assert "rank 1 (pid" in out and "died without an error message" in out, out
+    assert "rank 0 (pid" not in out, "the rank the launcher stopped was blamed: " + out
 
 
 @needs_mpi
