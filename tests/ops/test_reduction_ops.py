@@ -2,8 +2,6 @@
 argmax/argmin/all/any/count_nonzero and the histograms, against torch; the layering of the
 reduction, linear-algebra and spectral kernels."""
 
-import ast
-import pathlib
 
 import numpy as np
 import pytest
@@ -12,8 +10,6 @@ import torch
 import numtorch as nt
 from numtorch._ops.reduction import extrema
 from tests.oracle import check
-
-SRC = pathlib.Path(nt.__file__).parent
 
 
 @pytest.mark.parametrize("kw", [{}, {"dim": 1}, {"dim": -1, "keepdim": True},
@@ -81,27 +77,3 @@ def test_ops_refuse_unknown_parameters():
         extrema.Argmax.apply(nt.ones(2), dim=None, keepdim=False, axis=0)
 
 
-def _imports(path: pathlib.Path):
-    """(module or imported name, level) of each import of a file."""
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            yield from ((a.name, 0) for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.module is None:
-                yield from ((a.name, node.level) for a in node.names)
-            else:
-                yield (node.module, node.level)
-
-
-@pytest.mark.parametrize("rel", ["_ops/linalg", "_ops/reduction", "_ops/spectral.py",
-                                 "_ops/_return_types.py"])
-def test_kernels_import_no_numpy_and_no_upper_layer(rel):
-    path = SRC / rel
-    files = [path] if path.is_file() else sorted(path.glob("*.py"))
-    for f in files:
-        top = len(f.relative_to(SRC).parts)   # the relative level of the numtorch package
-        for name, level in _imports(f):
-            assert not name.startswith(("numpy", "numtorch")), (f, name)
-            assert level <= top, (f, name)
-            if level == top:   # private modules and autograd only, never the public layer
-                assert name.startswith(("_", "autograd")), (f, name)

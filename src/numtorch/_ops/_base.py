@@ -96,9 +96,9 @@ class Op(Node):
     _saved_refs = None
     _freed = False
     _anomaly_trace = None
-    #: keyword parameters ``apply`` accepts (see the module docstring); None: not declared yet
-    params: tuple | None = None
-    _param_names: frozenset | None = None
+    #: keyword parameters ``apply`` accepts (see the module docstring)
+    params: tuple = ()
+    _param_names: frozenset = frozenset()
 
     def __init_subclass__(cls, **kw) -> None:
         super().__init_subclass__(**kw)
@@ -197,8 +197,7 @@ class Op(Node):
             needs_grad = False
             op = _new(cls)
         if params:
-            names = cls._param_names
-            if names is not None and not names.issuperset(params):
+            if not cls._param_names.issuperset(params):
                 raise _unknown_params(cls, params)
             op.__dict__.update(params)
         try:
@@ -302,16 +301,12 @@ _NO_EDGE = (None, 0)
 
 def _declare_params(cls) -> None:
     """Collect ``params`` over the class's bases; refuse names that shadow node attributes."""
-    declared = cls.__dict__.get("params")
-    if declared is None:
-        return
+    declared = cls.__dict__.get("params", ())
     if isinstance(declared, str):
         raise TypeError(f"{cls.__name__}.params must be a tuple of names, not a string")
     names = set(declared)
     for base in cls.__mro__[1:]:
-        inherited = base.__dict__.get("_param_names")
-        if inherited is not None:
-            names |= inherited
+        names |= base.__dict__.get("_param_names", frozenset())
     for n in names:
         if n.startswith("_") or (hasattr(Op, n) and n != "params"):
             raise TypeError(f"{cls.__name__}: parameter name '{n}' would shadow an attribute "

@@ -84,6 +84,7 @@ class _MaskFill(Op):
     where the upstream gradient is inf or NaN (as torch's ``where`` backward)."""
 
     grad_fn_name = "WhereBackward0"
+    params = ("value",)
 
     def forward(self, a, m):
         xp = xp_of(a)

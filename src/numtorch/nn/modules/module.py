@@ -695,6 +695,7 @@ class _BackwardHookFunction(Op):
     """Identity on a module's tensor inputs or outputs; its backward runs the module's hooks."""
 
     grad_fn_name = "BackwardHookFunctionBackward"
+    params = ("on_grads",)
 
     def forward(self, *arrays):
         return arrays if len(arrays) > 1 else arrays[0]
