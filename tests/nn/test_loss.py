@@ -7,8 +7,7 @@ import pytest
 import torch
 
 import numtorch
-from tests.nn._compare import compare_module
-from tests.oracle import check, check_raises
+from tests.oracle import check, check_raises, compare_module
 
 FLOATS = ["float32", "float64"]
 REDUCTIONS = ["mean", "sum", "none"]

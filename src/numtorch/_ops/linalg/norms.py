@@ -7,6 +7,7 @@ import math
 
 from ..._tensor import Tensor
 from .._base import tensor_method, wrap_dim, write_out
+from ..pointwise.ternary import where
 from ..reduction import Norm, dims_of
 from ._common import dtype_name
 from .decomp import svdvals
@@ -108,8 +109,6 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
 def renorm(input: Tensor, p, dim: int, maxnorm) -> Tensor:
     """``torch.renorm``: rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm``."""
     from ..creation import ones_like
-    from ..indexing import where
-
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     d = wrap_dim(dim, input.dim())

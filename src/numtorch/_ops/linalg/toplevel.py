@@ -7,6 +7,7 @@ from ..._backend import host
 from ..._tensor import Tensor
 from .._base import tensor_method
 from .._return_types import named_tuple
+from ..pointwise.ternary import where
 from . import decomp, lu_decomp, solvers, vectors
 from ._common import H
 from .decomp import geqrf, ormqr
@@ -29,8 +30,6 @@ def slogdet(input: Tensor):
 
 def logdet(input: Tensor) -> Tensor:
     """``log(det(A))``: nan for a negative determinant, -inf for a singular matrix."""
-    from ..indexing import where
-
     sign, logabs = solvers.slogdet(input)
     if input._data.dtype.kind == "c":
         return logabs + sign.log()

@@ -12,6 +12,7 @@ from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from .._return_types import named_tuple
+from ..pointwise.ternary import where
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "histogram", "histogramdd", "gradient"]
 
@@ -148,8 +149,6 @@ def _quantile(input: Tensor, q, dim, keepdim, interpolation, ignore_nan, name) -
 def _rank_weights(q: Tensor, ranks, below, sdat, nan, ignore_nan) -> Tensor:
     """The linear interpolation weights as a function of ``q`` (so ``q`` gets a gradient)."""
     from ..creation import full_like, tensor, zeros_like
-    from ..indexing import where
-
     xp = xp_of(sdat)
     npdt = sdat.dtype
     if ignore_nan:

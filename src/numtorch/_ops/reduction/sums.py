@@ -9,6 +9,7 @@ from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
+from ..pointwise.ternary import where
 from ._common import dims_of, expand_back, reduced_shape
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
@@ -156,8 +157,6 @@ def _prod_others(a: Tensor, dim) -> Tensor:
     Written with differentiable ops (an n x n mask per position) so that higher-order gradients
     work; only used when the input holds zeros.
     """
-    from ..indexing import where
-
     shape = a._data.shape
     x = a.reshape(-1) if dim is None else a.movedim(dim, -1)
     n = x._data.shape[-1]
@@ -231,8 +230,6 @@ class Var(Op):
         gx = expand_back(g, shape, self.dims, self.keepdim)
         centered = a - a.mean(self.dims, keepdim=True)
         if self.root:
-            from ..indexing import where
-
             out = expand_back(saved[1], shape, self.dims, self.keepdim)
             return where(out == 0, gx.new_zeros(()), gx * centered / (out * self.dof))
         return gx * centered * (2.0 / self.dof) if self.dof else gx * centered / 0.0
@@ -339,8 +336,6 @@ class Norm(Op):
         p = self.p
         gx = expand_back(g, shape, self.dims, self.keepdim)
         ox = expand_back(out, shape, self.dims, self.keepdim)
-        from ..indexing import where
-
         zero = gx.new_zeros(())
         if p == 0:
             return gx * 0
