@@ -40,7 +40,6 @@ from ._layout import (
     strided,
 )
 from ._ops import _base as _ops_base
-from ._ops import operators as _operators  # noqa: F401  (registers Tensor.__rdiv__)
 from ._ops.creation import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
@@ -49,7 +48,6 @@ from ._ops.nn import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
-from ._ops.sampling import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
 from ._ops.sorting import *  # noqa: F403

@@ -53,7 +53,7 @@ def _resize_t(t: Tensor, dim: int, n: int) -> Tensor:
         return t
     if cur > n:
         return t.narrow(dim, 0, n)
-    from .sampling import pad
+    from .nn.sampling import pad
 
     p = [0, 0] * (t.dim() - 1 - dim) + [0, n - cur]
     return pad(t, p)
@@ -347,7 +347,7 @@ def stft(input: Tensor, n_fft: int, hop_length: int | None = None, win_length: i
          return_complex: bool | None = None, align_to_window: bool | None = None) -> Tensor:
     """``torch.stft``: FFTs of windowed frames, (batch?, freq, frames); centred frames pad the
     signal by ``n_fft // 2`` with ``pad_mode``; ``normalized`` scales by ``n_fft ** -0.5``."""
-    from .sampling import pad
+    from .nn.sampling import pad
     from .shape import view_as_real
 
     if input.dim() not in (1, 2):

@@ -2,7 +2,8 @@
 
 ``conv`` (convolutions), ``pooling`` (max/avg/adaptive pooling), ``normalization`` (batch/
 layer/group/instance norm and the ``native_*_norm`` primitives), ``activation`` (softmax family
-and activations), ``loss`` (fused losses), ``embedding`` and ``grid`` (``grid_sampler_2d``).
+and activations), ``loss`` (fused losses), ``embedding``, ``sampling`` (interpolate,
+grid_sample, pad, im2col fold/unfold, pixel shuffle) and ``grid`` (``grid_sampler_2d``).
 ``numtorch.nn.functional`` checks arguments and composes these; the names in ``__all__`` are
 also top-level ``numtorch`` functions.
 """
@@ -21,7 +22,10 @@ from .conv import (
 )
 from .grid import grid_sampler_2d
 from .normalization import native_batch_norm, native_group_norm, native_layer_norm
+from .sampling import *  # noqa: F403
+from .sampling import __all__ as _sampling_all
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "convolution", "grid_sampler_2d", "log_softmax",
-           "native_batch_norm", "native_group_norm", "native_layer_norm", "softmax"]
+           "native_batch_norm", "native_group_norm", "native_layer_norm", "softmax",
+           *_sampling_all]

@@ -439,7 +439,7 @@ def _conv_nd(nd: int, name: str, input: Tensor, weight: Tensor, bias, stride, pa
     _check(input, weight, bias, nd, stride, padding, dilation, groups, transposed,
            output_padding)
     if extra is not None and any(extra):
-        from ..sampling import pad as _pad
+        from .sampling import pad as _pad
 
         spec = []
         for e in reversed(extra):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from ..sampling import grid_sample
+from .sampling import grid_sample
 
 __all__ = ["grid_sampler_2d"]
 

@@ -493,7 +493,7 @@ divide = div
 true_divide = div
 
 
-@tensor_method("__rtruediv__")
+@tensor_method("__rtruediv__", "__rdiv__")
 def _rdiv(self, other):
     """``scalar / tensor`` as PyTorch computes it: ``tensor.reciprocal() * scalar``."""
     return mul(self.reciprocal(), other)

@@ -3,5 +3,5 @@
 ``numtorch.nn.functional`` re-exports the public names; import from there. Each topic module
 holds the argument checking and composition for its family; fused kernels and their gradients
 live in ``numtorch._ops.nn`` (``activation``, ``loss``, ``conv``, ``pooling``,
-``normalization``, ``embedding``) and ``numtorch._ops.sampling``.
+``normalization``, ``embedding``) and ``numtorch._ops.nn.sampling``.
 """

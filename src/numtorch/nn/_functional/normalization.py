@@ -10,8 +10,8 @@ import numpy as np
 
 from ..._ops._base import write_out
 from ..._ops.nn.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from ..._ops.nn.sampling import pad
 from ..._ops.pointwise import rsqrt
-from ..._ops.sampling import pad
 from ..._tensor import Tensor
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",

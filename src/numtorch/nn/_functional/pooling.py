@@ -27,7 +27,7 @@ from ..._ops.nn.pooling import (
     max_pool2d,
     max_pool3d,
 )
-from ..._ops.sampling import pad
+from ..._ops.nn.sampling import pad
 from ..._tensor import Tensor
 
 __all__ = [

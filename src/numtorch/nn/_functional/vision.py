@@ -1,10 +1,10 @@
 """Vision functions of ``torch.nn.functional``: ``pad``, ``interpolate`` and the deprecated
 ``upsample*`` forms, ``affine_grid``, ``grid_sample``, ``pixel_shuffle`` /
-``pixel_unshuffle`` (kernels in ``numtorch._ops.sampling``) and ``channel_shuffle``."""
+``pixel_unshuffle`` (kernels in ``numtorch._ops.nn.sampling``) and ``channel_shuffle``."""
 
 from __future__ import annotations
 
-from ..._ops.sampling import (
+from ..._ops.nn.sampling import (
     affine_grid,
     grid_sample,
     interpolate,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 
-from .._backend import add_at, host, xp_of
-from .._tensor import Tensor
-from ._base import Op
+from ..._backend import add_at, host, xp_of
+from ..._tensor import Tensor
+from .._base import Op
 
 __all__: list[str] = []
 
@@ -299,7 +299,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{need[mode] + 2}D input")
     if mode == "area":
-        from .nn.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
         if dim == 1:
             return adaptive_avg_pool1d(input, out)
@@ -411,7 +411,7 @@ def affine_grid(theta: Tensor, size, align_corners=None) -> Tensor:
     if len(size) != 4:
         raise NotImplementedError("numtorch: affine_grid supports 4-D sizes (N, C, H, W) only")
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (2, 3) or theta.shape[0] != size[0]:
-        from .._tensor import Size
+        from ..._tensor import Size
 
         raise ValueError("Expected a batch of 2D affine matrices of shape Nx2x3 for size "
                          f"{size}. Got {Size(theta.shape)}.")
@@ -567,7 +567,7 @@ class Im2Col(Op):
     params = ("args", "out_sizes")
 
     def forward(self, x):
-        from .nn.conv import windows
+        from .conv import windows
 
         xp = xp_of(x)
         k, d, p, s = self.args
