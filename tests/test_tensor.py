@@ -62,7 +62,7 @@ def test_attributes():
                 s.stride(), x.is_contiguous(), t.is_contiguous(), s.is_contiguous(),
                 x.element_size(), x.is_leaf, x.requires_grad, x.is_floating_point(),
                 x.long().is_floating_point(), len(x), x.shape[1:], x.shape.numel(),
-                x.T.shape if False else x.mT.shape, x.is_cuda, x.is_cpu, x.get_device(),
+                x.mT.shape, x.is_cuda, x.is_cpu, x.get_device(),
                 lib.zeros(()).stride(), lib.zeros(0, 3).stride(), s.storage_offset(),
                 x[1].storage_offset(), x.nbytes, x.itemsize]
     same(fn)
@@ -77,8 +77,8 @@ def test_conversions():
                 lib.tensor(3).item(), type(lib.tensor(3).item()).__name__,
                 lib.tensor(True).item(), float(x[1, 0]), int(x[1, 1]), bool(x[0, 0]),
                 x.to(lib.float64), x.to(lib.int32), x.to(dtype=lib.int64), x.double(),
-                x.float(), x.long(), x.int(), x.bool(), x.half().float(), x.short(), x.byte()
-                if False else x.abs().byte(), x.char() if False else x.to(lib.int8),
+                x.float(), x.long(), x.int(), x.bool(), x.half().float(), x.short(),
+                x.abs().byte(), x.to(lib.int8),
                 x.type(), x.long().type(), x.type(lib.float64), x.type("torch.IntTensor"),
                 x.type_as(lib.tensor([1])), x.to(x.long()), x.cpu(), x.clone(),
                 x.new_tensor([1, 2]), x.new_zeros(2), x.new_ones((1, 2)), x.new_full((2,), 7),
