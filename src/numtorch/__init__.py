@@ -66,7 +66,20 @@ from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
 _ops_base.install_methods(Tensor)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from ._determinism import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
+
+#: the PyTorch release numtorch follows (``2.13.0+numtorch.<numtorch's version>``)
+__version__ = _TorchVersion(version.__version__)
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001

@@ -1,13 +1,13 @@
-"""``numtorch.backends``: backend switches PyTorch scripts set (accepted; NumPy has one backend)."""
+"""``numtorch.backends``: the backend switches PyTorch scripts read and set, as submodules
+(``import torch.backends.cudnn as cudnn`` works), with the values of torch's CPU build.
+
+numtorch computes with NumPy on the CPU: the switches are kept and reported, and the
+``is_available()`` of libraries numtorch does not use (cuDNN, oneDNN, MKL, OpenMP, MPS) say
+False.
+"""
 
 from __future__ import annotations
 
-import types
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp, opt_einsum
 
-cudnn = types.SimpleNamespace(enabled=True, benchmark=False, deterministic=False,
-                              allow_tf32=True, is_available=lambda: False, version=lambda: None)
-mps = types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
-cuda = types.SimpleNamespace(is_built=lambda: False,
-                             matmul=types.SimpleNamespace(allow_tf32=False))
-mkldnn = types.SimpleNamespace(is_available=lambda: False, enabled=False)
-openmp = types.SimpleNamespace(is_available=lambda: False)
+__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum"]

@@ -37,7 +37,7 @@ def get_env_info() -> dict:
     import numtorch
 
     return {
-        "numtorch": numtorch.__version__,
+        "numtorch": numtorch.version.numtorch_version,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "machine": platform.machine(),
