@@ -76,6 +76,18 @@ from ._determinism import (  # noqa: E402
     set_float32_matmul_precision,
     use_deterministic_algorithms,
 )
+from ._legacy import (  # noqa: E402
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
 
 #: the PyTorch release numtorch follows (``2.13.0+numtorch.<numtorch's version>``)
