@@ -16,24 +16,34 @@ FREED_MESSAGE = (
 
 
 class RemovableHandle:
-    """Handle returned by ``register_*hook``; ``remove()`` unregisters the hook."""
+    """Handle returned by ``register_*hook`` (``torch.utils.hooks.RemovableHandle``):
+    ``remove()`` deletes the hook stored under ``self.id`` in ``hooks_dict`` (and in each
+    ``extra_dict``); the dicts are held weakly where they allow it."""
 
     _ids = itertools.count()
 
-    def __init__(self, store: dict) -> None:
+    def __init__(self, hooks_dict: dict, *, extra_dict=None) -> None:
         self.id = next(RemovableHandle._ids)
-        self._store = weakref.ref(store) if _weakrefable(store) else (lambda: store)
+        self._store = _store_ref(hooks_dict)
+        extras = [] if extra_dict is None else (
+            list(extra_dict) if isinstance(extra_dict, (list, tuple)) else [extra_dict])
+        self._extras = [_store_ref(d) for d in extras]
 
     def remove(self) -> None:
-        store = self._store()
-        if store is not None:
-            store.pop(self.id, None)
+        for ref in (self._store, *self._extras):
+            store = ref()
+            if store is not None:
+                store.pop(self.id, None)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.remove()
+
+
+def _store_ref(store):
+    return weakref.ref(store) if _weakrefable(store) else (lambda: store)
 
 
 def _weakrefable(obj) -> bool:
