@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 
 import torch.utils.hooks as torch_hooks
 
@@ -12,7 +13,7 @@ from numtorch.utils import hooks
 
 def test_removable_handle_with_extra_dicts_as_torchs():
     for mod in (torch_hooks, hooks):
-        main, extra1, extra2 = {}, {}, {}
+        main, extra1, extra2 = OrderedDict(), OrderedDict(), OrderedDict()
         h1 = mod.RemovableHandle(main, extra_dict=[extra1, extra2])
         h2 = mod.RemovableHandle(main, extra_dict=extra1)
         assert h2.id > h1.id
