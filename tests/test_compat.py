@@ -115,7 +115,7 @@ def test_missing_api_messages(tmp_path):
         import torch
         from numtorch.compat import MissingAPIError
         probes = {
-            "compile": lambda: torch.compile,
+            "missing": lambda: torch.not_an_api_xyz,
             "functional": lambda: torch.nn.functional.not_an_op_xyz,
             "tensor": lambda: torch.ones(2).not_a_method_xyz(),
             "cuda": lambda: torch.cuda.not_a_thing_xyz,
@@ -126,18 +126,18 @@ def test_missing_api_messages(tmp_path):
                 probe()
             except MissingAPIError as e:
                 print(key, isinstance(e, NotImplementedError), isinstance(e, AttributeError), e)
-        print(hasattr(torch, "compile"), getattr(torch.nn, "not_an_op_xyz", "default"))
+        print(hasattr(torch, "not_an_api_xyz"), getattr(torch.nn, "not_an_op_xyz", "default"))
         try:
             import torch.not_a_module_xyz
         except ModuleNotFoundError as e:
             print("import", e)
-        torch.compile(lambda x: x)
+        torch.not_an_api_xyz(lambda x: x)
     """)
     out = _run(tmp_path, "probe.py")
     assert out.returncode == 1
     lines = out.stdout.splitlines()
-    assert lines[0] == ("compile True True module 'torch' has no attribute 'compile': numtorch "
-                        "does not implement torch.compile")
+    assert lines[0] == ("missing True True module 'torch' has no attribute 'not_an_api_xyz': "
+                        "numtorch does not implement torch.not_an_api_xyz")
     assert lines[1].endswith("numtorch does not implement torch.nn.functional.not_an_op_xyz")
     assert lines[1].startswith("functional True True module 'torch.nn.functional' has no ")
     assert lines[2] == ("tensor True True 'Tensor' object has no attribute 'not_a_method_xyz': "
@@ -148,7 +148,7 @@ def test_missing_api_messages(tmp_path):
     assert lines[6].startswith("import numtorch does not implement torch.not_a_module_xyz")
     last = out.stderr.strip().splitlines()[-1]
     assert last == ("numtorch.compat.MissingAPIError: module 'torch' has no attribute "
-                    "'compile': numtorch does not implement torch.compile")
+                    "'not_an_api_xyz': numtorch does not implement torch.not_an_api_xyz")
 
 
 def test_dataloader_workers_see_the_alias(tmp_path):

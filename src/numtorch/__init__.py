@@ -136,7 +136,7 @@ def is_nonzero(input: Tensor):
 
 
 # public names whose modules are imported on first use (keeps ``import numtorch`` fast)
-_LAZY_NAMES = {"save": ".serialization", "load": ".serialization",
+_LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": "._compile",
                "save_safetensors": ".serialization", "load_safetensors": ".serialization",
                "pdist": ".nn.functional", "channel_shuffle": ".nn.functional",
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",

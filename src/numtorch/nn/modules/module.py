@@ -603,6 +603,13 @@ class Module:
         _insert(self._backward_pre_hooks, h.id, hook, prepend)
         return h
 
+    def compile(self, *args, **kwargs) -> None:
+        """``nn.Module.compile``: compile this module's calls in place with the arguments of
+        ``numtorch.compile`` (checked as torch checks them); the module keeps running eagerly."""
+        from ..._compile import compile as _compile
+
+        _compile(None, *args, **kwargs)
+
     def _call_impl(self, *args, **kwargs):
         d = self.__dict__
         if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]
