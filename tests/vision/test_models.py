@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 import numtorch
+from numtorch import hub
 from numtorch.vision import models
 from numtorch.vision.models import _api
 
@@ -469,7 +470,7 @@ def offline(monkeypatch):
         calls.append(getattr(req, "full_url", req))
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(_api.urllib.request, "urlopen", fail)
+    monkeypatch.setattr(hub.urllib.request, "urlopen", fail)
     return calls
 
 
@@ -561,7 +562,7 @@ def test_missing_file_offline_names_path(torch_home, offline, init_log):
 
 
 def test_download_failure_is_fast_and_clean(torch_home, monkeypatch):
-    monkeypatch.setattr(_api, "_DOWNLOAD_TIMEOUT", 2.0)
+    monkeypatch.setattr(hub, "_DOWNLOAD_TIMEOUT", 2.0)
     with pytest.raises(RuntimeError, match="tiny-0123abcd.pth"):
         _api.load_state_dict_from_url("http://127.0.0.1:9/tiny-0123abcd.pth", progress=False)
     assert list(torch_home.iterdir()) == []

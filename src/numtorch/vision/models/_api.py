@@ -11,118 +11,22 @@ renamed into place. The ImageNet category names are not bundled: ``meta`` has no
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import re
-import sys
-import urllib.error
-import urllib.request
-import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-from urllib.parse import urlparse
 
 from ... import nn
 from ..._dtype import float32
 from ..._tensor import Tensor
+from ...hub import download_url_to_file, get_dir, load_state_dict_from_url
 from ..transforms import functional as F
 from ..transforms.functional import InterpolationMode
 
 __all__ = ["Weights", "WeightsEnum", "ImageClassification", "register_model", "list_models",
            "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "load_state_dict_from_url", "download_url_to_file", "get_dir"]
-
-_DOWNLOAD_TIMEOUT = 60.0  # seconds without data before a download gives up
-_HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
-
-
-# -- the hub cache (torch.hub's layout) --------------------------------------------------------
-def _get_torch_home() -> str:
-    cache = os.getenv("XDG_CACHE_HOME", os.path.join("~", ".cache"))
-    return os.path.expanduser(os.getenv("TORCH_HOME", os.path.join(cache, "torch")))
-
-
-def get_dir() -> str:
-    """``torch.hub.get_dir()``: ``$TORCH_HOME/hub`` (default ``~/.cache/torch/hub``)."""
-    return os.path.join(_get_torch_home(), "hub")
-
-
-def download_url_to_file(url: str, dst: str, hash_prefix: str | None = None,
-                         progress: bool = True) -> None:
-    """Download ``url`` to ``dst`` via a temporary file (``torch.hub.download_url_to_file``).
-
-    With ``hash_prefix``, the file's SHA-256 must start with it, else ``RuntimeError`` and
-    nothing is left at ``dst``.
-    """
-    dst = os.path.expanduser(dst)
-    tmp = f"{dst}.{uuid.uuid4().hex}.partial"
-    request = urllib.request.Request(url, headers={"User-Agent": "numtorch"})
-    sha256 = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(request, timeout=_DOWNLOAD_TIMEOUT) as resp, \
-                open(tmp, "wb") as out:
-            length = resp.headers.get("Content-Length")
-            bar = _progress_bar(int(length) if length else None, os.path.basename(dst),
-                                progress)
-            try:
-                while chunk := resp.read(1 << 16):
-                    out.write(chunk)
-                    sha256.update(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-            finally:
-                if bar is not None:
-                    bar.close()
-        if hash_prefix is not None:
-            digest = sha256.hexdigest()
-            if not digest.startswith(hash_prefix):
-                raise RuntimeError(f'invalid hash value (expected "{hash_prefix}", got '
-                                   f'"{digest}")')
-        os.replace(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def _progress_bar(total: int | None, name: str, enabled: bool):
-    if not enabled:
-        return None
-    from ..datasets.utils import _Progress
-
-    return _Progress(total, name)
-
-
-def load_state_dict_from_url(url: str, model_dir: str | None = None, map_location: Any = None,
-                             progress: bool = True, check_hash: bool = False,
-                             file_name: str | None = None,
-                             weights_only: bool = False) -> dict[str, Any]:
-    """``torch.hub.load_state_dict_from_url``: load the cached file, downloading it if absent.
-
-    Without network access the ``RuntimeError`` names the path where the file is expected.
-    """
-    from ...serialization import load
-
-    if model_dir is None:
-        model_dir = os.path.join(get_dir(), "checkpoints")
-    os.makedirs(model_dir, exist_ok=True)
-    filename = file_name or os.path.basename(urlparse(url).path)
-    cached_file = os.path.join(model_dir, filename)
-    if not os.path.exists(cached_file):
-        sys.stderr.write(f'Downloading: "{url}" to {cached_file}\n')
-        match = _HASH_IN_NAME.search(filename) if check_hash else None
-        try:
-            download_url_to_file(url, cached_file, match.group(1) if match else None,
-                                 progress=progress)
-        except (urllib.error.URLError, OSError) as e:
-            raise RuntimeError(
-                f"Could not download {url} ({e}). The weights file is expected at "
-                f"{cached_file}: without network access, copy {filename} there (or set "
-                f"TORCH_HOME to a folder whose hub/checkpoints holds it).") from e
-    return load(cached_file, map_location=map_location, weights_only=weights_only)
-
 
 # -- the ImageNet evaluation preset ------------------------------------------------------------
 class ImageClassification(nn.Module):
