@@ -10,6 +10,7 @@ else is pickled normally, so the opcodes and memo indices match CPython's pickle
 from __future__ import annotations
 
 import pickle
+import types
 from collections import OrderedDict
 
 import numpy as np
@@ -17,6 +18,8 @@ import numpy as np
 from .. import _dtype as D
 from .._device import device
 from .._tensor import Size, Tensor
+from ..autograd.graph import HookDict
+from . import tables
 
 _STORAGE = "storage"
 _CPU = "cpu"
@@ -175,6 +178,8 @@ class TorchPickler(pickle._Pickler):
         t = type(obj)
         if t in _ATOMIC:
             return NotImplemented
+        if t is HookDict:  # numtorch's weakly referenceable dict: torch keeps an OrderedDict
+            return OrderedDict(obj).__reduce_ex__(self.proto)
         if isinstance(obj, Tensor):
             return self._reduce_tensor(obj)
         if t is Size:
@@ -221,6 +226,19 @@ class TorchPickler(pickle._Pickler):
             self.write(pickle.GLOBAL + module.encode("utf-8") + b"\n"
                        + name.encode("utf-8") + b"\n")
 
+    def save_global(self, obj, name=None) -> None:
+        """A numtorch class or function is written under torch's name for it
+        (``numtorch.nn.modules.linear.Linear`` -> ``torch.nn.modules.linear.Linear``,
+        ``numtorch.vision...`` -> ``torchvision...``), so torch loads a whole model numtorch
+        saved, and numtorch's loader maps the names back."""
+        module = tables.torch_module_name(getattr(obj, "__module__", None))
+        qualname = name or getattr(obj, "__qualname__", None)
+        if module is None or qualname is None:
+            return pickle._Pickler.save_global(self, obj, name)
+        self._write_global(module, qualname)
+        self.memoize(obj)
+        return None
+
     def save_torch_global(self, obj: TorchGlobal) -> None:
         self._write_global(obj.module, obj.name)
         self.memoize(obj)
@@ -265,6 +283,7 @@ class TorchPickler(pickle._Pickler):
             self.write(many)
 
     dispatch[TorchGlobal] = save_torch_global
+    dispatch[types.FunctionType] = save_global
     dispatch[D.dtype] = save_dtype
     dispatch[list] = save_list
     dispatch[dict] = save_dict

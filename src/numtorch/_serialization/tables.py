@@ -73,3 +73,24 @@ def raw_numpy_dtype(name: str) -> np.dtype:
         return np.dtype(RAW_NUMPY[name])
     except KeyError:
         raise TypeError(f"numtorch cannot load tensors of dtype torch.{name}") from None
+
+
+# -- class paths: numtorch's and torch's names for the same class --------------------------
+def torch_module_name(module: str | None) -> str | None:
+    """torch's module path for a numtorch module path (None for anything else)."""
+    if module is None:
+        return None
+    if module == "numtorch.vision" or module.startswith("numtorch.vision."):
+        return "torchvision" + module[len("numtorch.vision"):]
+    if module == "numtorch" or module.startswith("numtorch."):
+        return "torch" + module[len("numtorch"):]
+    return None
+
+
+def numtorch_module_name(module: str) -> str | None:
+    """numtorch's module path for a torch or torchvision one (None for anything else)."""
+    if module == "torchvision" or module.startswith("torchvision."):
+        return "numtorch.vision" + module[len("torchvision"):]
+    if module == "torch" or module.startswith("torch."):
+        return "numtorch" + module[len("torch"):]
+    return None

@@ -15,7 +15,7 @@ import warnings
 from collections import Counter, OrderedDict
 
 from .._tensor import Tensor
-from . import rebuild
+from . import rebuild, tables
 
 BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 
@@ -48,6 +48,9 @@ def add_user_globals(items) -> None:
             _user_globals[item[1]] = item[0]
         else:
             _user_globals[global_path(item)] = item
+            theirs = tables.torch_module_name(getattr(item, "__module__", None))
+            if theirs is not None:  # files name numtorch's classes by torch's paths
+                _user_globals[theirs + global_path(item)[len(item.__module__):]] = item
 
 
 def user_globals() -> dict:
@@ -342,7 +345,8 @@ class FullUnpickler(pickle.Unpickler):
     """``weights_only=False``: any pickle, with torch's globals mapped to numtorch's.
 
     Names under ``torch`` without an explicit mapping are looked up at the same path under
-    ``numtorch`` (``torch.nn.modules.linear.Linear`` -> ``numtorch.nn.modules.linear.Linear``).
+    ``numtorch`` (``torch.nn.modules.linear.Linear`` -> ``numtorch.nn.modules.linear.Linear``),
+    and names under ``torchvision`` under ``numtorch.vision``.
     """
 
     def __init__(self, file, persistent_load=None, **kwargs) -> None:
@@ -359,11 +363,12 @@ class FullUnpickler(pickle.Unpickler):
         allowed = rebuild.torch_globals()
         if full in allowed:
             return allowed[full]
-        if module == "torch" or module.startswith("torch."):
+        ours = tables.numtorch_module_name(module)
+        if ours is not None:
             import importlib
 
             try:
-                mod = importlib.import_module("numtorch" + module[len("torch"):])
+                mod = importlib.import_module(ours)
                 obj = mod
                 for part in name.split("."):
                     obj = getattr(obj, part)
