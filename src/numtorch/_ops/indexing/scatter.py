@@ -16,7 +16,14 @@ from .._inplace import inplace
 from ..creation import tensor
 from ..join import cat
 from ..pointwise.ternary import where
-from ._common import _broadcast_or_raise, _check_range, _legacy, _make_inplace, _nd1
+from ._common import (
+    _broadcast_or_raise,
+    _check_range,
+    _first_bad,
+    _legacy,
+    _make_inplace,
+    _nd1,
+)
 from .getitem import slice_grad
 from .select import (
     _along,
@@ -257,6 +264,9 @@ class IndexAdd(Op):
 
     def forward(self, a, idx, src):
         out = xp_of(a).array(a, copy=True)
+        self.index = idx
+        if not out.size or not idx.size:  # PyTorch leaves these unchecked and untouched
+            return out
         o = _nd1(out)
         s = src.reshape(1) if src.ndim == 0 else src
         if self.dim != 0 or o.ndim != 1:
@@ -301,10 +311,17 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
               out=None) -> Tensor:
     """Copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``."""
     d = _check_index_source("index_add_", input, dim, index, source)
-    try:
-        _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d)
-    except IndexError as e:
-        raise RuntimeError(str(e)) from None
+    nd = input._data.ndim
+    size = input._data.shape[d] if nd else 1
+    ia = index._data
+    if nd <= 1 or (ia.size and input._data.size):  # PyTorch skips empty N-d inputs unchecked
+        bad = _first_bad(ia, 0, size)
+        if bad is not None:
+            # PyTorch hands these cases to scatter_add, whose message names the index
+            if nd > 1 and d in (0, nd - 1) and alpha == 1 and ia.dtype == _INT64:
+                raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size "
+                                   f"{size}")
+            raise IndexError("index out of range in self")
     return write_out(out, IndexAdd.apply(input, index, source, dim=d, alpha=alpha))
 
 
@@ -314,10 +331,9 @@ class IndexCopy(Op):
 
     def forward(self, a, idx, src):
         out = xp_of(a).array(a, copy=True)
-        o = _nd1(out)
-        s = _nd1(src)
-        o[(slice(None),) * self.dim + (idx.reshape(-1),)] = s
         self.index = idx
+        if out.size:  # an empty input is left unchecked and untouched, as in PyTorch
+            _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = _nd1(src)
         return out
 
     def backward(self, g):
@@ -333,7 +349,9 @@ class IndexCopy(Op):
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out=None) -> Tensor:
     """Copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``."""
     d = _check_index_source("index_copy_", input, dim, index, source)
-    _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d, "index_copy_(): ")
+    if input._data.size:
+        _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d,
+                     "index_copy_(): ", lo=0)
     return write_out(out, IndexCopy.apply(input, index, source, dim=d))
 
 
@@ -343,7 +361,8 @@ class IndexFill(Op):
 
     def forward(self, a, idx, value):
         out = xp_of(a).array(a, copy=True)
-        _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = value
+        if out.size:  # an empty input is left unchecked and untouched, as in PyTorch
+            _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = value
         self.index = idx
         return out
 
@@ -368,7 +387,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
         raise IndexError("index_fill_(): Expected a 1-D tensor for index")
     if index._data.dtype != _INT64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
-    _check_range(index._data, input._data.shape[d] if nd else 1, d)
+    if input._data.size:
+        _check_range(index._data, input._data.shape[d] if nd else 1, d)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
@@ -388,6 +408,11 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     x = input.reshape(1) if zero_d else input
     src = source.reshape(1) if source.dim() == 0 else source
     d = wrap_dim(dim, x.dim())
+    size = x._data.shape[d]
+    if not include_self and input._data.size:  # PyTorch first index_fills the reduced slots
+        _check_range(index._data, size, d)
+    if _first_bad(index._data, 0, size) is not None:
+        raise IndexError("index out of range in self")
     shape = [1] * src.dim()
     shape[d] = -1
     idx = index.reshape(shape).expand(*src.shape)
@@ -442,7 +467,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
         raise IndexError(f"put_(): Expected source and index to have the same number of "
                            f"elements, but got source.numel() = {source._data.size}, "
                            f"index.numel() = {index._data.size}")
-    _check_flat_range(index._data, input._data.size)
+    _check_flat_range(index._data, input._data.size,
+                      "put_(): Tried to put elements into an empty tensor")
     return Put.apply(input, index, source, accumulate=accumulate)
 
 
