@@ -503,6 +503,36 @@ EXTRA = {
         L.tensor([0, 1, 1]), L.ones(3, 2), L.tensor([1, 2])),
     "embedding_bag_offsets_past_end": lambda L: L.nn.functional.embedding_bag(
         L.tensor([0, 1, 1]), L.ones(3, 2), L.tensor([0, 5])),
+    "getitem_size0_dim": lambda L: L.zeros(3, 0)[:, [0]],
+    "getitem_size0_dim_neg": lambda L: L.zeros(3, 0)[:, L.tensor([-1])],
+    "getitem_size0_two": lambda L: L.zeros(2, 0)[[5], [0]],
+    "getitem_size0_empty_index": lambda L: L.zeros(0, 4)[L.tensor([], dtype=L.long)],
+    "getitem_empty_result_bad": lambda L: L.zeros(2, 0, 3)[:, :, [7]],
+    "getitem_empty_result_bad_two": lambda L: L.zeros(2, 0, 3)[[0], :, [9]],
+    "getitem_empty_bcast_bad": lambda L: L.zeros(2, 3)[[9], L.zeros(0, dtype=L.long)],
+    "getitem_two_first_bad": lambda L: L.zeros(2, 3, 4)[[0, 5], [7, 0]],
+    "getitem_two_bcast_first_bad": lambda L: L.zeros(2, 3, 4)[[[5], [1]], [7, 0]],
+    "getitem_mask_counts_dims": lambda L: L.zeros(2, 3, 4)[L.ones(2, 3, dtype=L.bool), [4]],
+    "getitem_mask_size0": lambda L: L.zeros(0, 3)[L.zeros(0, dtype=L.bool), [5]],
+    "setitem_size0": lambda L: L.zeros(0, 4).__setitem__(L.tensor([0]), 1.),
+    "index_put_size0": lambda L: L.zeros(0, 4).index_put((L.tensor([0]),), L.tensor(1.),
+                                                         accumulate=True),
+    "index_put_empty_result_bad": lambda L: L.zeros(2, 0, 3).index_put(
+        (L.tensor([0]), L.tensor([], dtype=L.long)), L.tensor(1.), accumulate=True),
+    "index_put_too_many": lambda L: L.zeros(3).index_put((L.tensor([1]), L.tensor([0])),
+                                                         L.tensor(1.)),
+    "index_put_none": lambda L: L.zeros(3, 4).index_put((L.tensor([0]), None), L.tensor(1.)),
+    "masked_fill_shape": lambda L: L.zeros(3, 4).masked_fill(L.ones(3, dtype=L.bool), 1.),
+    "masked_fill_empty_shape": lambda L: L.zeros(0, 4).masked_fill(L.ones(3, 4, dtype=L.bool),
+                                                                   1.),
+    "masked_scatter_shape": lambda L: L.zeros(3, 4).masked_scatter(L.ones(3, dtype=L.bool),
+                                                                   L.ones(12)),
+    "masked_scatter__bigger_mask": lambda L: L.zeros(3, 4).masked_scatter_(
+        L.ones(2, 3, 4, dtype=L.bool), L.ones(24)),
+    "masked_scatter__self_bcast": lambda L: L.zeros(1, 4).masked_scatter_(
+        L.ones(3, 4, dtype=L.bool), L.ones(12)),
+    "masked_scatter__bcast_ok": lambda L: L.zeros(3, 4).masked_scatter_(
+        L.tensor([True, False, True, False]), L.arange(12.)),
 }
 
 

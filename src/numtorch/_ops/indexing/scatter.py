@@ -23,6 +23,7 @@ from ._common import (
     _legacy,
     _make_inplace,
     _nd1,
+    _shape_str,
 )
 from .getitem import slice_grad
 from .select import (
@@ -349,9 +350,9 @@ class IndexCopy(Op):
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out=None) -> Tensor:
     """Copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``."""
     d = _check_index_source("index_copy_", input, dim, index, source)
-    if input._data.size:
-        _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d,
-                     "index_copy_(): ", lo=0)
+    size = input._data.shape[d] if input._data.ndim else 1
+    if input._data.size or not size:  # PyTorch skips the check on other empty inputs
+        _check_range(index._data, size, d, "index_copy_(): ", lo=0)
     return write_out(out, IndexCopy.apply(input, index, source, dim=d))
 
 
@@ -387,8 +388,9 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
         raise IndexError("index_fill_(): Expected a 1-D tensor for index")
     if index._data.dtype != _INT64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
-    if input._data.size:
-        _check_range(index._data, input._data.shape[d] if nd else 1, d)
+    size = input._data.shape[d] if nd else 1
+    if input._data.size or not size:  # PyTorch skips the check on other empty inputs
+        _check_range(index._data, size, d)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
@@ -503,7 +505,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     if mask._data.dtype != _BOOL:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{mask.dtype.cpp_name}")
-    _broadcast_or_raise([input._data.shape, mask._data.shape])
+    _broadcast_or_raise([mask._data.shape, input._data.shape])
     if isinstance(value, Tensor):
         if value._data.ndim != 0:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
@@ -553,13 +555,30 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got "
                            f"{_legacy(input._data.dtype)} and {_legacy(source._data.dtype)}")
-    shape = _broadcast_or_raise([input._data.shape, mask._data.shape])
+    shape = _broadcast_or_raise([mask._data.shape, input._data.shape])
     if int(xp_of(mask._data).broadcast_to(mask._data, shape).sum()) > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     return MaskedScatter.apply(input, mask, source)
 
 
-_make_inplace("masked_scatter_", masked_scatter)
+@tensor_method("masked_scatter_")
+def _masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In place: the mask is expanded to ``self``'s shape (PyTorch's expand errors)."""
+    ms, ss = tuple(mask._data.shape), tuple(self._data.shape)
+    if mask._data.dtype == _BOOL and ms != ss:
+        if len(ms) > len(ss):
+            raise RuntimeError(f"expand({self.device.type.upper()}BoolType{{{_shape_str(ms)}}}, "
+                               f"size={_shape_str(ss)}): the number of sizes provided "
+                               f"({len(ss)}) must be greater or equal to the number of "
+                               f"dimensions in the tensor ({len(ms)})")
+        off = len(ss) - len(ms)
+        for i, m in enumerate(ms):
+            if m != 1 and m != ss[off + i]:
+                raise RuntimeError(f"The expanded size of the tensor ({ss[off + i]}) must match "
+                                   f"the existing size ({m}) at non-singleton dimension "
+                                   f"{off + i}.  Target sizes: {_shape_str(ss)}.  Tensor sizes: "
+                                   f"{_shape_str(ms)}")
+    return inplace(self, masked_scatter, mask, source)
 
 
 # -- writing a source into a view of a copy ----------------------------------------------------
