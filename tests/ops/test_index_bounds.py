@@ -367,9 +367,20 @@ def _compare(fn, k):
             f"message {n_exc!s} != torch {_strip(str(t_exc))}"
         return
     assert n_exc is None, f"numtorch raised {type(n_exc).__name__}: {n_exc}; torch returned"
-    if isinstance(t_out, torch.Tensor):
+    _same(n_out, t_out)
+
+
+def _same(n_out, t_out):
+    if t_out is None:
+        assert n_out is None
+    elif isinstance(t_out, torch.Tensor):
         assert tuple(n_out.shape) == tuple(t_out.shape)
+        assert str(n_out.dtype) == str(t_out.dtype)
         np.testing.assert_array_equal(n_out.detach().numpy(), t_out.detach().numpy())
+    elif isinstance(t_out, tuple) and not isinstance(t_out, torch.Size):
+        assert len(n_out) == len(t_out)
+        for a, b in zip(n_out, t_out):
+            _same(a, b)
     else:
         assert tuple(n_out) == tuple(t_out)
 
@@ -533,6 +544,12 @@ EXTRA = {
         L.ones(3, 4, dtype=L.bool), L.ones(12)),
     "masked_scatter__bcast_ok": lambda L: L.zeros(3, 4).masked_scatter_(
         L.tensor([True, False, True, False]), L.arange(12.)),
+    "unravel_index_past_end": lambda L: L.unravel_index(L.tensor([-10, 10]), (3, 3)),
+    "unravel_index_size0": lambda L: L.unravel_index(L.tensor(0), (3, 0)),
+    "unravel_index_size0_empty": lambda L: L.unravel_index(L.tensor([], dtype=L.long), (3, 0)),
+    "select_scatter_neg": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(2), 0, -1),
+    "select_scatter_bad": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(2), 0, -4),
+    "select_scatter_bad_neg_dim": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(3), -1, 2),
 }
 
 

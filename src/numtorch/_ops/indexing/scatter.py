@@ -649,7 +649,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     n = input.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {dim}")
+                         f"{list(input.shape)} at dimension {d}")
     return _embed(input, src, lambda a: a.take(index % n, axis=d), SelectScatter)
 
 

@@ -352,4 +352,6 @@ def unravel_index(indices, shape) -> tuple:
     if any(s < 0 for s in shape):
         raise ValueError("'shape' cannot have negative values, but got "
                          f"{tuple(shape)}")
+    if 0 in shape and indices.numel():  # PyTorch divides by the sizes
+        raise RuntimeError("ZeroDivisionError")
     return UnravelIndex.apply(indices, shape=shape)
