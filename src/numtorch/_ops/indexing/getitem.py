@@ -15,7 +15,7 @@ from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op, recording, tensor_method
 from .._inplace import inplace
-from ._common import _first_bad, _legacy, _make_inplace, _shape_str
+from ._common import _legacy, _make_inplace, _shape_str
 
 __all__ = ["index_put"]
 
@@ -217,20 +217,17 @@ def _adv_tuple(adv, cur) -> tuple:
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
                          "shapes " + ", ".join(_shape_str(a.shape) for a, _, _ in arrays)) from None
-    if 0 not in bshape:
-        if builtins.any(size == 0 for _, size, _ in arrays):
+    if 0 in bshape:
+        return tuple(out)
+    if 0 in cur:
+        if builtins.any(n == 0 for _, n, _ in arrays):
             raise IndexError("index is out of bounds for dimension with size 0")
-        rest = [n for k, n in enumerate(cur) if k not in _adv_dims(adv)]
-        if 0 in rest:  # an empty result: PyTorch never reads the indices
-            return tuple(o if isinstance(o, slice) else o * 0 for o in out)
-        bad = [_first_bad(a, -size, size) for a, size, _ in arrays]
-        if builtins.any(b is not None for b in bad):
+        # an empty result (a zero in a sliced dim): PyTorch never reads the indices
+        return tuple(o if isinstance(o, slice) else o * 0 for o in out)
+    for a, n, _ in arrays:
+        if int(a.min()) < -n or int(a.max()) >= n:
             _raise_first_bad(arrays, bshape)
     return tuple(out)
-
-
-def _adv_dims(adv) -> set:
-    return {d + k for d, a in adv.items() for k in range(a.ndim if a.dtype == _BOOL else 1)}
 
 
 def _raise_first_bad(arrays, bshape) -> None:
