@@ -424,6 +424,14 @@ EXTRA = {
     "index_add_empty_dim": lambda L: L.zeros(0, 2).index_add(0, L.tensor([5]), L.zeros(1, 2)),
     "index_add_int_self": lambda L: L.zeros(3, 4, dtype=L.long).index_add(
         0, L.tensor([3]), L.ones(1, 4, dtype=L.long)),
+    "index_add_bool_alpha": lambda L: L.zeros(3, 4, dtype=L.bool).index_add(
+        0, L.tensor([3]), L.ones(1, 4, dtype=L.bool), alpha=True),
+    "index_add_bool": lambda L: L.zeros(3, 4, dtype=L.bool).index_add(
+        0, L.tensor([3]), L.ones(1, 4, dtype=L.bool)),
+    "index_add_alpha_float_one": lambda L: L.zeros(3, 4).index_add(
+        0, L.tensor([3]), L.ones(1, 4), alpha=1.0),
+    "index_add_alpha_two": lambda L: L.zeros(3, 4).index_add(
+        0, L.tensor([3]), L.ones(1, 4), alpha=2),
     "index_copy_1d_neg": lambda L: L.zeros(3).index_copy(0, L.tensor([-1]), L.zeros(1)),
     "index_copy_first_bad": lambda L: L.zeros(3).index_copy(0, L.tensor([-5, 4]), L.zeros(2)),
     "index_copy_0d_index": lambda L: L.zeros(3).index_copy(0, L.tensor(4), L.zeros(1)),

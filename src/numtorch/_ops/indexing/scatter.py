@@ -319,7 +319,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
         bad = _first_bad(ia, 0, size)
         if bad is not None:
             # PyTorch hands these cases to scatter_add, whose message names the index
-            if nd > 1 and d in (0, nd - 1) and alpha == 1 and ia.dtype == _INT64:
+            if nd > 1 and d in (0, nd - 1) and alpha == 1 and not isinstance(alpha, bool) \
+                    and ia.dtype == _INT64:
                 raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size "
                                    f"{size}")
             raise IndexError("index out of range in self")
@@ -561,9 +562,8 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     return MaskedScatter.apply(input, mask, source)
 
 
-@tensor_method("masked_scatter_")
-def _masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
-    """In place: the mask is expanded to ``self``'s shape (PyTorch's expand errors)."""
+def _check_mask_expands(self: Tensor, mask: Tensor) -> None:
+    """In-place masked_scatter_ expands the mask to ``self``'s shape: PyTorch's expand errors."""
     ms, ss = tuple(mask._data.shape), tuple(self._data.shape)
     if mask._data.dtype == _BOOL and ms != ss:
         if len(ms) > len(ss):
@@ -578,7 +578,15 @@ def _masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
                                    f"the existing size ({m}) at non-singleton dimension "
                                    f"{off + i}.  Target sizes: {_shape_str(ss)}.  Tensor sizes: "
                                    f"{_shape_str(ms)}")
-    return inplace(self, masked_scatter, mask, source)
+
+
+# the generic in-place signature (self, *args, **kwargs), as the Tensor stub records it
+@tensor_method("masked_scatter_")
+def _masked_scatter_(self, *args, **kwargs):
+    mask = args[0] if args else kwargs.get("mask")
+    if isinstance(mask, Tensor):
+        _check_mask_expands(self, mask)
+    return inplace(self, masked_scatter, *args, **kwargs)
 
 
 # -- writing a source into a view of a copy ----------------------------------------------------
