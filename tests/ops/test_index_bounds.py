@@ -403,6 +403,11 @@ EXTRA = {
     "gather_first_bad": lambda L: L.zeros(3, 4).gather(0, L.tensor([[0, -1], [5, 0]])),
     "gather_first_bad_3d": lambda L: L.zeros(4, 4, 4).gather(
         1, L.tensor([[[0, 7], [-1, 0], [0, 0]]])),
+    "gather_transposed_index": lambda L: L.zeros(3, 3).gather(
+        0, L.tensor([[0, 5], [-1, 0]]).t()),
+    "scatter_transposed_index": lambda L: L.zeros(3, 3).scatter_(
+        1, L.tensor([[0, 5], [-1, 0]]).t(), 1.0),
+    "getitem_transposed_index": lambda L: L.zeros(3, 3)[L.tensor([[0, 5], [-1, 0]]).t()],
     "gather_big": lambda L: L.zeros(3).gather(0, L.tensor([2 ** 40])),
     "scatter_empty_self": lambda L: L.zeros(0, 2).scatter(1, L.zeros(0, 1, dtype=L.long) + 5, 1.),
     "scatter_empty_index": lambda L: L.zeros(2, 2).scatter(1, L.zeros(0, 1, dtype=L.long), 1.),

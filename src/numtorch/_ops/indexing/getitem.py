@@ -233,11 +233,12 @@ def _adv_tuple(adv, cur) -> tuple:
 def _raise_first_bad(arrays, bshape) -> None:
     """Name the index PyTorch's kernel meets first: broadcast positions in C order, then the
     index tensors in order."""
-    bad = host.stack([host.broadcast_to((a < -n) | (a >= n), bshape).reshape(-1)
-                      for a, n, _ in arrays], axis=1)
+    xp = xp_of(arrays[0][0])
+    bad = xp.stack([xp.broadcast_to((a < -n) | (a >= n), bshape).reshape(-1)
+                    for a, n, _ in arrays], axis=1)
     p, k = divmod(int(bad.reshape(-1).argmax()), len(arrays))
     a, n, dim = arrays[k]
-    val = int(host.broadcast_to(a, bshape).reshape(-1)[p])
+    val = int(xp.broadcast_to(a, bshape).reshape(-1)[p])
     raise IndexError(f"index {val} is out of bounds for dimension {dim} with size {n}")
 
 
