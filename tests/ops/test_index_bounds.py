@@ -562,6 +562,12 @@ EXTRA = {
     "unravel_index_size0_empty": lambda L: L.unravel_index(L.tensor([], dtype=L.long), (3, 0)),
     "select_scatter_neg": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(2), 0, -1),
     "select_scatter_bad": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(2), 0, -4),
+    "select_scatter_0d": lambda L: L.select_scatter(L.ones(()), L.tensor(1.), 0, 0),
+    "select_scatter_big": lambda L: L.select_scatter(L.ones(3, 2), L.ones(2), 0, 2 ** 40),
+    "slice_scatter_step0": lambda L: L.slice_scatter(L.ones(3), L.ones(1), 0, 0, 1, 0),
+    "slice_scatter_neg_step": lambda L: L.slice_scatter(L.ones(3), L.ones(1), 0, 0, 1, -1),
+    "slice_scatter_past_end": lambda L: L.slice_scatter(L.ones(3, 2), L.ones(0, 2), 0, 5),
+    "diagonal_scatter_past_end": lambda L: L.diagonal_scatter(L.ones(2, 3), L.ones(0), 7),
     "select_scatter_bad_neg_dim": lambda L: L.select_scatter(L.zeros(3, 2), L.ones(3), -1, 2),
 }
 

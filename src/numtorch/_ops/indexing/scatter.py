@@ -653,6 +653,8 @@ def _embed(input: Tensor, src, view_fn, op) -> Tensor:
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.dim())
     n = input.shape[d]
     if not -n <= index < n:
@@ -665,6 +667,8 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None
                   step: int = 1) -> Tensor:
     """``torch.slice_scatter``: ``input`` with ``input[..., start:end:step, ...]`` set to src."""
     d = wrap_dim(dim, input.dim())
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
     sl = (slice(None),) * d + (slice(start, end, step),)
     return _embed(input, src, lambda a: a[sl], SliceScatter)
 
