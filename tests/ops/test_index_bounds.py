@@ -9,6 +9,9 @@ import torch
 import numtorch
 from tests.oracle import _same_exc_type, _strip, check
 
+# torch's deprecation/beta notes for scatter(reduce=) and index_reduce
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 # bad index kinds for a dimension of size n (n itself is passed in by the case)
 KINDS = {
     "neg1": lambda n: -1,
@@ -593,3 +596,25 @@ GRAD = [
 @pytest.mark.parametrize("shape,fn", GRAD)
 def test_grad_with_negative_index(shape, fn):
     check(fn, [shape], dtypes=["float64"])
+
+
+@pytest.mark.parametrize("op", [
+    lambda L, x: x.scatter_(0, L.tensor([-1]), 1.0),
+    lambda L, x: x.scatter_add_(0, L.tensor([-1]), L.ones(1)),
+    lambda L, x: x.scatter_reduce_(0, L.tensor([-1]), L.ones(1), "amax"),
+    lambda L, x: x.index_add_(0, L.tensor([-1]), L.ones(1)),
+    lambda L, x: x.index_copy_(0, L.tensor([-1]), L.ones(1)),
+    lambda L, x: x.index_fill_(0, L.tensor([3]), 1.0),
+    lambda L, x: x.index_reduce_(0, L.tensor([-1]), L.ones(1), "prod"),
+    lambda L, x: x.index_put_((L.tensor([3]),), L.ones(1), accumulate=True),
+    lambda L, x: x.put_(L.tensor([3]), L.ones(1)),
+    lambda L, x: x.__setitem__(L.tensor([-4]), 1.0),
+])
+def test_failed_inplace_leaves_self(op):
+    """A rejected index writes nothing (and bumps no version), in either library."""
+    for lib in (torch, numtorch):
+        x = lib.zeros(3)
+        v = x._version
+        with pytest.raises((IndexError, RuntimeError)):
+            op(lib, x)
+        assert x.tolist() == [0.0, 0.0, 0.0] and x._version == v
