@@ -42,12 +42,23 @@ def _nd1(a):
     return a.reshape(1) if a.ndim == 0 else a
 
 
-def _check_range(idx, size, dim, prefix="") -> None:
-    if idx.size:
-        hi, lo = int(idx.max()), int(idx.min())
-        if hi >= size or lo < -size:
-            raise IndexError(f"{prefix}index {hi if hi >= size else lo} is out of bounds for "
-                             f"dimension {dim} with size {size}")
+def _first_bad(idx, lo: int, hi: int):
+    """The first element (C order) of ``idx`` outside ``[lo, hi)``, or None. The valid case costs
+    one min and one max; only an error pays for locating the culprit."""
+    if not idx.size:
+        return None
+    if int(idx.min()) >= lo and int(idx.max()) < hi:
+        return None
+    bad = (idx < lo) | (idx >= hi)
+    return int(idx.reshape(-1)[int(bad.argmax())])
+
+
+def _check_range(idx, size, dim, prefix="", lo=None, exc=IndexError) -> None:
+    """PyTorch's "index i is out of bounds for dimension d with size n" for the first index outside
+    ``[lo, size)`` (``lo`` defaults to ``-size``: negative indices count from the end)."""
+    bad = _first_bad(idx, -size if lo is None else lo, size)
+    if bad is not None:
+        raise exc(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
 def _make_inplace(name, fn):

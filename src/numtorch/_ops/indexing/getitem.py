@@ -186,10 +186,12 @@ def _slice(s: slice) -> slice:
 
 
 def _adv_tuple(adv, cur) -> tuple:
-    """The NumPy index for the advanced phase: bool masks become their nonzero arrays."""
+    """The NumPy index for the advanced phase: bool masks become their nonzero arrays. Bounds
+    follow PyTorch's kernel: indices in ``[-size, size)``, checked only when the result has
+    elements, the first bad one (in broadcast order, then index order) named."""
     last = max(adv)
     out = []
-    arrays = []
+    arrays = []  # (array, size of its dim, its position among the index tensors)
     pos = 0
     d = 0
     while d <= last:
@@ -201,28 +203,43 @@ def _adv_tuple(adv, cur) -> tuple:
         if a.dtype == _BOOL:
             nz = xp_of(a).nonzero(a)
             out.extend(nz)
-            arrays.extend(nz)
+            arrays.extend((z, cur[d + k], pos + k) for k, z in enumerate(nz))
             d += a.ndim
-            pos += 1
+            pos += a.ndim
             continue
-        size = cur[d]
-        if a.size:
-            hi, lo = int(a.max()), int(a.min())
-            if hi >= size or lo < -size:
-                bad = hi if hi >= size else lo
-                raise IndexError(f"index {bad} is out of bounds for dimension {pos} with size "
-                                 f"{size}")
         a = a.astype(_INT64, copy=False)
         out.append(a)
-        arrays.append(a)
+        arrays.append((a, cur[d], pos))
         d += 1
         pos += 1
     try:
-        host.broadcast_shapes(*(a.shape for a in arrays))
+        bshape = host.broadcast_shapes(*(a.shape for a, _, _ in arrays))
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
-                         "shapes " + ", ".join(_shape_str(a.shape) for a in arrays)) from None
+                         "shapes " + ", ".join(_shape_str(a.shape) for a, _, _ in arrays)) from None
+    if 0 in bshape:
+        return tuple(out)
+    if 0 in cur:
+        if builtins.any(n == 0 for _, n, _ in arrays):
+            raise IndexError("index is out of bounds for dimension with size 0")
+        # an empty result (a zero in a sliced dim): PyTorch never reads the indices
+        return tuple(o if isinstance(o, slice) else o * 0 for o in out)
+    for a, n, _ in arrays:
+        if int(a.min()) < -n or int(a.max()) >= n:
+            _raise_first_bad(arrays, bshape)
     return tuple(out)
+
+
+def _raise_first_bad(arrays, bshape) -> None:
+    """Name the index PyTorch's kernel meets first: broadcast positions in C order, then the
+    index tensors in order."""
+    xp = xp_of(arrays[0][0])
+    bad = xp.stack([xp.broadcast_to((a < -n) | (a >= n), bshape).reshape(-1)
+                    for a, n, _ in arrays], axis=1)
+    p, k = divmod(int(bad.reshape(-1).argmax()), len(arrays))
+    a, n, dim = arrays[k]
+    val = int(xp.broadcast_to(a, bshape).reshape(-1)[p])
+    raise IndexError(f"index {val} is out of bounds for dimension {dim} with size {n}")
 
 
 def _step_array(a, kind, dim, arg):
@@ -504,8 +521,15 @@ def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tenso
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' must be tuple of Tensors, not "
                         f"{type(indices).__name__}")
-    comps = tuple(slice(None) if i is None else i for i in indices)
-    steps, adv, _ = _parse(input._data.shape, comps)
+    for k, i in enumerate(indices):
+        if not isinstance(i, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
+                            f"{type(i).__name__}")
+    nd = input._data.ndim
+    got = builtins.sum(i._data.ndim if i._data.dtype in (_BOOL, _UINT8) else 1 for i in indices)
+    if got > nd:
+        raise IndexError(f"too many indices for tensor of dimension {nd} (got {got})")
+    steps, adv, _ = _parse(input._data.shape, tuple(indices))
     values = values if isinstance(values, Tensor) else _scalar_like(values, input)
     if values._data.dtype != input._data.dtype:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "

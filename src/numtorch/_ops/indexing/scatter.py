@@ -16,7 +16,15 @@ from .._inplace import inplace
 from ..creation import tensor
 from ..join import cat
 from ..pointwise.ternary import where
-from ._common import _broadcast_or_raise, _check_range, _legacy, _make_inplace, _nd1
+from ._common import (
+    _broadcast_or_raise,
+    _check_range,
+    _first_bad,
+    _legacy,
+    _make_inplace,
+    _nd1,
+    _shape_str,
+)
 from .getitem import slice_grad
 from .select import (
     _along,
@@ -257,6 +265,9 @@ class IndexAdd(Op):
 
     def forward(self, a, idx, src):
         out = xp_of(a).array(a, copy=True)
+        self.index = idx
+        if not out.size or not idx.size:  # PyTorch leaves these unchecked and untouched
+            return out
         o = _nd1(out)
         s = src.reshape(1) if src.ndim == 0 else src
         if self.dim != 0 or o.ndim != 1:
@@ -301,10 +312,18 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
               out=None) -> Tensor:
     """Copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``."""
     d = _check_index_source("index_add_", input, dim, index, source)
-    try:
-        _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d)
-    except IndexError as e:
-        raise RuntimeError(str(e)) from None
+    nd = input._data.ndim
+    size = input._data.shape[d] if nd else 1
+    ia = index._data
+    if nd <= 1 or (ia.size and input._data.size):  # PyTorch skips empty N-d inputs unchecked
+        bad = _first_bad(ia, 0, size)
+        if bad is not None:
+            # PyTorch hands these cases to scatter_add, whose message names the index
+            if nd > 1 and d in (0, nd - 1) and alpha == 1 and not isinstance(alpha, bool) \
+                    and ia.dtype == _INT64:
+                raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size "
+                                   f"{size}")
+            raise IndexError("index out of range in self")
     return write_out(out, IndexAdd.apply(input, index, source, dim=d, alpha=alpha))
 
 
@@ -314,10 +333,9 @@ class IndexCopy(Op):
 
     def forward(self, a, idx, src):
         out = xp_of(a).array(a, copy=True)
-        o = _nd1(out)
-        s = _nd1(src)
-        o[(slice(None),) * self.dim + (idx.reshape(-1),)] = s
         self.index = idx
+        if out.size:  # an empty input is left unchecked and untouched, as in PyTorch
+            _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = _nd1(src)
         return out
 
     def backward(self, g):
@@ -333,7 +351,9 @@ class IndexCopy(Op):
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out=None) -> Tensor:
     """Copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``."""
     d = _check_index_source("index_copy_", input, dim, index, source)
-    _check_range(index._data, input._data.shape[d] if input._data.ndim else 1, d, "index_copy_(): ")
+    size = input._data.shape[d] if input._data.ndim else 1
+    if input._data.size or not size:  # PyTorch skips the check on other empty inputs
+        _check_range(index._data, size, d, "index_copy_(): ", lo=0)
     return write_out(out, IndexCopy.apply(input, index, source, dim=d))
 
 
@@ -343,7 +363,8 @@ class IndexFill(Op):
 
     def forward(self, a, idx, value):
         out = xp_of(a).array(a, copy=True)
-        _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = value
+        if out.size:  # an empty input is left unchecked and untouched, as in PyTorch
+            _nd1(out)[(slice(None),) * self.dim + (idx.reshape(-1),)] = value
         self.index = idx
         return out
 
@@ -368,7 +389,9 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
         raise IndexError("index_fill_(): Expected a 1-D tensor for index")
     if index._data.dtype != _INT64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
-    _check_range(index._data, input._data.shape[d] if nd else 1, d)
+    size = input._data.shape[d] if nd else 1
+    if input._data.size or not size:  # PyTorch skips the check on other empty inputs
+        _check_range(index._data, size, d)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
@@ -388,6 +411,11 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     x = input.reshape(1) if zero_d else input
     src = source.reshape(1) if source.dim() == 0 else source
     d = wrap_dim(dim, x.dim())
+    size = x._data.shape[d]
+    if not include_self and input._data.size:  # PyTorch first index_fills the reduced slots
+        _check_range(index._data, size, d)
+    if _first_bad(index._data, 0, size) is not None:
+        raise IndexError("index out of range in self")
     shape = [1] * src.dim()
     shape[d] = -1
     idx = index.reshape(shape).expand(*src.shape)
@@ -442,7 +470,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
         raise IndexError(f"put_(): Expected source and index to have the same number of "
                            f"elements, but got source.numel() = {source._data.size}, "
                            f"index.numel() = {index._data.size}")
-    _check_flat_range(index._data, input._data.size)
+    _check_flat_range(index._data, input._data.size,
+                      "put_(): Tried to put elements into an empty tensor")
     return Put.apply(input, index, source, accumulate=accumulate)
 
 
@@ -477,7 +506,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     if mask._data.dtype != _BOOL:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{mask.dtype.cpp_name}")
-    _broadcast_or_raise([input._data.shape, mask._data.shape])
+    _broadcast_or_raise([mask._data.shape, input._data.shape])
     if isinstance(value, Tensor):
         if value._data.ndim != 0:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
@@ -527,13 +556,37 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got "
                            f"{_legacy(input._data.dtype)} and {_legacy(source._data.dtype)}")
-    shape = _broadcast_or_raise([input._data.shape, mask._data.shape])
+    shape = _broadcast_or_raise([mask._data.shape, input._data.shape])
     if int(xp_of(mask._data).broadcast_to(mask._data, shape).sum()) > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     return MaskedScatter.apply(input, mask, source)
 
 
-_make_inplace("masked_scatter_", masked_scatter)
+def _check_mask_expands(self: Tensor, mask: Tensor) -> None:
+    """In-place masked_scatter_ expands the mask to ``self``'s shape: PyTorch's expand errors."""
+    ms, ss = tuple(mask._data.shape), tuple(self._data.shape)
+    if mask._data.dtype == _BOOL and ms != ss:
+        if len(ms) > len(ss):
+            raise RuntimeError(f"expand({self.device.type.upper()}BoolType{{{_shape_str(ms)}}}, "
+                               f"size={_shape_str(ss)}): the number of sizes provided "
+                               f"({len(ss)}) must be greater or equal to the number of "
+                               f"dimensions in the tensor ({len(ms)})")
+        off = len(ss) - len(ms)
+        for i, m in enumerate(ms):
+            if m != 1 and m != ss[off + i]:
+                raise RuntimeError(f"The expanded size of the tensor ({ss[off + i]}) must match "
+                                   f"the existing size ({m}) at non-singleton dimension "
+                                   f"{off + i}.  Target sizes: {_shape_str(ss)}.  Tensor sizes: "
+                                   f"{_shape_str(ms)}")
+
+
+# the generic in-place signature (self, *args, **kwargs), as the Tensor stub records it
+@tensor_method("masked_scatter_")
+def _masked_scatter_(self, *args, **kwargs):
+    mask = args[0] if args else kwargs.get("mask")
+    if isinstance(mask, Tensor):
+        _check_mask_expands(self, mask)
+    return inplace(self, masked_scatter, *args, **kwargs)
 
 
 # -- writing a source into a view of a copy ----------------------------------------------------
@@ -600,11 +653,13 @@ def _embed(input: Tensor, src, view_fn, op) -> Tensor:
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.dim())
     n = input.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {dim}")
+                         f"{list(input.shape)} at dimension {d}")
     return _embed(input, src, lambda a: a.take(index % n, axis=d), SelectScatter)
 
 
@@ -612,6 +667,8 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None
                   step: int = 1) -> Tensor:
     """``torch.slice_scatter``: ``input`` with ``input[..., start:end:step, ...]`` set to src."""
     d = wrap_dim(dim, input.dim())
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
     sl = (slice(None),) * d + (slice(start, end, step),)
     return _embed(input, src, lambda a: a[sl], SliceScatter)
 

@@ -9,7 +9,7 @@ from ..._backend import is_array, xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from ..creation import tensor
-from ._common import _broadcast_or_raise, _legacy, _nd1, _shape_str
+from ._common import _broadcast_or_raise, _check_range, _first_bad, _legacy, _nd1, _shape_str
 from .getitem import IndexPutZeros
 
 __all__ = ["gather", "index_select", "take", "take_along_dim", "masked_select", "nonzero",
@@ -69,12 +69,8 @@ def _check_gather_like(name, input: Tensor, dim: int, index: Tensor, src=None) -
             if src is not None else ""
         raise RuntimeError(f"Expected index {_shape_str(ia.shape)} to be no larger than self "
                            f"{_shape_str(input._data.shape)} apart from dimension {d}{extra}")
-    size = sshape[d]
-    if ia.size:
-        hi, lo = int(ia.max()), int(ia.min())
-        if hi >= size or lo < -size:
-            raise RuntimeError(f"index {hi if hi >= size else lo} is out of bounds for dimension "
-                               f"{d} with size {size}")
+    # no wrap-around here: PyTorch's gather/scatter take indices in [0, size) only
+    _check_range(ia, sshape[d], d, lo=0, exc=RuntimeError)
     return d
 
 
@@ -107,11 +103,13 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
                    out=None) -> Tensor:
     """``gather`` after broadcasting ``input`` and ``indices`` (flattened when ``dim`` is None)."""
     if indices._data.dtype != _INT64:
-        raise RuntimeError("torch.take_along_dim(): dtype of indices should be int64 but got "
-                           f"{indices.dtype}")
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_legacy(indices._data.dtype)}")
     if dim is None:
         return write_out(out, gather(input.reshape(-1), 0, indices.reshape(-1)))
     nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if nd != indices._data.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
                            f"number of dimensions, but got {nd} dimensions for input, and "
@@ -120,8 +118,15 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
     sizes = list(input._data.shape)
     sizes[d] = indices._data.shape[d]
     shape = list(_broadcast_or_raise([tuple(sizes), indices._data.shape]))
+    size = input._data.shape[d]
+    ia = indices._data
+    if _first_bad(ia, 0, size) is not None:
+        # PyTorch 2.13 takes these indices modulo the size (Python's sign rule), not as errors
+        if size == 0:
+            raise RuntimeError("ZeroDivisionError")
+        indices = Tensor._from_array(ia % size)
     ib = indices.expand(shape)
-    shape[d] = input._data.shape[d]
+    shape[d] = size
     return write_out(out, gather(input.expand(shape), d, ib))
 
 
@@ -160,18 +165,29 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out=None) -> Tensor:
     if input._data.ndim == 0 and ia.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {ia.size}"
                            " value(s)")
-    if ia.size and (int(ia.max()) >= size or int(ia.min()) < 0):
+    bad = _first_bad(ia, 0, size)
+    if bad is not None and input._data.ndim > 1:
+        # PyTorch's kernels for an empty self and for dim 1 word the error differently
+        if input._data.size == 0:
+            if size == 0:
+                raise RuntimeError("index_select(): self indexing axis dim should be positive")
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        if d == 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+    if bad is not None:
         raise IndexError("index out of range in self")
     return write_out(out, IndexSelect.apply(input, index, dim=d))
 
 
 # -- take --------------------------------------------------------------------------------------
-def _check_flat_range(idx, n) -> None:
-    if idx.size:
-        hi, lo = int(idx.max()), int(idx.min())
-        if hi >= n or lo < -n:
-            raise IndexError(f"out of range: tried to access index {hi if hi >= n else lo} on a "
-                             f"tensor of {n} elements.")
+def _check_flat_range(idx, n, empty_msg: str) -> None:
+    """take/put's checks: ``empty_msg`` for a non-empty index into an empty tensor, else the first
+    index outside ``[-n, n)``."""
+    bad = _first_bad(idx, -n, n)
+    if bad is not None:
+        if n == 0:
+            raise IndexError(empty_msg)
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
 
 
 class Take(Op):
@@ -195,7 +211,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     if index._data.dtype != _INT64:
         raise RuntimeError("take(): Expected a long tensor for index, but got "
                            f"{_legacy(index._data.dtype)}")
-    _check_flat_range(index._data, input._data.size)
+    _check_flat_range(index._data, input._data.size, "take(): tried to take from an empty tensor")
     return Take.apply(input, index)
 
 
@@ -336,4 +352,6 @@ def unravel_index(indices, shape) -> tuple:
     if any(s < 0 for s in shape):
         raise ValueError("'shape' cannot have negative values, but got "
                          f"{tuple(shape)}")
+    if 0 in shape and indices.numel():  # PyTorch divides by the sizes
+        raise RuntimeError("ZeroDivisionError")
     return UnravelIndex.apply(indices, shape=shape)

@@ -37,10 +37,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                            "arguments for embedding)")
     idx = input._data
     n = weight.shape[0]
+    if max_norm is not None:  # PyTorch renormalises first: its row lookups wrap negatives
+        _embedding_renorm_(weight, idx, max_norm, norm_type)
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
         raise IndexError("index out of range in self")
-    if max_norm is not None:
-        _embedding_renorm_(weight, idx, max_norm, norm_type)
     return K.Embedding.apply(weight, indices=idx, num_weights=n, padding_idx=padding_idx,
                              scale_grad_by_freq=scale_grad_by_freq)
 
@@ -49,11 +49,33 @@ def _embedding_renorm_(weight: Tensor, idx, max_norm: float, norm_type: float) -
     """Rescale, in place and without grad, the looked-up rows whose norm exceeds ``max_norm``."""
     with grad_mode.no_grad():
         w = weight._data
-        rows = np.unique(idx.reshape(-1))
+        rows = np.unique(idx.reshape(-1))  # sorted: the first row out of [-n, n) is reported
+        n = w.shape[0]
+        bad = rows[(rows < -n) | (rows >= n)]
+        if bad.size:
+            raise IndexError(f"select(): index {int(bad[0])} out of range for tensor of size "
+                             f"[{n}, {w.shape[1]}] at dimension 0")
         norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
         scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
         w[rows] = (w[rows] * scale[:, None]).astype(w.dtype)
         weight._bump_version()
+
+
+def _check_bag_ids(ids, weight: Tensor, mode: str, padding_idx) -> None:
+    """PyTorch's bounds check of embedding_bag ids: its sum/mean fast path (float32/16, unit row
+    stride, no padding_idx) names the position, the general path only the value."""
+    n = weight.shape[0]
+    if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < n):
+        return
+    bad = (ids < 0) | (ids >= n)
+    pos = int(bad.argmax())
+    fast = mode != "max" and padding_idx is None and weight.stride(1) == 1 \
+        and weight.dtype in (D.float32, D.float16, D.bfloat16)
+    if fast:
+        raise RuntimeError(f"Index {pos} of input takes value {int(ids[pos])} which is not in the "
+                           f"valid range [0, {n})")
+    raise RuntimeError("embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx "
+                       f"to be {int(ids[pos])}")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -113,10 +135,18 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
                          f"{input.dim()}")
     ids = idx._data.astype(np.int64)
-    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= weight.shape[0]):
-        raise IndexError("index out of range in self")
     if max_norm is not None:
         _embedding_renorm_(weight, ids, max_norm, norm_type)
+    if offsets is not None and input.dim() == 1 and len(off):
+        if off[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the "
+                               "mini-batch has to start from position 0. However, got "
+                               f"{int(off[0])}\n[ torch.{offsets.dtype.legacy_name}{{}} ]")
+        if off[-1] > input.shape[0]:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length "
+                               f"{input.shape[0]} but got offsets[-1] of {int(off[-1])}")
+    if n_bags:
+        _check_bag_ids(ids, weight, mode, padding_idx)
     keep = bag >= 0
     if padding_idx is not None:
         pi = padding_idx % weight.shape[0]
