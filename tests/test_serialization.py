@@ -431,7 +431,8 @@ def test_whole_module_needs_weights_only_false(tmp_path):
     model = nt.nn.Sequential(nt.nn.Linear(3, 4), nt.nn.Tanh(), nt.nn.Linear(4, 2))
     path = tmp_path / "model.pth"
     S.save(model, path)
-    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL torch.nn.modules.container.Sequential"):
+    with pytest.raises(pickle.UnpicklingError,
+                       match="Unsupported global: GLOBAL torch.nn.modules.container.Sequential"):
         S.load(path)
     loaded = S.load(path, weights_only=False)
     assert type(loaded) is type(model) and repr(loaded) == repr(model)
