@@ -27,7 +27,7 @@ def test_timeout_raises_after_about_the_timeout():
     start = time.monotonic()
     with pytest.raises(RuntimeError, match="DataLoader timed out after 1 seconds"):
         list(nd.DataLoader(Stuck(), batch_size=1, num_workers=2, timeout=1))
-    assert time.monotonic() - start < 2.5
+    assert time.monotonic() - start < 4.0  # was 1 + 5 s per worker before
 
 
 def _alive(pid: int) -> bool:
