@@ -167,6 +167,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    dt = input.dtype
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{dt.c_name}\'')
     return K.LogSigmoid.apply(input)
 
 
