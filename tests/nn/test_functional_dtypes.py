@@ -155,3 +155,39 @@ def test_avg_pool3d_int64_values():
     a = np.array([-3, 2, -5, 4, 7, 0, -1, -1], np.int64).reshape(1, 1, 2, 2, 2)
     check(lambda lib, x: lib.nn.functional.avg_pool3d(x, 2), arrays=[a], grad=False)
     check(lambda lib, x: lib.nn.functional.avg_pool3d(x, (1, 1, 2)), arrays=[a], grad=False)
+
+
+INTERP_MODES = [("nearest", 1), ("nearest", 2), ("nearest", 3), ("linear", 1), ("bilinear", 2),
+                ("bicubic", 2), ("trilinear", 3), ("area", 1), ("area", 2), ("area", 3),
+                ("nearest-exact", 1), ("nearest-exact", 2), ("nearest-exact", 3)]
+
+
+@pytest.mark.parametrize("mode,nd", INTERP_MODES)
+def test_interpolate_dtypes(mode, nd):
+    for dt in DTYPES + ("uint8", "int8"):
+        same_outcome(lambda L, x: _f(L).interpolate(x, scale_factor=2, mode=mode),
+                     [_array((1, 2) + (3,) * nd, dt, 0)])
+
+
+BAD_SIZES = [dict(size=0), dict(size=-1), dict(size=(0, 2)), dict(size=(2, 0)),
+             dict(size=(2, -1)), dict(scale_factor=0), dict(scale_factor=-1.0),
+             dict(scale_factor=0.1), dict(scale_factor=(2, 0)), dict(size=2.5),
+             dict(size=(2.0, 3)), dict(scale_factor=float("nan")),
+             dict(scale_factor=float("inf")), dict(size=[2]), dict(scale_factor=[2]),
+             dict(size=2, scale_factor=2), dict()]
+
+
+@pytest.mark.parametrize("kw", BAD_SIZES, ids=str)
+@pytest.mark.parametrize("mode,nd", INTERP_MODES)
+def test_interpolate_bad_sizes(kw, mode, nd):
+    if nd != 2 and isinstance(kw.get("size", kw.get("scale_factor")), (tuple, list)):
+        return
+    same_outcome(lambda L, x: _f(L).interpolate(x, mode=mode, **kw),
+                 [_array((1, 2) + (3,) * nd, "float32", 0)])
+
+
+def test_interpolate_area_3d_values():
+    check(lambda lib, x: lib.nn.functional.interpolate(x, size=(2, 3, 2), mode="area"),
+          shapes=[(1, 2, 3, 5, 4)])
+    check(lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=0.1, mode="area"),
+          shapes=[(1, 2, 3, 3)], grad=False)

@@ -360,6 +360,9 @@ def _adaptive_mean(a, bounds):
     xp = xp_of(a)
     for j, bd in enumerate(bounds):
         axis = a.ndim - len(bounds) + j
+        if not bd:  # an empty output along this axis
+            a = a[(slice(None),) * axis + (slice(0, 0),)]
+            continue
         parts = [a[(slice(None),) * axis + (slice(lo, hi),)].mean(axis=axis, keepdims=True)
                  for lo, hi in bd]
         a = xp.concatenate(parts, axis=axis)
@@ -401,6 +404,29 @@ class AdaptiveAvgPoolBackward(Op):
 
     def backward(self, gg):
         return AdaptiveAvgPool.apply(gg, bounds=self.bounds)
+
+
+class AdaptiveAvgPool3D(AdaptiveAvgPool):
+    grad_fn_name = "AdaptiveAvgPool3DBackward0"
+
+    def backward(self, g):
+        return AdaptiveAvgPool3DBackward.apply(g, bounds=self.bounds,
+                                               sizes=self._input_meta[0][0][-3:])
+
+
+class AdaptiveAvgPool3DBackward(AdaptiveAvgPoolBackward):
+    grad_fn_name = "AdaptiveAvgPool3DBackwardBackward0"
+
+    def backward(self, gg):
+        return AdaptiveAvgPool3D.apply(gg, bounds=self.bounds)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Adaptive average pooling over the last three dims (``interpolate(mode="area")``)."""
+    out = _adaptive_sizes(output_size, input, 3, "adaptive_avg_pool3d")
+    check_pool_dtype(input, "adaptive_avg_pool3d_cpu")
+    bounds = tuple(adaptive_bounds(input.shape[-3 + i], out[i]) for i in range(3))
+    return AdaptiveAvgPool3D.apply(input, bounds=bounds)
 
 
 class AdaptiveMaxPool(Op):

@@ -9,11 +9,10 @@ gather again, so these are twice differentiable.
 
 from __future__ import annotations
 
-import math
-
 from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op
+from . import interp_checks as _checks
 
 __all__: list[str] = []
 
@@ -278,6 +277,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                              f"but got input with spatial dimensions of {spatial} and output "
                              f"size of {size}. Please provide input tensor in (N, C, d1, d2, "
                              "...,dK) format and output size in (o1, o2, ...,oK) format.")
+        _checks.check_size_types(size)
+        _checks.check_scalar_size(size, mode, dim)
         out = tuple(int(s) for s in _pair_or_tuple(size, dim))
         scales = (None,) * dim
     elif scale_factor is not None:
@@ -288,7 +289,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                              "tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, "
                              "s2, ...,sK) format.")
         sf = tuple(float(s) for s in _pair_or_tuple(scale_factor, dim))
-        out = tuple(math.floor(float(spatial[i]) * sf[i]) for i in range(dim))
+        out = tuple(_checks.scaled_size(spatial[i], sf[i], mode) for i in range(dim))
         scales = (None,) * dim if recompute_scale_factor else sf
     else:
         raise ValueError("either size or scale_factor should be defined")
@@ -298,18 +299,23 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in need and dim != need[mode]:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{need[mode] + 2}D input")
+    if mode in ("nearest", "nearest-exact", "area", *_LINEAR_MODES) and 1 <= dim <= 3:
+        _checks.check_output_sizes(spatial, out, mode)
     if mode == "area":
-        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
         if dim == 1:
             return adaptive_avg_pool1d(input, out)
         if dim == 2:
             return adaptive_avg_pool2d(input, out)
+        if dim == 3:
+            return adaptive_avg_pool3d(input, out)
     if mode not in ("nearest", "nearest-exact", *_LINEAR_MODES) or not 1 <= dim <= 3:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
             "the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
             f"nearest-exact (got {mode})")
+    _checks.check_dtype(input, mode, dim)
     dt = input._data.dtype
     maps = []
     for i in range(dim):
