@@ -541,8 +541,9 @@ class GridSampler2D(Op):
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
                 padding_mode: str = "zeros", align_corners=None) -> Tensor:
-    """``torch.nn.functional.grid_sample`` on 4-D input: bilinear/nearest, zeros/border/
-    reflection padding, ``align_corners``. Not supported: 5-D input, bicubic."""
+    """``torch.nn.functional.grid_sample`` on 4-D and 5-D input: bilinear (trilinear on 5-D)
+    and nearest modes, zeros/border/reflection padding, ``align_corners``. Not supported:
+    bicubic."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError("nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
@@ -552,13 +553,14 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
     if align_corners is None:
         _warn_align()
         align_corners = False
-    if grid.shape[-1] != input.ndim - 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in last "
-                           f"dimension, but got grid with sizes "
-                           f"[{', '.join(str(s) for s in grid.shape)}]")
-    if input.ndim != 4 or mode == "bicubic":
-        raise NotImplementedError("numtorch: grid_sample supports 4-D input with bilinear or "
-                                  "nearest mode")
+    from .grid3d import GridSampler3D, check_grid_sampler
+
+    check_grid_sampler(input, grid, mode)
+    if input.ndim == 5:
+        return GridSampler3D.apply(input, grid, mode=mode, padding_mode=padding_mode,
+                                   align_corners=align_corners)
+    if mode == "bicubic":
+        raise NotImplementedError("numtorch: grid_sample does not support bicubic mode")
     return GridSampler2D.apply(input, grid, mode=mode, padding_mode=padding_mode,
                                align_corners=align_corners)
 
