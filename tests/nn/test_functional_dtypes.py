@@ -191,3 +191,36 @@ def test_interpolate_area_3d_values():
           shapes=[(1, 2, 3, 5, 4)])
     check(lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=0.1, mode="area"),
           shapes=[(1, 2, 3, 3)], grad=False)
+
+
+ACTIVATIONS = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "mish", "hardtanh",
+               "hardsigmoid", "hardswish", "leaky_relu", "softplus", "softsign", "logsigmoid",
+               "softshrink", "hardshrink", "glu", "prelu", "rrelu", "threshold"]
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("dt", DTYPES + ("uint8",))
+def test_activation_dtypes(name, dt):
+    if name == "prelu":
+        def fn(L, x):
+            return _f(L).prelu(x, L.ones(1))
+    elif name == "threshold":
+        def fn(L, x):
+            return _f(L).threshold(x, 0.5, 2.0)
+    elif name == "glu":
+        def fn(L, x):
+            return _f(L).glu(x, -1)
+    else:
+        def fn(L, x):
+            return getattr(_f(L), name)(x)
+    same_outcome(fn, [_array((2, 4), dt, 0)])
+    if name == "rrelu":
+        same_outcome(lambda L, x: _f(L).rrelu(x, training=True), [_array((2, 4), dt, 0)])
+
+
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("dt", DTYPES + ("uint8",))
+def test_pad_dtypes(mode, dt):
+    for shape, widths in (((1, 2, 3), (1, 1)), ((1, 2, 3, 3), (1, 1, 1, 1)),
+                          ((1, 2, 3, 3, 3), (1, 1) * 3), ((1, 2, 3), (5, 5))):
+        same_outcome(lambda L, x, w=widths: _f(L).pad(x, w, mode=mode), [_array(shape, dt, 0)])

@@ -171,6 +171,9 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
             raise RuntimeError(f"input ({dim}: {n}) is too small. Calculated output {dim}: "
                                f"{n + lo + hi}")
         maps.append((axis, _pad_index(n, lo, hi, mode), None))
+    if mode != "circular" and input._data.dtype.kind == "b":  # no bool CPU kernels
+        kernel = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f'"{kernel}_pad{k}d" not implemented for \'Bool\'')
     name = {"reflect": f"ReflectionPad{k}DBackward0", "replicate": f"ReplicationPad{k}DBackward0",
             "circular": "CopySlices"}[mode]
     return _gather_op(input, tuple(maps), name)
