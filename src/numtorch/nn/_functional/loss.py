@@ -21,6 +21,7 @@ from ..._ops.linalg import tensordot
 from ..._ops.nn import activation
 from ..._ops.nn import loss as K
 from ..._ops.nn.activation import log_softmax
+from ..._ops.nn.conv import cpp_type_name
 from ..._ops.pointwise import minimum, torch_type_name
 from ..._tensor import Tensor
 from ...autograd import grad_mode
@@ -38,8 +39,6 @@ __all__ = [
 
 _DistanceFn = Callable[[Tensor, Tensor], Tensor]
 _REDUCTIONS = ("none", "mean", "sum")
-_C_NAMES = {"Bool": "bool", "Byte": "unsigned char", "Char": "signed char", "Short": "short int",
-            "Int": "int", "Long": "long int"}
 
 
 def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
@@ -483,7 +482,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = F
     if not var.dtype.is_floating_point and not var.dtype.is_complex:
         # PyTorch clamps a clone of ``var`` in place with a float bound
         raise RuntimeError("result type Float can't be cast to the desired output type "
-                           f"{_C_NAMES.get(var.dtype.c_name, var.dtype.c_name)}")
+                           f"{cpp_type_name(var.dtype)}")
     with grad_mode.no_grad():
         var_c = var.clamp(min=eps)
     v = var + (var_c - var).detach()
