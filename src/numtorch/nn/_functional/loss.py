@@ -97,10 +97,13 @@ def _promoted_dtype(kernel: str, a: Tensor, b: Tensor):
     """The NumPy dtype a binary loss kernel computes ``a`` and ``b`` in when they differ (their
     promoted dtype, as PyTorch's kernels), else None; an integral or bool common dtype is
     PyTorch's NotImplementedError."""
-    dt = D.promote_types(a.dtype, b.dtype)
+    da = a.dtype
+    if da is b.dtype and da.is_floating_point:
+        return None  # the common case
+    dt = D.promote_types(da, b.dtype)
     if not dt.is_floating_point:
         raise _not_implemented(kernel, dt)
-    return None if a.dtype is b.dtype else dt.np
+    return None if da is b.dtype else dt.np
 
 
 def _input_dtype(kernel: str, a: Tensor, b: Tensor):
