@@ -3,7 +3,9 @@
 ``conv`` (convolutions), ``pooling`` (max/avg/adaptive pooling), ``normalization`` (batch/
 layer/group/instance norm and the ``native_*_norm`` primitives), ``activation`` (softmax family
 and activations), ``loss`` (fused losses), ``embedding``, ``sampling`` (interpolate,
-grid_sample, pad, im2col fold/unfold, pixel shuffle) and ``grid`` (``grid_sampler_2d``).
+grid_sample, pad, im2col fold/unfold, pixel shuffle), ``interp_checks`` (interpolate's argument
+and dtype checks), ``grid3d`` (5-D grid_sample and the grid sampler's checks) and ``grid``
+(``grid_sampler_2d``).
 ``numtorch.nn.functional`` checks arguments and composes these; the names in ``__all__`` are
 also top-level ``numtorch`` functions.
 """

@@ -99,12 +99,15 @@ def _softmax_dim(input: Tensor, dim, name: str) -> int:
     return wrap_dim(dim, input.ndim)
 
 
-def _float_input(input: Tensor, dtype) -> Tensor:
+def _float_input(input: Tensor, dtype, dim: int, name: str) -> Tensor:
+    """Cast to ``dtype`` first; a non-floating input is PyTorch's NotImplementedError (an empty
+    one passes through, as in PyTorch)."""
     if dtype is not None:
-        return input.to(dtype)
-    if input._data.dtype.kind not in "fc":
-        name = torch_type_name(input._data.dtype)
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{name}\'')
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f" and input._data.size:
+        kernel = "lastdim_kernel_impl" if dim == max(input.ndim - 1, 0) else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
+                                  f"'{torch_type_name(input._data.dtype)}'")
     return input
 
 
@@ -112,14 +115,14 @@ def _float_input(input: Tensor, dtype) -> Tensor:
 def softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: int = 3) -> Tensor:
     """Softmax along ``dim`` (SoftmaxBackward0); ``dtype`` casts first as PyTorch does."""
     d = _softmax_dim(input, dim, "softmax")
-    return Softmax.apply(_float_input(input, dtype), dim=d)
+    return Softmax.apply(_float_input(input, dtype, d, "softmax"), dim=d)
 
 
 @tensor_method("log_softmax")
 def log_softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: int = 3) -> Tensor:
     """Log-softmax along ``dim`` (LogSoftmaxBackward0)."""
     d = _softmax_dim(input, dim, "log_softmax")
-    return LogSoftmax.apply(_float_input(input, dtype), dim=d)
+    return LogSoftmax.apply(_float_input(input, dtype, d, "log_softmax"), dim=d)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from ..._backend import xp_of
+from ..._dtype import promote_types
 from ..._tensor import Tensor
 from ...autograd.grad_mode import backward_builds_graph
 from .._base import Op
@@ -250,6 +251,8 @@ class Convolution(Op):
     def forward(self, x, w, b):
         self.save_inputs(0, 1)
         if self.transposed:
+            if b is not None and b.dtype != x.dtype:  # PyTorch adds the bias in place
+                b = b.astype(x.dtype)
             return transposed_forward(x, w, b, self.stride, self.padding, self.dilation,
                                       self.groups, self.output_padding)
         return conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
@@ -357,11 +360,9 @@ def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, 
         raise RuntimeError(f"expected stride to be a single integer value or a list of "
                            f"{w.ndim - 2} values to match the convolution dimensions, but got "
                            f"stride=[{', '.join(str(v) for v in stride)}]")
-    if x._data.dtype != w._data.dtype:
-        ti = x.dtype.legacy_name
-        tw = w.dtype.legacy_name
-        raise RuntimeError(f"Input type (torch.{ti}) and weight type (torch.{tw}) should be the "
-                           "same or input should be a MKLDNN tensor and weight is a dense tensor")
+    if not transposed and b is not None and b._data.dtype != x._data.dtype:
+        raise RuntimeError(f"Input type ({cpp_type_name(x.dtype)}) and bias type "
+                           f"({cpp_type_name(b.dtype)}) should be the same")
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
     if any(p < 0 for p in padding):
@@ -407,6 +408,54 @@ def _check(x: Tensor, w: Tensor, b, nd: int, stride, padding, dilation, groups, 
                 + " ".join(f"output_padding_{d}: {v}" for d, v in zip(dims, output_padding))
                 + " " + " ".join(f"stride_{d}: {v}" for d, v in zip(dims, stride))
                 + " " + " ".join(f"dilation_{d}: {v}" for d, v in zip(dims, dilation)))
+    kind = x._data.dtype.kind
+    if kind == "b" or (transposed and kind in "iu" and x._data.dtype.itemsize != 8):
+        # PyTorch's CPU kernels: no bool convolutions, transposed ones only for int64 integers
+        kernel = ("compute_columns3d" if nd == 3 else "slow_conv2d_cpu") if not transposed else \
+            f"slow_conv_transpose{max(nd, 2)}d_out_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{x.dtype.c_name}\'')
+    if x._data.dtype != w._data.dtype:
+        if _uses_mkldnn(x, w, stride, dilation, groups):
+            ti = x.dtype.legacy_name
+            tw = w.dtype.legacy_name
+            raise RuntimeError(f"Input type (torch.{ti}) and weight type (torch.{tw}) should be "
+                               "the same or input should be a MKLDNN tensor and weight is a dense "
+                               "tensor")
+        raise RuntimeError(f"expected scalar type {x.dtype.c_name} but found {w.dtype.c_name}")
+    if nd == 3 and transposed and b is not None and b.dtype is not x.dtype:
+        raise RuntimeError(f"expected scalar type {x.dtype.c_name} but found {b.dtype.c_name}")
+    if transposed and b is not None and b.dtype._category > x.dtype._category:
+        res = promote_types(x.dtype, b.dtype)
+        raise RuntimeError(f"result type {res.c_name} can't be cast to the desired output type "
+                           f"{x.dtype.c_name}")
+
+
+def cpp_type_name(dt) -> str:
+    """The C++ name PyTorch's messages give a dtype (``float``, ``c10::Half``, ``long int``)."""
+    return _CPP_NAMES.get(dt.c_name, dt.c_name)
+
+
+_CPP_NAMES = {"Half": "c10::Half", "BFloat16": "c10::BFloat16", "Float": "float",
+              "Double": "double", "ComplexHalf": "c10::complex<c10::Half>",
+              "ComplexFloat": "c10::complex<float>", "ComplexDouble": "c10::complex<double>",
+              "Bool": "bool", "Byte": "unsigned char", "Char": "signed char",
+              "Short": "short int", "Int": "int", "Long": "long int"}
+
+
+def _uses_mkldnn(x: Tensor, w: Tensor, stride, dilation, groups: int) -> bool:
+    """Whether PyTorch's CPU convolution picks its MKLDNN kernel (float32 inputs, by its size
+    heuristic), which words a weight-dtype mismatch differently."""
+    if x._data.dtype.kind != "f" or x._data.dtype.itemsize != 4:
+        return False
+    xs, ws = tuple(x.shape), tuple(w.shape)
+    if len(xs) == 3:  # 1-d convolutions run as 2-d ones with a unit height
+        xs, ws = xs[:2] + (1,) + xs[2:], ws[:2] + (1,) + ws[2:]
+    strided = any(v != 1 for v in stride)
+    dilated = any(v != 1 for v in dilation)
+    if not (strided or dilated or xs[0] >= 16 or ws[-1] != 1 or ws[-2] != 1):
+        return False  # PyTorch also takes MKLDNN here when multi-threaded; numtorch assumes not
+    n = xs[0] * xs[1] * xs[2] * xs[3]
+    return groups > 1 or (ws[-1] > 3 and ws[-2] > 3) or xs[0] > 1 or n > 20480
 
 
 def _conv_nd(nd: int, name: str, input: Tensor, weight: Tensor, bias, stride, padding, dilation,

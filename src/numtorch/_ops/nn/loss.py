@@ -31,13 +31,21 @@ def _scale_grad(g: Tensor, reduction: str, n: int) -> Tensor:
     return g / n if reduction == "mean" and n else g
 
 
+def _cast_pair(a, b, dt):
+    """Both arrays in ``dt`` (the dtype PyTorch computes a mixed-dtype loss in), or as given."""
+    if dt is None:
+        return a, b
+    return a.astype(dt, copy=False), b.astype(dt, copy=False)
+
+
 class MseLoss(Op):
     grad_fn_name = "MseLossBackward0"
-    params = ("reduction",)
+    params = ("reduction", "dtype")
 
     def forward(self, a, b):
         xp = xp_of(a)
         self.save_inputs(0, 1)
+        a, b = _cast_pair(a, b, self.dtype)
         d = a - b
         self.n = d.size
         return _reduce(xp, d * d, self.reduction)
@@ -51,11 +59,12 @@ class MseLoss(Op):
 class _PairLoss(Op):
     """Elementwise loss of ``input - target`` with a derivative in the difference."""
 
-    params = ("reduction",)
+    params = ("reduction", "dtype")
 
     def forward(self, a, b):
         xp = xp_of(a)
         self.save_inputs(0, 1)
+        a, b = _cast_pair(a, b, self.dtype)
         d = a - b
         self.n = d.size
         return _reduce(xp, self.compute(xp, d).astype(d.dtype, copy=False), self.reduction)
@@ -143,7 +152,8 @@ class BinaryCrossEntropyWithLogits(Op):
         if self.weight is not None:
             loss = loss * self.weight
         self.n = loss.size
-        return _reduce(xp, loss.astype(x.dtype, copy=False), self.reduction)
+        # the target's dtype, as in PyTorch (the callers pass floating dtypes only)
+        return _reduce(xp, loss.astype(t.dtype, copy=False), self.reduction)
 
     def backward(self, g):
         x, t = self.saved_tensors

@@ -45,6 +45,30 @@ def _graph_backward(op, g, fn):
     return tuple(res)
 
 
+def check_norm_dtypes(x: Tensor, params, kernel: str, kernel_first: bool = False) -> None:
+    """PyTorch's CPU dtype rules for a normalisation of ``x`` with ``params`` (weight, bias,
+    running statistics; None for absent ones): parameters of ``x``'s dtype, or all float32 with
+    a float16/bfloat16 ``x`` ("mixed dtype"); a floating ``x``. ``kernel_first``: the kernel's
+    dtype check comes before the parameter checks (batch norm)."""
+    dt = x.dtype
+    if dt.is_floating_point and all(p is None or p.dtype is dt for p in params):
+        return  # the common case
+    if kernel_first and not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.c_name}\'')
+    defined = [p for p in params if p is not None]
+    if defined and defined[0].dtype is not dt:
+        if any(p.dtype.c_name != "Float" for p in defined):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if dt.c_name not in ("Half", "BFloat16"):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.c_name}\'')
+    for p in defined:
+        if p.dtype is not dt:
+            raise RuntimeError(f"expected scalar type {dt.c_name} but found {p.dtype.c_name}")
+
+
 def _bshape(ndim: int):
     return (1, -1) + (1,) * (ndim - 2)
 
@@ -74,7 +98,7 @@ class NativeBatchNorm(Op):
         out = xhat * w.reshape(shp) if w is not None else xhat.copy()
         if b is not None:
             out += b.reshape(shp)
-        return out
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, g):
         if backward_builds_graph():
@@ -129,6 +153,12 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not training:
+        if running_mean is None:
+            raise RuntimeError("running_mean must be defined in evaluation mode")
+        if running_var is None:
+            raise RuntimeError("running_var must be defined in evaluation mode")
+    check_norm_dtypes(input, (weight, bias, running_mean, running_var), "batch_norm", True)
     return _batch_norm(input, None if running_mean is None else running_mean._data,
                        None if running_var is None else running_var._data, weight, bias,
                        training, momentum, eps)
@@ -186,7 +216,7 @@ class NativeLayerNorm(Op):
         out = xhat * w if w is not None else xhat.copy()
         if b is not None:
             out += b
-        return out
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, g):
         if backward_builds_graph():
@@ -229,6 +259,9 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None,
                         "ints, not int")
     ns = tuple(int(s) for s in normalized_shape)
     k = len(ns)
+    if not k:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != ns:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
@@ -238,6 +271,7 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None,
         raise RuntimeError(f"Given normalized_shape={_shape_list(ns)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in ns)}], but got input of size"
                            f"{_shape_list(input.shape)}")
+    check_norm_dtypes(input, (weight, bias), "LayerNormKernelImpl")
     return NativeLayerNorm.apply(input, weight, bias, k=k, eps=eps)
 
 
@@ -263,7 +297,7 @@ class NativeGroupNorm(Op):
         out = xhat * w.reshape(shp) if w is not None else xhat.copy()
         if b is not None:
             out += b.reshape(shp)
-        return out
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, g):
         if backward_builds_graph():
@@ -317,6 +351,7 @@ def group_norm(input: Tensor, num_groups: int, weight=None, bias=None,
                                f"channels in input, but got {name} of shape "
                                f"{_shape_list(t.shape)} and input of shape "
                                f"{_shape_list(input.shape)}")
+    check_norm_dtypes(input, (weight, bias), "GroupNormKernelImpl")
     # PyTorch makes the input contiguous first (a CloneBackward0 node when it copies)
     return NativeGroupNorm.apply(input.contiguous(), weight, bias, groups=num_groups, eps=eps)
 
@@ -329,15 +364,24 @@ def instance_norm(input: Tensor, running_mean=None, running_var=None, weight=Non
     Known difference: the graph prints ``NativeBatchNormBackward0`` under view nodes where
     PyTorch's differs slightly; values and gradients match.
     """
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
     n, c = input.shape[:2]
     rest = tuple(input.shape[2:])
+    check_norm_dtypes(input, (weight, bias), "batch_norm", True)
+    if (running_mean is not None and running_var is not None
+            and running_mean.dtype is input.dtype and running_var.dtype is not input.dtype):
+        raise RuntimeError(f"expected scalar type {input.dtype.c_name} but found "
+                           f"{running_var.dtype.c_name}")
     x = input.reshape((1, n * c) + rest)
     rep = (lambda t: None if t is None else t.unsqueeze(0).expand(n, c).reshape(n * c))
     rm = rv = None
     if running_mean is not None:
         xp = xp_of(running_mean._data)
-        rm = xp.tile(running_mean._data, n)
-        rv = xp.tile(running_var._data, n)
+        dt = input._data.dtype  # the working copies in the input's dtype (copied back below)
+        rm = xp.tile(running_mean._data, n).astype(dt, copy=False)
+        rv = xp.tile(running_var._data, n).astype(dt, copy=False)
     w, b = rep(weight), rep(bias)
     if use_input_stats:
         _check_batch(x)

@@ -34,6 +34,20 @@ def _tuple(v, n: int, fn: str, what: str):
     return v
 
 
+def check_pool_dtype(x: Tensor, kernel: str, ints: str = "", half: bool = True) -> None:
+    """PyTorch's CPU pooling kernels: floating inputs (float16 unless ``half`` is False) and the
+    integer dtypes in ``ints`` ("all" or "long"); others are its NotImplementedError."""
+    dt = x._data.dtype
+    kind = dt.kind
+    if kind == "f":
+        if half or dt.itemsize != 2:
+            return
+    elif kind in "iu" and (ints == "all" or (ints == "long" and dt.itemsize == 8
+                                              and kind == "i")):
+        return
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{x.dtype.c_name}\'')
+
+
 def pool_out_size(size, k, s, p, d, ceil_mode):
     eff = d * (k - 1) + 1
     num = size + 2 * p - eff
@@ -228,6 +242,7 @@ def _max_pool(x: Tensor, kernel, stride, padding, dilation, ceil_mode, nd: int, 
         raise RuntimeError(f"Given input size: ({c}x{'x'.join(str(v) for v in sizes)}). "
                            f"Calculated output size: ({c}x{'x'.join(str(v) for v in out)}). "
                            "Output size is too small")
+    check_pool_dtype(x, fn, ints="all")
     cls = MaxPoolWithIndices if nd == 2 else MaxPool3DWithIndices
     return cls.apply(x, kernel=k, stride=s, padding=p, dilation=d, out_sizes=out)
 
@@ -345,6 +360,9 @@ def _adaptive_mean(a, bounds):
     xp = xp_of(a)
     for j, bd in enumerate(bounds):
         axis = a.ndim - len(bounds) + j
+        if not bd:  # an empty output along this axis
+            a = a[(slice(None),) * axis + (slice(0, 0),)]
+            continue
         parts = [a[(slice(None),) * axis + (slice(lo, hi),)].mean(axis=axis, keepdims=True)
                  for lo, hi in bd]
         a = xp.concatenate(parts, axis=axis)
@@ -388,6 +406,29 @@ class AdaptiveAvgPoolBackward(Op):
         return AdaptiveAvgPool.apply(gg, bounds=self.bounds)
 
 
+class AdaptiveAvgPool3D(AdaptiveAvgPool):
+    grad_fn_name = "AdaptiveAvgPool3DBackward0"
+
+    def backward(self, g):
+        return AdaptiveAvgPool3DBackward.apply(g, bounds=self.bounds,
+                                               sizes=self._input_meta[0][0][-3:])
+
+
+class AdaptiveAvgPool3DBackward(AdaptiveAvgPoolBackward):
+    grad_fn_name = "AdaptiveAvgPool3DBackwardBackward0"
+
+    def backward(self, gg):
+        return AdaptiveAvgPool3D.apply(gg, bounds=self.bounds)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Adaptive average pooling over the last three dims (``interpolate(mode="area")``)."""
+    out = _adaptive_sizes(output_size, input, 3, "adaptive_avg_pool3d")
+    check_pool_dtype(input, "adaptive_avg_pool3d_cpu")
+    bounds = tuple(adaptive_bounds(input.shape[-3 + i], out[i]) for i in range(3))
+    return AdaptiveAvgPool3D.apply(input, bounds=bounds)
+
+
 class AdaptiveMaxPool(Op):
     grad_fn_name = "AdaptiveMaxPool2DBackward0"
     non_differentiable = (1,)
@@ -427,6 +468,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
                            f"[{', '.join(str(s) for s in input.shape)}]")
     out = _adaptive_sizes(output_size, input, 2, "adaptive_avg_pool2d")
+    check_pool_dtype(input, "adaptive_avg_pool2d")
     if out == (1, 1):
         return input.mean((-1, -2), keepdim=True)
     bounds = tuple(adaptive_bounds(input.shape[-2 + i], out[i]) for i in range(2))
@@ -439,6 +481,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
         raise RuntimeError(f"adaptive_avg_pool1d() argument 'input' (position 1) must be 2D or "
                            f"3D, but got {input.ndim}D")
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
+    check_pool_dtype(input, "adaptive_avg_pool2d")
     bounds = ([(0, 1)], adaptive_bounds(input.shape[-1], int(o)))
     return AdaptiveAvgPool.apply(input.unsqueeze(-2), bounds=bounds).squeeze(-2)
 
@@ -449,6 +492,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
                            f"[{', '.join(str(s) for s in input.shape)}]")
     out = _adaptive_sizes(output_size, input, 2, "adaptive_max_pool2d")
+    check_pool_dtype(input, "adaptive_max_pool2d")
     bounds = tuple(adaptive_bounds(input.shape[-2 + i], out[i]) for i in range(2))
     vals, idx = AdaptiveMaxPool.apply(input, bounds=bounds)
     return (vals, idx) if return_indices else vals
@@ -457,6 +501,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """``torch.nn.functional.adaptive_max_pool1d`` (2-D op on an unsqueezed input)."""
     o = output_size if isinstance(output_size, int) else tuple(output_size)[0]
+    check_pool_dtype(input, "adaptive_max_pool2d")
     bounds = ([(0, 1)], adaptive_bounds(input.shape[-1], int(o)))
     vals, idx = AdaptiveMaxPool.apply(input.unsqueeze(-2), bounds=bounds)
     vals, idx = vals.squeeze(-2), idx.squeeze(-2)
@@ -487,6 +532,8 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
         shape = ", ".join(map(str, input.shape))
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
                            f"dim batch size for input, but got:[{shape}]")
+    if not return_indices:
+        check_pool_dtype(input, "max_pool1d_impl")
     k = _tuple(kernel_size, 1, "max_pool1d", "kernel_size")
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _tuple(stride, 1, "max_pool1d", "stride")
@@ -501,6 +548,7 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
     """``torch.nn.functional.avg_pool2d``."""
+    check_pool_dtype(input, "avg_pool2d", ints="long")
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2, "avg_pool2d")
 
@@ -511,6 +559,7 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     if input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor "
                            "for argument #1 'self' (while checking arguments for avg_pool1d)")
+    check_pool_dtype(input, "avg_pool2d", ints="long")
     k = _tuple(kernel_size, 1, "avg_pool1d", "kernel_size")
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _tuple(stride, 1, "avg_pool1d", "stride")

@@ -9,11 +9,10 @@ gather again, so these are twice differentiable.
 
 from __future__ import annotations
 
-import math
-
 from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op
+from . import interp_checks as _checks
 
 __all__: list[str] = []
 
@@ -172,6 +171,9 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
             raise RuntimeError(f"input ({dim}: {n}) is too small. Calculated output {dim}: "
                                f"{n + lo + hi}")
         maps.append((axis, _pad_index(n, lo, hi, mode), None))
+    if mode != "circular" and input._data.dtype.kind == "b":  # no bool CPU kernels
+        kernel = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f'"{kernel}_pad{k}d" not implemented for \'Bool\'')
     name = {"reflect": f"ReflectionPad{k}DBackward0", "replicate": f"ReplicationPad{k}DBackward0",
             "circular": "CopySlices"}[mode]
     return _gather_op(input, tuple(maps), name)
@@ -278,6 +280,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                              f"but got input with spatial dimensions of {spatial} and output "
                              f"size of {size}. Please provide input tensor in (N, C, d1, d2, "
                              "...,dK) format and output size in (o1, o2, ...,oK) format.")
+        _checks.check_size_types(size)
+        _checks.check_scalar_size(size, mode, dim)
         out = tuple(int(s) for s in _pair_or_tuple(size, dim))
         scales = (None,) * dim
     elif scale_factor is not None:
@@ -288,7 +292,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                              "tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, "
                              "s2, ...,sK) format.")
         sf = tuple(float(s) for s in _pair_or_tuple(scale_factor, dim))
-        out = tuple(math.floor(float(spatial[i]) * sf[i]) for i in range(dim))
+        out = tuple(_checks.scaled_size(spatial[i], sf[i], mode) for i in range(dim))
         scales = (None,) * dim if recompute_scale_factor else sf
     else:
         raise ValueError("either size or scale_factor should be defined")
@@ -298,18 +302,23 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in need and dim != need[mode]:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{need[mode] + 2}D input")
+    if mode in ("nearest", "nearest-exact", "area", *_LINEAR_MODES) and 1 <= dim <= 3:
+        _checks.check_output_sizes(spatial, out, mode)
     if mode == "area":
-        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
         if dim == 1:
             return adaptive_avg_pool1d(input, out)
         if dim == 2:
             return adaptive_avg_pool2d(input, out)
+        if dim == 3:
+            return adaptive_avg_pool3d(input, out)
     if mode not in ("nearest", "nearest-exact", *_LINEAR_MODES) or not 1 <= dim <= 3:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
             "the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
             f"nearest-exact (got {mode})")
+    _checks.check_dtype(input, mode, dim)
     dt = input._data.dtype
     maps = []
     for i in range(dim):
@@ -535,8 +544,9 @@ class GridSampler2D(Op):
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
                 padding_mode: str = "zeros", align_corners=None) -> Tensor:
-    """``torch.nn.functional.grid_sample`` on 4-D input: bilinear/nearest, zeros/border/
-    reflection padding, ``align_corners``. Not supported: 5-D input, bicubic."""
+    """``torch.nn.functional.grid_sample`` on 4-D and 5-D input: bilinear (trilinear on 5-D)
+    and nearest modes, zeros/border/reflection padding, ``align_corners``. Not supported:
+    bicubic."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError("nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
@@ -546,13 +556,14 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
     if align_corners is None:
         _warn_align()
         align_corners = False
-    if grid.shape[-1] != input.ndim - 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in last "
-                           f"dimension, but got grid with sizes "
-                           f"[{', '.join(str(s) for s in grid.shape)}]")
-    if input.ndim != 4 or mode == "bicubic":
-        raise NotImplementedError("numtorch: grid_sample supports 4-D input with bilinear or "
-                                  "nearest mode")
+    from .grid3d import GridSampler3D, check_grid_sampler
+
+    check_grid_sampler(input, grid, mode)
+    if input.ndim == 5:
+        return GridSampler3D.apply(input, grid, mode=mode, padding_mode=padding_mode,
+                                   align_corners=align_corners)
+    if mode == "bicubic":
+        raise NotImplementedError("numtorch: grid_sample does not support bicubic mode")
     return GridSampler2D.apply(input, grid, mode=mode, padding_mode=padding_mode,
                                align_corners=align_corners)
 

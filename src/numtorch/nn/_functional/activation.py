@@ -35,7 +35,15 @@ def _inplace_apply(input: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
     return _inplace(input, fn)
 
 
+def _floating(input: Tensor, kernel: str) -> None:
+    """PyTorch's CPU activation kernels take no integer or bool input."""
+    if input._data.dtype.kind in "biu":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.c_name}\'')
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
     return input.relu_() if inplace else input.relu()
 
 
@@ -47,6 +55,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    kind = input._data.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     fn = lambda x: K.Hardtanh.apply(x, min_val=min_val, max_val=max_val)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
@@ -60,6 +73,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    _floating(input, "leaky_relu_cpu")
     if inplace:
         return _inplace_apply(input, lambda x: K.LeakyReluInplace.apply(
             x, negative_slope=negative_slope))
@@ -71,6 +85,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating(input, "elu_cpu")
     cls = K.EluInplace if inplace else K.Elu
     fn = lambda x: cls.apply(x, alpha=alpha, scale=1.0, input_scale=1.0)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
@@ -85,6 +100,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating(input, "elu_cpu")
     cls = K.EluInplace if inplace else K.Elu
     fn = lambda x: cls.apply(x, alpha=_SELU_ALPHA, scale=_SELU_SCALE,  # noqa: E731
                              input_scale=1.0)
@@ -96,6 +112,7 @@ def selu_(input: Tensor) -> Tensor:
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _floating(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     cls = K.CeluInplace if inplace else K.Celu
@@ -108,17 +125,20 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    _floating(input, "GeluKernelImpl")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return K.Gelu.apply(input, approximate=approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating(input, "silu_cpu")
     fn = lambda x: K.Silu.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating(input, "mish_cpu")
     fn = lambda x: K.Mish.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
@@ -132,20 +152,25 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    _floating(input, "softplus_cpu")
     return K.Softplus.apply(input, beta=beta, threshold=threshold)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating(input, "hardswish_cpu")
     fn = lambda x: K.Hardswish.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    _floating(input, "hardsigmoid_cpu")
     fn = lambda x: K.Hardsigmoid.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
     if inplace:
         return _inplace_apply(input, lambda x: K.ThresholdInplace.apply(
             x, threshold=threshold, value=value))
@@ -157,6 +182,7 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
+    _floating(input, "glu_cpu")
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, input.ndim)
@@ -167,20 +193,27 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    dt = input.dtype
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{dt.c_name}\'')
     return K.LogSigmoid.apply(input)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _floating(input, "softshrink_check")
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     return K.Softshrink.apply(input, lambd=lambd)
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _floating(input, "hardshrink_cpu")
     return K.Hardshrink.apply(input, lambd=lambd)
 
 
 def softsign(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return input / (input.abs() + 1)
 
 
@@ -190,6 +223,10 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``max(0, x) + weight * min(0, x)`` with one weight per channel (dim 1)."""
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype.c_name} and "
+                           f"{weight.dtype.c_name}")
+    _floating(input, "prelu_cpu")
     n = weight.numel()
     if n != 1:
         if input.ndim == 0:
@@ -222,6 +259,9 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     order: one 53-bit double per element); otherwise ``leaky_relu`` with the mean slope."""
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
+    if not input.dtype.is_floating_point or input.dtype.c_name == "Half":
+        raise NotImplementedError("\"rrelu_with_noise_out_cpu\" not implemented for "
+                                  f"'{input.dtype.c_name}'")
     from ..._random.distributions import uniform_raw
     from ..._random.generator import default_generator
 

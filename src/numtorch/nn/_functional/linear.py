@@ -13,12 +13,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y = x W^T + b`` with PyTorch's decomposition (AddmmBackward0 for 2-D input with bias)."""
     x, w = input._data, weight._data
     if (bias is not None and x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1]
-            and x.dtype is w.dtype and bias._data.dtype is w.dtype):
+            and x.dtype is w.dtype and bias._data.dtype is w.dtype and x.dtype.kind != "b"):
         # nn.Linear's common case: addmm(bias, input, weight.t()) without re-checking
         return _Addmm.apply(bias, input, _T.apply(weight, d0=0, d1=1), alpha=1, beta=1)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
+    if x.dtype.kind == "b" and w.dtype.kind == "b" and (bias is None
+                                                         or bias._data.dtype.kind == "b"):
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     if bias is not None:
         if input.ndim == 2:
             return _addmm(bias, input, weight.t())
@@ -50,7 +53,15 @@ def _addmm(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y_k = x1^T A_k x2 + b_k`` over the last dimension (``F.bilinear``)."""
     from ..._ops.linalg import einsum
+    from ..._ops.nn.conv import cpp_type_name
 
+    dts = [input1.dtype, input2.dtype, weight.dtype] + ([bias.dtype] if bias is not None else [])
+    if any(d is not dts[0] for d in dts):
+        names = ("input1", "input2", "weight", "bias")
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {cpp_type_name(d)}" for n, d in zip(names, dts)))
+    if dts[0].c_name == "Bool":
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
                            f"{list(input1.shape[:-1])} and {list(input2.shape[:-1])}")

@@ -21,6 +21,7 @@ from ..._ops.linalg import tensordot
 from ..._ops.nn import activation
 from ..._ops.nn import loss as K
 from ..._ops.nn.activation import log_softmax
+from ..._ops.nn.conv import cpp_type_name
 from ..._ops.pointwise import minimum, torch_type_name
 from ..._tensor import Tensor
 from ...autograd import grad_mode
@@ -83,6 +84,39 @@ def _broadcast_shape(a: Tensor, b: Tensor) -> tuple:
     return tuple(out)
 
 
+def _not_implemented(kernel: str, dt) -> NotImplementedError:
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dt.c_name}\'')
+
+
+def _cast_error(res, out) -> RuntimeError:
+    return RuntimeError(f"result type {res.c_name} can't be cast to the desired output type "
+                        f"{out.c_name}")
+
+
+def _promoted_dtype(kernel: str, a: Tensor, b: Tensor):
+    """The NumPy dtype a binary loss kernel computes ``a`` and ``b`` in when they differ (their
+    promoted dtype, as PyTorch's kernels), else None; an integral or bool common dtype is
+    PyTorch's NotImplementedError."""
+    da = a.dtype
+    if da is b.dtype and da.is_floating_point:
+        return None  # the common case
+    dt = D.promote_types(da, b.dtype)
+    if not dt.is_floating_point:
+        raise _not_implemented(kernel, dt)
+    return None if da is b.dtype else dt.np
+
+
+def _input_dtype(kernel: str, a: Tensor, b: Tensor):
+    """Like ``_promoted_dtype``, but ``a``'s dtype is the result's (PyTorch writes into
+    ``empty_like(input)``); a wider category in ``b`` is PyTorch's cast error."""
+    dt = D.promote_types(a.dtype, b.dtype)
+    if dt._category > a.dtype._category:
+        raise _cast_error(dt, a.dtype)
+    if not a.dtype.is_floating_point:
+        raise _not_implemented(kernel, dt)
+    return None if a.dtype is b.dtype else a.dtype.np
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
@@ -96,7 +130,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
             weight: Tensor | None = None) -> Tensor:
     _warn_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
-    loss = (input - target).abs()
+    a, b = _broadcast_pair(input, target)
+    loss = (a - b).abs()
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -108,9 +143,10 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
     _warn_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     a, b = _broadcast_pair(input, target)
+    dt = _promoted_dtype("mse_cpu", a, b)
     if weight is not None:
         return _reduce((a - b) ** 2 * weight, reduction)
-    return K.MseLoss.apply(a, b, reduction=reduction)
+    return K.MseLoss.apply(a, b, reduction=reduction, dtype=dt)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
@@ -120,10 +156,11 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    if beta == 0.0:
-        return l1_loss(input, target, reduction=reduction)
     a, b = _broadcast_pair(input, target)
-    return K.SmoothL1Loss.apply(a, b, reduction=reduction, beta=beta)
+    dt = _promoted_dtype("smooth_l1_cpu", a, b)
+    if beta == 0.0:
+        return l1_loss(a, b, reduction=reduction)
+    return K.SmoothL1Loss.apply(a, b, reduction=reduction, beta=beta, dtype=dt)
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -133,10 +170,11 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     a, b = _broadcast_pair(input, target)
+    dt = _input_dtype("huber_cpu", a, b)
     if weight is not None:
-        return _reduce(K.HuberLoss.apply(a, b, reduction="none", delta=delta) * weight,
+        return _reduce(K.HuberLoss.apply(a, b, reduction="none", delta=delta, dtype=dt) * weight,
                        reduction)
-    return K.HuberLoss.apply(a, b, reduction=reduction, delta=delta)
+    return K.HuberLoss.apply(a, b, reduction=reduction, delta=delta, dtype=dt)
 
 
 def _weight_array(weight: Tensor | None, like: Tensor):
@@ -156,6 +194,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype.c_name} but expected {input.dtype.c_name}")
+    if not input.dtype.is_floating_point:
+        raise _not_implemented("binary_cross_entropy", input.dtype)
     w = None
     if weight is not None:
         w = np.broadcast_to(_weight_array(weight, input), tuple(input.shape))
@@ -171,6 +213,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    if not input.dtype.is_floating_point:
+        raise _not_implemented("log_sigmoid_cpu", input.dtype)
+    if target.dtype is D.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if not target.dtype.is_floating_point:
+        raise _cast_error(D.promote_types(input.dtype, target.dtype), target.dtype)
     return K.BinaryCrossEntropyWithLogits.apply(
         input, target, weight=_weight_array(weight, input),
         pos_weight=_weight_array(pos_weight, input), reduction=reduction)
@@ -195,6 +244,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          f"batch_size ({target.shape[0]}).")
     if nd <= 2 and target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd <= 2:
+        _check_target_dtype(target)
     if nd == 1 and target.ndim == 1 and target.shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
                          f"{target.shape[0]}")
@@ -205,13 +256,20 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if target.ndim != 3:
             raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
                                f"targets of dimension: {target.ndim}")
+        _check_target_dtype(target)
         if tuple(target.shape) != out_size:
             raise RuntimeError(f"size mismatch (got input: [{', '.join(map(str, input.shape))}] "
                                f", target: [{', '.join(map(str, target.shape))}]")
     elif nd > 2 and tuple(target.shape) != out_size:
         raise RuntimeError(f"Expected target size [{', '.join(map(str, out_size))}], got "
                            f"[{', '.join(map(str, target.shape))}]")
-    _check_target_dtype(target)
+    if nd > 2 and nd != 4:
+        _check_target_dtype(target)
+    if not input.dtype.is_floating_point:
+        raise _not_implemented("nll_loss_out_frame" if nd <= 2 else "nll_loss2d_forward_out_frame",
+                               input.dtype)
+    if nd > 2 and target.dtype is D.uint8:  # the spatial kernel takes Long targets only
+        raise RuntimeError("expected scalar type Long but found Byte")
     c = input.shape[0] if nd == 1 else input.shape[1]
     w = None
     if weight is not None:
@@ -319,6 +377,9 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
                       "'batchmean' in the next major release.", UserWarning, stacklevel=2)
     if reduction not in _REDUCTIONS + ("batchmean",):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not (input.dtype.is_floating_point or input.dtype.is_complex) or not (
+            target.dtype.is_floating_point or target.dtype.is_complex):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -357,12 +418,27 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
                            f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
                            f"target: {target.shape} ")
-    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    diff = input1 - input2  # first, as in PyTorch (its error wins over the negation's)
+    return _reduce((-target * diff + margin).clamp_min(0), reduction)
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     reduction = _reduction(size_average, reduce, reduction)
+    dt = input.dtype
+    if dt is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    shape = _broadcast_shape(input, target)
+    if input.ndim == 0 and shape != ():
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
+                           f"[{', '.join(map(str, shape))}]")
+    if not dt.is_floating_point:
+        res = D.promote_types(dt, target.dtype)
+        raise _cast_error(res if res.is_floating_point else D.get_default_dtype(), dt)
+    if target.dtype is not dt:
+        target = target.to(dt)
     return _reduce((-target * input).exp().log1p(), reduction)
 
 
@@ -370,6 +446,15 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
     reduction = _reduction(size_average, reduce, reduction)
+    if input.dtype is D.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if not input.dtype.is_floating_point:
+        if reduction == "mean":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
+                               "a floating point or complex dtype. Got: "
+                               f"{input.dtype.c_name}")
+        margin = int(margin)
     zeros = input * 0
     margin_clamp = (margin - input).clamp_min(0)
     out_margin = where(target != 1, margin_clamp, zeros)
@@ -387,13 +472,20 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
         loss = input - target * (input + eps).log()
     if full:
         st = target * target.log() - target + (target * (2 * math.pi)).log() * 0.5
-        loss = loss + st.masked_fill(target <= 1, 0)
+        st = st.masked_fill(target <= 1, 0)
+        if st.dtype is not loss.dtype and loss.dtype.is_floating_point:
+            st = st.to(loss.dtype)  # PyTorch adds in place: the loss keeps its dtype
+        loss = loss + st
     return _reduce(loss, reduction)
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
                       eps: float = 1e-6, reduction: str = "mean") -> Tensor:
     reduction = _reduction(None, None, reduction)
+    if not var.dtype.is_floating_point and not var.dtype.is_complex:
+        # PyTorch clamps a clone of ``var`` in place with a float bound
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{cpp_type_name(var.dtype)}")
     with grad_mode.no_grad():
         var_c = var.clamp(min=eps)
     v = var + (var_c - var).detach()
@@ -406,6 +498,16 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = F
 
 
 # -- margin, triplet and fused-linear losses ---------------------------------------------------
+def _check_margin_dtypes(kernel: str, input: Tensor, target: Tensor) -> None:
+    """PyTorch's CPU margin kernels take float32/float64 inputs and int64 targets."""
+    dt = input.dtype
+    if dt not in (D.float32, D.float64) and not (dt.is_floating_point
+                                                  and input.device.type != "cpu"):
+        raise _not_implemented(kernel, dt)
+    if target.dtype is not D.int64:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype.c_name}")
+
+
 def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
     """The ``reduction`` that the deprecated ``size_average``/``reduce`` pair stands for (no
     deprecation warning)."""
@@ -461,6 +563,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if y.numel() != n:
         raise RuntimeError(f"inconsistent target size, expected {n} but got "
                            f"{list(target.shape)}")
+    _check_margin_dtypes("multi_margin_loss_cpu_kernel", input, target)
     xy = gather(x, 1, y.reshape(-1, 1))
     z = (x - xy + margin).clamp(min=0)
     if p == 2:
@@ -484,6 +587,11 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     if input.dim() > 2 or target.shape != input.shape:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
+    tv = target._data
+    dim = input.shape[-1] if input.dim() else 1
+    if tv.size and (tv.min() < -1 or tv.max() >= dim):
+        raise RuntimeError("argument #2 'target' is out of range")
+    _check_margin_dtypes("multilabel_margin_loss_forward_out_frame", input, target)
     x = input.reshape(1, -1) if input.dim() < 2 else input
     t = target._data.reshape(x.shape).astype(np.int64)
     n, c = x.shape

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..._ops._base import write_out
 from ..._ops.nn.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from ..._ops.nn.pooling import check_pool_dtype
 from ..._ops.nn.sampling import pad
 from ..._ops.pointwise import rsqrt
 from ..._tensor import Tensor
@@ -29,12 +30,17 @@ def rms_norm(input: Tensor, normalized_shape: int | Sequence[int],
             f"Given normalized_shape={list(shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
             f"{list(input.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"rms_norm" not implemented for \'{input.dtype.c_name}\'')
     if eps is None:
         eps = float(np.finfo(input.dtype.np).eps)
     dims = list(range(input.dim() - k, input.dim()))
     ms = (input * input).mean(dim=dims, keepdim=True) if dims else input * input
     out = input * rsqrt(ms + eps)
-    return out * weight if weight is not None else out
+    if weight is None:
+        return out
+    out = out * weight
+    return out if out.dtype is input.dtype else out.to(input.dtype)  # the input's, as PyTorch
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
@@ -46,6 +52,11 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
                          "dimensions)")
     if input.numel() == 0:
         return input
+    # PyTorch averages the squares with avg_pool2d (3-D input) or avg_pool3d: their dtypes
+    if input.dim() == 3:
+        check_pool_dtype(input, "avg_pool2d", ints="long")
+    else:
+        check_pool_dtype(input, "avg_pool3d_out_frame", ints="long", half=False)
     sq = input * input
     widths = [0, 0] * (input.dim() - 2) + [size // 2, (size - 1) // 2]
     sq = pad(sq, widths)

@@ -23,6 +23,7 @@ from ..._ops.nn.pooling import (
     adaptive_max_pool2d,
     avg_pool1d,
     avg_pool2d,
+    check_pool_dtype,
     max_pool1d,
     max_pool2d,
     max_pool3d,
@@ -95,6 +96,7 @@ def avg_pool3d(input: Tensor, kernel_size: _Size, stride: _Size | None = None,
         raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     batched = input.dim() == 5
     x = input if batched else input.unsqueeze(0)
+    check_pool_dtype(input, "avg_pool3d_out_frame", ints="long", half=False)
     k = _tuple(kernel_size, 3)
     s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) \
         else _tuple(stride, 3)
@@ -132,6 +134,8 @@ def avg_pool3d(input: Tensor, kernel_size: _Size, stride: _Size | None = None,
             c = c.unfold(d, k[d], s[d])
         c = c[:outs[0], :outs[1], :outs[2]].sum(dim=(-3, -2, -1))
         return_ = total / c.to(total.dtype)
+    if input.dtype is not return_.dtype:  # int64: PyTorch's integer division (toward zero)
+        return_ = return_.trunc().to(input.dtype)
     return return_ if batched else return_.squeeze(0)
 
 
@@ -154,6 +158,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: _OutSize) -> Tensor:
         raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got "
                            f"{list(input.shape)}")
     outs = _adaptive_sizes(input, output_size, 3)
+    check_pool_dtype(input, "adaptive_avg_pool3d_cpu")
     x = input
     for k in range(3):
         d = input.dim() - 3 + k
@@ -193,6 +198,7 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: _OutSize,
     x = input if batched else input.unsqueeze(0)
     spatial = tuple(x.shape[2:])
     outs = _adaptive_sizes(x, output_size, 3)
+    check_pool_dtype(input, "adaptive_max_pool3d_cpu")
     cand = _adaptive_max_indices(spatial, outs)
     n, c = x.shape[:2]
     flat = x.reshape(n, c, -1)
