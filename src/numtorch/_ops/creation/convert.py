@@ -8,6 +8,7 @@ from ..._backend import xp_for, xp_of
 from ..._device import as_device
 from ..._tensor import Tensor
 from .._base import Op, tensor_method
+from .._inplace import OVERLAP_OK
 from .factories import _coerce_dtype, tensor, zeros_like
 
 __all__ = ["clone", "fill", "zero_"]
@@ -153,8 +154,21 @@ def _fill_(self: Tensor, value) -> Tensor:
         if value._data.ndim != 0:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
-        return _inplace(self, lambda old, v: _FillTensor.apply(old, v), value)
-    return _inplace(self, lambda old: _Fill.apply(old, value=value))
+        return _inplace(self, _fill_tensor, value)
+
+    def fill_scalar(old):
+        return _Fill.apply(old, value=value)
+    if 0 in self._data.strides:
+        OVERLAP_OK.add(fill_scalar)  # PyTorch fills an expanded tensor with a scalar
+        try:
+            return _inplace(self, fill_scalar)
+        finally:
+            OVERLAP_OK.discard(fill_scalar)
+    return _inplace(self, fill_scalar)
+
+
+def _fill_tensor(old, v):
+    return _FillTensor.apply(old, v)
 
 
 class _Fill(Op):
@@ -184,10 +198,14 @@ class _FillTensor(_Fill):
 def _zero_(self: Tensor) -> Tensor:
     from ..pointwise import _inplace
 
-    def zero(old):
-        return _Zero.apply(old)
-    return _inplace(self, zero)
+    return _inplace(self, _zero)
 
+
+def _zero(old):
+    return _Zero.apply(old)
+
+
+OVERLAP_OK.add(_zero)  # PyTorch zeroes an expanded tensor
 
 class _Zero(Op):
     grad_fn_name = "ZeroBackward0"
