@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from ... import _dtype as D
-from ..._backend import xp_for, xp_of
+from ..._backend import host, xp_for, xp_of
 from ..._device import as_device
 from ..._tensor import Tensor
 from .._base import Op, tensor_method
 from .._inplace import OVERLAP_OK
-from .factories import _coerce_dtype, tensor, zeros_like
+from .factories import _coerce_dtype, checked_scalar, tensor, zeros_like
 
 __all__ = ["clone", "fill", "zero_"]
 
@@ -155,6 +155,10 @@ def _fill_(self: Tensor, value) -> Tensor:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
         return _inplace(self, _fill_tensor, value)
+
+    if not isinstance(value, Tensor) and self._data.dtype.kind != "b":
+        value = checked_scalar(value.item() if isinstance(value, host.generic) else value,
+                               self._data.dtype)
 
     def fill_scalar(old):
         return _Fill.apply(old, value=value)
