@@ -136,3 +136,28 @@ FILL_DTYPES = ["uint8", "int8", "int16", "int32", "int64", "bool", "float16", "f
 def test_full_and_fill_conversion(v, dt):
     _same(lambda lib: lib.full((2,), v, dtype=getattr(lib, dt)))
     _same(lambda lib: lib.zeros(2, dtype=getattr(lib, dt)).fill_(v))
+
+
+LIKE_VALUES = [-1, 300, 2.5, 1e10, float("nan"), 1j, None, "a", 3, [3]]
+
+
+@pytest.mark.parametrize("dt", ["uint8", "float16"])
+@pytest.mark.parametrize("v", LIKE_VALUES, ids=str)
+def test_full_like_and_new_full(v, dt):
+    def fill(lib):
+        return lib.tensor(v) if isinstance(v, list) else v
+    _same(lambda lib: lib.full_like(lib.zeros(2, dtype=getattr(lib, dt)), fill(lib)))
+    _same(lambda lib: lib.zeros(2, dtype=getattr(lib, dt)).new_full((2,), fill(lib)))
+
+
+def test_new_full_bare_int_size():
+    _same(lambda lib: lib.zeros(2).new_full(2, 1.0))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.tensor("a"), lambda lib: lib.tensor(["a"]), lambda lib: lib.tensor([["a"]]),
+    lambda lib: lib.tensor([1, "a"]), lambda lib: lib.tensor(["a"], dtype=lib.float32),
+    lambda lib: lib.tensor("a", dtype=lib.float32),
+])
+def test_tensor_str(fn):
+    _same(fn)

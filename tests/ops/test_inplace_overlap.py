@@ -85,3 +85,12 @@ def test_overlap_allowed_as_torch(name):
     n_msgs = [str(w.message) for w in nw if "expanded tensors" in str(w.message)]
     if name != "setitem_index":  # torch warns from index_put_ under __setitem__ too
         assert n_msgs == t_msgs
+
+
+def test_setitem_row_of_expanded_recorded():
+    def fn(lib):
+        t = lib.zeros(3, requires_grad=True).clone().expand(2, 3)
+        t[0] = lib.tensor(1.0)
+        return t
+    np.testing.assert_array_equal(_values(fn(numtorch)), _values(fn(torch)))
+    assert fn(numtorch).grad_fn.name() == fn(torch).grad_fn.name()

@@ -102,7 +102,8 @@ def _guard(self: Tensor, fn) -> bool:
     arr = self._data
     name = getattr(fn, "__name__", "")
     if fn in OVERLAP_OK or getattr(fn, "__qualname__", "") == "_setitem.<locals>.put":
-        check = False  # checked by the caller
+        prepare_write(arr, False)  # checked by the caller
+        return _overlaps(arr)
     elif name in _OVERLAP_WARN and _overlaps(arr):
         import warnings
 

@@ -145,6 +145,8 @@ def _infer_dtype(data):
         elif isinstance(x, (float, host.floating)):
             kinds.add(("s", D.get_default_dtype()))
         elif isinstance(x, str):
+            if x is not data and x is _first_leaf(data):  # where PyTorch reads the shape
+                raise ValueError(f"too many dimensions '{type(x).__name__}'")
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
@@ -155,6 +157,12 @@ def _infer_dtype(data):
     for _, d in kinds:
         res = d if res is None else D.promote_types(res, d)
     return res
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
 
 
 def _to_array(xp, data, npdt):
@@ -229,6 +237,8 @@ def _from_data(xp, data, npdt):
             return _int_array(xp, data, npdt)
         return _to_array(xp, data, npdt)
     except ValueError as e:
+        if "could not convert string" in str(e) or "invalid literal" in str(e):
+            raise ValueError("too many dimensions 'str'") from None  # a str in a list
         if "inhomogeneous" in str(e) or "sequence" in str(e):
             raise ValueError(f"expected sequence of length {_first_len(data)} at dim 1 "
                              f"(got {_bad_len(data)})") from None
@@ -254,6 +264,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
             dt = data.dtype
         else:
             dt = _infer_dtype(data)
+    elif isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     elif data is None:
         raise TypeError("must be real number, not NoneType" if dt.is_floating_point
                         or dt.is_complex else "'NoneType' object cannot be interpreted as an "
@@ -371,26 +383,26 @@ def _type_name(x) -> str:
     return f"numpy.{type(x).__name__}" if isinstance(x, host.generic) else type(x).__name__
 
 
-def _full_size(size) -> tuple:
+def _full_size(size, fn: str = "full") -> tuple:
     """``full``'s size: a sequence of ints (PyTorch's argument errors otherwise)."""
     if size.__class__ is tuple and all(s.__class__ is int for s in size):
         return size
     if not isinstance(size, (tuple, list, Size)):
-        raise TypeError("full(): argument 'size' (position 1) must be tuple of ints, not "
+        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{_type_name(size)}")
     for i, s in enumerate(size):
         if s.__class__ is int or isinstance(s, (int, host.integer)) and not isinstance(
                 s, (builtins.bool, host.bool_)) or isinstance(s, Tensor) and not s.ndim:
             continue
         if i == 0:
-            raise TypeError("full(): argument 'size' (position 1) must be tuple of ints, but "
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, but "
                             f"found element of type {_type_name(s)} at pos 0")
-        raise TypeError(f"full(): argument 'size' failed to unpack the object at pos {i + 1} "
+        raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {i + 1} "
                         f"with error \"type must be tuple of ints,but got {_type_name(s)}\"")
     return tuple(size)
 
 
-def _fill_value(v):
+def _fill_value(v, fn: str = "full"):
     """``full``'s fill value as a Python number (PyTorch's TypeError for anything else)."""
     if v.__class__ in _NUMBERS:
         return v
@@ -399,7 +411,7 @@ def _fill_value(v):
     if isinstance(v, host.generic) and not isinstance(v, (host.str_, host.bytes_)):
         return 0.0 + v.item() if isinstance(v, host.bool_) else v.item()  # np.bool_: a float
     if not isinstance(v, (builtins.bool, int, float, builtins.complex)):
-        raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
+        raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not "
                         f"{_type_name(v)}")
     return v
 
@@ -524,6 +536,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bo
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None) -> Tensor:
+    npdt = input._data.dtype if dtype is None else _np_dtype(dtype)
+    fill_value = checked_scalar(_fill_value(fill_value, "full_like"), npdt)
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
@@ -545,8 +559,10 @@ def _new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False
 @tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None,
               requires_grad: bool = False) -> Tensor:
-    return _filled((tuple(size),), fill_value, dtype or self.dtype, device or self.device,
-                   requires_grad)
+    size = _full_size(size, "new_full")
+    dtype = dtype or self.dtype
+    fill_value = checked_scalar(_fill_value(fill_value, "new_full"), _np_dtype(dtype))
+    return _filled((size,), fill_value, dtype, device or self.device, requires_grad)
 
 
 @tensor_method("new_tensor")
