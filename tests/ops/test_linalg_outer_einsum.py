@@ -53,6 +53,7 @@ EINSUM = [
     ("i,j->ij", "float16", "float32"), ("i,j->ij", "bool", "float32"),
     ("i,j->ij", "complex64", "float32"), ("i,i->", "int32", "int32"), ("i,i->", "bool", "bool"),
     ("i,j->ij", "bool", "bool"), ("i,i->", "float16", "float16"), ("i,i->i", "int64", "float32"),
+    ("i,i->", "bool", "uint8"), ("i,i->", "float32", "bool"),
 ]
 
 

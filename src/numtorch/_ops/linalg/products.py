@@ -681,10 +681,10 @@ def _einsum_dtype(ins, out, operands):
                     hb.discard(c)
                     db = _sum_dtype(db)
         if summed:
-            if da is not db:
-                raise RuntimeError(f"expected scalar type {da.c_name} but found {db.c_name}")
             if da is D.bool_:
                 raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+            if da is not db:
+                raise RuntimeError(f"expected scalar type {da.c_name} but found {db.c_name}")
             dr = da
         else:
             dr = D.promote_types(da, db)
