@@ -161,3 +161,12 @@ def test_new_full_bare_int_size():
 ])
 def test_tensor_str(fn):
     _same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.tensor(1j, dtype=lib.float32), lambda lib: lib.tensor([1.0, 1j],
+                                                                          dtype=lib.float64),
+    lambda lib: lib.tensor([[1 + 0j]], dtype=lib.float16),
+])
+def test_tensor_complex_into_real(fn):
+    _same(fn)

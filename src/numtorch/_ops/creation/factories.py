@@ -221,13 +221,13 @@ def _checked_ints(v, info, name):
         if not (-info.max <= v <= info.max if unsigned else info.min <= v <= info.max):
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         return v & info.max if unsigned else v
-    if isinstance(v, (float, host.floating)):
+    if isinstance(v, float):
         if not info.min <= v <= info.max:  # NaN too
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         return int(v)
     if isinstance(v, (builtins.complex, host.complexfloating)):
         raise TypeError("'complex' object cannot be interpreted as an integer")
-    raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
+    raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
 
 
 def _from_data(xp, data, npdt):
@@ -236,6 +236,10 @@ def _from_data(xp, data, npdt):
         if npdt.kind in "iu" and not isinstance(data, (ndarray, Tensor)):
             return _int_array(xp, data, npdt)
         return _to_array(xp, data, npdt)
+    except TypeError as e:
+        if "not 'complex'" in str(e):
+            raise TypeError("must be real number, not complex") from None
+        raise
     except ValueError as e:
         if "could not convert string" in str(e) or "invalid literal" in str(e):
             raise ValueError("too many dimensions 'str'") from None  # a str in a list
