@@ -125,7 +125,8 @@ def test_full_arguments(name):
     _same(FULL[name])
 
 
-FILL_VALUES = [-1, 300, -256, -255, 2 ** 40, 2 ** 63 - 1, 2 ** 63, 2.5, -0.5, 1e10, 1e300,
+FILL_VALUES = [-1, 300, -256, -255, 2 ** 40, 2 ** 63 - 1, 2 ** 63, -2 ** 63 - 1, 2 ** 64, 2.5,
+               -0.5, 1e10, 1e300,
                float("nan"), float("inf"), True, 1j, 1 + 0j]
 FILL_DTYPES = ["uint8", "int8", "int16", "int32", "int64", "bool", "float16", "float32",
                "float64", "complex64"]

@@ -156,7 +156,7 @@ def _fill_(self: Tensor, value) -> Tensor:
                                f"{value._data.ndim} dimensions.")
         return _inplace(self, _fill_tensor, value)
 
-    if not isinstance(value, Tensor) and self._data.dtype.kind != "b":
+    if not isinstance(value, Tensor):
         value = checked_scalar(value.item() if isinstance(value, host.generic) else value,
                                self._data.dtype)
 

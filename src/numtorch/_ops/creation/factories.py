@@ -447,12 +447,16 @@ def checked_scalar(v, npdt):
     kind = npdt.kind
     if kind == "f" and v.__class__ is float and npdt.itemsize == 8:
         return v
+    if v.__class__ is int and not _I64_LO <= v <= _I64_HI:  # PyTorch's int64/uint64 Scalar
+        if v < _I64_LO:
+            raise OverflowError("can't convert negative int to unsigned")
+        if v >> 64:
+            raise OverflowError("int too big to convert")
+        v = float(v)
     if kind == "b":
         return builtins.bool(v)
     if v.__class__ is builtins.bool:
         return v
-    if v.__class__ is int and not _I64_LO <= v <= _I64_HI:
-        v = float(v)
     if v.__class__ is builtins.complex and kind != "c":
         if v.imag:
             raise _overflow(npdt)
