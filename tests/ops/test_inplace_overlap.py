@@ -94,3 +94,11 @@ def test_setitem_row_of_expanded_recorded():
         return t
     np.testing.assert_array_equal(_values(fn(numtorch)), _values(fn(torch)))
     assert fn(numtorch).grad_fn.name() == fn(torch).grad_fn.name()
+
+
+@pytest.mark.parametrize("name", ["tril_", "triu_", "copy_self"])
+def test_overlap_allowed_more(name):
+    def fn(lib):
+        e = lib.ones(3).mul(0.5).expand(2, 3)
+        return e.copy_(e) if name == "copy_self" else getattr(e, name)()
+    np.testing.assert_array_equal(_values(fn(numtorch)), _values(fn(torch)))

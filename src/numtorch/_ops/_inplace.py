@@ -57,7 +57,8 @@ OVERLAP = ("unsupported operation: more than one element of the written-to tenso
            "single memory location. Please clone() the tensor before performing the operation.")
 #: in-place ops PyTorch lets write into an expanded tensor (with the warning they give, if any)
 _OVERLAP_WARN = {
-    "index_put": "index_put_", "masked_fill": "masked_fill_", "index_fill": "index_fill_"}
+    "index_put": "index_put_", "masked_fill": "masked_fill_", "index_fill": "index_fill_",
+    "tril": None, "triu": None}
 _SUFFIX = {"index_put_": "tensor[indices] = tensor"}
 #: what ``fn`` passes through to a write that checks the overlap itself (fill_, zero_, setitem)
 OVERLAP_OK = set()
@@ -104,19 +105,19 @@ def _guard(self: Tensor, fn) -> bool:
     if fn in OVERLAP_OK or getattr(fn, "__qualname__", "") == "_setitem.<locals>.put":
         prepare_write(arr, False)  # checked by the caller
         return _overlaps(arr)
-    elif name in _OVERLAP_WARN and _overlaps(arr):
+    if name in _OVERLAP_WARN and _overlaps(arr):
         import warnings
 
         op = _OVERLAP_WARN[name]
-        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
-                      "before performing this operation. This also applies to advanced indexing "
-                      f"e.g. {_SUFFIX.get(op, 'tensor[mask] = scalar')}", UserWarning,
-                      stacklevel=4)
+        if op is not None:
+            warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                          "tensor before performing this operation. This also applies to "
+                          "advanced indexing e.g. "
+                          f"{_SUFFIX.get(op, 'tensor[mask] = scalar')}", UserWarning,
+                          stacklevel=4)
         prepare_write(arr, False)
         return True
-    else:
-        check = True
-    prepare_write(arr, check)
+    prepare_write(arr, True)
     return False
 
 

@@ -127,6 +127,8 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
 
     if not isinstance(src, Tensor):
         src = tensor(src)
+    elif src is self:
+        return self  # PyTorch copies nothing (an expanded tensor onto itself too)
 
     def take(old, s):
         return _CopyFrom.apply(old, s, dtype=self._data.dtype, shape=self._data.shape)
