@@ -33,6 +33,8 @@ RAISES = {
     "uniform_": lambda lib: _exp(lib).uniform_(),
     "one_element": lambda lib: lib.zeros(1).expand(3).add_(1),
     "view_column": lambda lib: _exp(lib)[:, 0].add_(1),
+    "mul_out": lambda lib: lib.mul(lib.ones(2, 3), 2, out=_exp(lib)),
+    "exp_out": lambda lib: lib.exp(lib.ones(2, 3), out=_exp(lib)),
     "grad_add_": lambda lib: lib.zeros(3, requires_grad=True).clone().expand(2, 3).add_(1),
     "grad_setitem": lambda lib: lib.zeros(3, requires_grad=True).clone().expand(2, 3)
     .__setitem__(..., lib.tensor(1.0)),
@@ -59,6 +61,7 @@ ALLOWED = {
     "zero_": lambda lib: _exp(lib).zero_(),
     "row_view": lambda lib: _exp(lib)[0].add_(1),
     "setitem_row": lambda lib: _setitem(_exp(lib), 0, 2.0),
+    "out_row_view": lambda lib: lib.mul(lib.ones(3), 2, out=_exp(lib)[0]),
     "no_overlap_expand": lambda lib: lib.zeros(1, 3).expand(1, 3).add_(1),
     "index_put_": lambda lib: _exp(lib).index_put_((lib.tensor([0]),), lib.tensor(1.0)),
     "masked_fill_": lambda lib: _exp(lib).masked_fill_(lib.tensor([[True, False, True]] * 2), 1.0),

@@ -87,6 +87,12 @@ def prepare_write(arr, check: bool = True):
             pass
 
 
+def prepare_out(arr) -> None:
+    """Before a result is copied into an ``out=`` tensor: as :func:`prepare_write`."""
+    if 0 in arr.strides or not getattr(arr.flags, "writeable", True):
+        prepare_write(arr, True)
+
+
 def prepare_setitem(self: Tensor, region, advanced: bool) -> None:
     """``self[index] = v``: the overlap error for a basic index into an expanded tensor (an
     advanced one only warns in PyTorch); the target made writable."""
