@@ -89,7 +89,7 @@ def prepare_write(arr, check: bool = True):
 
 def prepare_out(arr) -> None:
     """Before a result is copied into an ``out=`` tensor: as :func:`prepare_write`."""
-    if 0 in arr.strides or not getattr(arr.flags, "writeable", True):
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
         prepare_write(arr, True)
 
 
@@ -97,7 +97,7 @@ def prepare_setitem(self: Tensor, region, advanced: bool) -> None:
     """``self[index] = v``: the overlap error for a basic index into an expanded tensor (an
     advanced one only warns in PyTorch); the target made writable."""
     arr = self._data
-    if 0 in arr.strides or not getattr(arr.flags, "writeable", True):
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
         if not advanced:
             prepare_write(region(), True)
         prepare_write(arr, False)
@@ -140,7 +140,7 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     self._check_inplace()
     arr = self._data
     sparse = False
-    if 0 in arr.strides or not getattr(arr.flags, "writeable", True):
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
         sparse = _guard(self, fn)
     tracking = grad_mode.state.enabled and (self._requires_grad or builtins.any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
