@@ -5,6 +5,10 @@ needs the old value still sees it), writes the result into ``self``'s storage, b
 version counter and rebases ``self``'s ``grad_fn`` onto the new node. When ``self`` is a view,
 the base's ``grad_fn`` becomes a ``CopySlices`` node (and the view's an ``AsStridedBackward0``),
 so gradients flow through the base as in PyTorch (see Note [CopySlices] below).
+
+A write into a tensor with internal overlap (an expand: a stride-0 dim of size > 1) raises
+PyTorch's "unsupported operation" error, except for the ops PyTorch lets through (fill_, zero_,
+index_put_, masked_fill_, index_fill_, tril_/triu_), which write only the elements they change.
 """
 
 from __future__ import annotations

@@ -162,19 +162,18 @@ def _fill_(self: Tensor, value) -> Tensor:
         value = checked_scalar(value.item() if isinstance(value, host.generic) else value,
                                self._data.dtype)
 
-    def fill_scalar(old):
-        return _Fill.apply(old, value=value)
-    if 0 in self._data.strides:
-        OVERLAP_OK.add(fill_scalar)  # PyTorch fills an expanded tensor with a scalar
-        try:
-            return _inplace(self, fill_scalar)
-        finally:
-            OVERLAP_OK.discard(fill_scalar)
-    return _inplace(self, fill_scalar)
+    return _inplace(self, _fill_scalar, value)
+
+
+def _fill_scalar(old, value):
+    return _Fill.apply(old, value=value)
 
 
 def _fill_tensor(old, v):
     return _FillTensor.apply(old, v)
+
+
+OVERLAP_OK.add(_fill_scalar)  # PyTorch fills an expanded tensor with a scalar (not a tensor)
 
 
 class _Fill(Op):
@@ -212,6 +211,7 @@ def _zero(old):
 
 
 OVERLAP_OK.add(_zero)  # PyTorch zeroes an expanded tensor
+
 
 class _Zero(Op):
     grad_fn_name = "ZeroBackward0"

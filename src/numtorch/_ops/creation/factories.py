@@ -197,32 +197,32 @@ def _int_array(xp, data, npdt):
             if nat.dtype.kind == "b" or not nat.size or (
                     (-hi if lo == 0 else lo) <= nat.min() and nat.max() <= hi):
                 return xp.asarray(nat.astype(npdt))
-    info = host.iinfo(npdt)
-    return xp.array(_checked_ints(data, info, npdt.name), dtype=npdt)
+    return xp.array(_checked_ints(data, _bounds(npdt), npdt.name), dtype=npdt)
 
 
 _I64_LO, _I64_HI = -(1 << 63), (1 << 63) - 1
 
 
-def _checked_ints(v, info, name):
+def _checked_ints(v, bounds, name):
+    """Nested Python ints from ``v`` (PyTorch's per-element int conversion into ``bounds``)."""
     if isinstance(v, (list, tuple)):
-        return [_checked_ints(x, info, name) for x in v]
+        return [_checked_ints(x, bounds, name) for x in v]
     if isinstance(v, (Tensor, ndarray)) and v.ndim:
-        return _checked_ints(v.tolist(), info, name)
+        return _checked_ints(v.tolist(), bounds, name)
     if isinstance(v, Tensor):
         v = v.item()
     if isinstance(v, (builtins.bool, host.bool_)):
         return int(v)
-    unsigned = info.min == 0
+    lo, hi = bounds
     if isinstance(v, (int, host.integer)):
         v = int(v)
         if not _I64_LO <= v <= _I64_HI:
             raise ValueError("Overflow when unpacking long long")
-        if not (-info.max <= v <= info.max if unsigned else info.min <= v <= info.max):
+        if not (-hi <= v <= hi if lo == 0 else lo <= v <= hi):
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
-        return v & info.max if unsigned else v
+        return v & hi if lo == 0 else v
     if isinstance(v, float):
-        if not info.min <= v <= info.max:  # NaN too
+        if not lo <= v <= hi:  # NaN too
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         return int(v)
     if isinstance(v, (builtins.complex, host.complexfloating)):
