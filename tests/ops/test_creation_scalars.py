@@ -171,3 +171,12 @@ def test_tensor_str(fn):
 ])
 def test_tensor_complex_into_real(fn):
     _same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.full((10 ** 9, 10 ** 9), 1.0), lambda lib: lib.zeros(10 ** 10, 10 ** 10),
+    lambda lib: lib.empty(2 ** 62, 4), lambda lib: lib.full((2 ** 63 - 1,), 1.0),
+    lambda lib: lib.ones(10 ** 9, 10 ** 9, dtype=lib.float64),
+])
+def test_too_large(fn):
+    _same(fn)

@@ -339,11 +339,22 @@ def _same(arr):
 
 
 def _full_array(xp, shape, fill, npdt):
-    if fill is None:
-        return xp.empty(shape, dtype=npdt)
-    if fill == 0:
-        return xp.zeros(shape, dtype=npdt)
-    return xp.full(shape, fill, dtype=npdt)
+    try:
+        if fill is None:
+            return xp.empty(shape, dtype=npdt)
+        if fill == 0:
+            return xp.zeros(shape, dtype=npdt)
+        return xp.full(shape, fill, dtype=npdt)
+    except (MemoryError, ValueError) as e:
+        nbytes = math.prod(shape) * npdt.itemsize
+        if nbytes > _I64_HI:
+            raise RuntimeError("Storage size calculation overflowed with sizes=["
+                               f"{', '.join(map(str, shape))}]") from None
+        if isinstance(e, MemoryError):
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: "
+                               f"can't allocate memory: you tried to allocate {nbytes} bytes. "
+                               "Error code 12 (Cannot allocate memory)") from None
+        raise
 
 
 def _filled(size, fill, dtype, device, requires_grad, default=None, out=None, shape=None):
