@@ -32,6 +32,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _from_array
 from ..autograd import anomaly_mode, grad_mode
 from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
+from ._inplace import prepare_out
 
 _state = grad_mode.state
 _BY_NP = D._BY_NP
@@ -459,6 +460,7 @@ def write_out(out, result):
     if out._data.shape != arr.shape:
         out._data = arr.astype(out._data.dtype, copy=True)
     else:
+        prepare_out(out._data)
         out._data[...] = arr
     out._bump_version()
     return out

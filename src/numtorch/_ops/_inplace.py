@@ -5,6 +5,10 @@ needs the old value still sees it), writes the result into ``self``'s storage, b
 version counter and rebases ``self``'s ``grad_fn`` onto the new node. When ``self`` is a view,
 the base's ``grad_fn`` becomes a ``CopySlices`` node (and the view's an ``AsStridedBackward0``),
 so gradients flow through the base as in PyTorch (see Note [CopySlices] below).
+
+A write into a tensor with internal overlap (an expand: a stride-0 dim of size > 1) raises
+PyTorch's "unsupported operation" error, except for the ops PyTorch lets through (fill_, zero_,
+index_put_, masked_fill_, index_fill_, tril_/triu_), which write only the elements they change.
 """
 
 from __future__ import annotations
@@ -53,16 +57,102 @@ def _check_shape(res_shape, shape) -> None:
                            f"broadcast shape [{', '.join(map(str, res_shape))}]")
 
 
+OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+           "single memory location. Please clone() the tensor before performing the operation.")
+#: in-place ops PyTorch lets write into an expanded tensor (with the warning they give, if any)
+_OVERLAP_WARN = {
+    "index_put": "index_put_", "masked_fill": "masked_fill_", "index_fill": "index_fill_",
+    "tril": None, "triu": None}
+_SUFFIX = {"index_put_": "tensor[indices] = tensor"}
+#: what ``fn`` passes through to a write that checks the overlap itself (fill_, zero_, setitem)
+OVERLAP_OK = set()
+
+
+def _overlaps(arr) -> bool:
+    """PyTorch's ``has_internal_overlap``: a dim of size > 1 with stride 0 (an expand)."""
+    if not arr.size:
+        return False
+    for n, s in zip(arr.shape, arr.strides):
+        if s == 0 and n > 1:
+            return True
+    return False
+
+
+def prepare_write(arr, check: bool = True):
+    """Before writing into ``arr``: PyTorch's error when it overlaps itself (``check``), and a
+    read-only view of writable memory (an expand) made writable."""
+    if check and _overlaps(arr):
+        raise RuntimeError(OVERLAP)
+    flags = arr.flags
+    if not getattr(flags, "writeable", True):
+        try:
+            flags.writeable = True
+        except ValueError:
+            pass
+
+
+def prepare_out(arr) -> None:
+    """Before a result is copied into an ``out=`` tensor: as :func:`prepare_write`."""
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
+        prepare_write(arr, True)
+
+
+def prepare_setitem(self: Tensor, region, advanced: bool) -> None:
+    """``self[index] = v``: the overlap error for a basic index into an expanded tensor (an
+    advanced one only warns in PyTorch); the target made writable."""
+    arr = self._data
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
+        if not advanced:
+            prepare_write(region(), True)
+        prepare_write(arr, False)
+
+
+def _guard(self: Tensor, fn) -> bool:
+    """Check/prepare ``self`` for ``fn``'s write; True when the write must touch only the
+    changed elements (an op PyTorch lets write into an expanded tensor)."""
+    arr = self._data
+    name = getattr(fn, "__name__", "")
+    if fn in OVERLAP_OK or getattr(fn, "__qualname__", "") == "_setitem.<locals>.put":
+        prepare_write(arr, False)  # checked by the caller
+        return _overlaps(arr)
+    if name in _OVERLAP_WARN and _overlaps(arr):
+        import warnings
+
+        op = _OVERLAP_WARN[name]
+        if op is not None:
+            warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                          "tensor before performing this operation. This also applies to "
+                          "advanced indexing e.g. "
+                          f"{_SUFFIX.get(op, 'tensor[mask] = scalar')}", UserWarning,
+                          stacklevel=4)
+        prepare_write(arr, False)
+        return True
+    prepare_write(arr, True)
+    return False
+
+
+def _write(dst, src, sparse: bool) -> None:
+    if sparse:  # only the elements the op changed, as PyTorch's kernel writes them
+        changed = xp_of(dst).broadcast_to(src != dst, dst.shape)
+        dst[changed] = xp_of(dst).broadcast_to(src, dst.shape)[changed]
+    else:
+        dst[...] = src
+
+
 def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     """Run ``fn(self, ...)`` out of place and write the result into ``self`` (see module doc)."""
     self._check_inplace()
+    arr = self._data
+    sparse = False
+    if 0 in arr.strides or arr.base is not None and not getattr(arr.flags, "writeable", True):
+        sparse = _guard(self, fn)
     tracking = grad_mode.state.enabled and (self._requires_grad or builtins.any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if not tracking:
         res = fn(self, *args, **kwargs)
         check_cast(res._data.dtype, self._data.dtype)
         _check_shape(res._data.shape, self._data.shape)
-        self._data[...] = res._data
+        _write(self._data, res._data, sparse)
         self._version_box[0] += 1
         return self
     base = self._base
@@ -81,7 +171,7 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         self.grad_fn = res.grad_fn
         self._output_nr = res._output_nr
         self._requires_grad = True
-    self._data[...] = res._data
+    _write(self._data, res._data, sparse)
     self._version_box[0] += 1
     _resave_output(res, self)
     return self

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from ... import _dtype as D
-from ..._backend import xp_for, xp_of
+from ..._backend import host, xp_for, xp_of
 from ..._device import as_device
 from ..._tensor import Tensor
 from .._base import Op, tensor_method
-from .factories import _coerce_dtype, tensor, zeros_like
+from .._inplace import OVERLAP_OK
+from .factories import _coerce_dtype, checked_scalar, tensor, zeros_like
 
 __all__ = ["clone", "fill", "zero_"]
 
@@ -126,6 +127,8 @@ def _copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
 
     if not isinstance(src, Tensor):
         src = tensor(src)
+    elif src is self:
+        return self  # PyTorch copies nothing (an expanded tensor onto itself too)
 
     def take(old, s):
         return _CopyFrom.apply(old, s, dtype=self._data.dtype, shape=self._data.shape)
@@ -153,8 +156,24 @@ def _fill_(self: Tensor, value) -> Tensor:
         if value._data.ndim != 0:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
-        return _inplace(self, lambda old, v: _FillTensor.apply(old, v), value)
-    return _inplace(self, lambda old: _Fill.apply(old, value=value))
+        return _inplace(self, _fill_tensor, value)
+
+    if not isinstance(value, Tensor):
+        value = checked_scalar(value.item() if isinstance(value, host.generic) else value,
+                               self._data.dtype)
+
+    return _inplace(self, _fill_scalar, value)
+
+
+def _fill_scalar(old, value):
+    return _Fill.apply(old, value=value)
+
+
+def _fill_tensor(old, v):
+    return _FillTensor.apply(old, v)
+
+
+OVERLAP_OK.add(_fill_scalar)  # PyTorch fills an expanded tensor with a scalar (not a tensor)
 
 
 class _Fill(Op):
@@ -184,9 +203,14 @@ class _FillTensor(_Fill):
 def _zero_(self: Tensor) -> Tensor:
     from ..pointwise import _inplace
 
-    def zero(old):
-        return _Zero.apply(old)
-    return _inplace(self, zero)
+    return _inplace(self, _zero)
+
+
+def _zero(old):
+    return _Zero.apply(old)
+
+
+OVERLAP_OK.add(_zero)  # PyTorch zeroes an expanded tensor
 
 
 class _Zero(Op):

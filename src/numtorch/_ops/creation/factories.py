@@ -12,6 +12,7 @@ import math
 from ... import _dtype as D
 from ..._backend import host, ndarray, xp_for, xp_of
 from ..._device import as_device
+from ..._dtype import _BY_NP
 from ..._tensor import Size, Tensor
 from .._base import Op, tensor_method, write_out
 
@@ -129,6 +130,9 @@ def _infer_dtype(data):
             kinds.add(("t", x.dtype))
         elif isinstance(x, ndarray):
             kinds.add(("t", D.from_numpy_dtype(x.dtype)))
+        elif isinstance(x, host.generic) and (x.dtype in _BY_NP or x.dtype.kind in "fc"):
+            # a NumPy scalar keeps its dtype, as in PyTorch (long double: PyTorch's TypeError)
+            kinds.add(("s", D.from_numpy_dtype(x.dtype)))
         elif isinstance(x, (list, tuple)):
             for v in x:
                 walk(v)
@@ -141,6 +145,8 @@ def _infer_dtype(data):
         elif isinstance(x, (float, host.floating)):
             kinds.add(("s", D.get_default_dtype()))
         elif isinstance(x, str):
+            if x is not data and x is _first_leaf(data):  # where PyTorch reads the shape
+                raise ValueError(f"too many dimensions '{type(x).__name__}'")
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
@@ -151,6 +157,12 @@ def _infer_dtype(data):
     for _, d in kinds:
         res = d if res is None else D.promote_types(res, d)
     return res
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
 
 
 def _to_array(xp, data, npdt):
@@ -167,11 +179,70 @@ def _to_array(xp, data, npdt):
     return xp.array(data, dtype=npdt)
 
 
+def _int_array(xp, data, npdt):
+    """An integer array from Python data as PyTorch converts each element: an int in range (for
+    an unsigned dtype, ``-max..max``, wrapping) or its overflow error; a float truncated."""
+    if npdt == _I64:  # NumPy raises for a Python int or float out of range
+        try:
+            return _to_array(xp, data, npdt)
+        except (OverflowError, ValueError, TypeError):
+            pass  # out of range or not an int: the element-wise conversion says which
+    else:  # NumPy scalars would wrap silently: check the natural array's range
+        try:
+            nat = host.array(data)
+        except (ValueError, TypeError, OverflowError):
+            nat = None
+        if nat is not None and nat.dtype.kind in "iub":
+            lo, hi = _bounds(npdt)
+            if nat.dtype.kind == "b" or not nat.size or (
+                    (-hi if lo == 0 else lo) <= nat.min() and nat.max() <= hi):
+                return xp.asarray(nat.astype(npdt))
+    return xp.array(_checked_ints(data, _bounds(npdt), npdt.name), dtype=npdt)
+
+
+_I64_LO, _I64_HI = -(1 << 63), (1 << 63) - 1
+
+
+def _checked_ints(v, bounds, name):
+    """Nested Python ints from ``v`` (PyTorch's per-element int conversion into ``bounds``)."""
+    if isinstance(v, (list, tuple)):
+        return [_checked_ints(x, bounds, name) for x in v]
+    if isinstance(v, (Tensor, ndarray)) and v.ndim:
+        return _checked_ints(v.tolist(), bounds, name)
+    if isinstance(v, Tensor):
+        v = v.item()
+    if isinstance(v, (builtins.bool, host.bool_)):
+        return int(v)
+    lo, hi = bounds
+    if isinstance(v, (int, host.integer)):
+        v = int(v)
+        if not _I64_LO <= v <= _I64_HI:
+            raise ValueError("Overflow when unpacking long long")
+        if not (-hi <= v <= hi if lo == 0 else lo <= v <= hi):
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        return v & hi if lo == 0 else v
+    if isinstance(v, float):
+        if not lo <= v <= hi:  # NaN too
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        return int(v)
+    if isinstance(v, (builtins.complex, host.complexfloating)):
+        raise TypeError("'complex' object cannot be interpreted as an integer")
+    raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
+
+
 def _from_data(xp, data, npdt):
     """``tensor``'s array: ``data`` converted, PyTorch's message for ragged nested lists."""
     try:
+        if npdt.kind in "iu" and not isinstance(data, (ndarray, Tensor)):
+            return _int_array(xp, data, npdt)
         return _to_array(xp, data, npdt)
+    except TypeError as e:
+        if "not 'complex'" in str(e):
+            raise TypeError("must be real number, not complex") from None
+        raise
     except ValueError as e:
+        if "could not convert string" in str(e) or "invalid literal" in str(e):
+            raise ValueError("too many dimensions 'str'") from None  # a str in a list
         if "inhomogeneous" in str(e) or "sequence" in str(e):
             raise ValueError(f"expected sequence of length {_first_len(data)} at dim 1 "
                              f"(got {_bad_len(data)})") from None
@@ -197,6 +268,12 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
             dt = data.dtype
         else:
             dt = _infer_dtype(data)
+    elif isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    elif data is None:
+        raise TypeError("must be real number, not NoneType" if dt.is_floating_point
+                        or dt.is_complex else "'NoneType' object cannot be interpreted as an "
+                        "integer")
     t = _create(_from_data, (xp, data, D.to_numpy_dtype(dt)))
     if requires_grad:
         _require_grad(t)
@@ -262,11 +339,22 @@ def _same(arr):
 
 
 def _full_array(xp, shape, fill, npdt):
-    if fill is None:
-        return xp.empty(shape, dtype=npdt)
-    if fill == 0:
-        return xp.zeros(shape, dtype=npdt)
-    return xp.full(shape, fill, dtype=npdt)
+    try:
+        if fill is None:
+            return xp.empty(shape, dtype=npdt)
+        if fill == 0:
+            return xp.zeros(shape, dtype=npdt)
+        return xp.full(shape, fill, dtype=npdt)
+    except (MemoryError, ValueError) as e:
+        nbytes = math.prod(shape) * npdt.itemsize
+        if nbytes > _I64_HI:
+            raise RuntimeError("Storage size calculation overflowed with sizes=["
+                               f"{', '.join(map(str, shape))}]") from None
+        if isinstance(e, MemoryError):
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: "
+                               f"can't allocate memory: you tried to allocate {nbytes} bytes. "
+                               "Error code 12 (Cannot allocate memory)") from None
+        raise
 
 
 def _filled(size, fill, dtype, device, requires_grad, default=None, out=None, shape=None):
@@ -306,14 +394,121 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: 
     return _filled(size, None, dtype, device, requires_grad, out=out)
 
 
+def _type_name(x) -> str:
+    return f"numpy.{type(x).__name__}" if isinstance(x, host.generic) else type(x).__name__
+
+
+def _full_size(size, fn: str = "full") -> tuple:
+    """``full``'s size: a sequence of ints (PyTorch's argument errors otherwise)."""
+    if size.__class__ is tuple and all(s.__class__ is int for s in size):
+        return size
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{_type_name(size)}")
+    for i, s in enumerate(size):
+        if s.__class__ is int or isinstance(s, (int, host.integer)) and not isinstance(
+                s, (builtins.bool, host.bool_)) or isinstance(s, Tensor) and not s.ndim:
+            continue
+        if i == 0:
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, but "
+                            f"found element of type {_type_name(s)} at pos 0")
+        raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {i + 1} "
+                        f"with error \"type must be tuple of ints,but got {_type_name(s)}\"")
+    return tuple(size)
+
+
+def _fill_value(v, fn: str = "full"):
+    """``full``'s fill value as a Python number (PyTorch's TypeError for anything else)."""
+    if v.__class__ in _NUMBERS:
+        return v
+    if isinstance(v, Tensor) and not v.ndim and not v._requires_grad:
+        return v.item()
+    if isinstance(v, host.generic) and not isinstance(v, (host.str_, host.bytes_)):
+        return 0.0 + v.item() if isinstance(v, host.bool_) else v.item()  # np.bool_: a float
+    if not isinstance(v, (builtins.bool, int, float, builtins.complex)):
+        raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{_type_name(v)}")
+    return v
+
+
+#: the C++ type names PyTorch's scalar conversion errors print
+_CPP_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+              "int64": "int64_t", "float16": "c10::Half", "float32": "float",
+              "float64": "double", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+_NUMBERS = {float, int, builtins.bool, builtins.complex}
+#: per NumPy dtype: (lowest, highest) finite value
+_BOUNDS: dict = {}
+
+
+def _bounds(npdt):
+    b = _BOUNDS.get(npdt)
+    if b is None:
+        info = host.iinfo(npdt) if npdt.kind in "iu" else host.finfo(npdt)
+        b = _BOUNDS[npdt] = (int(info.min), int(info.max)) if npdt.kind in "iu" else (
+            float(info.min), float(info.max))
+    return b
+
+
+def checked_scalar(v, npdt):
+    """A Python scalar converted for a fill of ``npdt`` as PyTorch's ``checked_convert``: ints
+    wrap into unsigned types from ``-max..max``, floats truncate; out of range is its error."""
+    kind = npdt.kind
+    if kind == "f" and v.__class__ is float and npdt.itemsize == 8:
+        return v
+    if v.__class__ is int and not _I64_LO <= v <= _I64_HI:  # PyTorch's int64/uint64 Scalar
+        if v < _I64_LO:
+            raise OverflowError("can't convert negative int to unsigned")
+        if v >> 64:
+            raise OverflowError("int too big to convert")
+        v = float(v)
+    if kind == "b":
+        return builtins.bool(v)
+    if v.__class__ is builtins.bool:
+        return v
+    if v.__class__ is builtins.complex and kind != "c":
+        if v.imag:
+            raise _overflow(npdt)
+        v = v.real
+    if kind in "iu":
+        lo, hi = _bounds(npdt)
+        if v.__class__ is int:
+            if not (-hi <= v <= hi if kind == "u" else lo <= v <= hi):
+                raise _overflow(npdt)
+            return v & hi if kind == "u" else v
+        if not lo <= v <= hi:  # NaN and infinities too
+            raise _overflow(npdt)
+        return int(v)
+    if kind == "f":
+        if npdt.itemsize < 8:
+            big = _bounds(npdt)[1]
+            if not -big <= v <= big and math.isfinite(v):
+                raise _overflow(npdt)
+        return v
+    if npdt.itemsize < 16:
+        big = _bounds(_F32)[1]
+        for part in (v.real, v.imag):
+            if not -big <= part <= big and math.isfinite(part):
+                raise _overflow(npdt)
+    return v
+
+
+def _overflow(npdt):
+    return RuntimeError(f"value cannot be converted to type {_CPP_NAMES.get(npdt.name, npdt.name)}"
+                        " without overflow")
+
+
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype is inferred from the value as PyTorch."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
+    size = _full_size(size)
+    fill_value = _fill_value(fill_value)
     default = D.scalar_dtype(fill_value) if dtype is None else None
-    return _filled((tuple(size),) if not isinstance(size, int) else (size,), fill_value, dtype,
-                   device, requires_grad, default=default, out=out)
+    npdt = _np_dtype(dtype, default)
+    return _filled((size,), checked_scalar(fill_value, npdt), None, device, requires_grad,
+                   default=npdt, out=out)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -360,6 +555,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bo
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None) -> Tensor:
+    npdt = input._data.dtype if dtype is None else _np_dtype(dtype)
+    fill_value = checked_scalar(_fill_value(fill_value, "full_like"), npdt)
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
@@ -381,8 +578,10 @@ def _new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False
 @tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None,
               requires_grad: bool = False) -> Tensor:
-    return _filled((tuple(size),), fill_value, dtype or self.dtype, device or self.device,
-                   requires_grad)
+    size = _full_size(size, "new_full")
+    dtype = dtype or self.dtype
+    fill_value = checked_scalar(_fill_value(fill_value, "new_full"), _np_dtype(dtype))
+    return _filled((size,), fill_value, dtype, device or self.device, requires_grad)
 
 
 @tensor_method("new_tensor")
@@ -432,7 +631,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return t if out is None else write_out(out, t)
 
 
-_F64, _I64 = D.float64.np, D.int64.np
+_F64, _I64, _F32 = D.float64.np, D.int64.np, D.float32.np
 
 
 def _is_int(v) -> bool:

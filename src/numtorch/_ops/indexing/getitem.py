@@ -14,7 +14,7 @@ from ... import _dtype as D
 from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op, recording, tensor_method
-from .._inplace import inplace
+from .._inplace import inplace, prepare_setitem
 from ._common import _legacy, _make_inplace, _shape_str
 
 __all__ = ["index_put"]
@@ -481,6 +481,7 @@ def _setitem(self: Tensor, index, value) -> None:
             msg = _expand_error(stripped, tuple(target), vt._data.dtype)
             if msg:
                 raise RuntimeError(msg)
+    prepare_setitem(self, lambda: _region(self._data, steps), adv is not None)
     if not recording(self, vt):
         r = _region(self._data, steps)
         v = vt._data if vt is not None else value

@@ -391,6 +391,9 @@ def _rmatmul(self, other):
 @tensor_method("outer", "ger")
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors (``input.reshape(-1, 1) * vec2``, as PyTorch)."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        name, t = ("self", input) if input.ndim != 1 else ("vec2", vec2)
+        raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.reshape(-1, 1) * vec2
 
 
@@ -631,10 +634,62 @@ def einsum(equation: str, *operands) -> Tensor:
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which "
                                    f"does not broadcast with previously seen size {seen}")
     dt = operands[0]._data.dtype
-    for op in operands[1:]:
-        dt = result_np_dtype(Tensor._from_array(xp_of(op._data).empty((1,), dt)), op)
+    if any(op._data.dtype != dt for op in operands) or dt.kind not in "fc":
+        if any(0 in op._data.shape for op in operands):  # PyTorch's zeros of the promoted type
+            for op in operands[1:]:
+                dt = result_np_dtype(Tensor._from_array(xp_of(op._data).empty((1,), dt)), op)
+        else:
+            dt = _einsum_dtype(ins, out, operands).np
     operands = tuple(op.to(_from_np(dt)) if op._data.dtype != dt else op for op in operands)
     return Einsum.apply(*operands, equation=",".join(ins) + "->" + out, subs=(ins, out))
+
+
+def _sum_dtype(dt):
+    return D.int64 if dt is D.bool_ or not (dt.is_floating_point or dt.is_complex) else dt
+
+
+def _einsum_dtype(ins, out, operands):
+    """The dtype PyTorch's einsum gives (or its error): operands are contracted left to right;
+    a pair with labels to sum goes through ``bmm`` (same dtypes only), one without through
+    ``mul`` (promoting); a label left in a single operand is summed first (ints sum to int64)."""
+    contract = [c for c in dict.fromkeys("".join(ins)) if c not in out]
+    dts = [op.dtype for op in operands]
+    if len(ins) == 1:
+        return _sum_dtype(dts[0]) if contract else dts[0]
+    held = [{c for c, n in zip(sub, op._data.shape) if n != 1 and c in contract}
+            for sub, op in zip(ins, operands)]
+    counts = {c: sum(c in h for h in held) for c in contract}
+    ops = list(zip(dts, held))
+    while len(ops) > 1:
+        (da, ha), (db, hb) = ops[0], ops[1]
+        ha, hb = set(ha), set(hb)
+        summed = False
+        for c in contract:
+            if c in ha and c in hb:
+                counts[c] -= 1
+                if counts[c] == 1:
+                    summed = True
+                    counts[c] = 0
+                    ha.discard(c)
+                    hb.discard(c)
+            elif counts[c] == 1 and (c in ha or c in hb):
+                counts[c] = 0
+                if c in ha:
+                    ha.discard(c)
+                    da = _sum_dtype(da)
+                else:
+                    hb.discard(c)
+                    db = _sum_dtype(db)
+        if summed:
+            if da is D.bool_:
+                raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+            if da is not db:
+                raise RuntimeError(f"expected scalar type {da.c_name} but found {db.c_name}")
+            dr = da
+        else:
+            dr = D.promote_types(da, db)
+        ops[:2] = [(dr, ha | hb)]
+    return ops[0][0]
 
 
 def _from_np(dt):

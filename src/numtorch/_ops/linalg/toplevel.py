@@ -25,7 +25,7 @@ def det(input: Tensor) -> Tensor:
 
 
 def slogdet(input: Tensor):
-    return solvers.slogdet(input)
+    return named_tuple("slogdet", ("sign", "logabsdet"))(*solvers.slogdet(input))
 
 
 def logdet(input: Tensor) -> Tensor:

@@ -4,12 +4,11 @@ argmax/argmin, all, any, count_nonzero."""
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
-from .._return_types import return_types
+from .._return_types import named_tuple, return_types
 from ._common import dims_of, expand_back
 
 __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "all", "any", "count_nonzero",
@@ -165,7 +164,7 @@ def amin(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
 
 @tensor_method("aminmax")
 def aminmax(input, *, dim=None, keepdim: bool = False):
-    nt = namedtuple("aminmax", ["min", "max"])
+    nt = named_tuple("aminmax", ("min", "max"))
     d = () if dim is None else dim
     return nt(amin(input, d, keepdim), amax(input, d, keepdim))
 
