@@ -154,10 +154,20 @@ class Cummin(_CumExtreme):
     is_max = False
 
 
+def _no_complex(input: Tensor, kernel: str) -> None:
+    a = input._data
+    if a.dtype.kind == "c" and a.ndim and a.size:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
+
+
 @tensor_method("cummax")
 def cummax(input: Tensor, dim: int, *, out=None):
     """Running maximum along ``dim`` and where it was last attained (NaN propagates)."""
+    if input._data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"cummax(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = wrap_dim(dim, input._data.ndim)
+    _no_complex(input, "cummax_cpu")
     v, i = Cummax.apply(input, dim=d)
     return return_types("cummax")(v, i)
 
@@ -165,7 +175,10 @@ def cummax(input: Tensor, dim: int, *, out=None):
 @tensor_method("cummin")
 def cummin(input: Tensor, dim: int, *, out=None):
     """Running minimum along ``dim`` and where it was last attained (NaN propagates)."""
+    if input._data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"cummin(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = wrap_dim(dim, input._data.ndim)
+    _no_complex(input, "cummin_cpu")
     v, i = Cummin.apply(input, dim=d)
     return return_types("cummin")(v, i)
 

@@ -77,6 +77,8 @@ def _quantile(input: Tensor, q, dim, keepdim, interpolation, ignore_nan, name) -
     from ..pointwise import lerp
     from ..sorting import sort
 
+    if input._data.size == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     if input.dtype not in (D.float32, D.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:

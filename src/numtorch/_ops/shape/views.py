@@ -154,8 +154,14 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim``..``end_dim`` into one (a 0-d input becomes 1-D)."""
+    for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
+        if not isinstance(v, int) and not hasattr(v, "__index__"):
+            raise TypeError(f"flatten(): argument '{name}' must be int, not {type(v).__name__}")
     nd = input._data.ndim
     if nd == 0:
+        wrap_dim(start_dim, 0)
+        wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     s = wrap_dim(start_dim, nd)
     e = wrap_dim(end_dim, nd)
@@ -170,12 +176,27 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 @tensor_method("unflatten")
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    if input._data.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but "
+                           "tensor has no dimensions")
     d = wrap_dim(dim, input._data.ndim)
     shp = input._data.shape
     sizes = tuple(sizes)
-    if -1 in sizes:
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = math.prod(v for v in sizes if v != -1)
+    if -1 in sizes and (sizes.count(-1) > 1 or builtins.min(sizes) < -1):
+        try:
+            _infer_size(sizes, shp[d])
+        except RuntimeError as e:
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+    if -1 in sizes and not known and not shp[d]:
+        raise RuntimeError("unflatten got an unexpected error:\ncannot reshape tensor of 0 "
+                           f"elements into shape [{', '.join(map(str, sizes))}] because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if -1 in sizes and known and shp[d] % known == 0:
         sizes = _infer_size(sizes, shp[d])
-    elif math.prod(sizes) != shp[d]:
+    elif -1 in sizes or known != shp[d]:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({shp[d]}) in the input tensor")
     return _view(input, shp[:d] + sizes + shp[d + 1:])
