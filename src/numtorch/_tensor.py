@@ -147,22 +147,13 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim: int | None = None):
-        it = self._data.itemsize
-        st = tuple(s // it for s in self._data.strides)
-        if self._data.size == 0 or self._data.ndim == 0:
-            st = _contiguous_strides(self._data.shape)
+        st = array_strides(self._data)
         if dim is None:
             return st
         return st[_wrap_dim(dim, self._data.ndim)]
 
     def storage_offset(self) -> int:
-        base = self._data
-        while base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
-        if base is self._data:
-            return 0
-        return (self._data.__array_interface__["data"][0]
-                - base.__array_interface__["data"][0]) // self._data.itemsize
+        return array_offset(self._data)
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0] if self._data.size else 0
@@ -479,6 +470,60 @@ def _rebuild(cls, arr, requires_grad, state):
     t = _from_array(arr, requires_grad, cls)
     t.__dict__.update(state)
     return t
+
+
+# -- geometry: a tensor's strides and storage offset are its array's, in elements ----------------
+# Note [empty geometry]: NumPy allocates an empty array with all-zero strides and does not move
+# the data pointer of an empty slice, so those two facts carry no information. A fresh empty array
+# reports PyTorch's contiguous strides; the view ops build their empty (and size-1) results with
+# ``strided_array`` so that the array itself holds PyTorch's strides and offset.
+def array_root(arr):
+    """The array owning ``arr``'s memory (through ``as_strided``'s wrapper objects too)."""
+    while True:
+        b = arr.base
+        if isinstance(b, ndarray):
+            arr = b
+            continue
+        inner = getattr(b, "base", None)
+        if b is not None and isinstance(inner, ndarray):
+            arr = inner
+            continue
+        return arr
+
+
+def array_strides(arr) -> tuple:
+    """PyTorch's strides (in elements) of a tensor holding ``arr``."""
+    st = arr.strides
+    if arr.size == 0 and not any(st):
+        return _contiguous_strides(arr.shape)
+    it = arr.itemsize
+    return tuple(s // it for s in st)
+
+
+def array_offset(arr) -> int:
+    """PyTorch's storage offset (in elements) of a tensor holding ``arr``."""
+    if not isinstance(arr, ndarray):
+        return 0
+    root = array_root(arr)
+    if root is arr:
+        return 0
+    return (arr.__array_interface__["data"][0]
+            - root.__array_interface__["data"][0]) // arr.itemsize
+
+
+def strided_array(arr, shape, strides, offset=None):
+    """A view of ``arr``'s memory with ``shape`` and element ``strides``, starting at ``arr``'s
+    first element, or at element ``offset`` of its storage when given (an empty view may start
+    anywhere up to the storage's end)."""
+    it = arr.itemsize
+    bst = tuple(int(s) * it for s in strides)
+    as_strided = np.lib.stride_tricks.as_strided
+    if offset is not None and isinstance(arr, ndarray):
+        rel = int(offset) - array_offset(arr)
+        if rel:  # a one-element view whose start is moved by ``rel`` elements (never read)
+            step = it if rel > 0 else -it
+            arr = as_strided(arr, (abs(rel) + 1,), (step,))[abs(rel):]
+    return as_strided(arr, tuple(shape), bst)
 
 
 def _contiguous_strides(shape) -> tuple:

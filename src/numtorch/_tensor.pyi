@@ -1012,3 +1012,22 @@ def _rebuild(cls, arr, requires_grad, state): ...
 
 
 def _wrap_dim(dim: int, ndim: int) -> int: ...
+
+
+def array_offset(arr) -> int:
+    """PyTorch's storage offset (in elements) of a tensor holding ``arr``."""
+
+
+def array_root(arr):
+    """The array owning ``arr``'s memory (through ``as_strided``'s wrapper objects too)."""
+
+
+def array_strides(arr) -> tuple:
+    """PyTorch's strides (in elements) of a tensor holding ``arr``."""
+
+
+def strided_array(arr, shape, strides, offset=None):
+    """A view of ``arr``'s memory with ``shape`` and element ``strides``, starting at ``arr``'s
+    first element, or at element ``offset`` of its storage when given (an empty view may start
+    anywhere up to the storage's end).
+    """

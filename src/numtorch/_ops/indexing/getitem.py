@@ -14,6 +14,7 @@ from ... import _dtype as D
 from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op, recording, tensor_method
+from .._geometry import select_view, slice_view
 from .._inplace import inplace
 from ._common import _legacy, _make_inplace, _shape_str
 
@@ -227,9 +228,9 @@ def _adv_tuple(adv, cur) -> tuple:
 
 def _step_array(a, kind, dim, arg):
     if kind == _SELECT:
-        return a[(slice(None),) * dim + (arg, Ellipsis)]
+        return select_view(a, a[(slice(None),) * dim + (arg, Ellipsis)], dim, arg)
     if kind == _SLICE:
-        return a[(slice(None),) * dim + (arg,)]
+        return slice_view(a, a[(slice(None),) * dim + (arg,)], dim, arg)
     return xp_of(a).expand_dims(a, dim)
 
 

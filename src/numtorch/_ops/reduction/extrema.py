@@ -203,7 +203,6 @@ def amin(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
 
 @tensor_method("aminmax")
 def aminmax(input, *, dim=None, keepdim: bool = False):
-    """(min, max) over ``dim`` (all elements when None)."""
     nt = namedtuple("aminmax", ["min", "max"])
     a = input._data
     if a.size == 0:

@@ -129,7 +129,6 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
 
 @tensor_method("nanmean")
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Mean of the non-NaN elements; floating (real) inputs only, as PyTorch on CPU."""
     kind = input._data.dtype.kind
     if kind not in "fc":
         from ..pointwise import torch_type_name

@@ -11,6 +11,15 @@ import math
 from ..._backend import xp_of
 from ..._tensor import Size, Tensor
 from .._base import Op, recording, tensor_method, wrap_dim
+from .._geometry import (
+    expanded_view,
+    permuted_view,
+    reshaped_view,
+    select_view,
+    slice_view,
+    squeezed_view,
+    unsqueezed_view,
+)
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
@@ -50,13 +59,13 @@ def _infer_size(shape, numel: int) -> tuple:
 def _view_array(a, shape):
     """A view of ``a`` with ``shape``, or None when the strides do not allow one."""
     if a.flags.c_contiguous:
-        return a.reshape(shape)
+        return reshaped_view(a, a.reshape(shape))
     v = a.view()
     try:
         v.shape = shape
     except AttributeError:
         return None
-    return v
+    return reshaped_view(a, v)
 
 
 class View(Op):
@@ -154,7 +163,6 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims ``start_dim``..``end_dim`` into one (a 0-d input becomes 1-D)."""
     for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
         if not isinstance(v, int) and not hasattr(v, "__index__"):
             raise TypeError(f"flatten(): argument '{name}' must be int, not {type(v).__name__}")
@@ -208,9 +216,10 @@ class Squeeze(Op):
     is_view = True
 
     def forward(self, a):
-        return a.reshape(tuple(s for i, s in enumerate(a.shape)
-                               if not (i in self.dims and s == 1))) if a.flags.c_contiguous \
+        r = a.reshape(tuple(s for i, s in enumerate(a.shape)
+                            if not (i in self.dims and s == 1))) if a.flags.c_contiguous \
             else xp_of(a).squeeze(a, axis=tuple(d for d in self.dims if a.shape[d] == 1))
+        return squeezed_view(a, r, self.dims)
 
     def backward(self, g):
         return g.reshape(self._input_meta[0][0])
@@ -241,7 +250,7 @@ class Unsqueeze(Op):
     is_view = True
 
     def forward(self, a):
-        return xp_of(a).expand_dims(a, self.dim)
+        return unsqueezed_view(a, xp_of(a).expand_dims(a, self.dim), self.dim)
 
     def backward(self, g):
         return g.squeeze(self.dim)
@@ -258,7 +267,7 @@ class Permute(Op):
     is_view = True
 
     def forward(self, a):
-        return a.transpose(self.dims)
+        return permuted_view(a, a.transpose(self.dims), self.dims)
 
     def backward(self, g):
         inv = [0] * len(self.dims)
@@ -274,7 +283,14 @@ class Transpose(Op):
 
     def forward(self, a):
         # a 0-d tensor transposes to an alias of itself (dims 0/-1 only)
-        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim else a.view()
+        if not a.ndim:
+            return a.view()
+        r = xp_of(a).swapaxes(a, self.d0, self.d1)
+        if r.size:
+            return r
+        dims = list(builtins.range(a.ndim))
+        dims[self.d0], dims[self.d1] = self.d1, self.d0
+        return permuted_view(a, r, dims)
 
     def backward(self, g):
         return g.transpose(self.d0, self.d1)
@@ -284,7 +300,9 @@ class T(Transpose):
     grad_fn_name = "TBackward0"
 
     def forward(self, a):
-        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
+        if a.ndim != 2:
+            return a.view()
+        return permuted_view(a, xp_of(a).swapaxes(a, 0, 1), (1, 0))
 
     def backward(self, g):
         if not recording(g) and g._data.ndim == 2:
@@ -373,7 +391,7 @@ class Expand(Op):
     is_view = True
 
     def forward(self, a):
-        return xp_of(a).broadcast_to(a, self.shape)
+        return expanded_view(a, xp_of(a).broadcast_to(a, self.shape))
 
     def backward(self, g):
         return g  # the engine sums back to the input shape
@@ -461,7 +479,8 @@ class Slice(Op):
     is_view = True
 
     def forward(self, a):
-        return a[self.index]
+        d = len(self.index) - 1
+        return slice_view(a, a[self.index], d, self.index[d])
 
     def backward(self, g):
         shape, dt = self._input_meta[0]
@@ -474,7 +493,8 @@ class Select(Slice):
     grad_fn_name = "SelectBackward0"
 
     def forward(self, a):
-        return a[self.index + (Ellipsis,)]  # a 0-d view, not a NumPy scalar, for 1-D input
+        d = len(self.index) - 1  # a 0-d view below, not a NumPy scalar, for 1-D input
+        return select_view(a, a[self.index + (Ellipsis,)], d, self.index[d])
 
 
 @tensor_method("narrow")
@@ -512,7 +532,8 @@ class Unbind(Op):
 
     def forward(self, a):
         lead = (slice(None),) * self.dim
-        return tuple(a[lead + (i,)] for i in builtins.range(a.shape[self.dim]))
+        return tuple(select_view(a, a[lead + (i,)], self.dim, i)
+                     for i in builtins.range(a.shape[self.dim]))
 
     def backward(self, *grads):
         from ..join import stack
