@@ -494,7 +494,7 @@ def array_root(arr):
 def array_strides(arr) -> tuple:
     """PyTorch's strides (in elements) of a tensor holding ``arr``."""
     st = arr.strides
-    if arr.size == 0 and not any(st):
+    if arr.size == 0 and not any(st) and type(arr.base) is not _Geometry:
         return _contiguous_strides(arr.shape)
     it = arr.itemsize
     return tuple(s // it for s in st)
@@ -511,19 +511,34 @@ def array_offset(arr) -> int:
             - root.__array_interface__["data"][0]) // arr.itemsize
 
 
+class _Geometry:
+    """The base of a ``strided_array`` result: its memory's owner (``base``) and the geometry
+    given on purpose, so that even all-zero strides of an empty view are believed."""
+
+    __slots__ = ("__array_interface__", "base")
+
+    def __init__(self, interface, base) -> None:
+        self.__array_interface__ = interface
+        self.base = base
+
+
 def strided_array(arr, shape, strides, offset=None):
     """A view of ``arr``'s memory with ``shape`` and element ``strides``, starting at ``arr``'s
     first element, or at element ``offset`` of its storage when given (an empty view may start
     anywhere up to the storage's end)."""
+    if not isinstance(arr, ndarray):
+        return np.lib.stride_tricks.as_strided(arr, tuple(shape),
+                                               tuple(int(s) * arr.itemsize for s in strides))
     it = arr.itemsize
-    bst = tuple(int(s) * it for s in strides)
-    as_strided = np.lib.stride_tricks.as_strided
-    if offset is not None and isinstance(arr, ndarray):
-        rel = int(offset) - array_offset(arr)
-        if rel:  # a one-element view whose start is moved by ``rel`` elements (never read)
-            step = it if rel > 0 else -it
-            arr = as_strided(arr, (abs(rel) + 1,), (step,))[abs(rel):]
-    return as_strided(arr, tuple(shape), bst)
+    face = dict(arr.__array_interface__)
+    face["shape"] = tuple(int(n) for n in shape)
+    face["strides"] = tuple(int(s) * it for s in strides)
+    if offset is not None:
+        ptr, readonly = face["data"]
+        face["data"] = (ptr + (int(offset) - array_offset(arr)) * it, readonly)
+    out = np.asarray(_Geometry(face, arr))
+    # an extension dtype (bfloat16) travels as raw bytes in the interface's typestr
+    return out if out.dtype == arr.dtype else out.view(arr.dtype)
 
 
 def _contiguous_strides(shape) -> tuple:

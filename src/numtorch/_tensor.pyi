@@ -998,6 +998,15 @@ class Tensor:
     def zero_(self: Tensor) -> Tensor: ...
 
 
+class _Geometry:
+    """The base of a ``strided_array`` result: its memory's owner (``base``) and the geometry
+    given on purpose, so that even all-zero strides of an empty view are believed.
+    """
+    __array_interface__: Any
+    def __init__(self, interface, base) -> None: ...
+    base: Any
+
+
 def _contiguous_strides(shape) -> tuple: ...
 
 

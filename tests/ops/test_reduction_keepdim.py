@@ -106,3 +106,13 @@ def test_empty_reduction_errors_1d():
     for fn in (lambda L, x: x.amax(0), lambda L, x: x.amin(-1), lambda L, x: x.argmax(-1),
                lambda L, x: x.mode(), lambda L, x: L.aminmax(x, dim=-1)):
         check_raises(fn, [(0,)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.max(dim=None, keepdim=True), lambda L, x: L.min(x, None, True),
+    lambda L, x: x.median(None, True), lambda L, x: x.nanmedian(dim=None, keepdim=True),
+    lambda L, x: x.logsumexp(None), lambda L, x: L.logsumexp(x, dim=None, keepdim=True),
+])
+def test_no_all_dims_keepdim_form(fn):
+    """Where PyTorch has no ``dim=None`` + ``keepdim`` form, a TypeError, not a dropped keepdim."""
+    check_raises(fn, [(2, 3)], match_message=False)

@@ -46,8 +46,9 @@ def permuted_view(a, r, dims):
 def unsqueezed_view(a, r, dim: int):
     """``r`` = ``a`` with a new size-1 dim at ``dim``, strided as PyTorch (size * stride of the
     dim it precedes, 1 at the end)."""
-    want = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
-    if a.size and r.strides[dim] == want:
+    st = a.strides
+    want = st[:dim] + ((a.shape[dim] * st[dim] if dim < a.ndim else a.itemsize),) + st[dim:]
+    if a.size and r.strides == want:
         return r
     st = array_strides(a)
     new = a.shape[dim] * st[dim] if dim < a.ndim else 1
@@ -87,3 +88,17 @@ def expanded_view(a, r):
             size, s = 1, (r.shape[i + 1] * out[i + 1] if i + 1 < r.ndim else 1)
         out[i] = s if size == r.shape[i] else 0
     return _like(r, strided_array(a, r.shape, out))
+
+
+def diagonal_view(a, r, offset: int, d1: int, d2: int):
+    """``r`` = the ``offset`` diagonal of dims ``d1``/``d2``; an empty one is strided as PyTorch
+    (the other dims' strides, then the sum of the two; the offset moves only for a non-empty
+    diagonal)."""
+    if r.size:
+        return r
+    st = array_strides(a)
+    off = array_offset(a)
+    if r.shape[-1]:
+        off += offset * st[d2] if offset >= 0 else -offset * st[d1]
+    keep = [st[i] for i in range(a.ndim) if i != d1 and i != d2]
+    return _like(r, strided_array(a, r.shape, keep + [st[d1] + st[d2]], off))

@@ -250,6 +250,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
 def _median(input, dim, keepdim, skipnan, name):
     nd = input._data.ndim
     if dim is None:
+        if keepdim:  # PyTorch's all-elements median takes no keepdim
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         if input._data.size:
             _no_kernel(input._data, "median_cpu")
         op = _NanmedianAll if skipnan else _MedianAll

@@ -107,6 +107,8 @@ def max(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
 
         return maximum(input, dim)
     if dim is None:
+        if keepdim:  # PyTorch's max has no all-dims form with keepdim
+            raise TypeError("max(): argument 'dim' must be int, not NoneType")
         if input._data.size:
             _no_complex(input._data, "max_all")
         return MaxAll.apply(input)
@@ -126,6 +128,8 @@ def min(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
 
         return minimum(input, dim)
     if dim is None:
+        if keepdim:  # PyTorch's min has no all-dims form with keepdim
+            raise TypeError("min(): argument 'dim' must be int, not NoneType")
         if input._data.size:
             _no_complex(input._data, "min_all")
         return MinAll.apply(input)

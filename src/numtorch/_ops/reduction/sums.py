@@ -434,6 +434,9 @@ class Logsumexp(Op):
 @tensor_method("logsumexp")
 def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, not "
+                        "NoneType")
     if input._data.dtype.kind not in "fc":
         input = input.to(D.get_default_dtype())
     dims = dims_of(dim, input._data.ndim)
