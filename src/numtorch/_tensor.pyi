@@ -783,7 +783,7 @@ class Tensor:
         dtype's largest value).
         """
     def ravel(input: Tensor) -> Tensor:
-        """``torch.ravel``: a 1-D view when possible, else a contiguous copy."""
+        """``torch.ravel``: a contiguous 1-D tensor, a view of the input only when it is contiguous."""
     @property
     def real(self) -> Tensor:
         """Real part (a view); a real tensor is returned as is."""

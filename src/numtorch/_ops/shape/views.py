@@ -9,7 +9,7 @@ import builtins
 import math
 
 from ..._backend import xp_of
-from ..._tensor import Size, Tensor
+from ..._tensor import Size, Tensor, array_strides, strided_array
 from .._base import Op, recording, tensor_method, wrap_dim
 from .._geometry import (
     expanded_view,
@@ -152,8 +152,12 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 @tensor_method("ravel")
 def ravel(input: Tensor) -> Tensor:
-    """``torch.ravel``: a 1-D view when possible, else a contiguous copy."""
-    return reshape(input, -1)
+    """``torch.ravel``: a contiguous 1-D tensor, a view of the input only when it is contiguous."""
+    if input._data.flags.c_contiguous:
+        return View.apply(input, shape=(input._data.size,))
+    from ..creation import Clone
+
+    return View.apply(Clone.apply(input, contiguous=True), shape=(input._data.size,))
 
 
 @tensor_method("reshape_as")
@@ -573,6 +577,8 @@ class ViewAsReal(Op):
     def forward(self, a):
         # as_strided over the real part keeps aliasing for 0-d and non-contiguous inputs
         re = a.real
+        if not a.size:  # an empty input's strides are PyTorch's, doubled
+            return strided_array(re, a.shape + (2,), [2 * s for s in array_strides(a)] + [1])
         return xp_of(a).lib.stride_tricks.as_strided(
             re, a.shape + (2,), re.strides + (re.itemsize,))
 
