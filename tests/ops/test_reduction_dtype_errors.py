@@ -117,3 +117,16 @@ def test_flatten_unflatten_errors(fn):
 def test_unflatten_errors_0d_and_empty():
     check_raises(lambda L, x: x.unflatten(0, (1,)), arrays=[np.zeros((), np.float32)])
     check_raises(lambda L, x: x.unflatten(1, (-1, 0)), arrays=[np.zeros((2, 0), np.float32)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.quantile(0.5), lambda L, x: x.nanquantile(0.5),
+    lambda L, x: x.int().nanquantile(0.5), lambda L, x: x.nanquantile(2.0),
+    lambda L, x: x.quantile(-0.5), lambda L, x: x.nanquantile(0.5, interpolation="x"),
+    lambda L, x: x.nanquantile(L.zeros(2, 2)), lambda L, x: x.nanquantile(L.zeros(2).double()),
+])
+@pytest.mark.parametrize("shape", [(3,), (0,)], ids=str)
+def test_quantile_errors(fn, shape):
+    """nanquantile reports as quantile(); an empty input is refused before its dtype."""
+    arr = np.zeros(shape, np.float32)
+    assert _outcome(numtorch, fn, arr) == _outcome(torch, fn, arr)
