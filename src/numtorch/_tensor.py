@@ -147,22 +147,13 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim: int | None = None):
-        it = self._data.itemsize
-        st = tuple(s // it for s in self._data.strides)
-        if self._data.size == 0 or self._data.ndim == 0:
-            st = _contiguous_strides(self._data.shape)
+        st = array_strides(self._data)
         if dim is None:
             return st
         return st[_wrap_dim(dim, self._data.ndim)]
 
     def storage_offset(self) -> int:
-        base = self._data
-        while base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
-        if base is self._data:
-            return 0
-        return (self._data.__array_interface__["data"][0]
-                - base.__array_interface__["data"][0]) // self._data.itemsize
+        return array_offset(self._data)
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0] if self._data.size else 0
@@ -479,6 +470,75 @@ def _rebuild(cls, arr, requires_grad, state):
     t = _from_array(arr, requires_grad, cls)
     t.__dict__.update(state)
     return t
+
+
+# -- geometry: a tensor's strides and storage offset are its array's, in elements ----------------
+# Note [empty geometry]: NumPy allocates an empty array with all-zero strides and does not move
+# the data pointer of an empty slice, so those two facts carry no information. A fresh empty array
+# reports PyTorch's contiguous strides; the view ops build their empty (and size-1) results with
+# ``strided_array`` so that the array itself holds PyTorch's strides and offset.
+def array_root(arr):
+    """The array owning ``arr``'s memory (through ``as_strided``'s wrapper objects too)."""
+    while True:
+        b = arr.base
+        if isinstance(b, ndarray):
+            arr = b
+            continue
+        inner = getattr(b, "base", None)
+        if b is not None and isinstance(inner, ndarray):
+            arr = inner
+            continue
+        return arr
+
+
+def array_strides(arr) -> tuple:
+    """PyTorch's strides (in elements) of a tensor holding ``arr``."""
+    st = arr.strides
+    if arr.size == 0 and not any(st) and type(arr.base) is not _Geometry:
+        return _contiguous_strides(arr.shape)
+    it = arr.itemsize
+    return tuple(s // it for s in st)
+
+
+def array_offset(arr) -> int:
+    """PyTorch's storage offset (in elements) of a tensor holding ``arr``."""
+    if not isinstance(arr, ndarray):
+        return 0
+    root = array_root(arr)
+    if root is arr:
+        return 0
+    return (arr.__array_interface__["data"][0]
+            - root.__array_interface__["data"][0]) // arr.itemsize
+
+
+class _Geometry:
+    """The base of a ``strided_array`` result: its memory's owner (``base``) and the geometry
+    given on purpose, so that even all-zero strides of an empty view are believed."""
+
+    __slots__ = ("__array_interface__", "base")
+
+    def __init__(self, interface, base) -> None:
+        self.__array_interface__ = interface
+        self.base = base
+
+
+def strided_array(arr, shape, strides, offset=None):
+    """A view of ``arr``'s memory with ``shape`` and element ``strides``, starting at ``arr``'s
+    first element, or at element ``offset`` of its storage when given (an empty view may start
+    anywhere up to the storage's end)."""
+    if not isinstance(arr, ndarray):
+        return np.lib.stride_tricks.as_strided(arr, tuple(shape),
+                                               tuple(int(s) * arr.itemsize for s in strides))
+    it = arr.itemsize
+    face = dict(arr.__array_interface__)
+    face["shape"] = tuple(int(n) for n in shape)
+    face["strides"] = tuple(int(s) * it for s in strides)
+    if offset is not None:
+        ptr, readonly = face["data"]
+        face["data"] = (ptr + (int(offset) - array_offset(arr)) * it, readonly)
+    out = np.asarray(_Geometry(face, arr))
+    # an extension dtype (bfloat16) travels as raw bytes in the interface's typestr
+    return out if out.dtype == arr.dtype else out.view(arr.dtype)
 
 
 def _contiguous_strides(shape) -> tuple:

@@ -783,7 +783,7 @@ class Tensor:
         dtype's largest value).
         """
     def ravel(input: Tensor) -> Tensor:
-        """``torch.ravel``: a 1-D view when possible, else a contiguous copy."""
+        """``torch.ravel``: a contiguous 1-D tensor, a view of the input only when it is contiguous."""
     @property
     def real(self) -> Tensor:
         """Real part (a view); a real tensor is returned as is."""
@@ -998,6 +998,15 @@ class Tensor:
     def zero_(self: Tensor) -> Tensor: ...
 
 
+class _Geometry:
+    """The base of a ``strided_array`` result: its memory's owner (``base``) and the geometry
+    given on purpose, so that even all-zero strides of an empty view are believed.
+    """
+    __array_interface__: Any
+    def __init__(self, interface, base) -> None: ...
+    base: Any
+
+
 def _contiguous_strides(shape) -> tuple: ...
 
 
@@ -1012,3 +1021,22 @@ def _rebuild(cls, arr, requires_grad, state): ...
 
 
 def _wrap_dim(dim: int, ndim: int) -> int: ...
+
+
+def array_offset(arr) -> int:
+    """PyTorch's storage offset (in elements) of a tensor holding ``arr``."""
+
+
+def array_root(arr):
+    """The array owning ``arr``'s memory (through ``as_strided``'s wrapper objects too)."""
+
+
+def array_strides(arr) -> tuple:
+    """PyTorch's strides (in elements) of a tensor holding ``arr``."""
+
+
+def strided_array(arr, shape, strides, offset=None):
+    """A view of ``arr``'s memory with ``shape`` and element ``strides``, starting at ``arr``'s
+    first element, or at element ``offset`` of its storage when given (an empty view may start
+    anywhere up to the storage's end).
+    """

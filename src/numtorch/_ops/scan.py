@@ -154,10 +154,20 @@ class Cummin(_CumExtreme):
     is_max = False
 
 
+def _no_complex(input: Tensor, kernel: str) -> None:
+    a = input._data
+    if a.dtype.kind == "c" and a.ndim and a.size:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
+
+
 @tensor_method("cummax")
 def cummax(input: Tensor, dim: int, *, out=None):
     """Running maximum along ``dim`` and where it was last attained (NaN propagates)."""
+    if input._data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"cummax(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = wrap_dim(dim, input._data.ndim)
+    _no_complex(input, "cummax_cpu")
     v, i = Cummax.apply(input, dim=d)
     return return_types("cummax")(v, i)
 
@@ -165,9 +175,30 @@ def cummax(input: Tensor, dim: int, *, out=None):
 @tensor_method("cummin")
 def cummin(input: Tensor, dim: int, *, out=None):
     """Running minimum along ``dim`` and where it was last attained (NaN propagates)."""
+    if input._data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"cummin(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     d = wrap_dim(dim, input._data.ndim)
+    _no_complex(input, "cummin_cpu")
     v, i = Cummin.apply(input, dim=d)
     return return_types("cummin")(v, i)
+
+
+def _complex_logcumsumexp(xp, a, dim):
+    """Running ``log(exp(x) + exp(y))`` along ``dim`` for complex ``a``, anchored at the operand
+    with the larger real part (a -inf real part contributes nothing)."""
+    x = xp.moveaxis(a, dim, 0)
+    out = xp.empty_like(x)
+    if x.shape[0]:
+        acc = x[0].copy()
+        out[0] = acc
+        with errstate(xp):
+            for k in range(1, x.shape[0]):
+                y = x[k]
+                first = acc.real >= y.real
+                hi, lo = xp.where(first, acc, y), xp.where(first, y, acc)
+                acc = xp.where(xp.isneginf(lo.real), hi, hi + xp.log1p(xp.exp(lo - hi)))
+                out[k] = acc
+    return xp.ascontiguousarray(xp.moveaxis(out, 0, dim))
 
 
 class Logcumsumexp(Op):
@@ -180,6 +211,8 @@ class Logcumsumexp(Op):
         if a.ndim == 0:
             return xp_of(a).array(a, copy=True)
         xp = xp_of(a)
+        if a.dtype.kind == "c":
+            return _complex_logcumsumexp(xp, a, self.dim)
         with errstate(xp, invalid="ignore"):
             return xp.logaddexp.accumulate(a, axis=self.dim)
 
@@ -188,6 +221,9 @@ class Logcumsumexp(Op):
         if g.ndim == 0:
             return g
         d = self.dim
+        if g.is_complex():  # no sign split needed: log of the conjugate gradient
+            lg = g.conj().log() - out
+            return (lg.flip(d).logcumsumexp(d).flip(d) + x).exp().conj()
 
         def part(w):
             # sum_{j>=i} w_j exp(x_i - out_j) computed in log space, for w >= 0

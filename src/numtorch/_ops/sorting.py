@@ -41,6 +41,22 @@ def _order(a, axis: int, descending: bool):
     return xp.argsort(a, axis=axis, kind="stable")
 
 
+def _check_sortable(a, what: str):
+    """PyTorch's CPU refusals of ``what`` (sort, topk) for complex (and, for topk, bool)."""
+    kind = a.dtype.kind
+    if kind == "c":
+        raise RuntimeError(f" {what} does not support complex dtypes on CPU")
+    if kind == "b" and what == "topk":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+
+
+def _no_kernel(a, kernel, bad="bc"):
+    """PyTorch's NotImplementedError for a kernel without a bool/complex version."""
+    if a.dtype.kind in bad:
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{torch_type_name(a.dtype)}'")
+
+
 def _take(a, idx, axis):
     if a.ndim == 0:
         return xp_of(a).array(a, copy=True)
@@ -81,6 +97,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     """Sorted values and their indices along ``dim`` (``torch.return_types.sort``); always
     stable. Passing ``stable=`` selects PyTorch's other overload (SortBackward1)."""
     d = wrap_dim(dim, input._data.ndim)
+    _check_sortable(input._data, "Sort")
     op = Sort if stable is None else SortStable
     v, i = op.apply(input, dim=d, descending=descending)
     if out is not None:
@@ -103,6 +120,7 @@ class Argsort(Op):
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """Indices that sort ``input`` along ``dim`` (stable)."""
     d = wrap_dim(dim, input._data.ndim)
+    _check_sortable(input._data, "Sort")
     return Argsort.apply(input, dim=d, descending=descending)
 
 
@@ -137,6 +155,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     size = input._data.shape[d] if nd else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
+    _check_sortable(input._data, "topk")
     v, i = Topk.apply(input, dim=d, k=int(k), largest=largest)
     return return_types("topk")(v, i)
 
@@ -191,9 +210,10 @@ class _MedianAll(Op):
         flat = a.reshape(-1)
         self.save_inputs(0)
         self.save_outputs(0)
-        if flat.size == 0:  # PyTorch gives NaN (the lowest value for integers)
+        if flat.size == 0:  # PyTorch gives NaN (the lowest value for integers, True for bool)
             xp = xp_of(a)
-            fill = xp.nan if a.dtype.kind == "f" else xp.iinfo(a.dtype).min
+            kind = a.dtype.kind
+            fill = xp.nan if kind in "fc" else True if kind == "b" else xp.iinfo(a.dtype).min
             return xp.full((), fill, a.dtype)
         return Kth.forward(self, flat)[0]
 
@@ -217,6 +237,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
     size = input._data.shape[d] if nd else 1
+    if nd and size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+    if nd:
+        _no_kernel(input._data, "kthvalue_cpu")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     v, i = Kth.apply(input, dim=d, k=int(k), keepdim=keepdim or nd == 0, skipnan=False)
@@ -226,11 +250,16 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
 def _median(input, dim, keepdim, skipnan, name):
     nd = input._data.ndim
     if dim is None:
+        if keepdim:  # PyTorch's all-elements median takes no keepdim
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+        if input._data.size:
+            _no_kernel(input._data, "median_cpu")
         op = _NanmedianAll if skipnan else _MedianAll
         return op.apply(input, dim=0, k=None, keepdim=False, skipnan=skipnan)
     d = wrap_dim(dim, nd)
     if nd and input._data.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    _no_kernel(input._data, "median_out")
     op = Nanmedian1 if skipnan else Median1
     v, i = op.apply(input, dim=d, k=None, keepdim=keepdim or nd == 0, skipnan=skipnan)
     return return_types(name)(v, i)
@@ -280,6 +309,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out=None):
     """The most frequent value along ``dim`` (smallest on ties) and its last index."""
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
+    if nd and input._data.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    if nd and input._data.size:
+        _no_kernel(input._data, "mode_cpu", "c")
     v, i = Mode.apply(input, dim=d, keepdim=keepdim or nd == 0)
     return return_types("mode")(v, i)
 
@@ -357,10 +390,18 @@ def _pick(outs, return_inverse, return_counts):
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None):
     """The distinct values (or slices along ``dim``), sorted; optional inverse and counts."""
+    _no_kernel(input._data, "unique" if dim is None else "unique_dim", "c")
     if dim is None:
         outs = _Unique.apply(input)
     else:
-        outs = _UniqueDim.apply(input, dim=wrap_dim(dim, input._data.ndim))
+        shape = input._data.shape
+        if not shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = wrap_dim(dim, len(shape))
+        if 0 in shape[:d] + shape[d + 1:]:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique "
+                               "cannot be applied")
+        outs = _UniqueDim.apply(input, dim=d)
     return _pick(outs, return_inverse, return_counts)
 
 
@@ -368,6 +409,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
 def unique_consecutive(input: Tensor, return_inverse: bool = False,
                        return_counts: bool = False, dim: int | None = None):
     """Collapse runs of equal consecutive values (or slices along ``dim``)."""
+    _no_kernel(input._data, "unique", "c")
     d = None if dim is None else wrap_dim(dim, input._data.ndim)
     return _pick(_UniqueConsecutive.apply(input, dim=d), return_inverse, return_counts)
 

@@ -194,8 +194,8 @@ class TorchPickler(pickle._Pickler):
         dev = t.device
         location = _CPU if dev.type == "cpu" else str(dev)
         ref, offset, stride = self.storages.locate(t._data, t.dtype, location)
-        if t._data.size == 0:  # numtorch reports contiguous strides for empty tensors
-            stride = t.stride()
+        if t._data.size == 0:  # an empty array's geometry is the tensor's (Note [empty geometry])
+            stride, offset = t.stride(), t.storage_offset()
         return (ref, offset, tuple(t._data.shape), stride, t.requires_grad, OrderedDict())
 
     def _reduce_tensor(self, t: Tensor):

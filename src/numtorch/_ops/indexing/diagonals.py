@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
+from .._geometry import diagonal_view
 from ._common import _make_inplace
 
 __all__ = ["diag", "diagonal", "diag_embed", "tril", "triu"]
@@ -25,7 +26,8 @@ class Diagonal(Op):
     params = ("offset", "dim1", "dim2")
 
     def forward(self, a):
-        return _diag_view(a, self.offset, self.dim1, self.dim2)
+        return diagonal_view(a, _diag_view(a, self.offset, self.dim1, self.dim2), self.offset,
+                             self.dim1, self.dim2)
 
     def backward(self, g):
         return _DiagonalGrad.apply(g, shape=self._input_meta[0][0], offset=self.offset,

@@ -14,6 +14,7 @@ from ... import _dtype as D
 from ..._backend import add_at, host, xp_of
 from ..._tensor import Tensor
 from .._base import Op, recording, tensor_method
+from .._geometry import select_view, slice_view, unsqueezed_view
 from .._inplace import inplace, prepare_setitem
 from ._common import _legacy, _make_inplace, _shape_str
 
@@ -244,10 +245,10 @@ def _raise_first_bad(arrays, bshape) -> None:
 
 def _step_array(a, kind, dim, arg):
     if kind == _SELECT:
-        return a[(slice(None),) * dim + (arg, Ellipsis)]
+        return select_view(a, a[(slice(None),) * dim + (arg, Ellipsis)], dim, arg)
     if kind == _SLICE:
-        return a[(slice(None),) * dim + (arg,)]
-    return xp_of(a).expand_dims(a, dim)
+        return slice_view(a, a[(slice(None),) * dim + (arg,)], dim, arg)
+    return unsqueezed_view(a, xp_of(a).expand_dims(a, dim), dim)
 
 
 def _region(a, steps):
@@ -289,7 +290,7 @@ class Unsqueeze(Select):
     params = ("dim",)
 
     def forward(self, a):
-        return xp_of(a).expand_dims(a, self.dim)
+        return unsqueezed_view(a, xp_of(a).expand_dims(a, self.dim), self.dim)
 
     def backward(self, g):
         return g.squeeze(self.dim)

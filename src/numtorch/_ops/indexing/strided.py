@@ -4,7 +4,7 @@ strides and storage offset (in elements), with PyTorch's bounds checks and gradi
 from __future__ import annotations
 
 from ..._backend import element_offset, host, is_array, xp_of
-from ..._tensor import Tensor
+from ..._tensor import Tensor, strided_array
 from .._base import Op, tensor_method, write_out
 from .scatter import AsStridedScatter, _embed, index_add
 from .select import take
@@ -71,6 +71,8 @@ class AsStrided(Op):
         self.in_pos = _strided_positions(a.shape, [s // a.itemsize for s in a.strides], own_off)
         self.out_pos = _strided_positions(self.size, self.stride, off)
         self.storage_size = storage.size
+        if 0 in self.size:  # an empty view still records PyTorch's strides and offset
+            return strided_array(a, self.size, self.stride, off)
         return xp_of(a).lib.stride_tricks.as_strided(
             storage[off:] if storage.size > off else storage,
             shape=tuple(self.size), strides=tuple(s * a.itemsize for s in self.stride))

@@ -15,6 +15,14 @@ __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "all", "any", "coun
            "aminmax"]
 
 
+def _no_complex(a, kernel):
+    """PyTorch's CPU error for a complex input to an ordering kernel."""
+    if a.dtype.kind == "c":
+        from ..pointwise import torch_type_name
+
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(a.dtype)}\'')
+
+
 class MaxDim(Op):
     grad_fn_name = "MaxBackward0"
     params = ("dim", "keepdim")
@@ -98,8 +106,17 @@ def max(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
 
         return maximum(input, dim)
     if dim is None:
+        if keepdim:  # PyTorch's max has no all-dims form with keepdim
+            raise TypeError("max(): argument 'dim' must be int, not NoneType")
+        if input._data.size:
+            _no_complex(input._data, "max_all")
         return MaxAll.apply(input)
-    v, i = MaxDim.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
+    d = wrap_dim(dim, input.ndim)
+    if input._data.dtype.kind == "c":
+        if input._data.ndim and input._data.shape[d] == 0:
+            raise IndexError(f"max(): Expected reduction dim {d} to have non-zero size.")
+        raise RuntimeError("max(): does not support complex input")
+    v, i = MaxDim.apply(input, dim=d, keepdim=keepdim)
     return return_types("max")(v, i)
 
 
@@ -110,9 +127,34 @@ def min(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
 
         return minimum(input, dim)
     if dim is None:
+        if keepdim:  # PyTorch's min has no all-dims form with keepdim
+            raise TypeError("min(): argument 'dim' must be int, not NoneType")
+        if input._data.size:
+            _no_complex(input._data, "min_all")
         return MinAll.apply(input)
-    v, i = MinDim.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
+    d = wrap_dim(dim, input.ndim)
+    if input._data.dtype.kind == "c":
+        if input._data.ndim and input._data.shape[d] == 0:
+            raise IndexError(f"min(): Expected reduction dim {d} to have non-zero size.")
+        raise RuntimeError("min(): does not support complex input")
+    v, i = MinDim.apply(input, dim=d, keepdim=keepdim)
     return return_types("min")(v, i)
+
+
+def _check_empty_extrema(a, dim, name):
+    """PyTorch's errors for amax/amin/aminmax over an empty dim (``dim`` as the caller gave)."""
+    if dim is None or dim == () or dim == []:
+        if name == "aminmax":
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                           "== 0. Specify the reduction dim with the 'dim' argument.")
+    for d in ((dim,) if isinstance(dim, int) else dim):
+        if a.ndim and a.shape[wrap_dim(d, a.ndim)] == 0:
+            if name == "aminmax":
+                raise IndexError(f"aminmax: Expected reduction dim {wrap_dim(d, a.ndim)} to have "
+                                 "non-zero size.")
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 class Amax(Op):
@@ -122,16 +164,6 @@ class Amax(Op):
 
     def forward(self, a):
         xp = xp_of(a)
-        if a.size == 0:
-            name = "amax" if self.largest else "amin"
-            if len(self.dims) == a.ndim:
-                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                                   "input.numel() == 0. Specify the reduction dim with the 'dim' "
-                                   "argument.")
-            for d in self.dims:
-                if a.shape[d] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
-                                     "size.")
         self.save_inputs(0)
         self.save_outputs(0)
         f = xp.max if self.largest else xp.min
@@ -152,19 +184,37 @@ class Amin(Amax):
     largest = False
 
 
+def _amax(cls, input, dim, keepdim, name):
+    a = input._data
+    dims = dims_of(dim, a.ndim)
+    if a.size == 0:
+        _check_empty_extrema(a, dim, name)
+    if a.size:
+        _no_complex(a, f"{name[1:]}_values_cpu")
+    return cls.apply(input, dims=dims, keepdim=keepdim)
+
+
 @tensor_method("amax")
 def amax(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    return write_out(out, Amax.apply(input, dims=dims_of(dim, input.ndim), keepdim=keepdim))
+    return write_out(out, _amax(Amax, input, dim, keepdim, "amax"))
 
 
 @tensor_method("amin")
 def amin(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
-    return write_out(out, Amin.apply(input, dims=dims_of(dim, input.ndim), keepdim=keepdim))
+    return write_out(out, _amax(Amin, input, dim, keepdim, "amin"))
 
 
 @tensor_method("aminmax")
 def aminmax(input, *, dim=None, keepdim: bool = False):
     nt = named_tuple("aminmax", ("min", "max"))
+    a = input._data
+    if a.size == 0:
+        _check_empty_extrema(a, dim, "aminmax")
+    if a.ndim == 0 and dim is not None and a.dtype.kind == "c":
+        from ..pointwise import torch_type_name
+
+        raise RuntimeError(f"aminmax not implemented for {torch_type_name(a.dtype)}")
+    _no_complex(a, "aminmax_cpu")
     d = () if dim is None else dim
     return nt(amin(input, d, keepdim), amax(input, d, keepdim))
 
@@ -228,12 +278,16 @@ def _arg(cls, input, dim, keepdim, name):
     a = input._data
     if a.dtype.kind == "b":
         raise RuntimeError(f"{name}(): does not support bool input")
+    if a.dtype.kind == "c":
+        raise RuntimeError(f"{name}(): does not support complex input")
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for "
                              "input.numel() == 0.")
     else:
         dim = wrap_dim(dim, a.ndim)
+        if a.ndim and a.shape[dim] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
     return cls.apply(input, dim=dim, keepdim=keepdim)
 
 
@@ -268,8 +322,13 @@ class Any(All):
 
 
 def _logical_reduce(cls, input, dim, keepdim):
-    dims = None if dim is None else dims_of(dim, input._data.ndim)
-    return cls.apply(input, dims=dims, keepdim=keepdim if dim is not None else False)
+    if dim is None:
+        dims = None
+    elif not isinstance(dim, int) and len(dim) == 0:
+        dims = ()  # an empty dim list reduces nothing in all/any (unlike sum)
+    else:
+        dims = dims_of(dim, input._data.ndim)
+    return cls.apply(input, dims=dims, keepdim=keepdim)
 
 
 @tensor_method("all")

@@ -77,26 +77,29 @@ def _quantile(input: Tensor, q, dim, keepdim, interpolation, ignore_nan, name) -
     from ..pointwise import lerp
     from ..sorting import sort
 
+    name = "quantile"  # PyTorch's messages say quantile() for nanquantile too; its order:
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    xp = xp_of(input._data)
+    if not isinstance(q, Tensor) and not 0 <= float(q) <= 1:
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {float(q):g}")
+    if input._data.size == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if isinstance(q, Tensor) and q.dim() > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
     if input.dtype not in (D.float32, D.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(f"{name}() interpolation must be one of linear, lower, higher, "
-                         f"midpoint or nearest. Got {interpolation}")
-    xp = xp_of(input._data)
     if isinstance(q, Tensor):
-        if q.dim() > 1:
-            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
         if q.dtype != input.dtype:
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
         q_arr = xp.asarray(q._data, dtype=xp.float64).reshape(-1)
         scalar_q = q.dim() == 0
+        if ((q_arr < 0) | (q_arr > 1)).any():
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     else:
         q_arr = xp.asarray([float(q)])
         scalar_q = True
-    if ((q_arr < 0) | (q_arr > 1)).any():
-        raise RuntimeError(f"{name}() q values must be in the range [0, 1]" if not scalar_q
-                           or isinstance(q, Tensor) else f"{name}() q must be in the range [0, 1] "
-                           f"but got {q}")
     ndim = input.dim()
     if dim is None:
         x = input.reshape(-1)

@@ -49,6 +49,8 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tens
     a = input._data
     dt = _sum_dtype(a, dtype)
     if dim is None:
+        if keepdim:  # every dim reduced, each kept as size 1 (SumBackward1 as PyTorch)
+            return write_out(out, Sum.apply(input, dims=None, keepdim=True, dtype=dt))
         return write_out(out, SumAll.apply(input, dims=None, keepdim=False, dtype=dt))
     return write_out(out, Sum.apply(input, dims=dims_of(dim, a.ndim), keepdim=keepdim, dtype=dt))
 
@@ -75,9 +77,10 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero (NansumBackward0)."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     dims = dims_of(dim, input._data.ndim)
-    return Nansum.apply(input, dims=dims, keepdim=keepdim and dim is not None,
-                        dtype=_sum_dtype(input._data, dtype))
+    return Nansum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input._data, dtype))
 
 
 class Mean(Op):
@@ -118,12 +121,22 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
                            f"a floating point or complex dtype. Got: {torch_type_name(dt)}")
     if dim is None:
+        if keepdim:
+            return write_out(out, Mean.apply(input, dims=None, keepdim=True, dtype=dt))
         return write_out(out, MeanAll.apply(input, dims=None, keepdim=False, dtype=dt))
     return write_out(out, Mean.apply(input, dims=dims_of(dim, a.ndim), keepdim=keepdim, dtype=dt))
 
 
 @tensor_method("nanmean")
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    kind = input._data.dtype.kind
+    if kind not in "fc":
+        from ..pointwise import torch_type_name
+
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {torch_type_name(input._data.dtype)}")
+    if kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     notnan = (~input.isnan()).sum(dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / notnan
 
@@ -196,6 +209,14 @@ def _count(shape, dims) -> int:
     return n
 
 
+def _plain_mean(xp, a, dims, keepdims):
+    """``xp.mean``, with NaN (no NumPy warning) where nothing is averaged."""
+    if a.size:
+        return xp.mean(a, axis=dims, keepdims=keepdims)
+    with errstate(xp):
+        return xp.sum(a, axis=dims, keepdims=keepdims) / xp.zeros((), a.dtype)
+
+
 def _real_np(dt):
     return {"complex64": D.float32.np, "complex128": D.float64.np}.get(dt.name, dt)
 
@@ -211,7 +232,7 @@ class Var(Op):
         xp = xp_of(a)
         self.save_inputs(0)
         dims = self.dims
-        mu = xp.mean(a, axis=dims, keepdims=True)
+        mu = _plain_mean(xp, a, dims, True)
         diff = a - mu
         sq = (diff * diff.conj()).real if a.dtype.kind == "c" else diff * diff
         self.dof = builtins.max(_count(a.shape, dims) - self.correction, 0)
@@ -249,7 +270,7 @@ class VarMean(Var):
         out = super().forward(a)
         xp = xp_of(a)
         self.n = _count(a.shape, self.dims)
-        mean = xp.asarray(xp.mean(a, axis=self.dims, keepdims=self.keepdim))
+        mean = xp.asarray(_plain_mean(xp, a, self.dims, self.keepdim))
         return out, mean
 
     def backward(self, gv, gm):
@@ -263,7 +284,9 @@ class StdMean(VarMean):
     root = True
 
 
-def _var_args(input, dim, unbiased, keepdim, correction, name="var"):
+def _var_args(input, dim, unbiased, keepdim, correction, name="var", fn="std and var"):
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{fn} only support floating point and complex dtypes")
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
@@ -274,7 +297,7 @@ def _var_args(input, dim, unbiased, keepdim, correction, name="var"):
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
-    return dict(dims=dims, correction=c, keepdim=keepdim and dim is not None)
+    return dict(dims=dims, correction=c, keepdim=keepdim)
 
 
 @tensor_method("var")
@@ -291,12 +314,14 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """(variance, mean) in one node (VarMeanBackward0)."""
-    return VarMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction))
+    return VarMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction,
+                                            fn="var_mean"))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """(standard deviation, mean) in one node (StdMeanBackward0)."""
-    return StdMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction, "std"))
+    return StdMean.apply(input, **_var_args(input, dim, unbiased, keepdim, correction, "std",
+                                            fn="std_mean"))
 
 
 _INF = float("inf")
@@ -373,7 +398,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
                            f"{' '.join(str(d) for d in dim)}")
     dims = dims_of(dim, input._data.ndim)
-    return Norm.apply(input, p=p, dims=dims, keepdim=keepdim and dim is not None)
+    return Norm.apply(input, p=p, dims=dims, keepdim=keepdim)
 
 
 class Logsumexp(Op):
@@ -409,6 +434,9 @@ class Logsumexp(Op):
 @tensor_method("logsumexp")
 def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, not "
+                        "NoneType")
     if input._data.dtype.kind not in "fc":
         input = input.to(D.get_default_dtype())
     dims = dims_of(dim, input._data.ndim)

@@ -7,6 +7,7 @@ import builtins
 
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim
+from .._geometry import slice_view
 from .views import Slice
 
 __all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split", "unsafe_chunk",
@@ -22,7 +23,8 @@ class SplitWithSizes(Op):
         out = []
         start = 0
         for s in self.sizes:
-            out.append(a[(slice(None),) * self.dim + (slice(start, start + s),)])
+            sl = slice(start, start + s)
+            out.append(slice_view(a, a[(slice(None),) * self.dim + (sl,)], self.dim, sl))
             start += s
         return tuple(out)
 

@@ -9,8 +9,17 @@ import builtins
 import math
 
 from ..._backend import xp_of
-from ..._tensor import Size, Tensor
+from ..._tensor import Size, Tensor, array_strides, strided_array
 from .._base import Op, recording, tensor_method, wrap_dim
+from .._geometry import (
+    expanded_view,
+    permuted_view,
+    reshaped_view,
+    select_view,
+    slice_view,
+    squeezed_view,
+    unsqueezed_view,
+)
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
@@ -50,13 +59,13 @@ def _infer_size(shape, numel: int) -> tuple:
 def _view_array(a, shape):
     """A view of ``a`` with ``shape``, or None when the strides do not allow one."""
     if a.flags.c_contiguous:
-        return a.reshape(shape)
+        return reshaped_view(a, a.reshape(shape))
     v = a.view()
     try:
         v.shape = shape
     except AttributeError:
         return None
-    return v
+    return reshaped_view(a, v)
 
 
 class View(Op):
@@ -143,8 +152,12 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 @tensor_method("ravel")
 def ravel(input: Tensor) -> Tensor:
-    """``torch.ravel``: a 1-D view when possible, else a contiguous copy."""
-    return reshape(input, -1)
+    """``torch.ravel``: a contiguous 1-D tensor, a view of the input only when it is contiguous."""
+    if input._data.flags.c_contiguous:
+        return View.apply(input, shape=(input._data.size,))
+    from ..creation import Clone
+
+    return View.apply(Clone.apply(input, contiguous=True), shape=(input._data.size,))
 
 
 @tensor_method("reshape_as")
@@ -154,8 +167,13 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
+        if not isinstance(v, int) and not hasattr(v, "__index__"):
+            raise TypeError(f"flatten(): argument '{name}' must be int, not {type(v).__name__}")
     nd = input._data.ndim
     if nd == 0:
+        wrap_dim(start_dim, 0)
+        wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     s = wrap_dim(start_dim, nd)
     e = wrap_dim(end_dim, nd)
@@ -170,12 +188,27 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 @tensor_method("unflatten")
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    if input._data.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but "
+                           "tensor has no dimensions")
     d = wrap_dim(dim, input._data.ndim)
     shp = input._data.shape
     sizes = tuple(sizes)
-    if -1 in sizes:
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = math.prod(v for v in sizes if v != -1)
+    if -1 in sizes and (sizes.count(-1) > 1 or builtins.min(sizes) < -1):
+        try:
+            _infer_size(sizes, shp[d])
+        except RuntimeError as e:
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+    if -1 in sizes and not known and not shp[d]:
+        raise RuntimeError("unflatten got an unexpected error:\ncannot reshape tensor of 0 "
+                           f"elements into shape [{', '.join(map(str, sizes))}] because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if -1 in sizes and known and shp[d] % known == 0:
         sizes = _infer_size(sizes, shp[d])
-    elif math.prod(sizes) != shp[d]:
+    elif -1 in sizes or known != shp[d]:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({shp[d]}) in the input tensor")
     return _view(input, shp[:d] + sizes + shp[d + 1:])
@@ -187,9 +220,10 @@ class Squeeze(Op):
     is_view = True
 
     def forward(self, a):
-        return a.reshape(tuple(s for i, s in enumerate(a.shape)
-                               if not (i in self.dims and s == 1))) if a.flags.c_contiguous \
+        r = a.reshape(tuple(s for i, s in enumerate(a.shape)
+                            if not (i in self.dims and s == 1))) if a.flags.c_contiguous \
             else xp_of(a).squeeze(a, axis=tuple(d for d in self.dims if a.shape[d] == 1))
+        return squeezed_view(a, r, self.dims)
 
     def backward(self, g):
         return g.reshape(self._input_meta[0][0])
@@ -220,7 +254,7 @@ class Unsqueeze(Op):
     is_view = True
 
     def forward(self, a):
-        return xp_of(a).expand_dims(a, self.dim)
+        return unsqueezed_view(a, xp_of(a).expand_dims(a, self.dim), self.dim)
 
     def backward(self, g):
         return g.squeeze(self.dim)
@@ -237,7 +271,7 @@ class Permute(Op):
     is_view = True
 
     def forward(self, a):
-        return a.transpose(self.dims)
+        return permuted_view(a, a.transpose(self.dims), self.dims)
 
     def backward(self, g):
         inv = [0] * len(self.dims)
@@ -253,7 +287,14 @@ class Transpose(Op):
 
     def forward(self, a):
         # a 0-d tensor transposes to an alias of itself (dims 0/-1 only)
-        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim else a.view()
+        if not a.ndim:
+            return a.view()
+        r = xp_of(a).swapaxes(a, self.d0, self.d1)
+        if r.size:
+            return r
+        dims = list(builtins.range(a.ndim))
+        dims[self.d0], dims[self.d1] = self.d1, self.d0
+        return permuted_view(a, r, dims)
 
     def backward(self, g):
         return g.transpose(self.d0, self.d1)
@@ -263,7 +304,9 @@ class T(Transpose):
     grad_fn_name = "TBackward0"
 
     def forward(self, a):
-        return xp_of(a).swapaxes(a, self.d0, self.d1) if a.ndim == 2 else a.view()
+        if a.ndim != 2:
+            return a.view()
+        return permuted_view(a, xp_of(a).swapaxes(a, 0, 1), (1, 0))
 
     def backward(self, g):
         if not recording(g) and g._data.ndim == 2:
@@ -352,7 +395,7 @@ class Expand(Op):
     is_view = True
 
     def forward(self, a):
-        return xp_of(a).broadcast_to(a, self.shape)
+        return expanded_view(a, xp_of(a).broadcast_to(a, self.shape))
 
     def backward(self, g):
         return g  # the engine sums back to the input shape
@@ -440,7 +483,8 @@ class Slice(Op):
     is_view = True
 
     def forward(self, a):
-        return a[self.index]
+        d = len(self.index) - 1
+        return slice_view(a, a[self.index], d, self.index[d])
 
     def backward(self, g):
         shape, dt = self._input_meta[0]
@@ -453,7 +497,8 @@ class Select(Slice):
     grad_fn_name = "SelectBackward0"
 
     def forward(self, a):
-        return a[self.index + (Ellipsis,)]  # a 0-d view, not a NumPy scalar, for 1-D input
+        d = len(self.index) - 1  # a 0-d view below, not a NumPy scalar, for 1-D input
+        return select_view(a, a[self.index + (Ellipsis,)], d, self.index[d])
 
 
 @tensor_method("narrow")
@@ -491,7 +536,8 @@ class Unbind(Op):
 
     def forward(self, a):
         lead = (slice(None),) * self.dim
-        return tuple(a[lead + (i,)] for i in builtins.range(a.shape[self.dim]))
+        return tuple(select_view(a, a[lead + (i,)], self.dim, i)
+                     for i in builtins.range(a.shape[self.dim]))
 
     def backward(self, *grads):
         from ..join import stack
@@ -531,6 +577,8 @@ class ViewAsReal(Op):
     def forward(self, a):
         # as_strided over the real part keeps aliasing for 0-d and non-contiguous inputs
         re = a.real
+        if not a.size:  # an empty input's strides are PyTorch's, doubled
+            return strided_array(re, a.shape + (2,), [2 * s for s in array_strides(a)] + [1])
         return xp_of(a).lib.stride_tricks.as_strided(
             re, a.shape + (2,), re.strides + (re.itemsize,))
 
