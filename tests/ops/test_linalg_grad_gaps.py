@@ -96,3 +96,12 @@ def test_matrix_rank_tensor_tolerances():
               arrays=[np.zeros(shape, np.float32)], grad=False)
     check_raises(lambda lib, x: lib.linalg.matrix_rank(x, atol=lib.tensor([0.5, 1.0, 3.0])),
                  arrays=[a])
+
+
+def test_eig_grad_of_real_input_is_real_without_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(lambda lib, a: lib.linalg.eig(a), [(4, 4)], dtypes=("float64",))
+        check(lambda lib, a: lib.linalg.eigvals(a), [(2, 3, 3)], dtypes=("float64",))

@@ -169,7 +169,10 @@ class Eig(Op):
                 inner = inner + gw.diag_embed()
         else:
             inner = gw.diag_embed()
-        return (Solve.apply(vh, inner @ vh),)
+        ga = Solve.apply(vh, inner @ vh)
+        if not self._input_meta[0][1].is_complex:  # a real input takes the real part
+            ga = real(ga)
+        return (ga,)
 
 
 class SVD(Op):
