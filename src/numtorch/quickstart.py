@@ -149,7 +149,7 @@ def load_datasets(name: str, data_dir: str):
                    if not (raw / f).is_file() and not (raw / f[:-3]).is_file()]
         if not missing:
             raise QuickstartError(f"could not load {name} from {raw}: {e}") from e
-        reason = str(e).strip().splitlines()[-1]
+        reason = "\n".join([str(e), *getattr(e, "__notes__", ())]).strip().splitlines()[-1]
         raise QuickstartError(
             f"{name} is not in {raw} and could not be downloaded ({reason}).\n"
             f"Missing files: {', '.join(missing)} (or the same without .gz).\n"

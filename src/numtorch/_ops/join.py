@@ -43,10 +43,31 @@ class Cat(Op):
         return tuple(out)
 
 
+def _typename(obj) -> str:
+    """The type name PyTorch's argument parser prints (CPython's ``tp_name``): the bare name of
+    builtins and Python classes, ``module.Name`` for extension types (``numpy.ndarray``)."""
+    kind = type(obj)
+    if kind.__module__ == "builtins" or kind.__flags__ & _HEAPTYPE:
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python
+
+
+def _check_elements(tensors) -> None:
+    """PyTorch's TypeError for a tensor list holding something that is not a Tensor."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{_typename(t)}")
+
+
 def _check_tensors(tensors, name):
-    if isinstance(tensors, Tensor):
+    if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        "Tensor")
+                        f"{_typename(tensors)}")
+    _check_elements(tensors)
     tensors = list(tensors)
     if not tensors:
         if name == "cat":
@@ -431,6 +452,7 @@ def meshgrid(*tensors, indexing: str | None = None):
     """Coordinate grids as expanded views (``indexing='ij'`` or ``'xy'``)."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
+    _check_elements(tensors)
     if indexing is None:
         import warnings
 
@@ -465,6 +487,7 @@ def broadcast_tensors(*tensors):
     """Expand all tensors to their common broadcast shape (tensors already that shape as-is)."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
+    _check_elements(tensors)
     from .indexing import _broadcast_or_raise
 
     shape = _broadcast_or_raise([t._data.shape for t in tensors])
@@ -501,6 +524,7 @@ class BlockDiag(Op):
 
 def block_diag(*tensors) -> Tensor:
     """A block-diagonal matrix of 0-, 1- and 2-D tensors (dtypes promoted)."""
+    _check_elements(tensors)
     if not tensors:
         from .creation import zeros
 
@@ -516,6 +540,7 @@ def block_diag(*tensors) -> Tensor:
 
 def cartesian_prod(*tensors) -> Tensor:
     """Rows of all combinations of the 1-D inputs (``itertools.product`` order)."""
+    _check_elements(tensors)
     for t in tensors:
         if t._data.ndim != 1:
             raise RuntimeError(f"Expect a 1D vector, but got shape {_fmt(t._data.shape)}")

@@ -20,6 +20,7 @@ from .._ops.linalg.decomp import (
     svd,
     svdvals,
 )
+from .._ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .._ops.linalg.lu_decomp import lu, lu_factor, lu_factor_ex, lu_solve
 from .._ops.linalg.norms import cond, matrix_norm, norm, vector_norm
 from .._ops.linalg.products import matmul
@@ -45,4 +46,4 @@ __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "di
            "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
            "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals",
            "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve"]
+           "lu_factor_ex", "lu_solve", "ldl_factor", "ldl_factor_ex", "ldl_solve"]

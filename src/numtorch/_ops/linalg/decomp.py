@@ -65,7 +65,13 @@ def _not_pd_error(a):
 
 
 def _copyltu(m: Tensor) -> Tensor:
-    return m.tril() + H(m.tril(-1))
+    """The strict lower triangle mirrored (conjugated) above, and the real part of the
+    diagonal (R's diagonal is real, so its imaginary part carries no gradient)."""
+    low = m.tril(-1)
+    diag = m.diagonal(0, -2, -1)
+    if m.dtype.is_complex:
+        diag = real(diag).to(m.dtype)
+    return low + H(low) + diag.diag_embed()
 
 
 class QR(Op):
@@ -91,18 +97,30 @@ class QR(Op):
         if self.mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
                                "and nrows > ncols.")
-        if m < n:
-            raise NotImplementedError("numtorch: linalg.qr backward for wide matrices")
         gq = gq if gq is not None else q * 0
         gr = gr if gr is not None else r * 0
-        M = r @ H(gr) - H(gq) @ q
-        b = gq + q @ _copyltu(M)
-        return (b @ H(inv_op(r)),)
+        if m >= n:
+            return (_qr_backward_tall(gq, gr, q, r),)
+        # wide A = [X | Y] with X = Q U square, Y = Q V: V = Q^H Y also moves with Q
+        from ..join import cat
+
+        u, v = r[..., :, :m], r[..., :, m:]
+        gv = gr[..., :, m:]
+        gx = _qr_backward_tall(gq + q @ v @ H(gv), gr[..., :, :m], q, u)
+        return (cat([gx, q @ gv], -1),)
+
+
+def _qr_backward_tall(gq: Tensor, gr: Tensor, q: Tensor, r: Tensor) -> Tensor:
+    """Gradient of A = QR (m >= n, reduced Q) for upstream gradients gq, gr."""
+    M = r @ H(gr) - H(gq) @ q
+    b = gq + q @ _copyltu(M)
+    return b @ H(inv_op(r))
 
 
 class Eigh(Op):
     grad_fn_name = "LinalgEighBackward0"
-    params = ("uplo",)
+    params = ("uplo", "values_only")
+    values_only = False  # eigvalsh: the vectors are not returned, so they carry no gradient
 
     def forward(self, a):
         xp = xp_of(a)
@@ -112,6 +130,8 @@ class Eigh(Op):
 
     def backward(self, gw, gv):
         w, v = self.saved_tensors
+        if self.values_only:
+            gv = None
         vh = H(v)
         inner = gw.diag_embed() if gw is not None else None
         if gv is not None:
@@ -149,12 +169,16 @@ class Eig(Op):
                 inner = inner + gw.diag_embed()
         else:
             inner = gw.diag_embed()
-        return (Solve.apply(vh, inner @ vh),)
+        ga = Solve.apply(vh, inner @ vh)
+        if not self._input_meta[0][1].is_complex:  # a real input takes the real part
+            ga = real(ga)
+        return (ga,)
 
 
 class SVD(Op):
     grad_fn_name = "LinalgSvdBackward0"
-    params = ("full_matrices",)
+    params = ("full_matrices", "values_only")
+    values_only = False  # svdvals: U and Vh are not returned, so they carry no gradient
 
     def forward(self, a):
         xp = xp_of(a)
@@ -165,6 +189,8 @@ class SVD(Op):
 
     def backward(self, gu, gs, gvh):
         u, s, vh = self.saved_tensors
+        if self.values_only:
+            gu = gvh = None
         k = s.shape[-1]
         u = u[..., :, :k]
         vh = vh[..., :k, :]
@@ -240,7 +266,7 @@ def eigvals(A: Tensor, *, out=None) -> Tensor:
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     square(A, "linalg.eigvalsh")
-    return write_out(out, Eigh.apply(A, uplo=UPLO)[0])
+    return write_out(out, Eigh.apply(A, uplo=UPLO, values_only=True)[0])
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
@@ -249,7 +275,7 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
 
 
 def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
-    return write_out(out, SVD.apply(A, full_matrices=False)[1])
+    return write_out(out, SVD.apply(A, full_matrices=False, values_only=True)[1])
 
 
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None,
@@ -257,15 +283,37 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol
     """Number of singular values above max(atol, rtol * s_max) (int64)."""
     if tol is not None:
         atol, rtol = tol, 0.0
-    a, r = default_tols(A, atol, rtol)
-    s = svdvals(A) if not hermitian else eigvalsh(A).abs()
-    if s.numel() == 0:
+    if A.numel() == 0:  # no nonzero rows: rank 0 (one per matrix of the batch)
         from ..creation import zeros
 
-        return zeros(tuple(A.shape[:-2]), dtype=D.int64)
+        return write_out(out, zeros(tuple(A.shape[:-2]), dtype=D.int64))
+    s = svdvals(A) if not hermitian else eigvalsh(A).abs()
     smax = s.amax(-1, keepdim=True)
-    tol_t = (smax * r).clamp_min(a)
+    if isinstance(atol, Tensor) or isinstance(rtol, Tensor):
+        a, r = _tensor_tols(A, atol, rtol)
+        tol_t = (r.unsqueeze(-1) * smax).maximum(a.unsqueeze(-1))
+    else:
+        a, r = default_tols(A, atol, rtol)
+        tol_t = (smax * r).clamp_min(a)
     return write_out(out, (s > tol_t).sum(-1))
+
+
+def _tensor_tols(A: Tensor, atol, rtol) -> tuple[Tensor, Tensor]:
+    """PyTorch's (atol, rtol) tensors, one per matrix when given per matrix: atol defaults to
+    0, rtol to ``eps * max(m, n)`` (0 where a positive atol is given)."""
+    from ..creation import tensor
+    from ..pointwise.ternary import where
+
+    def as_t(x):
+        return x if isinstance(x, Tensor) else tensor(float(x), dtype=D.float64)
+
+    a = as_t(0.0 if atol is None else atol)
+    if rtol is not None:
+        return a, as_t(rtol)
+    _, default = default_tols(A, None, None)
+    if atol is None:
+        return a, as_t(default)
+    return a, where(a > 0, as_t(0.0), as_t(default))
 
 
 # -- Householder QR in LAPACK's packed form ---------------------------------------------------

@@ -41,24 +41,39 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     d0, d1 = (wrap_dim(d, nd) for d in dim)
     if ord == "fro":
         return write_out(out, vector_norm(A, 2, (d0, d1), keepdim))
-    Am = A.movedim((d0, d1), (nd - 2, nd - 1))
     if ord == "nuc":
-        r = svdvals(Am).sum(-1)
+        r = svdvals(A.movedim((d0, d1), (nd - 2, nd - 1))).sum(-1)
     elif ord in (2, -2):
-        s = svdvals(Am)
-        r = s.amax(-1) if ord == 2 else s.amin(-1)
-    elif ord in (1, -1):
-        c = Am.abs().sum(-2)
-        r = c.amax(-1) if ord == 1 else c.amin(-1)
-    elif ord in (math.inf, -math.inf):
-        c = Am.abs().sum(-1)
-        r = c.amax(-1) if ord > 0 else c.amin(-1)
+        r = _max_min(svdvals(A.movedim((d0, d1), (nd - 2, nd - 1))), -1, False, ord > 0)
+    elif ord in (1, -1, math.inf, -math.inf):
+        # PyTorch's order of reductions: a 1-norm down one dim, then max/min down the other
+        if ord in (math.inf, -math.inf):
+            d0, d1 = d1, d0
+        if not keepdim and d0 < d1:
+            d1 -= 1
+        return write_out(out, _max_min(vector_norm(A, 1, d0, keepdim), d1, keepdim, ord > 0))
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if keepdim:
         for d in sorted((d0, d1)):
             r = r.unsqueeze(d)
     return write_out(out, r)
+
+
+def _max_min(x: Tensor, dim: int, keepdim: bool, largest: bool) -> Tensor:
+    """amax/amin over ``dim``; an empty input gives zeros for amax, as PyTorch's norms do."""
+    if x.numel() == 0 or x.shape[dim] == 0:
+        if largest:
+            from ..creation import zeros
+
+            shape = list(x.shape)
+            if keepdim:
+                shape[dim] = 1
+            else:
+                del shape[dim]
+            return zeros(shape, dtype=x.dtype)
+        raise IndexError(f"amin(): Expected reduction dim {dim} to have non-zero size.")
+    return x.amax(dim, keepdim) if largest else x.amin(dim, keepdim)
 
 
 def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=None):

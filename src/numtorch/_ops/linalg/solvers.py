@@ -172,7 +172,9 @@ class Pinv(Op):
         if self.hermitian:
             # like LAPACK's eigh, only the lower triangle is read
             a = xp.tril(a) + xp.conj(xp.swapaxes(xp.tril(a, -1), -1, -2))
-        self.effective = a
+            if a.dtype.kind == "c":  # and the real part of the diagonal
+                idx = xp.arange(n)
+                a[..., idx, idx] = a[..., idx, idx].real
         if a.size == 0:
             out = xp.zeros(a.shape[:-2] + (n, m), a.dtype)
         else:
@@ -188,8 +190,9 @@ class Pinv(Op):
         return xp.asarray(out, dtype=a.dtype)
 
     def backward(self, g):
-        _, p = self.saved_tensors
-        a = Tensor._from_array(self.effective)
+        # PyTorch's formula at the input as given, also for hermitian=True (whose forward reads
+        # only the lower triangle)
+        a, p = self.saved_tensors
         m, n = a.shape[-2:]
         ph, gh = H(p), H(g)
         term = -(ph @ g @ ph)

@@ -83,11 +83,16 @@ def collate_numpy_array_fn(batch, *, collate_fn_map=None):
 
 
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None) -> Tensor:
-    return as_tensor(np.asarray(batch))
+    kind = type(batch[0])
+    if all(type(b) is kind for b in batch):
+        return as_tensor(np.asarray(batch))
+    return as_tensor(list(batch))  # mixed: PyTorch's per-item dtype inference
 
 
 def collate_float_fn(batch, *, collate_fn_map=None) -> Tensor:
-    return Tensor._from_array(np.asarray(batch, dtype=np.float64))
+    if all(type(b) is float for b in batch):
+        return Tensor._from_array(np.asarray(batch, dtype=np.float64))
+    return tensor(list(batch), dtype=np.float64)
 
 
 def collate_int_fn(batch, *, collate_fn_map=None) -> Tensor:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .mnist import _fast_to_tensor
-from .utils import check_integrity, download_and_extract_archive
+from .utils import add_note, check_integrity, download_and_extract_archive
 from .vision import VisionDataset
 
 __all__ = ["CIFAR10", "CIFAR100"]
@@ -44,12 +44,12 @@ class CIFAR10(VisionDataset):
         self.train = train
         if download:
             self.download()
-        problems = self._problems()
+        problems = self._problems(self.train_list + self.test_list)
         if problems:
-            raise RuntimeError(
-                "Dataset not found or corrupted. You can use download=True to download it. "
-                f"In {os.path.join(self.root, self.base_folder)}: {'; '.join(problems)}. "
-                f"The archive is {self.url}.")
+            raise add_note(RuntimeError("Dataset not found or corrupted. You can use "
+                                        "download=True to download it"),
+                           f"In {os.path.join(self.root, self.base_folder)}: "
+                           f"{'; '.join(problems)}. The archive is {self.url}.")
         data, targets = [], []
         for name, _ in (self.train_list if train else self.test_list):
             entry = self._unpickle(name)
@@ -81,10 +81,9 @@ class CIFAR10(VisionDataset):
         except (OSError, EOFError, pickle.UnpicklingError, ValueError) as e:
             raise RuntimeError(f"Could not read {path}: {e}") from e
 
-    def _problems(self) -> list[str]:
+    def _problems(self, files) -> list[str]:
         out = []
-        for name, md5 in [*self.train_list, *self.test_list, [self.meta["filename"],
-                                                              self.meta["md5"]]]:
+        for name, md5 in files:
             path = self._path(name)
             if not os.path.isfile(path):
                 out.append(f"{name} is missing")
@@ -93,9 +92,15 @@ class CIFAR10(VisionDataset):
         return out
 
     def _check_integrity(self) -> bool:
-        return not self._problems()
+        meta = [self.meta["filename"], self.meta["md5"]]
+        return not self._problems([*self.train_list, *self.test_list, meta])
 
     def _load_meta(self) -> None:
+        problems = self._problems([[self.meta["filename"], self.meta["md5"]]])
+        if problems:
+            raise add_note(RuntimeError("Dataset metadata file not found or corrupted. You can "
+                                        "use download=True to download it"),
+                           f"In {os.path.join(self.root, self.base_folder)}: {problems[0]}.")
         data = self._unpickle(self.meta["filename"])
         self.classes = list(data[self.meta["key"]])
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}

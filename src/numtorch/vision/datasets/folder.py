@@ -70,16 +70,13 @@ def make_dataset(directory: str | os.PathLike, class_to_idx: dict[str, int] | No
 
 
 def pil_loader(path: str):
-    """Open ``path`` with Pillow as RGB; a file that cannot be decoded raises naming it."""
+    """Open ``path`` with Pillow as RGB (Pillow's own error for a file it cannot decode)."""
     from ..transforms.functional import _pil
 
     Image = _pil()
-    try:
-        with open(path, "rb") as f:
-            img = Image.open(f)
-            return img.convert("RGB")
-    except (OSError, ValueError, SyntaxError) as e:
-        raise OSError(f"Cannot decode image file {path}: {e}") from e
+    with open(path, "rb") as f:
+        img = Image.open(f)
+        return img.convert("RGB")
 
 
 def default_loader(path: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import string
+import urllib.error
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,13 @@ from typing import Any
 import numpy as np
 
 from ..._tensor import Tensor
-from .utils import download_and_extract_archive, download_url, extract_archive
+from .utils import (
+    add_note,
+    download_and_extract_archive,
+    download_url,
+    extract_archive,
+    verify_str_arg,
+)
 from .vision import VisionDataset
 
 __all__ = ["MNIST", "FashionMNIST", "KMNIST", "EMNIST", "read_idx"]
@@ -89,7 +96,8 @@ class MNIST(VisionDataset):
             self.download()
         missing = self._missing_files()
         if missing:
-            raise RuntimeError(self._not_found_message(missing))
+            raise add_note(RuntimeError("Dataset not found. You can use download=True to "
+                                        "download it"), self._not_found_message(missing))
         self.data, self.targets = self._load_data()
 
     # -- files ----------------------------------------------------------------------------------
@@ -117,8 +125,7 @@ class MNIST(VisionDataset):
 
     def _not_found_message(self, missing: list[str]) -> str:
         names = ", ".join(f"{n} (or {n}.gz)" for n in missing)
-        return (f"Dataset not found. You can use download=True to download it. "
-                f"{self.__class__.__name__} needs {names} in {self.raw_folder}; download "
+        return (f"{self.__class__.__name__} needs {names} in {self.raw_folder}; download "
                 f"them from {self._where_to_get()} or pass download=True.")
 
     def _where_to_get(self) -> str:
@@ -141,10 +148,10 @@ class MNIST(VisionDataset):
                     download_and_extract_archive(mirror + filename, self.raw_folder,
                                                  filename=filename, md5=md5)
                     break
-                except RuntimeError as e:
-                    errors.append(str(e))
+                except urllib.error.URLError as e:  # the next mirror, as torchvision
+                    errors.append(f"{mirror}{filename}: {e}")
             else:
-                raise RuntimeError(f"Error downloading {filename}:\n" + "\n".join(errors))
+                raise add_note(RuntimeError(f"Error downloading {filename}"), "\n".join(errors))
 
     def _load_data(self) -> tuple[Tensor, Tensor]:
         img_name, label_name = self._split_files()
@@ -276,10 +283,7 @@ class EMNIST(MNIST):
     }
 
     def __init__(self, root: str | os.PathLike, split: str, **kwargs: Any) -> None:
-        if split not in self.splits:
-            raise ValueError(f'Unknown value \'{split}\' for argument split. Valid values are '
-                             f'{{{", ".join(repr(s) for s in self.splits)}}}.')
-        self.split = split
+        self.split = verify_str_arg(split, "split", self.splits)
         self.classes = self.classes_split_dict[split]
         super().__init__(root, **kwargs)
 

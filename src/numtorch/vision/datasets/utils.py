@@ -1,14 +1,17 @@
 """Download, checksum and archive helpers with torchvision's names (``download_url`` etc.).
 
-Downloads go to ``<file>.part`` and are renamed into place only after the MD5 matches, so a
-partial or corrupt file is never left where a dataset would read it. A broken transfer is
-resumed with an HTTP Range request on the next try.
+Errors carry torchvision's messages; what numtorch knows beyond them (which file, which MD5)
+is attached as an exception note. Downloads go to ``<file>.part`` and are renamed into place
+only after the MD5 matches, so a partial or corrupt file is never left where a dataset would
+read it. A broken transfer is resumed with an HTTP Range request on the next try.
 """
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import hashlib
+import lzma
 import os
 import shutil
 import sys
@@ -20,7 +23,8 @@ import zipfile
 from pathlib import Path
 
 __all__ = ["calculate_md5", "check_md5", "check_integrity", "download_url",
-           "extract_archive", "download_and_extract_archive"]
+           "extract_archive", "download_and_extract_archive", "iterable_to_str",
+           "verify_str_arg"]
 
 USER_AGENT = "numtorch"
 _RETRIES = 3
@@ -128,47 +132,72 @@ def download_url(url: str, root: str | Path, filename: str | None = None,
                 break
             time.sleep(min(0.2 * 2 ** attempt, 2.0))
     if error is not None:
-        raise RuntimeError(f"Failed to download {url} to {fpath}: {error}") from error
+        raise add_note(error, f"while downloading {url} to {fpath}")
     if md5 is not None:
         got = calculate_md5(part)
         if got != md5:
             part.unlink()
-            raise RuntimeError(f"Downloaded file {fpath.name} from {url} is corrupted: its MD5 "
-                               f"is {got}, expected {md5}; the file was removed.")
+            raise add_note(RuntimeError("File not found or corrupted."),
+                           f"{fpath.name} downloaded from {url} has MD5 {got}, expected {md5}; "
+                           "the file was removed.")
     os.replace(part, fpath)
 
 
-def _extract_gzip(src: Path, dst: Path) -> None:
+_ARCHIVES = (".tar", ".zip")
+_COMPRESSIONS = {".bz2": bz2.open, ".gz": gzip.open, ".xz": lzma.open}
+_ALIASES = {".tbz": (".tar", ".bz2"), ".tbz2": (".tar", ".bz2"), ".tgz": (".tar", ".gz")}
+
+
+def _detect_file_type(path: str | Path) -> tuple[str, str | None, str | None]:
+    """(suffix, archive type, compression) of a file name, as torchvision detects them."""
+    suffixes = Path(path).suffixes
+    if not suffixes:
+        raise RuntimeError(f"File '{path}' has no suffixes that could be used to detect the "
+                           "archive type and compression.")
+    last = suffixes[-1]
+    if last in _ALIASES:
+        return (last, *_ALIASES[last])
+    if last in _ARCHIVES:
+        return last, last, None
+    if last in _COMPRESSIONS:
+        if len(suffixes) > 1 and suffixes[-2] in _ARCHIVES:
+            return suffixes[-2] + last, suffixes[-2], last
+        return last, None, last
+    known = sorted({*_ALIASES, *_ARCHIVES, *_COMPRESSIONS})
+    raise RuntimeError(f"Unknown compression or archive type: '{last}'.\nKnown suffixes are: "
+                       f"'{known}'.")
+
+
+def _decompress(src: Path, dst: Path, compression: str) -> None:
+    """Write the decompressed ``src`` to ``dst`` through a ``.part`` file."""
     tmp = dst.with_name(dst.name + ".part")
-    with gzip.open(src, "rb") as fin, open(tmp, "wb") as fout:
+    with _COMPRESSIONS[compression](src, "rb") as fin, open(tmp, "wb") as fout:
         shutil.copyfileobj(fin, fout)
     os.replace(tmp, dst)
 
 
 def extract_archive(from_path: str | Path, to_path: str | Path | None = None,
-                    remove_finished: bool = False) -> str:
-    """Extract a .tar(.gz/.bz2/.xz), .tgz, .zip or .gz archive; returns the target folder."""
+                    remove_finished: bool = False) -> str | Path:
+    """Extract a .tar (plain, .gz/.bz2/.xz, .tgz/.tbz/.tbz2) or .zip archive, or decompress a
+    lone .gz/.bz2/.xz file; returns the folder (the file for a lone compressed file)."""
     src = Path(from_path)
     dst = Path(to_path) if to_path is not None else src.parent
-    name = src.name.lower()
-    try:
-        if name.endswith(".zip"):
-            with zipfile.ZipFile(src) as z:
-                z.extractall(dst)
-        elif name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz")):
-            with tarfile.open(src) as t:
-                t.extractall(dst, filter="data")
-        elif name.endswith(".gz"):
-            dst.mkdir(parents=True, exist_ok=True)
-            _extract_gzip(src, dst / src.name[:-3])
-        else:
-            raise RuntimeError(f"Archive type of {src} is not supported (expected .zip, .tar*, "
-                               ".tgz or .gz)")
-    except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as e:
-        raise RuntimeError(f"Could not extract {src}: {e}") from e
+    suffix, archive, compression = _detect_file_type(src)
+    if archive is None:
+        dst.mkdir(parents=True, exist_ok=True)
+        out = dst / src.name.replace(suffix, "")
+        _decompress(src, out, compression)
+    elif archive == ".zip":
+        with zipfile.ZipFile(src) as z:
+            z.extractall(dst)
+        out = dst
+    else:
+        with tarfile.open(src, f"r:{compression[1:]}" if compression else "r") as t:
+            t.extractall(dst, filter="data")
+        out = dst
     if remove_finished:
         src.unlink()
-    return str(dst)
+    return os.fspath(out) if isinstance(from_path, str) else out
 
 
 def download_and_extract_archive(url: str, download_root: str | Path,
@@ -181,3 +210,28 @@ def download_and_extract_archive(url: str, download_root: str | Path,
     download_url(url, download_root, filename, md5)
     archive = os.path.join(download_root, filename)
     extract_archive(archive, extract_root, remove_finished)
+
+
+def add_note(exc: BaseException, note: str) -> BaseException:
+    """Attach ``note`` to ``exc`` (shown under the traceback, not in ``str(exc)``)."""
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+    return exc
+
+
+def iterable_to_str(iterable) -> str:
+    return "'" + "', '".join(str(item) for item in iterable) + "'"
+
+
+def verify_str_arg(value, arg: str | None = None, valid_values=None,
+                   custom_msg: str | None = None):
+    """``value`` when it is a str among ``valid_values``; torchvision's ValueError otherwise."""
+    if not isinstance(value, str):
+        where = "" if arg is None else f" for argument {arg}"
+        raise ValueError(f"Expected type str{where}, but got type {type(value)}.")
+    if valid_values is None or value in valid_values:
+        return value
+    if custom_msg is not None:
+        raise ValueError(custom_msg)
+    raise ValueError(f"Unknown value '{value}' for argument {arg}. Valid values are "
+                     f"{{{iterable_to_str(valid_values)}}}.")
