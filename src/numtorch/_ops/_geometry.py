@@ -9,9 +9,8 @@ from .._tensor import _contiguous_strides, array_offset, array_strides, strided_
 
 
 def _like(r, out):
-    """``out`` read-only where NumPy's own result ``r`` was (an expanded array)."""
-    if not r.flags.writeable and out.flags.writeable:
-        out.flags.writeable = False
+    """``out`` as built: writable like a PyTorch view. Writes into a repeating (expanded)
+    view are checked by its zero strides where they happen (``_inplace.prepare_write``)."""
     return out
 
 
