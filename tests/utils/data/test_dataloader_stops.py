@@ -44,8 +44,11 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_no_worker_outlives_ctrl_c(tmp_path):
+    # a shell that started the suite in the background may pass SIGINT on as ignored:
+    # the script restores Python's handler, as an interactive terminal has it
     script = textwrap.dedent("""
-        import time, numtorch.utils.data as nd
+        import signal, time, numtorch.utils.data as nd
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         class Slow(nd.Dataset):
             def __len__(self): return 100
             def __getitem__(self, i):
