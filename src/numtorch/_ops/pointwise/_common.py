@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import warnings
+
 from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._base import Op, float_np_dtype, result_np_dtype
+
+
+_FP_WARNING = (r"(overflow|invalid value|divide by zero|underflow) encountered",
+               r"numtorch\._ops\.pointwise\.")
+
+
+def silence_fp_warnings() -> None:
+    """Ignore the array module's floating-point RuntimeWarnings raised from this package's code.
+
+    PyTorch computes inf/NaN without a warning. The array fast paths (``a + b``) cannot afford
+    an ``errstate`` block per call, so a filter scoped to these modules (user code untouched) is
+    installed at import. ``warnings.catch_warnings`` restores the filters it saved on exit, so
+    an import inside such a block (pytest's collection) loses it: call this again there."""
+    msg, mod = _FP_WARNING
+    for f in warnings.filters:
+        if f[0] == "ignore" and getattr(f[1], "pattern", None) == msg and f[2] is RuntimeWarning \
+                and getattr(f[3], "pattern", None) == mod:
+            return
+    warnings.filterwarnings("ignore", msg, RuntimeWarning, mod)
+
+
+silence_fp_warnings()
 
 
 def arr(x):

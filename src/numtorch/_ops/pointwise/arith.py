@@ -12,6 +12,8 @@ import math
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, number_param, overloads, py_number, with_out
+from .._args import check_kinds as _kinds
 from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
 from ._common import NotImplementedNode, as_tensor, cast, floatify, quiet
@@ -351,6 +353,29 @@ class PowScalarTensor(Op):
         return g * out * math.log(self.base)
 
 
+# -- argument kinds (checked only when an argument is not a Tensor or a Python number) ----------
+_T2 = "(Tensor input, Tensor other, *, Tensor out = None)"
+_ADD = overloads("(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)")
+_MUL = overloads(_T2)
+_DIV = overloads(_T2, "(Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)",
+                 "(Tensor input, Number other, *, str rounding_mode)")
+_REM = overloads(_T2, "(Number self, Tensor other)",
+                 "(Tensor input, Number other, *, Tensor out = None)")
+_FMOD = overloads(_T2, "(Tensor input, Number other, *, Tensor out = None)")
+_FLOORDIV = overloads(_T2, "(Tensor input, Number other)")
+_RSUB = overloads("(Tensor input, Tensor other, *, Number alpha = 1)",
+                  "(Tensor input, Number other, Number alpha = 1)")
+
+
+def _pow_sigs(name):
+    return overloads(f"(Tensor input, Tensor {name}, *, Tensor out = None)",
+                     f"(Number self, Tensor {name}, *, Tensor out = None)",
+                     f"(Tensor input, Number {name}, *, Tensor out = None)")
+
+
+_POW = _pow_sigs("exponent")
+
+
 # -- public arithmetic ------------------------------------------------------------------------
 # add/sub/mul take the plain array path when nothing is recorded and the array module's result
 # dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
@@ -376,7 +401,12 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
                     pass  # shapes that do not broadcast: the op raises PyTorch's error
         elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
             return _wrap(a + other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("add", _ADD, (input, other), numbers=True)
         return Add.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("add", _ADD, (input, other), {"alpha": alpha} if alpha != 1 else None,
+                          out, numbers=True)
+    alpha = number_param(alpha)
     if not isinstance(input, Tensor):
         input, other = other, input
     _check_alpha(input, other, alpha)
@@ -405,7 +435,12 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
                     pass
         elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
             return _wrap(a - other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("sub", _ADD, (input, other), numbers=True)
         return Sub.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("sub", _ADD, (input, other), {"alpha": alpha} if alpha != 1 else None,
+                          out, numbers=True)
+    alpha = number_param(alpha)
     _check_bool_sub(input, other)
     if not isinstance(input, Tensor):
         return write_out(out, RsubScalar.apply(other, input, alpha=alpha,
@@ -432,6 +467,8 @@ def _check_bool_sub(a, b) -> None:
 @tensor_method("__rsub__")
 def rsub(input, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (``torch.rsub``)."""
+    input, other = _kinds("rsub", _RSUB, (input, other), {"alpha": alpha} if alpha != 1 else None)
+    alpha = number_param(alpha)
     dt = result_np_dtype(input, other)
     _check_bool_sub(input, other)
     if isinstance(other, Tensor):
@@ -453,7 +490,10 @@ def mul(input, other, *, out=None) -> Tensor:
                     pass
         elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
             return _wrap(a * other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("mul", _MUL, (input, other), numbers=True)
         return Mul.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("mul", _MUL, (input, other), out=out, numbers=True)
     if not isinstance(input, Tensor):
         input, other = other, input
     return write_out(out, Mul.apply(input, other, dtype=result_np_dtype(input, other)))
@@ -477,6 +517,12 @@ def _div_dtype(a, b):
 @tensor_method("div", "__truediv__", "divide", "true_divide")
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
+    if rounding_mode is None:
+        input, other = _kinds("div", _DIV, (input, other), None, out, numbers=True)
+    else:
+        check("div", _DIV, (input, other), with_out({"rounding_mode": rounding_mode}, out),
+              numbers_as_tensors=True)
+        input, other = py_number(input), py_number(other)
     if rounding_mode is None:
         if not isinstance(input, Tensor):
             return write_out(out, _rdiv(other, input))
@@ -502,6 +548,7 @@ def _rdiv(self, other):
 @tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None) -> Tensor:
     """``input // other`` rounded down (no derivative, as PyTorch)."""
+    input, other = _kinds("floor_divide", _FLOORDIV, (input, other), out=out)
     a = input if isinstance(input, Tensor) else as_tensor(input, other)
     return write_out(out, FloorDivide.apply(a, other, dtype=result_np_dtype(input, other)))
 
@@ -514,6 +561,7 @@ def _rfloordiv(self, other):
 @tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None) -> Tensor:
     """Python-style modulus (sign of the divisor)."""
+    input, other = _kinds("remainder", _REM, (input, other), out=out)
     dt = result_np_dtype(input, other)
     if not isinstance(input, Tensor):
         return write_out(out, ScalarRemainder.apply(other, scalar=input, dtype=dt))
@@ -530,6 +578,7 @@ def _rmod(self, other):
 @tensor_method("fmod")
 def fmod(input, other, *, out=None) -> Tensor:
     """C-style modulus (sign of the dividend)."""
+    input, other = _kinds("fmod", _FMOD, (input, other), out=out)
     dt = result_np_dtype(input, other)
     if isinstance(other, Tensor):
         return write_out(out, Fmod.apply(input, other, dtype=dt))
@@ -548,6 +597,7 @@ negative = neg
 @tensor_method("pow", "__pow__")
 def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001
     """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
+    input, exponent = _kinds("pow", _POW, (input, exponent), out=out)
     if not isinstance(input, Tensor):
         dt = result_np_dtype(input, exponent)
         return write_out(out, PowScalarTensor.apply(exponent, base=input, dtype=dt))
@@ -566,6 +616,7 @@ def _rpow(self, other):
 @tensor_method("float_power")
 def float_power(input, exponent) -> Tensor:
     """``pow`` computed in double (complex double for complex operands)."""
+    input, exponent = _kinds("float_power", _POW, (input, exponent))
     cplx = (isinstance(input, Tensor) and input.is_complex()) or isinstance(exponent, complex)
     dt = D.complex128 if cplx else D.float64
     a = input.to(dt) if isinstance(input, Tensor) else input
@@ -624,9 +675,17 @@ class NanToNum(Op):
         return (g * a.isfinite(),)
 
 
+_NAN_TO_NUM = overloads("(Tensor input, float nan = None, float posinf = None, "
+                        "float neginf = None, *, Tensor out = None)")
+
+
 @tensor_method("nan_to_num")
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
     """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
+    if input.__class__ is not Tensor or not (
+            nan.__class__ is float and posinf is None and neginf is None):
+        check("nan_to_num", _NAN_TO_NUM, (input,), {"nan": nan, "posinf": posinf,
+                                                    "neginf": neginf})
     return write_out(out, NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf))
 
 

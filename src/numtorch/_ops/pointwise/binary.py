@@ -10,6 +10,7 @@ from __future__ import annotations
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, need_tensor, overloads, with_out
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
 from .._return_types import named_tuple
@@ -47,10 +48,32 @@ class BinaryOp(Op):
         return out
 
 
-def binary_function(cls, name: str, floating: bool = True, method: bool = True):
+def tensor_pair(name: str, second: str = "other"):
+    """Overloads of a binary op taking two Tensors (``atan2``)."""
+    return overloads(f"(Tensor input, Tensor {second}, *, Tensor out = None)")
+
+
+def with_numbers(name: str, self_number: bool = True):
+    """Overloads of a binary op that also takes a Number on either side (``xlogy``)."""
+    sigs = ["(Tensor input, Tensor other, *, Tensor out = None)"]
+    if self_number:
+        sigs.append("(Number self, Tensor other, *, Tensor out = None)")
+    sigs.append("(Tensor input, Number other, *, Tensor out = None)")
+    return overloads(*sigs)
+
+
+def binary_function(cls, name: str, floating: bool = True, method: bool = True, sigs=None):
     """The public function (and, with ``method``, the Tensor method and its in-place form) of a
-    binary op; ``floating``: integral operands compute in the default float dtype."""
+    binary op; ``floating``: integral operands compute in the default float dtype; ``sigs``:
+    PyTorch's overloads (default: two Tensors)."""
+    sigs = sigs or tensor_pair(name)
+    numbers = any(p.kind == "Number" for s in sigs for p in s.params)
+
     def fn(input, other, *, out=None) -> Tensor:
+        if (input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None) \
+                and not (numbers and input.__class__ in PLAIN and other.__class__ in PLAIN
+                         and out is None):
+            check(name, sigs, (input, other), with_out(None, out))
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"{name}() expected at least one Tensor argument")
         dt = float_result(input, other) if floating else result_np_dtype(input, other)
@@ -106,7 +129,7 @@ class Nextafter(BinaryOp):
         return g, g * 0
 
 
-copysign = binary_function(Copysign, "copysign")
+copysign = binary_function(Copysign, "copysign", sigs=with_numbers("copysign", False))
 logaddexp = binary_function(Logaddexp, "logaddexp", floating=False)
 logaddexp2 = binary_function(Logaddexp2, "logaddexp2", floating=False)
 nextafter = binary_function(Nextafter, "nextafter", floating=False)
@@ -139,7 +162,8 @@ class Gcd(_NoDerivative):
         return xp.gcd(a, b)
 
 
-_heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False)
+_heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False,
+                             sigs=tensor_pair("heaviside", "values"))
 lcm = binary_function(Lcm, "lcm", floating=False)
 gcd = binary_function(Gcd, "gcd", floating=False)
 
@@ -189,9 +213,14 @@ class Atan2(Op):
         return g * b / den, -g * a / den
 
 
+_PAIR = tensor_pair("atan2")
+
+
 @tensor_method("atan2", "arctan2")
 def atan2(input, other, *, out=None) -> Tensor:
     """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("atan2", _PAIR, (input, other), with_out(None, out))
     return write_out(out, Atan2.apply(input, other, dtype=float_result(input, other)))
 
 
@@ -201,12 +230,16 @@ arctan2 = atan2
 @tensor_method("hypot")
 def hypot(input, other, *, out=None) -> Tensor:
     """``sqrt(input**2 + other**2)`` without overflow (HypotBackward0)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("hypot", _PAIR, (input, other), with_out(None, out))
     return write_out(out, Hypot.apply(input, other, dtype=result_np_dtype(input, other)))
 
 
 @tensor_method("ldexp")
 def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``input * 2 ** other`` (a composite, as in PyTorch)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("ldexp", _PAIR, (input, other), with_out(None, out))
     dt = float_result(input, other)
     two = Tensor._from_array(xp_of(arr(input)).asarray(2.0, dtype=dt))
     return write_out(out, mul(input, _pow(two, other)))
@@ -230,6 +263,7 @@ class Frexp(Op):
 @tensor_method("frexp")
 def frexp(input: Tensor, *, out=None):
     """(mantissa, exponent) with ``input = mantissa * 2 ** exponent``; exponent is int32."""
+    need_tensor("frexp", input)
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     result = named_tuple("frexp", ("mantissa", "exponent"))

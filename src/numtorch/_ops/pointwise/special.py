@@ -16,7 +16,7 @@ from .._base import Op, tensor_method, write_out
 from ..creation import arange
 from ..reduction import all as _all
 from ._common import floatify, quiet
-from .binary import BinaryOp, binary_function
+from .binary import BinaryOp, binary_function, with_numbers
 from .ternary import where
 from .unary import lgamma
 
@@ -77,11 +77,11 @@ class Zeta(BinaryOp):
         return xp.asarray(S.zeta(s, q))
 
 
-xlogy = binary_function(Xlogy, "xlogy")
-xlog1py = binary_function(Xlog1py, "xlog1py", method=False)
+xlogy = binary_function(Xlogy, "xlogy", sigs=with_numbers("xlogy"))
+xlog1py = binary_function(Xlog1py, "xlog1py", method=False, sigs=with_numbers("xlog1py"))
 igamma = binary_function(Igamma, "igamma")
 igammac = binary_function(Igammac, "igammac")
-zeta = binary_function(Zeta, "zeta", method=False)
+zeta = binary_function(Zeta, "zeta", method=False, sigs=with_numbers("zeta"))
 
 
 @tensor_method("mvlgamma")

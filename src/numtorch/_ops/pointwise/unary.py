@@ -21,6 +21,7 @@ from ..._backend import special as S
 from ..._backend import xp_of
 from ..._backend.special import erf_array
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, float_np_dtype, tensor_method, write_out
 from .._base import _state as _grad
 from .._inplace import inplace
@@ -91,6 +92,9 @@ def _zero_grad(g, x, y):
 
 
 def _sign(xp, a):
+    if a.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
     if a.dtype.kind == "f":
         return xp.where(a != a, 0, xp.sign(a)).astype(a.dtype, copy=False)
     return xp.sign(a) if a.dtype.kind != "b" else a.copy()
@@ -129,6 +133,8 @@ def _relu(xp, a):
     if a.dtype.kind == "f":
         # NumPy's maximum is ~3x faster against an array of zeros than against a scalar
         return xp.maximum(a, _zeros_like(a))
+    if a.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     return xp.maximum(a, 0).astype(a.dtype, copy=False)
 
 
@@ -313,6 +319,8 @@ def _make(row) -> tuple:
         "_save": _SAVES[row["saves"]], "quiet": row["quiet"]})
 
     def fn(input, *, out=None):
+        if input.__class__ is not Tensor:
+            need_tensor(name, input)
         return write_out(out, cls.apply(input))
     home = "torch." if row["method"] else "torch.special."
     _named(fn, name, f"Elementwise {row['doc']}, as ``{home}{name}`` (grad_fn "
