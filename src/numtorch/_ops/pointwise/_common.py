@@ -9,7 +9,6 @@ from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._base import Op, float_np_dtype, result_np_dtype
 
-
 _FP_WARNING = (r"(overflow|invalid value|divide by zero|underflow) encountered",
                r"numtorch\._ops\.pointwise\.")
 
