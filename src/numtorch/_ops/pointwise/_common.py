@@ -7,7 +7,7 @@ import warnings
 from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
-from .._base import Op, float_np_dtype, result_np_dtype
+from .._base import Op, broadcast_message, float_np_dtype, result_np_dtype
 
 _FP_WARNING = (r"(overflow|invalid value|divide by zero|underflow) encountered",
                r"numtorch\._ops\.pointwise\.")
@@ -103,3 +103,33 @@ class Predicate(Op):
 
     non_differentiable = (0,)
     params = ()
+
+
+# -- dtypes PyTorch has no kernel for ---------------------------------------------------------
+INTS = ("uint8", "int8", "int16", "int32", "int64")
+CPLX = ("complex64", "complex128")
+TORCH_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+              "int64": "Long", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+              "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def refusals(kernel: str, names, exc=NotImplementedError, message: str | None = None) -> dict:
+    """``{dtype name: (exception class, message)}``: PyTorch's ``"<kernel>" not implemented for
+    '<dtype>'`` (or ``message``) for each dtype in ``names``."""
+    return {n: (exc, message or f'"{kernel}" not implemented for \'{TORCH_NAME[n]}\'')
+            for n in names}
+
+
+def refuse(table, dt, *operands) -> None:
+    """Raise PyTorch's error when ``table`` refuses the computation dtype ``dt``; a shape
+    mismatch among the operands is reported first, as PyTorch checks shapes before kernels."""
+    entry = table.get(dt.name)
+    if entry is None:
+        return
+    shapes = [x.shape for x in operands if hasattr(x, "shape")]
+    for i in range(len(shapes)):
+        for j in range(i + 1, len(shapes)):
+            msg = broadcast_message(shapes[i], shapes[j])
+            if msg is not None:
+                raise RuntimeError(msg)
+    raise entry[0](entry[1])

@@ -12,11 +12,11 @@ import math
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
-from .._args import PLAIN, check, number_param, overloads, py_number, with_out
+from .._args import PLAIN, check, need_tensor, number_param, overloads, py_number, with_out
 from .._args import check_kinds as _kinds
 from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
-from ._common import NotImplementedNode, as_tensor, cast, floatify, quiet
+from ._common import CPLX, NotImplementedNode, as_tensor, cast, floatify, quiet, refusals, refuse
 from .ternary import where
 
 __all__ = [
@@ -152,8 +152,16 @@ def _int_floor_divide(xp, a, b):
     return xp.floor_divide(a, b)
 
 
+_REFUSED = {"trunc": refusals("div_trunc_cpu", ("bool",) + CPLX),
+            "floor": refusals("div_floor_cpu", ("bool",) + CPLX),
+            "remainder": refusals("remainder_cpu", ("bool",) + CPLX),
+            "fmod": refusals("fmod_cpu", ("bool",) + CPLX),
+            "pow": refusals("pow", ("bool",))}
+
+
 def _rounded_divide(xp, a, b, mode, dt):
     """``a / b`` rounded toward zero (``trunc``) or down (``floor``), as PyTorch."""
+    refuse(_REFUSED[mode], dt, a, b)
     if dt.kind in "iu":
         q = _int_floor_divide(xp, a, b)
         if mode == "trunc":
@@ -199,6 +207,7 @@ class FloorDivide(NotImplementedNode):
 
 
 def _remainder(xp, a, b, c_style, dt):
+    refuse(_REFUSED["fmod" if c_style else "remainder"], dt, a, b)
     if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
         raise RuntimeError("ZeroDivisionError")
     with quiet(xp):
@@ -286,6 +295,7 @@ class PowTensorScalar(Op):
     def forward(self, a, e):
         self.save_inputs(0)
         dt = self.dtype
+        refuse(_REFUSED["pow"], dt, a)
         a = cast(a, dt)
         xp = xp_of(a)
         if dt.kind in "iu" and e < 0:
@@ -312,6 +322,7 @@ class PowTensorTensor(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_REFUSED["pow"], dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         self.save_inputs(0, 1)
         self.save_outputs(0)
@@ -340,6 +351,7 @@ class PowScalarTensor(Op):
 
     def forward(self, b):
         dt = self.dtype
+        refuse(_REFUSED["pow"], dt, b)
         b = cast(b, dt)
         self.save_outputs(0)
         xp = xp_of(b)
@@ -588,6 +600,8 @@ def fmod(input, other, *, out=None) -> Tensor:
 @tensor_method("neg", "__neg__", "negative")
 def neg(input, *, out=None) -> Tensor:
     """``-input`` (bool tensors refused, as PyTorch)."""
+    if input.__class__ is not Tensor:
+        need_tensor("neg", input)
     return write_out(out, Neg.apply(input))
 
 
@@ -627,12 +641,14 @@ def float_power(input, exponent) -> Tensor:
 @tensor_method("square")
 def square(input) -> Tensor:
     """``input ** 2`` (PowBackward0)."""
+    need_tensor("square", input)
     return pow(input, 2)
 
 
 @tensor_method("positive")
 def positive(input: Tensor) -> Tensor:
     """Returns ``input`` itself (booleans rejected, as PyTorch)."""
+    need_tensor("positive", input)
     if input._data.dtype == bool:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -644,15 +660,23 @@ def _abs_dunder(self) -> Tensor:
     return self.abs()
 
 
+def _no_complex(name, input) -> None:
+    need_tensor(name, input)
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{name} is not supported for complex tensors.")
+
+
 @tensor_method("deg2rad")
 def deg2rad(input: Tensor, *, out=None) -> Tensor:
     """Degrees to radians (integers give the default float dtype)."""
+    _no_complex("deg2rad", input)
     return write_out(out, floatify(input) * (math.pi / 180))
 
 
 @tensor_method("rad2deg")
 def rad2deg(input: Tensor, *, out=None) -> Tensor:
     """Radians to degrees (integers give the default float dtype)."""
+    _no_complex("rad2deg", input)
     return write_out(out, floatify(input) * (180 / math.pi))
 
 

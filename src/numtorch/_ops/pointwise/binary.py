@@ -15,7 +15,7 @@ from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
 from .._return_types import named_tuple
 from ..creation import tensor
-from ._common import arr, cast, float_result, quiet
+from ._common import CPLX, INTS, arr, cast, float_result, quiet, refusals, refuse
 from .arith import mul
 from .arith import pow as _pow
 from .ternary import where
@@ -30,8 +30,13 @@ class BinaryOp(Op):
     params = ("dtype",)
     _save = (0, 1)
 
+    #: computation dtypes PyTorch refuses (see ``_common.refusals``)
+    refused: dict = {}
+
     def forward(self, a, b):
         dt = self.dtype
+        if self.refused:
+            refuse(self.refused, dt, a, b)
         xp = xp_of(a if hasattr(a, "dtype") else b)
         a = xp.asarray(a, dtype=dt)
         b = xp.asarray(b, dtype=dt)
@@ -162,6 +167,14 @@ class Gcd(_NoDerivative):
         return xp.gcd(a, b)
 
 
+Copysign.refused = refusals("copysign_cpu", CPLX)
+Logaddexp.refused = refusals("logaddexp_cpu", ("bool",) + INTS)
+Logaddexp2.refused = refusals("logaddexp2_cpu", ("bool",) + INTS + CPLX)
+Nextafter.refused = refusals("nextafter_cpu", ("bool",) + INTS + CPLX)
+Heaviside.refused = refusals("", CPLX, RuntimeError,
+                             "heaviside is not yet implemented for complex tensors.")
+Lcm.refused = refusals("lcm_cpu", ("bool", "float16", "float32", "float64") + CPLX)
+Gcd.refused = refusals("gcd_cpu", ("bool", "float16", "float32", "float64") + CPLX)
 _heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False,
                              sigs=tensor_pair("heaviside", "values"))
 lcm = binary_function(Lcm, "lcm", floating=False)
@@ -172,7 +185,8 @@ gcd = binary_function(Gcd, "gcd", floating=False)
 def heaviside(input, values, *, out=None) -> Tensor:
     """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
     if isinstance(input, Tensor) and isinstance(values, Tensor) and \
-            input._data.dtype != values._data.dtype:
+            input._data.dtype != values._data.dtype and not (
+            input._data.dtype.kind == "c" or values._data.dtype.kind == "c"):
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
     return _heaviside(input, values, out=out)
 
@@ -189,6 +203,7 @@ class Hypot(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_HYPOT_REFUSED, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         return xp_of(a).hypot(a, b)
 
@@ -204,6 +219,7 @@ class Atan2(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_ATAN2_REFUSED, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         return xp_of(a).arctan2(a, b)
 
@@ -214,6 +230,8 @@ class Atan2(Op):
 
 
 _PAIR = tensor_pair("atan2")
+_HYPOT_REFUSED = refusals("hypot_cpu", ("bool",) + INTS + CPLX)
+_ATAN2_REFUSED = refusals("atan2_cpu", CPLX)
 
 
 @tensor_method("atan2", "arctan2")

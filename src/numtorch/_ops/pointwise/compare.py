@@ -15,7 +15,7 @@ from ..._tensor import Tensor
 from .._args import PLAIN, check, check_kinds, is_number, need_tensor, overloads, with_out
 from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace, torch_type_name
-from ._common import Predicate, as_tensor, cast, quiet
+from ._common import CPLX, Predicate, as_tensor, cast, quiet, refusals, refuse
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -32,8 +32,12 @@ class Comparison(Predicate):
     params = ("dtype",)
     ufunc = ""
 
+    refused: dict = {}
+
     def forward(self, a, b):
         dt = self.dtype
+        if self.refused:
+            refuse(self.refused, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
         return xp.asarray(getattr(xp, self.ufunc)(a, b))
@@ -47,10 +51,10 @@ def _op(base, name: str, ufunc: str, doc: str, **attrs):
 
 Eq = _op(Comparison, "Eq", "equal", "``a == b``")
 Ne = _op(Comparison, "Ne", "not_equal", "``a != b``")
-Lt = _op(Comparison, "Lt", "less", "``a < b``")
-Le = _op(Comparison, "Le", "less_equal", "``a <= b``")
-Gt = _op(Comparison, "Gt", "greater", "``a > b``")
-Ge = _op(Comparison, "Ge", "greater_equal", "``a >= b``")
+Lt = _op(Comparison, "Lt", "less", "``a < b``", refused=refusals("lt_cpu", CPLX))
+Le = _op(Comparison, "Le", "less_equal", "``a <= b``", refused=refusals("le_cpu", CPLX))
+Gt = _op(Comparison, "Gt", "greater", "``a > b``", refused=refusals("gt_cpu", CPLX))
+Ge = _op(Comparison, "Ge", "greater_equal", "``a >= b``", refused=refusals("ge_cpu", CPLX))
 
 
 def _public(name: str, fn, doc: str):
@@ -68,6 +72,7 @@ _BIT = overloads(_T2, "(Number self, Tensor other)",
 
 
 def _comparison(cls, name: str, operator, dunder: bool = False):
+    ordered = bool(cls.refused)  # lt/le/gt/ge: no complex fast path (PyTorch refuses it)
     """The public comparison; ``dunder``: the ``__eq__``-style form, which answers
     NotImplemented for an operand of another kind (so ``t == None`` is False, as PyTorch)."""
     def fn(input, other, *, out=None):
@@ -76,7 +81,8 @@ def _comparison(cls, name: str, operator, dunder: bool = False):
             a = input._data
             if other.__class__ is Tensor:
                 b = other._data
-                if b.dtype is a.dtype and not recording(input, other):
+                if b.dtype is a.dtype and not (ordered and a.dtype.kind == "c") \
+                        and not recording(input, other):
                     try:
                         return _wrap(operator(a, b))
                     except ValueError:

@@ -32,6 +32,59 @@ FLOAT, SAME, HOST = "float", "same", "host"
 _SAVES = {"": (), "x": (0,), "y": (~0,), "xy": (0, ~0)}
 
 
+_NI = NotImplementedError
+_INTS = ("uint8", "int8", "int16", "int32", "int64")
+_CPLX = ("complex64", "complex128")
+_TORCH_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+               "int64": "Long", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+               "float16": "Half"}
+
+
+def _kernel(kernel):
+    """PyTorch's message for a kernel without a loop for a dtype (``{T}``: its name)."""
+    return f'"{kernel}" not implemented for ' + "'{T}'"
+
+
+#: name -> ((dtype names, exception, message), ...): the input dtypes PyTorch refuses
+REFUSE = {
+    "abs": ((("bool",), _NI, _kernel("abs_cpu")),),
+    "ceil": ((("bool",), _NI, _kernel("ceil_vml_cpu")),
+             (_CPLX, _NI, "ceil is not supported for complex inputs")),
+    "floor": ((("bool",), _NI, _kernel("floor_vml_cpu")),
+              (_CPLX, _NI, "floor is not supported for complex inputs")),
+    "trunc": ((("bool",), _NI, _kernel("trunc_vml_cpu")),
+              (_CPLX, _NI, "trunc is not supported for complex inputs")),
+    "frac": ((("bool",) + _INTS + _CPLX, _NI, _kernel("frac_cpu")),),
+    "relu": ((("bool",), RuntimeError, "Boolean inputs not supported for relu"),
+             (_CPLX, _NI, "clamp is not supported for complex types")),
+    "sign": ((_CPLX, _NI, "Unlike NumPy, torch.sign is not intended to support complex "
+                          "numbers. Please use torch.sgn instead."),),
+    "digamma": ((_CPLX, _NI, _kernel("digamma")),),
+    "lgamma": ((_CPLX, _NI, _kernel("lgamma_vml_cpu")),),
+    "erf": ((_CPLX, _NI, _kernel("erf_vml_cpu")),),
+    "erfc": ((_CPLX, _NI, _kernel("erfc_vml_cpu")),),
+    "erfinv": ((_CPLX, _NI, _kernel("erfinv_vml_cpu")),),
+    "erfcx": ((_CPLX + ("float16",), _NI, _kernel("erfcx_cpu")),),
+    "i0": ((_CPLX, _NI, _kernel("i0_vml_cpu")),),
+    "i0e": ((_CPLX, _NI, _kernel("i0e_cpu")),),
+    "i1": ((_CPLX, _NI, _kernel("i1_cpu")),),
+    "i1e": ((_CPLX, _NI, _kernel("i1e_cpu")),),
+    "ndtr": ((_CPLX, _NI, _kernel("erf_vml_cpu")),),
+    "ndtri": ((_CPLX + ("float16",), _NI, _kernel("ndtri_cpu")),),
+    "log_ndtr": ((_CPLX + ("float16",), _NI, _kernel("log_ndtr_cpu")),),
+    "round": ((("bool",) + _CPLX, _NI, _kernel("round_vml_cpu")),),
+}
+
+
+def refused(name: str):
+    """``{dtype name: (exception class, message)}`` for ``REFUSE[name]`` (None if empty)."""
+    out = {}
+    for names, exc, msg in REFUSE.get(name, ()):
+        for n in names:
+            out[n] = (exc, msg.replace("{T}", _TORCH_NAME[n]))
+    return out or None
+
+
 class UnaryOp(Op):
     """A table-generated unary op: ``fn`` forward, ``grad`` backward, dtype ``rule``."""
 
@@ -43,7 +96,13 @@ class UnaryOp(Op):
     saves = "x"
     _save = (0,)
 
+    #: input dtype name -> (exception class, message): the dtypes PyTorch refuses (``refuse``)
+    refused = None
+
     def forward(self, a):
+        if self.refused is not None and a.dtype.name in self.refused:
+            exc, msg = self.refused[a.dtype.name]
+            raise exc(msg)
         rule = self.rule
         xp = xp_of(a)
         if rule is HOST:
@@ -92,9 +151,6 @@ def _zero_grad(g, x, y):
 
 
 def _sign(xp, a):
-    if a.dtype.kind == "c":
-        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
-                                  "numbers. Please use torch.sgn instead.")
     if a.dtype.kind == "f":
         return xp.where(a != a, 0, xp.sign(a)).astype(a.dtype, copy=False)
     return xp.sign(a) if a.dtype.kind != "b" else a.copy()
@@ -133,8 +189,6 @@ def _relu(xp, a):
     if a.dtype.kind == "f":
         # NumPy's maximum is ~3x faster against an array of zeros than against a scalar
         return xp.maximum(a, _zeros_like(a))
-    if a.dtype.kind == "c":
-        raise NotImplementedError("clamp is not supported for complex types")
     return xp.maximum(a, 0).astype(a.dtype, copy=False)
 
 
@@ -316,7 +370,7 @@ def _make(row) -> tuple:
         "grad_fn_name": row["grad_fn_name"], "fn": staticmethod(row["fn"]),
         "compute": staticmethod(row["fn"]),
         "grad": staticmethod(row["grad"]), "rule": row["rule"], "saves": row["saves"],
-        "_save": _SAVES[row["saves"]], "quiet": row["quiet"]})
+        "_save": _SAVES[row["saves"]], "quiet": row["quiet"], "refused": refused(name)})
 
     def fn(input, *, out=None):
         if input.__class__ is not Tensor:
@@ -381,6 +435,7 @@ class Round(UnaryOp):
     grad_fn_name = "RoundBackward0"
     rule = SAME
     quiet = True
+    refused = refused("round")
     fn = compute = staticmethod(_rounding("round"))
     grad = staticmethod(_zero_grad)
 
@@ -388,6 +443,7 @@ class Round(UnaryOp):
 @tensor_method("round")
 def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001
     """Round half to even; ``decimals`` as PyTorch."""
+    need_tensor("round", input)
     if decimals:
         return write_out(out, RoundDecimals.apply(input, decimals=decimals))
     return write_out(out, Round.apply(input))
