@@ -33,13 +33,15 @@ class _Param:
         self.kind, self.name, self.optional, self.kwonly, self.pos = (
             kind, name, optional, kwonly, pos)
 
-    def accepts(self, v, numbers_as_tensors: bool) -> bool:
+    def accepts(self, v, numbers_as_tensors: bool, by_name: bool = False) -> bool:
+        """Whether ``v`` fits; ``by_name``: as the error listing judges, by Python type alone
+        (a 0-d Tensor is then no Number)."""
         if v is None and self.optional and self.kind == "Tensor":
             return True
         if self.kind == "Tensor":
             return isinstance(v, Tensor) or (numbers_as_tensors and is_number(v))
         if self.kind == "Number":
-            return is_number(v) or (isinstance(v, Tensor) and v.dim() == 0)
+            return is_number(v) or (not by_name and isinstance(v, Tensor) and v.dim() == 0)
         if self.kind == "float":
             return isinstance(v, (int, float)) and not isinstance(v, bool) or v is None
         if self.kind == "str":
@@ -99,9 +101,11 @@ def _name(v) -> str:
 
 
 def _describe(v) -> str:
-    if isinstance(v, (list, tuple)):
-        kinds = list(dict.fromkeys(_name(e) for e in v))
-        return f"{type(v).__name__} of [{', '.join(kinds)}]"
+    if isinstance(v, tuple):
+        kinds = [_name(e) for e in v]
+        return f"tuple of ({', '.join(kinds)}{',' if len(kinds) == 1 else ''})"
+    if isinstance(v, list):
+        return f"list of [{', '.join(dict.fromkeys(_name(e) for e in v))}]"
     return _name(v)
 
 
@@ -137,7 +141,7 @@ def check(fname: str, sigs: tuple, args: tuple, kwargs: dict | None = None,
             marks = []
             for p, v in zip(sig.params, args):
                 d = _describe(v)
-                marks.append(d if p.accepts(v, numbers_as_tensors) else f"!{d}!")
+                marks.append(d if p.accepts(v, numbers_as_tensors, True) else f"!{d}!")
             lines.append("      didn't match because some of the arguments have invalid types: "
                          f"({', '.join(marks)})")
     raise TypeError("\n".join(lines) + "\n")

@@ -316,6 +316,19 @@ class PowTensorScalar(Op):
         return g * (a.pow(e - 1) * e), None
 
 
+def _int_power(xp, a, b, dt):
+    """Integer ``a ** b`` with PyTorch's values for negative exponents (1 and -1 keep a
+    magnitude of 1, anything else gives 0)."""
+    a, b = xp.asarray(a, dtype=dt), xp.asarray(b, dtype=dt)
+    neg = b < 0
+    if not bool(xp.any(neg)):
+        return xp.asarray(xp.power(a, b), dtype=dt)
+    pos = xp.power(a, xp.where(neg, 0, b))
+    odd = (b % 2) != 0
+    inv = xp.where(a == 1, 1, xp.where(a == -1, xp.where(odd, -1, 1), 0))
+    return xp.asarray(xp.where(neg, inv, pos), dtype=dt)
+
+
 class PowTensorTensor(Op):
     grad_fn_name = "PowBackward1"
     params = ("dtype",)
@@ -327,8 +340,8 @@ class PowTensorTensor(Op):
         self.save_inputs(0, 1)
         self.save_outputs(0)
         xp = xp_of(a)
-        if dt.kind in "iu" and bool(xp.any(b < 0)):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if dt.kind in "iu":
+            return _int_power(xp, a, b, dt)
         with quiet(xp):
             return xp.asarray(xp.power(a, b), dtype=dt)
 
@@ -355,6 +368,8 @@ class PowScalarTensor(Op):
         b = cast(b, dt)
         self.save_outputs(0)
         xp = xp_of(b)
+        if dt.kind in "iu":
+            return _int_power(xp, cast(self.base, dt), b, dt)
         with quiet(xp):
             return xp.asarray(xp.power(xp.asarray(self.base, dtype=dt), b), dtype=dt)
 
@@ -392,6 +407,8 @@ _POW = _pow_sigs("exponent")
 # add/sub/mul take the plain array path when nothing is recorded and the array module's result
 # dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
 def _check_alpha(a, b, alpha) -> None:
+    if alpha is True and result_np_dtype(a, b).kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if alpha != 1 and isinstance(alpha, float) and not (
             getattr(a, "is_floating_point", lambda: True)() or
             getattr(b, "is_floating_point", lambda: True)()):
@@ -402,7 +419,7 @@ def _check_alpha(a, b, alpha) -> None:
 @tensor_method("add", "__add__")
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
-    if out is None and alpha == 1 and isinstance(input, Tensor):
+    if out is None and alpha == 1 and alpha is not True and isinstance(input, Tensor):
         a = input._data
         if other.__class__ is Tensor:
             b = other._data
@@ -434,7 +451,7 @@ def _radd(self, other):
 @tensor_method("sub", "__sub__", "subtract")
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other``."""
-    if (out is None and alpha == 1 and isinstance(input, Tensor)
+    if (out is None and alpha == 1 and alpha is not True and isinstance(input, Tensor)
             and input._data.dtype.kind != "b"
             and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
         a = input._data
@@ -454,6 +471,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
                           out, numbers=True)
     alpha = number_param(alpha)
     _check_bool_sub(input, other)
+    _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return write_out(out, RsubScalar.apply(other, input, alpha=alpha,
                                                dtype=result_np_dtype(input, other)))
@@ -631,7 +649,8 @@ def _rpow(self, other):
 def float_power(input, exponent) -> Tensor:
     """``pow`` computed in double (complex double for complex operands)."""
     input, exponent = _kinds("float_power", _POW, (input, exponent))
-    cplx = (isinstance(input, Tensor) and input.is_complex()) or isinstance(exponent, complex)
+    cplx = any(isinstance(v, Tensor) and v.is_complex() or isinstance(v, complex)
+               for v in (input, exponent))
     dt = D.complex128 if cplx else D.float64
     a = input.to(dt) if isinstance(input, Tensor) else input
     b = exponent.to(dt) if isinstance(exponent, Tensor) else exponent

@@ -110,6 +110,12 @@ class Logaddexp(BinaryOp):
     base2 = False
 
     def compute(self, xp, a, b):
+        if a.dtype.kind == "c":  # no complex loop: max + log1p(exp(min - max)), by real part
+            hi = xp.where(a.real >= b.real, a, b)
+            lo = xp.where(a.real >= b.real, b, a)
+            if self.base2:
+                return hi + xp.log1p(xp.exp2(lo - hi)) / xp.log(2)
+            return hi + xp.log1p(xp.exp(lo - hi))
         return xp.logaddexp2(a, b) if self.base2 else xp.logaddexp(a, b)
 
     def backward(self, g):
@@ -175,8 +181,9 @@ Heaviside.refused = refusals("", CPLX, RuntimeError,
                              "heaviside is not yet implemented for complex tensors.")
 Lcm.refused = refusals("lcm_cpu", ("bool", "float16", "float32", "float64") + CPLX)
 Gcd.refused = refusals("gcd_cpu", ("bool", "float16", "float32", "float64") + CPLX)
+_HEAVISIDE = tensor_pair("heaviside", "values")
 _heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False,
-                             sigs=tensor_pair("heaviside", "values"))
+                             sigs=_HEAVISIDE)
 lcm = binary_function(Lcm, "lcm", floating=False)
 gcd = binary_function(Gcd, "gcd", floating=False)
 
@@ -184,10 +191,15 @@ gcd = binary_function(Gcd, "gcd", floating=False)
 @tensor_method("heaviside")
 def heaviside(input, values, *, out=None) -> Tensor:
     """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
+    if not (isinstance(input, Tensor) and isinstance(values, Tensor)):
+        check("heaviside", _HEAVISIDE, (input, values), with_out(None, out))
+    if any(v._data.dtype.kind == "c" for v in (input, values)):
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if isinstance(input, Tensor) and isinstance(values, Tensor) and \
             input._data.dtype != values._data.dtype and not (
             input._data.dtype.kind == "c" or values._data.dtype.kind == "c"):
-        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
     return _heaviside(input, values, out=out)
 
 

@@ -193,8 +193,9 @@ def _bitwise(cls, name: str):
             input = as_tensor(input, other)
         dt = result_np_dtype(input, other)
         if dt.kind not in "iub":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for '
-                                      f"'{torch_type_name(dt)}'")
+            refuse({dt.name: (NotImplementedError, f'"{name}_cpu" not implemented for '
+                                                   f"'{torch_type_name(dt)}'")},
+                   dt, input._data, getattr(other, "_data", other))
         return write_out(out, cls.apply(input, other, dtype=dt))
     return _public(name, fn, f"Elementwise {cls.__doc__} of integer or bool tensors, as "
                              f"``torch.{name}``.")
@@ -329,6 +330,8 @@ class Signbit(Predicate):
 def signbit(input) -> Tensor:
     """Elementwise: whether the sign bit is set (True for -0.0)."""
     need_tensor("signbit", input)
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
     return Signbit.apply(input)
 
 

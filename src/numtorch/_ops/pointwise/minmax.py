@@ -9,7 +9,7 @@ from ..._tensor import Tensor
 from .._args import PLAIN, check, overloads, with_out
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
-from ._common import cast
+from ._common import cast, result_of
 from .ternary import where
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
@@ -125,10 +125,7 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        dt = input._data.dtype
-        for v in (min, max):
-            if v is not None:
-                dt = result_np_dtype(Tensor._from_array(xp_of(input._data).empty((1,), dt)), v)
+        dt = result_of(*[v for v in (input, min, max) if v is not None])
         return write_out(out, ClampTensor.apply(input, min, max, lo=min, hi=max, dtype=dt))
     dt = input._data.dtype
     if dt.kind in "iub" and (isinstance(min, float) or isinstance(max, float)):

@@ -139,12 +139,32 @@ class LerpTensor(Lerp):
         return ga, gb, gw
 
 
+_C_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+           "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+           "bool": "bool", "complex64": "c10::complex<float>",
+           "complex128": "c10::complex<double>"}
+
+
+def _lerp_dtypes(input, end, weight) -> None:
+    """PyTorch's lerp wants one dtype for ``input``, ``end`` and a tensor ``weight``, and a
+    floating or complex one."""
+    dt = input._data.dtype
+    for name, v in (("end", end), ("weight", weight)):
+        if isinstance(v, Tensor) and v._data.dtype != dt:
+            raise RuntimeError(f"expected dtype {_C_NAME.get(dt.name, dt.name)} for `{name}` but "
+                               f"got dtype {_C_NAME.get(v._data.dtype.name, v._data.dtype.name)}")
+    if dt.kind not in "fc":
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(dt)}\'')
+
+
 @tensor_method("lerp")
 def lerp(input, end, weight, *, out=None) -> Tensor:
     """``input + weight * (end - input)`` (LerpBackward0/1)."""
     if input.__class__ is not Tensor or end.__class__ is not Tensor or out is not None or (
             weight.__class__ not in PLAIN):
         check("lerp", _LERP, (input, end, weight), with_out(None, out))
+    _lerp_dtypes(input, end, weight)
     if isinstance(weight, Tensor):
         dt = result_of(input, end, weight)
         return write_out(out, LerpTensor.apply(input, end, weight, tensor_weight=True,

@@ -163,7 +163,14 @@ def _sgn(xp, a):
     return _sign(xp, a)
 
 
+def _i0(xp, a):
+    """``i0`` with PyTorch's NaN at +-inf."""
+    return xp.where(xp.isinf(a), xp.nan, S.i0(a))
+
+
 def _sigmoid(xp, a):
+    if a.dtype.kind == "c":
+        return 1 / (1 + xp.exp(-a))
     # numerically stable for large |a| in either sign
     e = xp.exp(-xp.abs(a))
     return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
@@ -321,7 +328,7 @@ TABLE = (
        "the logarithmic derivative of the gamma function", rule=HOST, save="xy"),
     _u("erfinv", _host(S.erfinv), lambda g, x, y: g * ((_SQRT_PI / 2) * (y * y).exp()),
        "ErfinvBackward0", "the inverse error function", rule=HOST, save="xy"),
-    _u("i0", _host(S.i0), lambda g, x, y: g * _FN["i1"](x), "I0Backward0",
+    _u("i0", _i0, lambda g, x, y: g * _FN["i1"](x), "I0Backward0",
        "the modified Bessel function of the first kind, order 0", rule=HOST, save="xy"),
     _u("i0e", _host(S.i0e), lambda g, x, y: g * (_FN["i1e"](x) - x.sgn() * y),
        "SpecialI0EBackward0", "the exponentially scaled i0, e**-|x| i0(x)", rule=HOST,
