@@ -105,7 +105,7 @@ def _describe(v) -> str:
         kinds = [_name(e) for e in v]
         return f"tuple of ({', '.join(kinds)}{',' if len(kinds) == 1 else ''})"
     if isinstance(v, list):
-        return f"list of [{', '.join(dict.fromkeys(_name(e) for e in v))}]"
+        return f"list of [{', '.join(_name(e) for e in v)}]"
     return _name(v)
 
 

@@ -103,7 +103,7 @@ _COMPLEX = "clamp is not supported for complex types"
 
 
 def _clamp_args(name, sigs, input, bounds, out) -> None:
-    """PyTorch's TypeError for argument kinds, then its refusal of complex inputs."""
+    """PyTorch's TypeError for the argument kinds of a clamp function."""
     given = [b for b in bounds if b is not None]
     if len(bounds) == 1 and not given:
         given = bounds  # clamp_min/clamp_max: the bound is required
@@ -114,6 +114,9 @@ def _clamp_args(name, sigs, input, bounds, out) -> None:
         if len(args) == 3 and bounds[1] is None:
             args = args[:2]
         check(name, sigs, args, with_out(None, out))
+
+
+def _no_complex(input) -> None:
     if input._data.dtype.kind == "c":
         raise NotImplementedError(_COMPLEX)
 
@@ -124,6 +127,7 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A002
     _clamp_args("clamp", _CLAMP, input, (min, max), out)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    _no_complex(input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         dt = result_of(*[v for v in (input, min, max) if v is not None])
         return write_out(out, ClampTensor.apply(input, min, max, lo=min, hi=max, dtype=dt))
@@ -140,6 +144,7 @@ clip = clamp
 def clamp_min(input, min, *, out=None) -> Tensor:  # noqa: A002
     """``max(input, min)`` (ClampMinBackward0)."""
     _clamp_args("clamp_min", _CLAMP_MIN, input, (min,), out)
+    _no_complex(input)
     if isinstance(min, Tensor):
         return clamp(input, min=min, out=out)
     return write_out(out, ClampMin.apply(input, min, None, lo=min, hi=None,
@@ -150,6 +155,7 @@ def clamp_min(input, min, *, out=None) -> Tensor:  # noqa: A002
 def clamp_max(input, max, *, out=None) -> Tensor:  # noqa: A002
     """``min(input, max)`` (ClampMaxBackward0)."""
     _clamp_args("clamp_max", _CLAMP_MAX, input, (max,), out)
+    _no_complex(input)
     if isinstance(max, Tensor):
         return clamp(input, max=max, out=out)
     return write_out(out, ClampMax.apply(input, None, max, lo=None, hi=max,
