@@ -240,7 +240,7 @@ def loss(dtypes=FLOATS, target="same", reduction=True, positive=False):
         dt = data.draw(st.sampled_from(dtypes), label="dtype")
         a = array(data, shape=shape, dtype=dt, special=False)
         if positive:
-            a = Arr(1 / (1 + np.exp(-a.a)))
+            a = Arr(np.asarray(1 / (1 + np.exp(-a.a)), dtype=dt))
         if target == "same":
             tshape = shape if data.draw(st.integers(0, 4), label="tmismatch") else (4,)
             t = array(data, shape=tshape, dtype=dt, special=False)
