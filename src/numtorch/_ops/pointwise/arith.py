@@ -409,9 +409,7 @@ _POW = _pow_sigs("exponent")
 def _check_alpha(a, b, alpha) -> None:
     if alpha is True and result_np_dtype(a, b).kind != "b":
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if alpha != 1 and isinstance(alpha, float) and not (
-            getattr(a, "is_floating_point", lambda: True)() or
-            getattr(b, "is_floating_point", lambda: True)()):
+    if alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
 

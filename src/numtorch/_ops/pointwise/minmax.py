@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._args import PLAIN, check, overloads, with_out
@@ -85,11 +84,8 @@ class ClampMax(Clamp):
 
 
 def _clamp_dtype(input, v):
-    """A float bound makes an integral input compute in the default float dtype."""
-    dt = input._data.dtype
-    if isinstance(v, float) and dt.kind in "iub":
-        dt = D.get_default_dtype().np
-    return dt
+    """PyTorch's promotion of ``input`` with a scalar bound."""
+    return result_of(input, v)
 
 
 _CLAMP = overloads("(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
@@ -131,9 +127,7 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         dt = result_of(*[v for v in (input, min, max) if v is not None])
         return write_out(out, ClampTensor.apply(input, min, max, lo=min, hi=max, dtype=dt))
-    dt = input._data.dtype
-    if dt.kind in "iub" and (isinstance(min, float) or isinstance(max, float)):
-        dt = D.get_default_dtype().np
+    dt = result_of(*[v for v in (input, min, max) if v is not None])
     return write_out(out, Clamp.apply(input, min, max, lo=min, hi=max, dtype=dt))
 
 
