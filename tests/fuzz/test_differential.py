@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 
 import numtorch
 from numtorch._ops.pointwise import _common as pointwise_common
-from tests.fuzz.specs import SPECS, Arr
+from tests.fuzz.specs import ACTIVATIONS, LOSSES, SPECS, Arr
 from tests.oracle import _flatten, _same_exc_type, _strip, assert_same_value
 
 EXAMPLES = int(os.environ.get("NUMTORCH_FUZZ_EXAMPLES", "4"))
@@ -109,6 +109,14 @@ def _any_wrong(args, kwargs):
         _wrong(k)(args, kwargs) for k in kwargs)
 
 
+def _repeated_dims(args) -> bool:
+    dims, n = args[1], max(args[0].a.ndim, 1)
+    if not isinstance(dims, tuple):
+        return False
+    inside = [d % n for d in dims if isinstance(d, int) and -n <= d < n]
+    return len(set(inside)) < len(inside) and len(inside) < len(dims)
+
+
 KNOWN: list[Known] = [
     # every family but pointwise: argument kinds are checked late or not at all, so a wrong
     # kind (None, a list, a str...) meets another error first or is accepted
@@ -119,19 +127,24 @@ KNOWN: list[Known] = [
                 "mean", "sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
                 "logsumexp", "nansum", "std", "var", "count_nonzero", "cumsum", "cumprod",
                 "cat", "stack", "diagonal", "flatten", "select", "squeeze", "unsqueeze", "tril",
-                "triu", "chunk", "split", "movedim", "transpose", "narrow", "roll")],
+                "triu", "chunk", "split", "movedim", "transpose", "narrow", "roll",
+                *[f"nn.functional.{n}" for n in ACTIVATIONS])],
+    *[Known(n, _KINDS + " (a str in a size list: int() fails)", r"ValueError: invalid literal",
+            lambda a, k: isinstance(a[1], str)) for n in ("reshape", "expand", "permute",
+                                                          "repeat", "tile", "flip")],
     # creation
     # indexing
-    Known("index_select", "an empty dimension indexed by a negative dim: numtorch checks the "
-          "index values first (IndexError), torch the dim (RuntimeError)",
-          r"index out of range in self", _empty(0)),
+    Known("index_select", "negative or out-of-range indices (or an empty dim): numtorch's "
+          "IndexError, torch's RuntimeError with another text",
+          r"index out of range in self", lambda a, k: isinstance(a[2], Arr)),
     Known("getitem", "a str index: numtorch's IndexError, torch's TypeError", r"IndexError",
           lambda a, k: isinstance(a[1], str), min_seen=20),
     Known("gather", "negative indices wrap around (torch: out of bounds), a silently wrong "
           "value", r"torch raised RuntimeError: index -\d+ is out of bounds",
           lambda a, k: isinstance(a[2], Arr) and (a[2].a < 0).any()),
     Known("arange", "an infinite bound: numtorch's OverflowError, torch's RuntimeError",
-          r"OverflowError", lambda a, k: any(isinstance(x, float) and math.isinf(x) for x in a)),
+          r"OverflowError|ValueError",
+          lambda a, k: any(isinstance(x, float) and not math.isfinite(x) for x in a)),
     # linalg
     Known("matmul", _WARN, r"NumPy warning", _nonfinite, min_seen=200),
     Known("mm", _WARN, r"NumPy warning", _nonfinite, min_seen=200),
@@ -148,7 +161,19 @@ KNOWN: list[Known] = [
           lambda a, k: isinstance(a[1], Arr) and _arr(a[0]).shape != _arr(a[1]).shape),
     *[Known(f"nn.functional.{n}", "NaN input: numtorch gives 0, torch keeps NaN", r"^value",
             _nonfinite, min_seen=50) for n in ("hardshrink", "softshrink")],
+    *[Known(f"nn.functional.{n}", "a reduction other than mean/sum/none with mismatched "
+            "shapes: numtorch checks the reduction first", r"not a valid value for reduction",
+            lambda a, k: k.get("reduction") == "bad") for n in LOSSES],
+    *[Known(f"nn.functional.{n}", _WARN + " (inf inputs; the value differs with them)",
+            r"NumPy warning|^value", _nonfinite, min_seen=200)
+      for n in ("softmax", "log_softmax")],
     # reductions
+    *[Known(n, "keepdim=True with dim=None: numtorch drops the dims, torch keeps them (size 1)",
+            r"^value: output 0: shape", lambda a, k: k.get("keepdim") and k.get("dim", 0) is None)
+      for n in ("all", "any")],
+    *[Known(n, "an empty reduced dim: numtorch's error (or NumPy's ValueError), torch's "
+            "IndexError naming the dim", r".", _empty(0))
+      for n in ("amax", "amin", "argmax", "argmin")],
     *[Known(n, "complex input: torch has no kernel, numtorch orders complex numbers",
             r".", _dtype(0, "c")) for n in ("amax", "amin", "argmax", "argmin", "nansum")],
     *[Known(n, "integral/bool input: torch refuses it (std and var only support floating "
@@ -165,7 +190,13 @@ KNOWN: list[Known] = [
                                                        if isinstance(e, Arr)}) > 1,
           min_seen=50),
     Known("flip", "repeated dims with one out of range: torch reports the repetition first",
-          r"appears multiple times", lambda a, k: isinstance(a[1], tuple) and len(a[1]) > 1),
+          r"appears multiple times", lambda a, k: _repeated_dims(a)),
+    Known("expand", "a size below -1: numtorch's ValueError, torch's RuntimeError",
+          r"ValueError: all elements of broadcast shape",
+          lambda a, k: isinstance(a[1], tuple) and any(isinstance(d, int) and d < -1
+                                                       for d in a[1])),
+    Known("movedim", "a 0-d tensor: torch moves dim 0 to 0, numtorch's permute refuses",
+          r"torch returned", lambda a, k: a[0].a.ndim == 0),
     Known("narrow", "a negative length with an out-of-range dim: torch reports the length first",
           r"length must be non-negative", lambda a, k: isinstance(a[3], int) and a[3] < 0),
     Known("permute", "too few/many dims with one out of range: torch reports the count first",

@@ -14,7 +14,15 @@ from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._args import PLAIN, check, need_tensor, number_param, overloads, py_number, with_out
 from .._args import check_kinds as _kinds
-from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
+from .._base import (
+    Op,
+    _wrap,
+    broadcast_message,
+    recording,
+    result_np_dtype,
+    tensor_method,
+    write_out,
+)
 from .._inplace import inplace
 from ._common import CPLX, NotImplementedNode, as_tensor, cast, floatify, quiet, refusals, refuse
 from .ternary import where
@@ -147,7 +155,11 @@ class Div(Op):
 
 
 def _int_floor_divide(xp, a, b):
-    if bool(xp.any(xp.asarray(b) == 0)):
+    sa, sb = xp.shape(a), xp.shape(b)
+    msg = broadcast_message(sa, sb)
+    if msg is not None:
+        raise RuntimeError(msg)
+    if bool(xp.any(xp.asarray(b) == 0)) and 0 not in xp.broadcast_shapes(sa, sb):
         raise RuntimeError("ZeroDivisionError")
     return xp.floor_divide(a, b)
 
@@ -301,7 +313,11 @@ class PowTensorScalar(Op):
         if dt.kind in "iu" and e < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         with quiet(xp):
-            out = xp.power(a, e)
+            if dt.kind in "fc" and (e == 0.5 or e == -0.5):
+                # PyTorch computes these as sqrt/rsqrt (NaN for -inf, where pow gives inf/0)
+                out = xp.sqrt(a) if e > 0 else 1 / xp.sqrt(a)
+            else:
+                out = xp.power(a, e)
         return xp.asarray(out, dtype=dt)
 
     def backward(self, g):
@@ -410,6 +426,9 @@ def _check_alpha(a, b, alpha) -> None:
     if alpha is True and result_np_dtype(a, b).kind != "b":
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc":
+        msg = broadcast_message(*[x._data.shape if isinstance(x, Tensor) else () for x in (a, b)])
+        if msg is not None:  # PyTorch reports the shapes first
+            raise RuntimeError(msg)
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
 
