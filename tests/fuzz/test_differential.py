@@ -127,7 +127,7 @@ KNOWN: list[Known] = [
                 "mean", "sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
                 "logsumexp", "nansum", "std", "var", "count_nonzero", "cumsum", "cumprod",
                 "cat", "stack", "diagonal", "flatten", "select", "squeeze", "unsqueeze", "tril",
-                "triu", "chunk", "split", "movedim", "transpose", "narrow", "roll",
+                "triu", "chunk", "split", "movedim", "transpose", "narrow", "roll", "arange",
                 *[f"nn.functional.{n}" for n in ACTIVATIONS])],
     *[Known(n, _KINDS + " (a str in a size list: int() fails)", r"ValueError: invalid literal",
             lambda a, k: isinstance(a[1], str)) for n in ("reshape", "expand", "permute",
@@ -170,7 +170,10 @@ KNOWN: list[Known] = [
     # reductions
     *[Known(n, "keepdim=True with dim=None: numtorch drops the dims, torch keeps them (size 1)",
             r"^value: output 0: shape", lambda a, k: k.get("keepdim") and k.get("dim", 0) is None)
-      for n in ("all", "any")],
+      for n in ("all", "any", "nansum")],
+    *[Known(n, "complex inputs with inf/NaN (or logsumexp's complex branch): other values",
+            r"^value", lambda a, k: _dtype(0, "c")(a, k) and (n == "logsumexp" or _nonfinite(a, k)),
+            min_seen=100) for n in ("sum", "logsumexp", "prod", "mean")],
     *[Known(n, "an empty reduced dim: numtorch's error (or NumPy's ValueError), torch's "
             "IndexError naming the dim", r".", _empty(0))
       for n in ("amax", "amin", "argmax", "argmin")],
@@ -221,6 +224,11 @@ KNOWN: list[Known] = [
           r"torch raised IndexError", lambda a, k: a[0].a.ndim == 0),
     Known("repeat", "negative repeats on an empty tensor: torch returns an empty tensor",
           r"negative dimension", _empty(0), min_seen=50),
+    Known("getitem", "a tensor index into a dim of an empty tensor: torch skips the bounds "
+          "check", r"torch returned", lambda a, k: _empty(0)(a, k) and isinstance(a[1], Arr)),
+    *[Known(n, "a 0-d tensor: torch takes dim 0 (or -1) as its one dim, or reports the rank",
+            r".", lambda a, k: _arr(a[0]) is not None and a[0].a.ndim == 0)
+      for n in ("flip", "narrow")],
     Known("roll", "an out-of-range dim on an empty tensor: torch returns it unchanged",
           r"torch returned", _empty(0)),
     Known("tile", "negative repeats on an empty tensor: torch returns an empty tensor",

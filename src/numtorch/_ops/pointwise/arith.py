@@ -154,14 +154,16 @@ class Div(Op):
         return ga, gb
 
 
-def _int_floor_divide(xp, a, b):
+def _int_floor_divide(xp, a, b, compute=None):
+    """Integer ``a // b`` (or ``compute()``): PyTorch's ZeroDivisionError for a zero divisor
+    in a non-empty result, after its shape check."""
     sa, sb = xp.shape(a), xp.shape(b)
     msg = broadcast_message(sa, sb)
     if msg is not None:
         raise RuntimeError(msg)
     if bool(xp.any(xp.asarray(b) == 0)) and 0 not in xp.broadcast_shapes(sa, sb):
         raise RuntimeError("ZeroDivisionError")
-    return xp.floor_divide(a, b)
+    return xp.asarray(compute() if compute is not None else xp.floor_divide(a, b))
 
 
 _REFUSED = {"trunc": refusals("div_trunc_cpu", ("bool",) + CPLX),
@@ -220,8 +222,9 @@ class FloorDivide(NotImplementedNode):
 
 def _remainder(xp, a, b, c_style, dt):
     refuse(_REFUSED["fmod" if c_style else "remainder"], dt, a, b)
-    if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
-        raise RuntimeError("ZeroDivisionError")
+    if dt.kind in "iu":
+        return _int_floor_divide(xp, a, b, lambda: xp.fmod(a, b) if c_style
+                                 else xp.remainder(a, b)).astype(dt, copy=False)
     with quiet(xp):
         out = xp.fmod(a, b) if c_style else xp.remainder(a, b)
     return xp.asarray(out, dtype=dt)
@@ -423,12 +426,15 @@ _POW = _pow_sigs("exponent")
 # add/sub/mul take the plain array path when nothing is recorded and the array module's result
 # dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
 def _check_alpha(a, b, alpha) -> None:
-    if alpha is True and result_np_dtype(a, b).kind != "b":
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc":
+    bad_bool = alpha is True and result_np_dtype(a, b).kind != "b"
+    bad_float = alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc"
+    if bad_bool or bad_float:
         msg = broadcast_message(*[x._data.shape if isinstance(x, Tensor) else () for x in (a, b)])
         if msg is not None:  # PyTorch reports the shapes first
             raise RuntimeError(msg)
+    if bad_bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if bad_float:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
 

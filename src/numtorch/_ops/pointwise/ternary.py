@@ -221,6 +221,7 @@ class Addcdiv(Op):
 def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 * tensor2`` (AddcmulBackward0)."""
     _addc_kinds("addcmul", _ADDCMUL, input, tensor1, tensor2, value, out)
+    _check_broadcast([input._data.shape, tensor1._data.shape, tensor2._data.shape])
     dt = result_of(input, tensor1, tensor2)
     return write_out(out, Addcmul.apply(input, tensor1, tensor2, value=value, dtype=dt))
 
@@ -229,6 +230,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
     _addc_kinds("addcdiv", _ADDCDIV, input, tensor1, tensor2, value, out)
+    _check_broadcast([input._data.shape, tensor1._data.shape, tensor2._data.shape])
     if (tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub"):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future release addcdiv will perform a true division of tensor1 and "
