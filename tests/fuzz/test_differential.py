@@ -172,7 +172,8 @@ KNOWN: list[Known] = [
             r"^value: output 0: shape", lambda a, k: k.get("keepdim") and k.get("dim", 0) is None)
       for n in ("all", "any", "nansum")],
     *[Known(n, "complex inputs with inf/NaN (or logsumexp's complex branch): other values",
-            r"^value", lambda a, k: _dtype(0, "c")(a, k) and (n == "logsumexp" or _nonfinite(a, k)),
+            r"^value", lambda a, k, n=n: _dtype(0, "c")(a, k)
+            and (n == "logsumexp" or _nonfinite(a, k)),
             min_seen=100) for n in ("sum", "logsumexp", "prod", "mean")],
     *[Known(n, "an empty reduced dim: numtorch's error (or NumPy's ValueError), torch's "
             "IndexError naming the dim", r".", _empty(0))

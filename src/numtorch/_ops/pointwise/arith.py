@@ -362,7 +362,12 @@ class PowTensorTensor(Op):
         if dt.kind in "iu":
             return _int_power(xp, a, b, dt)
         with quiet(xp):
-            return xp.asarray(xp.power(a, b), dtype=dt)
+            out = xp.asarray(xp.power(a, b), dtype=dt)
+            if dt.kind == "c":  # PyTorch: exp(0 * log(a)), NaN for a zero or non-finite base
+                undefined = (b == 0) & ((a == 0) | ~xp.isfinite(a))
+                if bool(xp.any(undefined)):
+                    out = xp.where(undefined, dt.type(complex(math.nan, math.nan)), out)
+            return out
 
     def backward(self, g):
         a, b, out = self.saved_tensors
