@@ -494,6 +494,8 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
             return _wrap(a - other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("sub", _ADD, (input, other), numbers=True)
+        if other.__class__ is bool:
+            _check_bool_sub(input, other)
         return Sub.apply(input, other, dtype=result_np_dtype(input, other))
     input, other = _kinds("sub", _ADD, (input, other), {"alpha": alpha} if alpha != 1 else None,
                           out, numbers=True)
@@ -511,8 +513,9 @@ subtract = sub
 
 
 def _check_bool_sub(a, b) -> None:
-    ba = isinstance(a, Tensor) and a._data.dtype.kind == "b"
-    bb = isinstance(b, Tensor) and b._data.dtype.kind == "b"
+    # a Python bool operand counts as a bool tensor (PyTorch wraps it)
+    ba = a.__class__ is bool or isinstance(a, Tensor) and a._data.dtype.kind == "b"
+    bb = b.__class__ is bool or isinstance(b, Tensor) and b._data.dtype.kind == "b"
     if ba and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")

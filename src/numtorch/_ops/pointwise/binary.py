@@ -271,7 +271,7 @@ def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
         check("ldexp", _PAIR, (input, other), with_out(None, out))
     dt = float_result(input, other)
-    if other._data.dtype.kind == "b":
+    if other._data.dtype.kind == "b" and input._data.dtype.kind == "f":
         refuse(refusals("ldexp_cpu_exp", ("bool",)), other._data.dtype, input._data, other._data)
     two = Tensor._from_array(xp_of(arr(input)).asarray(2.0, dtype=dt))
     return write_out(out, mul(input, _pow(two, other)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..._backend import xp_of
 from ..._tensor import Tensor
-from .._args import PLAIN, check, overloads, with_out
+from .._args import PLAIN, check, number_param, overloads, with_out
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
 from ._common import cast, result_of
@@ -121,6 +121,9 @@ def _no_complex(input) -> None:
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A002
     """Limit values to [min, max] (NaN stays NaN); gradient 1 inside, 0 outside."""
     _clamp_args("clamp", _CLAMP, input, (min, max), out)
+    if (min.__class__ is Tensor) != (max.__class__ is Tensor) and not (min is None or max is None):
+        # a Number with a 0-d Tensor: PyTorch's Number overload takes the tensor's value
+        min, max = number_param(min), number_param(max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     _no_complex(input)
