@@ -114,16 +114,21 @@ TORCH_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
 
 
 def refusals(kernel: str, names, exc=NotImplementedError, message: str | None = None) -> dict:
-    """``{dtype name: (exception class, message)}``: PyTorch's ``"<kernel>" not implemented for
+    """``{array dtype: (exception class, message)}``: PyTorch's ``"<kernel>" not implemented for
     '<dtype>'`` (or ``message``) for each dtype in ``names``."""
-    return {n: (exc, message or f'"{kernel}" not implemented for \'{TORCH_NAME[n]}\'')
-            for n in names}
+    return {np_dtype(n): (exc, message or f'"{kernel}" not implemented for '
+                                          f"'{TORCH_NAME[n]}'") for n in names}
+
+
+def np_dtype(name: str):
+    """The array dtype of a dtype name (keys of the refusal tables: a dtype hashes fast)."""
+    return getattr(D, "bool_" if name == "bool" else name).np
 
 
 def refuse(table, dt, *operands) -> None:
     """Raise PyTorch's error when ``table`` refuses the computation dtype ``dt``; a shape
     mismatch among the operands is reported first, as PyTorch checks shapes before kernels."""
-    entry = table.get(dt.name)
+    entry = table.get(dt)
     if entry is None:
         return
     shapes = [x.shape for x in operands if hasattr(x, "shape")]

@@ -193,7 +193,7 @@ def _bitwise(cls, name: str):
             input = as_tensor(input, other)
         dt = result_np_dtype(input, other)
         if dt.kind not in "iub":
-            refuse({dt.name: (NotImplementedError, f'"{name}_cpu" not implemented for '
+            refuse({dt: (NotImplementedError, f'"{name}_cpu" not implemented for '
                                                    f"'{torch_type_name(dt)}'")},
                    dt, input._data, getattr(other, "_data", other))
         return write_out(out, cls.apply(input, other, dtype=dt))

@@ -25,6 +25,10 @@ from .._args import need_tensor
 from .._base import Op, float_np_dtype, tensor_method, write_out
 from .._base import _state as _grad
 from .._inplace import inplace
+from ._common import CPLX as _CPLX
+from ._common import INTS as _INTS
+from ._common import TORCH_NAME as _TORCH_NAME
+from ._common import np_dtype
 from ._common import quiet as _silenced
 from .ternary import where
 
@@ -33,11 +37,6 @@ _SAVES = {"": (), "x": (0,), "y": (~0,), "xy": (0, ~0)}
 
 
 _NI = NotImplementedError
-_INTS = ("uint8", "int8", "int16", "int32", "int64")
-_CPLX = ("complex64", "complex128")
-_TORCH_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-               "int64": "Long", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
-               "float16": "Half"}
 
 
 def _kernel(kernel):
@@ -77,11 +76,11 @@ REFUSE = {
 
 
 def refused(name: str):
-    """``{dtype name: (exception class, message)}`` for ``REFUSE[name]`` (None if empty)."""
+    """``{array dtype: (exception class, message)}`` for ``REFUSE[name]`` (None if empty)."""
     out = {}
     for names, exc, msg in REFUSE.get(name, ()):
         for n in names:
-            out[n] = (exc, msg.replace("{T}", _TORCH_NAME[n]))
+            out[np_dtype(n)] = (exc, msg.replace("{T}", _TORCH_NAME[n]))
     return out or None
 
 
@@ -96,12 +95,12 @@ class UnaryOp(Op):
     saves = "x"
     _save = (0,)
 
-    #: input dtype name -> (exception class, message): the dtypes PyTorch refuses (``refuse``)
+    #: input array dtype -> (exception class, message): the dtypes PyTorch refuses (``refuse``)
     refused = None
 
     def forward(self, a):
-        if self.refused is not None and a.dtype.name in self.refused:
-            exc, msg = self.refused[a.dtype.name]
+        if self.refused is not None and a.dtype in self.refused:
+            exc, msg = self.refused[a.dtype]
             raise exc(msg)
         rule = self.rule
         xp = xp_of(a)
