@@ -60,6 +60,9 @@ class Sub(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        if dt.kind == "c":  # PyTorch: a + (-alpha) * b, a complex product (inf * 0j is NaN)
+            a, b = cast(a, dt), cast(b, dt)
+            return xp_of(a).asarray(a + b * dt.type(-self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a - b
         a, b = cast(a, dt), cast(b, dt)
@@ -362,12 +365,9 @@ class PowTensorTensor(Op):
         if dt.kind in "iu":
             return _int_power(xp, a, b, dt)
         with quiet(xp):
-            out = xp.asarray(xp.power(a, b), dtype=dt)
-            if dt.kind == "c":  # PyTorch: exp(0 * log(a)), NaN for a zero or non-finite base
-                undefined = (b == 0) & ((a == 0) | ~xp.isfinite(a))
-                if bool(xp.any(undefined)):
-                    out = xp.where(undefined, dt.type(complex(math.nan, math.nan)), out)
-            return out
+            if dt.kind == "c":  # PyTorch's complex pow of two tensors: exp(b * log(a))
+                return xp.asarray(xp.exp(b * xp.log(a)), dtype=dt)
+            return xp.asarray(xp.power(a, b), dtype=dt)
 
     def backward(self, g):
         a, b, out = self.saved_tensors
@@ -485,7 +485,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
         a = input._data
         if other.__class__ is Tensor:
             b = other._data
-            if b.dtype is a.dtype and not recording(input, other):
+            if b.dtype is a.dtype and a.dtype.kind != "c" and not recording(input, other):
                 try:
                     return _wrap(a - b)
                 except ValueError:
