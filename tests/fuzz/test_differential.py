@@ -127,7 +127,7 @@ KNOWN: list[Known] = [
                 "mean", "sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
                 "logsumexp", "nansum", "std", "var", "count_nonzero",
                 "cat", "stack", "diagonal", "flatten", "select", "squeeze", "tril",
-                "triu", "chunk", "split", "movedim", "transpose", "narrow", "arange",
+                "triu", "chunk", "split", "movedim", "transpose", "narrow", "arange", "roll",
                 *[f"nn.functional.{n}" for n in ("hardshrink", "hardtanh", "mish", "relu6")])],
     *[Known(n, _KINDS + " (a str in a size list: int() fails)", r"ValueError: invalid literal",
             lambda a, k: isinstance(a[1], str)) for n in ("reshape", "expand", "permute",
@@ -174,7 +174,7 @@ KNOWN: list[Known] = [
     *[Known(n, "complex inputs with inf/NaN (or logsumexp's complex branch): other values",
             r"^value", lambda a, k, n=n: _dtype(0, "c")(a, k)
             and (n == "logsumexp" or _nonfinite(a, k)),
-            min_seen=100) for n in ("sum", "logsumexp", "prod", "mean")],
+            min_seen=100) for n in ("sum", "logsumexp", "prod", "mean", "cumprod")],
     *[Known(n, "an empty reduced dim: numtorch's error (or NumPy's ValueError), torch's "
             "IndexError naming the dim", r".", _empty(0))
       for n in ("amax", "amin", "argmax", "argmin")],

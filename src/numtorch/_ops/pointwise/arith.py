@@ -41,6 +41,9 @@ class Add(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        if dt.kind == "c":  # PyTorch: a + alpha * b, a complex product (inf * 0j is NaN)
+            a, b = cast(a, dt), cast(b, dt)
+            return xp_of(a).asarray(a + b * dt.type(self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a + b
         a, b = cast(a, dt), cast(b, dt)
@@ -451,12 +454,12 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
         a = input._data
         if other.__class__ is Tensor:
             b = other._data
-            if b.dtype is a.dtype and not recording(input, other):
+            if b.dtype is a.dtype and a.dtype.kind != "c" and not recording(input, other):
                 try:
                     return _wrap(a + b)
                 except ValueError:
                     pass  # shapes that do not broadcast: the op raises PyTorch's error
-        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
             return _wrap(a + other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("add", _ADD, (input, other), numbers=True)
@@ -490,7 +493,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
                     return _wrap(a - b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
             return _wrap(a - other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("sub", _ADD, (input, other), numbers=True)
