@@ -120,14 +120,14 @@ def _repeated_dims(args) -> bool:
 KNOWN: list[Known] = [
     # every family but pointwise: argument kinds are checked late or not at all, so a wrong
     # kind (None, a list, a str...) meets another error first or is accepted
-    *[Known(n, _KINDS, r"torch (raised )?TypeError", _any_wrong, min_seen=20)
+    *[Known(n, _KINDS, r"torch (raised )?TypeError", _any_wrong, min_seen=100)
       for n in ("full", "gather", "index_select", "take", "masked_select", "nonzero", "dot",
                 "mm", "matmul", "linalg.det", "linalg.inv", "trace", "linalg.vector_norm",
                 "nn.functional.relu", "nn.functional.cross_entropy", "nn.functional.nll_loss",
                 "mean", "sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
                 "logsumexp", "nansum", "std", "var", "count_nonzero",
                 "cat", "stack", "diagonal", "flatten", "select", "squeeze", "tril",
-                "triu", "chunk", "split", "movedim", "transpose", "narrow", "arange", "roll",
+                "triu", "chunk", "split", "movedim", "transpose", "narrow", "arange",
                 *[f"nn.functional.{n}" for n in ("hardshrink", "hardtanh", "mish", "relu6")])],
     *[Known(n, _KINDS + " (a str in a size list: int() fails)", r"ValueError: invalid literal",
             lambda a, k: isinstance(a[1], str)) for n in ("reshape", "expand", "permute",
@@ -163,14 +163,18 @@ KNOWN: list[Known] = [
             _nonfinite, min_seen=50) for n in ("hardshrink", "softshrink")],
     *[Known(f"nn.functional.{n}", "a reduction other than mean/sum/none with mismatched "
             "shapes: numtorch checks the reduction first", r"not a valid value for reduction",
-            lambda a, k: k.get("reduction") == "bad") for n in LOSSES],
+            lambda a, k: k.get("reduction") == "bad" and isinstance(a[1], Arr)
+            and a[0].a.shape != a[1].a.shape) for n in LOSSES],
     *[Known(f"nn.functional.{n}", _WARN + " (inf inputs; the value differs with them)",
             r"NumPy warning|^value", _nonfinite, min_seen=200)
       for n in ("softmax", "log_softmax")],
     # reductions
     *[Known(n, "keepdim=True with dim=None: numtorch drops the dims, torch keeps them (size 1)",
             r"^value: output 0: shape", lambda a, k: k.get("keepdim") and k.get("dim", 0) is None)
-      for n in ("all", "any", "nansum", "sum", "mean")],
+      for n in ("all", "any", "nansum", "sum", "mean", "std", "var", "prod", "logsumexp",
+                "amax", "amin", "count_nonzero")],
+    Known("roll", _KINDS + " (a wrong shifts with an out-of-range dim: the dim is checked first)",
+          r"torch (raised )?TypeError", _any_wrong, min_seen=300),
     *[Known(n, "complex inputs with inf/NaN (or logsumexp's complex branch): other values",
             r"^value", lambda a, k, n=n: _dtype(0, "c")(a, k)
             and (n == "logsumexp" or _nonfinite(a, k)),
@@ -185,8 +189,8 @@ KNOWN: list[Known] = [
             _dtype(0, "iub")) for n in ("std", "var")],
     *[Known(n, _WARN + " (inf/NaN, complex or empty inputs, a single element)",
             r"NumPy warning") for n in ("std", "var")],
-    Known("prod", _WARN + " (inf/NaN or complex inputs)", r"NumPy warning", _nonfinite,
-          min_seen=200),
+    *[Known(n, _WARN + " (inf/NaN or complex inputs)", r"NumPy warning", _nonfinite,
+            min_seen=200) for n in ("prod", "cumprod", "cumsum")],
     # shape
     Known("stack", "unequal shapes and an out-of-range dim: numtorch reports the shapes "
           "first, torch the dim", r"stack expects each tensor to be equal size.*IndexError",
@@ -199,8 +203,13 @@ KNOWN: list[Known] = [
           r"ValueError: all elements of broadcast shape",
           lambda a, k: isinstance(a[1], tuple) and any(isinstance(d, int) and d < -1
                                                        for d in a[1])),
+    Known("expand", "-1 in a new leading dim of a size with a 0: torch returns an empty "
+          "tensor, numtorch refuses the -1", r"torch returned",
+          lambda a, k: isinstance(a[1], tuple) and 0 in a[1]
+          and -1 in a[1][:max(len(a[1]) - a[0].a.ndim, 0)]),
     Known("movedim", "a 0-d tensor: torch moves dim 0 to 0, numtorch's permute refuses",
-          r"torch returned", lambda a, k: a[0].a.ndim == 0),
+          r"torch returned", lambda a, k: a[0].a.ndim == 0 and a[1] in (0, -1)
+          and a[2] in (0, -1)),
     Known("narrow", "a negative length with an out-of-range dim: torch reports the length first",
           r"length must be non-negative", lambda a, k: isinstance(a[3], int) and a[3] < 0),
     Known("permute", "too few/many dims with one out of range: torch reports the count first",
