@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import warnings
+
 from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
-from .._base import Op, float_np_dtype, result_np_dtype
+from .._base import Op, broadcast_message, float_np_dtype, result_np_dtype
+
+_FP_WARNING = (r"(overflow|invalid value|divide by zero|underflow) encountered",
+               r"numtorch\._ops\.pointwise\.")
+
+
+def silence_fp_warnings() -> None:
+    """Ignore the array module's floating-point RuntimeWarnings raised from this package's code.
+
+    PyTorch computes inf/NaN without a warning. The array fast paths (``a + b``) cannot afford
+    an ``errstate`` block per call, so a filter scoped to these modules (user code untouched) is
+    installed at import. ``warnings.catch_warnings`` restores the filters it saved on exit, so
+    an import inside such a block (pytest's collection) loses it: call this again there."""
+    msg, mod = _FP_WARNING
+    for f in warnings.filters:
+        if f[0] == "ignore" and getattr(f[1], "pattern", None) == msg and f[2] is RuntimeWarning \
+                and getattr(f[3], "pattern", None) == mod:
+            return
+    warnings.filterwarnings("ignore", msg, RuntimeWarning, mod)
+
+
+silence_fp_warnings()
 
 
 def arr(x):
@@ -80,3 +103,38 @@ class Predicate(Op):
 
     non_differentiable = (0,)
     params = ()
+
+
+# -- dtypes PyTorch has no kernel for ---------------------------------------------------------
+INTS = ("uint8", "int8", "int16", "int32", "int64")
+CPLX = ("complex64", "complex128")
+TORCH_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+              "int64": "Long", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+              "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def refusals(kernel: str, names, exc=NotImplementedError, message: str | None = None) -> dict:
+    """``{array dtype: (exception class, message)}``: PyTorch's ``"<kernel>" not implemented for
+    '<dtype>'`` (or ``message``) for each dtype in ``names``."""
+    return {np_dtype(n): (exc, message or f'"{kernel}" not implemented for '
+                                          f"'{TORCH_NAME[n]}'") for n in names}
+
+
+def np_dtype(name: str):
+    """The array dtype of a dtype name (keys of the refusal tables: a dtype hashes fast)."""
+    return getattr(D, "bool_" if name == "bool" else name).np
+
+
+def refuse(table, dt, *operands) -> None:
+    """Raise PyTorch's error when ``table`` refuses the computation dtype ``dt``; a shape
+    mismatch among the operands is reported first, as PyTorch checks shapes before kernels."""
+    entry = table.get(dt)
+    if entry is None:
+        return
+    shapes = [x.shape for x in operands if hasattr(x, "shape")]
+    for i in range(len(shapes)):
+        for j in range(i + 1, len(shapes)):
+            msg = broadcast_message(shapes[i], shapes[j])
+            if msg is not None:
+                raise RuntimeError(msg)
+    raise entry[0](entry[1])

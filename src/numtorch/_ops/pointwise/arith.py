@@ -12,9 +12,19 @@ import math
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
-from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
+from .._args import PLAIN, check, need_tensor, number_param, overloads, py_number, with_out
+from .._args import check_kinds as _kinds
+from .._base import (
+    Op,
+    _wrap,
+    broadcast_message,
+    recording,
+    result_np_dtype,
+    tensor_method,
+    write_out,
+)
 from .._inplace import inplace
-from ._common import NotImplementedNode, as_tensor, cast, floatify, quiet
+from ._common import CPLX, NotImplementedNode, as_tensor, cast, floatify, quiet, refusals, refuse
 from .ternary import where
 
 __all__ = [
@@ -31,6 +41,9 @@ class Add(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        if dt.kind == "c":  # PyTorch: a + alpha * b, a complex product (inf * 0j is NaN)
+            a, b = cast(a, dt), cast(b, dt)
+            return xp_of(a).asarray(a + b * dt.type(self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a + b
         a, b = cast(a, dt), cast(b, dt)
@@ -50,6 +63,9 @@ class Sub(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        if dt.kind == "c":  # PyTorch: a + (-alpha) * b, a complex product (inf * 0j is NaN)
+            a, b = cast(a, dt), cast(b, dt)
+            return xp_of(a).asarray(a + b * dt.type(-self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a - b
         a, b = cast(a, dt), cast(b, dt)
@@ -144,14 +160,28 @@ class Div(Op):
         return ga, gb
 
 
-def _int_floor_divide(xp, a, b):
-    if bool(xp.any(xp.asarray(b) == 0)):
+def _int_floor_divide(xp, a, b, compute=None):
+    """Integer ``a // b`` (or ``compute()``): PyTorch's ZeroDivisionError for a zero divisor
+    in a non-empty result, after its shape check."""
+    sa, sb = xp.shape(a), xp.shape(b)
+    msg = broadcast_message(sa, sb)
+    if msg is not None:
+        raise RuntimeError(msg)
+    if bool(xp.any(xp.asarray(b) == 0)) and 0 not in xp.broadcast_shapes(sa, sb):
         raise RuntimeError("ZeroDivisionError")
-    return xp.floor_divide(a, b)
+    return xp.asarray(compute() if compute is not None else xp.floor_divide(a, b))
+
+
+_REFUSED = {"trunc": refusals("div_trunc_cpu", ("bool",) + CPLX),
+            "floor": refusals("div_floor_cpu", ("bool",) + CPLX),
+            "remainder": refusals("remainder_cpu", ("bool",) + CPLX),
+            "fmod": refusals("fmod_cpu", ("bool",) + CPLX),
+            "pow": refusals("pow", ("bool",))}
 
 
 def _rounded_divide(xp, a, b, mode, dt):
     """``a / b`` rounded toward zero (``trunc``) or down (``floor``), as PyTorch."""
+    refuse(_REFUSED[mode], dt, a, b)
     if dt.kind in "iu":
         q = _int_floor_divide(xp, a, b)
         if mode == "trunc":
@@ -197,8 +227,10 @@ class FloorDivide(NotImplementedNode):
 
 
 def _remainder(xp, a, b, c_style, dt):
-    if dt.kind in "iu" and bool(xp.any(xp.asarray(b) == 0)):
-        raise RuntimeError("ZeroDivisionError")
+    refuse(_REFUSED["fmod" if c_style else "remainder"], dt, a, b)
+    if dt.kind in "iu":
+        return _int_floor_divide(xp, a, b, lambda: xp.fmod(a, b) if c_style
+                                 else xp.remainder(a, b)).astype(dt, copy=False)
     with quiet(xp):
         out = xp.fmod(a, b) if c_style else xp.remainder(a, b)
     return xp.asarray(out, dtype=dt)
@@ -283,13 +315,17 @@ class PowTensorScalar(Op):
 
     def forward(self, a, e):
         self.save_inputs(0)
-        dt = self.dtype
+        dt = self.dtype  # a bool tensor to a Python bool power is allowed (PowTensorScalar)
         a = cast(a, dt)
         xp = xp_of(a)
         if dt.kind in "iu" and e < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         with quiet(xp):
-            out = xp.power(a, e)
+            if dt.kind in "fc" and (e == 0.5 or e == -0.5):
+                # PyTorch computes these as sqrt/rsqrt (NaN for -inf, where pow gives inf/0)
+                out = xp.sqrt(a) if e > 0 else 1 / xp.sqrt(a)
+            else:
+                out = xp.power(a, e)
         return xp.asarray(out, dtype=dt)
 
     def backward(self, g):
@@ -304,19 +340,35 @@ class PowTensorScalar(Op):
         return g * (a.pow(e - 1) * e), None
 
 
+def _int_power(xp, a, b, dt):
+    """Integer ``a ** b`` with PyTorch's values for negative exponents (1 and -1 keep a
+    magnitude of 1, anything else gives 0)."""
+    a, b = xp.asarray(a, dtype=dt), xp.asarray(b, dtype=dt)
+    neg = b < 0
+    if not bool(xp.any(neg)):
+        return xp.asarray(xp.power(a, b), dtype=dt)
+    pos = xp.power(a, xp.where(neg, 0, b))
+    odd = (b % 2) != 0
+    inv = xp.where(a == 1, 1, xp.where(a == -1, xp.where(odd, -1, 1), 0))
+    return xp.asarray(xp.where(neg, inv, pos), dtype=dt)
+
+
 class PowTensorTensor(Op):
     grad_fn_name = "PowBackward1"
     params = ("dtype",)
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_REFUSED["pow"], dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         self.save_inputs(0, 1)
         self.save_outputs(0)
         xp = xp_of(a)
-        if dt.kind in "iu" and bool(xp.any(b < 0)):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if dt.kind in "iu":
+            return _int_power(xp, a, b, dt)
         with quiet(xp):
+            if dt.kind == "c":  # PyTorch's complex pow of two tensors: exp(b * log(a))
+                return xp.asarray(xp.exp(b * xp.log(a)), dtype=dt)
             return xp.asarray(xp.power(a, b), dtype=dt)
 
     def backward(self, g):
@@ -338,9 +390,12 @@ class PowScalarTensor(Op):
 
     def forward(self, b):
         dt = self.dtype
+        refuse(_REFUSED["pow"], dt, b)
         b = cast(b, dt)
         self.save_outputs(0)
         xp = xp_of(b)
+        if dt.kind in "iu":
+            return _int_power(xp, cast(self.base, dt), b, dt)
         with quiet(xp):
             return xp.asarray(xp.power(xp.asarray(self.base, dtype=dt), b), dtype=dt)
 
@@ -351,13 +406,42 @@ class PowScalarTensor(Op):
         return g * out * math.log(self.base)
 
 
+# -- argument kinds (checked only when an argument is not a Tensor or a Python number) ----------
+_T2 = "(Tensor input, Tensor other, *, Tensor out = None)"
+_ADD = overloads("(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)")
+_MUL = overloads(_T2)
+_DIV = overloads(_T2, "(Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)",
+                 "(Tensor input, Number other, *, str rounding_mode)")
+_REM = overloads(_T2, "(Number self, Tensor other)",
+                 "(Tensor input, Number other, *, Tensor out = None)")
+_FMOD = overloads(_T2, "(Tensor input, Number other, *, Tensor out = None)")
+_FLOORDIV = overloads(_T2, "(Tensor input, Number other)")
+_RSUB = overloads("(Tensor input, Tensor other, *, Number alpha = 1)",
+                  "(Tensor input, Number other, Number alpha = 1)")
+
+
+def _pow_sigs(name):
+    return overloads(f"(Tensor input, Tensor {name}, *, Tensor out = None)",
+                     f"(Number self, Tensor {name}, *, Tensor out = None)",
+                     f"(Tensor input, Number {name}, *, Tensor out = None)")
+
+
+_POW = _pow_sigs("exponent")
+
+
 # -- public arithmetic ------------------------------------------------------------------------
 # add/sub/mul take the plain array path when nothing is recorded and the array module's result
 # dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
 def _check_alpha(a, b, alpha) -> None:
-    if alpha != 1 and isinstance(alpha, float) and not (
-            getattr(a, "is_floating_point", lambda: True)() or
-            getattr(b, "is_floating_point", lambda: True)()):
+    bad_bool = alpha is True and result_np_dtype(a, b).kind != "b"
+    bad_float = alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc"
+    if bad_bool or bad_float:
+        msg = broadcast_message(*[x._data.shape if isinstance(x, Tensor) else () for x in (a, b)])
+        if msg is not None:  # PyTorch reports the shapes first
+            raise RuntimeError(msg)
+    if bad_bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if bad_float:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
 
@@ -365,18 +449,23 @@ def _check_alpha(a, b, alpha) -> None:
 @tensor_method("add", "__add__")
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and type promotion."""
-    if out is None and alpha == 1 and isinstance(input, Tensor):
+    if out is None and alpha == 1 and alpha is not True and isinstance(input, Tensor):
         a = input._data
         if other.__class__ is Tensor:
             b = other._data
-            if b.dtype is a.dtype and not recording(input, other):
+            if b.dtype is a.dtype and a.dtype.kind != "c" and not recording(input, other):
                 try:
                     return _wrap(a + b)
                 except ValueError:
                     pass  # shapes that do not broadcast: the op raises PyTorch's error
-        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
             return _wrap(a + other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("add", _ADD, (input, other), numbers=True)
         return Add.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("add", _ADD, (input, other), {"alpha": alpha} if alpha != 1 else None,
+                          out, numbers=True)
+    alpha = number_param(alpha)
     if not isinstance(input, Tensor):
         input, other = other, input
     _check_alpha(input, other, alpha)
@@ -392,21 +481,29 @@ def _radd(self, other):
 @tensor_method("sub", "__sub__", "subtract")
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other``."""
-    if (out is None and alpha == 1 and isinstance(input, Tensor)
+    if (out is None and alpha == 1 and alpha is not True and isinstance(input, Tensor)
             and input._data.dtype.kind != "b"
             and not (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
         a = input._data
         if other.__class__ is Tensor:
             b = other._data
-            if b.dtype is a.dtype and not recording(input, other):
+            if b.dtype is a.dtype and a.dtype.kind != "c" and not recording(input, other):
                 try:
                     return _wrap(a - b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
             return _wrap(a - other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("sub", _ADD, (input, other), numbers=True)
+        if other.__class__ is bool:
+            _check_bool_sub(input, other)
         return Sub.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("sub", _ADD, (input, other), {"alpha": alpha} if alpha != 1 else None,
+                          out, numbers=True)
+    alpha = number_param(alpha)
     _check_bool_sub(input, other)
+    _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return write_out(out, RsubScalar.apply(other, input, alpha=alpha,
                                                dtype=result_np_dtype(input, other)))
@@ -418,8 +515,9 @@ subtract = sub
 
 
 def _check_bool_sub(a, b) -> None:
-    ba = isinstance(a, Tensor) and a._data.dtype.kind == "b"
-    bb = isinstance(b, Tensor) and b._data.dtype.kind == "b"
+    # a Python bool operand counts as a bool tensor (PyTorch wraps it)
+    ba = a.__class__ is bool or isinstance(a, Tensor) and a._data.dtype.kind == "b"
+    bb = b.__class__ is bool or isinstance(b, Tensor) and b._data.dtype.kind == "b"
     if ba and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
@@ -432,6 +530,8 @@ def _check_bool_sub(a, b) -> None:
 @tensor_method("__rsub__")
 def rsub(input, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (``torch.rsub``)."""
+    input, other = _kinds("rsub", _RSUB, (input, other), {"alpha": alpha} if alpha != 1 else None)
+    alpha = number_param(alpha)
     dt = result_np_dtype(input, other)
     _check_bool_sub(input, other)
     if isinstance(other, Tensor):
@@ -453,7 +553,10 @@ def mul(input, other, *, out=None) -> Tensor:
                     pass
         elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
             return _wrap(a * other)
+        if other.__class__ not in PLAIN:
+            input, other = _kinds("mul", _MUL, (input, other), numbers=True)
         return Mul.apply(input, other, dtype=result_np_dtype(input, other))
+    input, other = _kinds("mul", _MUL, (input, other), out=out, numbers=True)
     if not isinstance(input, Tensor):
         input, other = other, input
     return write_out(out, Mul.apply(input, other, dtype=result_np_dtype(input, other)))
@@ -477,6 +580,12 @@ def _div_dtype(a, b):
 @tensor_method("div", "__truediv__", "divide", "true_divide")
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
+    if rounding_mode is None:
+        input, other = _kinds("div", _DIV, (input, other), None, out, numbers=True)
+    else:
+        check("div", _DIV, (input, other), with_out({"rounding_mode": rounding_mode}, out),
+              numbers_as_tensors=True)
+        input, other = py_number(input), py_number(other)
     if rounding_mode is None:
         if not isinstance(input, Tensor):
             return write_out(out, _rdiv(other, input))
@@ -502,6 +611,7 @@ def _rdiv(self, other):
 @tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None) -> Tensor:
     """``input // other`` rounded down (no derivative, as PyTorch)."""
+    input, other = _kinds("floor_divide", _FLOORDIV, (input, other), out=out)
     a = input if isinstance(input, Tensor) else as_tensor(input, other)
     return write_out(out, FloorDivide.apply(a, other, dtype=result_np_dtype(input, other)))
 
@@ -514,6 +624,7 @@ def _rfloordiv(self, other):
 @tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None) -> Tensor:
     """Python-style modulus (sign of the divisor)."""
+    input, other = _kinds("remainder", _REM, (input, other), out=out)
     dt = result_np_dtype(input, other)
     if not isinstance(input, Tensor):
         return write_out(out, ScalarRemainder.apply(other, scalar=input, dtype=dt))
@@ -530,6 +641,7 @@ def _rmod(self, other):
 @tensor_method("fmod")
 def fmod(input, other, *, out=None) -> Tensor:
     """C-style modulus (sign of the dividend)."""
+    input, other = _kinds("fmod", _FMOD, (input, other), out=out)
     dt = result_np_dtype(input, other)
     if isinstance(other, Tensor):
         return write_out(out, Fmod.apply(input, other, dtype=dt))
@@ -539,6 +651,8 @@ def fmod(input, other, *, out=None) -> Tensor:
 @tensor_method("neg", "__neg__", "negative")
 def neg(input, *, out=None) -> Tensor:
     """``-input`` (bool tensors refused, as PyTorch)."""
+    if input.__class__ is not Tensor:
+        need_tensor("neg", input)
     return write_out(out, Neg.apply(input))
 
 
@@ -548,6 +662,7 @@ negative = neg
 @tensor_method("pow", "__pow__")
 def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001
     """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
+    input, exponent = _kinds("pow", _POW, (input, exponent), out=out)
     if not isinstance(input, Tensor):
         dt = result_np_dtype(input, exponent)
         return write_out(out, PowScalarTensor.apply(exponent, base=input, dtype=dt))
@@ -566,7 +681,9 @@ def _rpow(self, other):
 @tensor_method("float_power")
 def float_power(input, exponent) -> Tensor:
     """``pow`` computed in double (complex double for complex operands)."""
-    cplx = (isinstance(input, Tensor) and input.is_complex()) or isinstance(exponent, complex)
+    input, exponent = _kinds("float_power", _POW, (input, exponent))
+    cplx = any(isinstance(v, Tensor) and v.is_complex() or isinstance(v, complex)
+               for v in (input, exponent))
     dt = D.complex128 if cplx else D.float64
     a = input.to(dt) if isinstance(input, Tensor) else input
     b = exponent.to(dt) if isinstance(exponent, Tensor) else exponent
@@ -576,12 +693,14 @@ def float_power(input, exponent) -> Tensor:
 @tensor_method("square")
 def square(input) -> Tensor:
     """``input ** 2`` (PowBackward0)."""
+    need_tensor("square", input)
     return pow(input, 2)
 
 
 @tensor_method("positive")
 def positive(input: Tensor) -> Tensor:
     """Returns ``input`` itself (booleans rejected, as PyTorch)."""
+    need_tensor("positive", input)
     if input._data.dtype == bool:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -593,15 +712,23 @@ def _abs_dunder(self) -> Tensor:
     return self.abs()
 
 
+def _no_complex(name, input) -> None:
+    need_tensor(name, input)
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{name} is not supported for complex tensors.")
+
+
 @tensor_method("deg2rad")
 def deg2rad(input: Tensor, *, out=None) -> Tensor:
     """Degrees to radians (integers give the default float dtype)."""
+    _no_complex("deg2rad", input)
     return write_out(out, floatify(input) * (math.pi / 180))
 
 
 @tensor_method("rad2deg")
 def rad2deg(input: Tensor, *, out=None) -> Tensor:
     """Radians to degrees (integers give the default float dtype)."""
+    _no_complex("rad2deg", input)
     return write_out(out, floatify(input) * (180 / math.pi))
 
 
@@ -624,9 +751,17 @@ class NanToNum(Op):
         return (g * a.isfinite(),)
 
 
+_NAN_TO_NUM = overloads("(Tensor input, float nan = None, float posinf = None, "
+                        "float neginf = None, *, Tensor out = None)")
+
+
 @tensor_method("nan_to_num")
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
     """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
+    if input.__class__ is not Tensor or not (
+            nan.__class__ is float and posinf is None and neginf is None):
+        check("nan_to_num", _NAN_TO_NUM, (input,), {"nan": nan, "posinf": posinf,
+                                                    "neginf": neginf})
     return write_out(out, NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf))
 
 

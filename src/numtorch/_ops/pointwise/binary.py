@@ -10,11 +10,12 @@ from __future__ import annotations
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, need_tensor, overloads, with_out
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
 from .._return_types import named_tuple
 from ..creation import tensor
-from ._common import arr, cast, float_result, quiet
+from ._common import CPLX, INTS, arr, cast, float_result, quiet, refusals, refuse
 from .arith import mul
 from .arith import pow as _pow
 from .ternary import where
@@ -29,8 +30,13 @@ class BinaryOp(Op):
     params = ("dtype",)
     _save = (0, 1)
 
+    #: computation dtypes PyTorch refuses (see ``_common.refusals``)
+    refused: dict = {}
+
     def forward(self, a, b):
         dt = self.dtype
+        if self.refused:
+            refuse(self.refused, dt, a, b)
         xp = xp_of(a if hasattr(a, "dtype") else b)
         a = xp.asarray(a, dtype=dt)
         b = xp.asarray(b, dtype=dt)
@@ -47,10 +53,32 @@ class BinaryOp(Op):
         return out
 
 
-def binary_function(cls, name: str, floating: bool = True, method: bool = True):
+def tensor_pair(name: str, second: str = "other"):
+    """Overloads of a binary op taking two Tensors (``atan2``)."""
+    return overloads(f"(Tensor input, Tensor {second}, *, Tensor out = None)")
+
+
+def with_numbers(name: str, self_number: bool = True):
+    """Overloads of a binary op that also takes a Number on either side (``xlogy``)."""
+    sigs = ["(Tensor input, Tensor other, *, Tensor out = None)"]
+    if self_number:
+        sigs.append("(Number self, Tensor other, *, Tensor out = None)")
+    sigs.append("(Tensor input, Number other, *, Tensor out = None)")
+    return overloads(*sigs)
+
+
+def binary_function(cls, name: str, floating: bool = True, method: bool = True, sigs=None):
     """The public function (and, with ``method``, the Tensor method and its in-place form) of a
-    binary op; ``floating``: integral operands compute in the default float dtype."""
+    binary op; ``floating``: integral operands compute in the default float dtype; ``sigs``:
+    PyTorch's overloads (default: two Tensors)."""
+    sigs = sigs or tensor_pair(name)
+    numbers = any(p.kind == "Number" for s in sigs for p in s.params)
+
     def fn(input, other, *, out=None) -> Tensor:
+        if (input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None) \
+                and not (numbers and input.__class__ in PLAIN and other.__class__ in PLAIN
+                         and out is None):
+            check(name, sigs, (input, other), with_out(None, out))
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"{name}() expected at least one Tensor argument")
         dt = float_result(input, other) if floating else result_np_dtype(input, other)
@@ -82,6 +110,12 @@ class Logaddexp(BinaryOp):
     base2 = False
 
     def compute(self, xp, a, b):
+        if a.dtype.kind == "c":  # no complex loop: max + log1p(exp(min - max)), by real part
+            hi = xp.where(a.real >= b.real, a, b)
+            lo = xp.where(a.real >= b.real, b, a)
+            if self.base2:
+                return hi + xp.log1p(xp.exp2(lo - hi)) / xp.log(2)
+            return hi + xp.log1p(xp.exp(lo - hi))
         return xp.logaddexp2(a, b) if self.base2 else xp.logaddexp(a, b)
 
     def backward(self, g):
@@ -106,7 +140,7 @@ class Nextafter(BinaryOp):
         return g, g * 0
 
 
-copysign = binary_function(Copysign, "copysign")
+copysign = binary_function(Copysign, "copysign", sigs=with_numbers("copysign", False))
 logaddexp = binary_function(Logaddexp, "logaddexp", floating=False)
 logaddexp2 = binary_function(Logaddexp2, "logaddexp2", floating=False)
 nextafter = binary_function(Nextafter, "nextafter", floating=False)
@@ -139,7 +173,17 @@ class Gcd(_NoDerivative):
         return xp.gcd(a, b)
 
 
-_heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False)
+Copysign.refused = refusals("copysign_cpu", CPLX)
+Logaddexp.refused = refusals("logaddexp_cpu", ("bool",) + INTS)
+Logaddexp2.refused = refusals("logaddexp2_cpu", ("bool",) + INTS + CPLX)
+Nextafter.refused = refusals("nextafter_cpu", ("bool",) + INTS + CPLX)
+Heaviside.refused = refusals("", CPLX, RuntimeError,
+                             "heaviside is not yet implemented for complex tensors.")
+Lcm.refused = refusals("lcm_cpu", ("bool", "float16", "float32", "float64") + CPLX)
+Gcd.refused = refusals("gcd_cpu", ("bool", "float16", "float32", "float64") + CPLX)
+_HEAVISIDE = tensor_pair("heaviside", "values")
+_heaviside = binary_function(Heaviside, "heaviside", floating=False, method=False,
+                             sigs=_HEAVISIDE)
 lcm = binary_function(Lcm, "lcm", floating=False)
 gcd = binary_function(Gcd, "gcd", floating=False)
 
@@ -147,9 +191,15 @@ gcd = binary_function(Gcd, "gcd", floating=False)
 @tensor_method("heaviside")
 def heaviside(input, values, *, out=None) -> Tensor:
     """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
+    if not (isinstance(input, Tensor) and isinstance(values, Tensor)):
+        check("heaviside", _HEAVISIDE, (input, values), with_out(None, out))
+    if any(v._data.dtype.kind == "c" for v in (input, values)):
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if isinstance(input, Tensor) and isinstance(values, Tensor) and \
-            input._data.dtype != values._data.dtype:
-        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
+            input._data.dtype != values._data.dtype and not (
+            input._data.dtype.kind == "c" or values._data.dtype.kind == "c"):
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
     return _heaviside(input, values, out=out)
 
 
@@ -165,6 +215,7 @@ class Hypot(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_HYPOT_REFUSED, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         return xp_of(a).hypot(a, b)
 
@@ -180,6 +231,7 @@ class Atan2(Op):
 
     def forward(self, a, b):
         dt = self.dtype
+        refuse(_ATAN2_REFUSED, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         return xp_of(a).arctan2(a, b)
 
@@ -189,9 +241,16 @@ class Atan2(Op):
         return g * b / den, -g * a / den
 
 
+_PAIR = tensor_pair("atan2")
+_HYPOT_REFUSED = refusals("hypot_cpu", ("bool",) + INTS + CPLX)
+_ATAN2_REFUSED = refusals("atan2_cpu", CPLX)
+
+
 @tensor_method("atan2", "arctan2")
 def atan2(input, other, *, out=None) -> Tensor:
     """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("atan2", _PAIR, (input, other), with_out(None, out))
     return write_out(out, Atan2.apply(input, other, dtype=float_result(input, other)))
 
 
@@ -201,13 +260,19 @@ arctan2 = atan2
 @tensor_method("hypot")
 def hypot(input, other, *, out=None) -> Tensor:
     """``sqrt(input**2 + other**2)`` without overflow (HypotBackward0)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("hypot", _PAIR, (input, other), with_out(None, out))
     return write_out(out, Hypot.apply(input, other, dtype=result_np_dtype(input, other)))
 
 
 @tensor_method("ldexp")
 def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """``input * 2 ** other`` (a composite, as in PyTorch)."""
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check("ldexp", _PAIR, (input, other), with_out(None, out))
     dt = float_result(input, other)
+    if other._data.dtype.kind == "b" and input._data.dtype.kind == "f":
+        refuse(refusals("ldexp_cpu_exp", ("bool",)), other._data.dtype, input._data, other._data)
     two = Tensor._from_array(xp_of(arr(input)).asarray(2.0, dtype=dt))
     return write_out(out, mul(input, _pow(two, other)))
 
@@ -230,6 +295,7 @@ class Frexp(Op):
 @tensor_method("frexp")
 def frexp(input: Tensor, *, out=None):
     """(mantissa, exponent) with ``input = mantissa * 2 ** exponent``; exponent is int32."""
+    need_tensor("frexp", input)
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     result = named_tuple("frexp", ("mantissa", "exponent"))

@@ -12,9 +12,10 @@ import operator
 
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, check_kinds, is_number, need_tensor, overloads, with_out
 from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace, torch_type_name
-from ._common import Predicate, as_tensor, cast, quiet
+from ._common import CPLX, Predicate, as_tensor, cast, quiet, refusals, refuse
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -31,8 +32,12 @@ class Comparison(Predicate):
     params = ("dtype",)
     ufunc = ""
 
+    refused: dict = {}
+
     def forward(self, a, b):
         dt = self.dtype
+        if self.refused:
+            refuse(self.refused, dt, a, b)
         a, b = cast(a, dt), cast(b, dt)
         xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
         return xp.asarray(getattr(xp, self.ufunc)(a, b))
@@ -46,10 +51,10 @@ def _op(base, name: str, ufunc: str, doc: str, **attrs):
 
 Eq = _op(Comparison, "Eq", "equal", "``a == b``")
 Ne = _op(Comparison, "Ne", "not_equal", "``a != b``")
-Lt = _op(Comparison, "Lt", "less", "``a < b``")
-Le = _op(Comparison, "Le", "less_equal", "``a <= b``")
-Gt = _op(Comparison, "Gt", "greater", "``a > b``")
-Ge = _op(Comparison, "Ge", "greater_equal", "``a >= b``")
+Lt = _op(Comparison, "Lt", "less", "``a < b``", refused=refusals("lt_cpu", CPLX))
+Le = _op(Comparison, "Le", "less_equal", "``a <= b``", refused=refusals("le_cpu", CPLX))
+Gt = _op(Comparison, "Gt", "greater", "``a > b``", refused=refusals("gt_cpu", CPLX))
+Ge = _op(Comparison, "Ge", "greater_equal", "``a >= b``", refused=refusals("ge_cpu", CPLX))
 
 
 def _public(name: str, fn, doc: str):
@@ -59,39 +64,62 @@ def _public(name: str, fn, doc: str):
     return fn
 
 
-def _comparison(cls, name: str, operator):
+_T2 = "(Tensor input, Tensor other, *, Tensor out = None)"
+_CMP = overloads(_T2, "(Tensor input, Number other, *, Tensor out = None)")
+_ONE = overloads(_T2)
+_BIT = overloads(_T2, "(Number self, Tensor other)",
+                 "(Tensor input, Number other, *, Tensor out = None)")
+
+
+def _comparison(cls, name: str, operator, dunder: bool = False):
+    ordered = bool(cls.refused)  # lt/le/gt/ge: no complex fast path (PyTorch refuses it)
+    """The public comparison; ``dunder``: the ``__eq__``-style form, which answers
+    NotImplemented for an operand of another kind (so ``t == None`` is False, as PyTorch)."""
     def fn(input, other, *, out=None):
         if out is None and input.__class__ is Tensor:
             # the plain array path when nothing records and no cast is needed (as ``add``)
             a = input._data
             if other.__class__ is Tensor:
                 b = other._data
-                if b.dtype is a.dtype and not recording(input, other):
+                if b.dtype is a.dtype and not (ordered and a.dtype.kind == "c") \
+                        and not recording(input, other):
                     try:
                         return _wrap(operator(a, b))
                     except ValueError:
                         pass  # shapes that do not broadcast: the op raises PyTorch's error
             elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
                 return _wrap(operator(a, other))
-        if not isinstance(input, Tensor):
-            input = as_tensor(input, other)
+        if dunder:
+            if other.__class__ not in PLAIN and not (isinstance(other, Tensor)
+                                                    or is_number(other)):
+                return NotImplemented
+        elif input.__class__ is not Tensor and not isinstance(input, Tensor):
+            check(name, _CMP, (input, other), with_out(None, out))
+        else:
+            check_kinds(name, _CMP, (input, other), out=out)
         return write_out(out, cls.apply(input, other, dtype=result_np_dtype(input, other)))
     return _public(name, fn, f"Elementwise {cls.__doc__} with broadcasting and type promotion "
                              f"(a bool tensor), as ``torch.{name}``.")
 
 
-eq = tensor_method("eq", "__eq__")(_comparison(Eq, "eq", operator.eq))
-ne = tensor_method("ne", "__ne__", "not_equal")(_comparison(Ne, "ne", operator.ne))
-lt = tensor_method("lt", "__lt__", "less")(_comparison(Lt, "lt", operator.lt))
-le = tensor_method("le", "__le__", "less_equal")(_comparison(Le, "le", operator.le))
-gt = tensor_method("gt", "__gt__", "greater")(_comparison(Gt, "gt", operator.gt))
-ge = tensor_method("ge", "__ge__", "greater_equal")(_comparison(Ge, "ge", operator.ge))
+eq = tensor_method("eq")(_comparison(Eq, "eq", operator.eq))
+ne = tensor_method("ne", "not_equal")(_comparison(Ne, "ne", operator.ne))
+lt = tensor_method("lt", "less")(_comparison(Lt, "lt", operator.lt))
+le = tensor_method("le", "less_equal")(_comparison(Le, "le", operator.le))
+gt = tensor_method("gt", "greater")(_comparison(Gt, "gt", operator.gt))
+ge = tensor_method("ge", "greater_equal")(_comparison(Ge, "ge", operator.ge))
+for _cls, _n, _o in ((Eq, "eq", operator.eq), (Ne, "ne", operator.ne),
+                     (Lt, "lt", operator.lt), (Le, "le", operator.le),
+                     (Gt, "gt", operator.gt), (Ge, "ge", operator.ge)):
+    tensor_method(f"__{_n}__")(_comparison(_cls, _n, _o, dunder=True))
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 @tensor_method("equal")
 def equal(input, other) -> bool:
     """True when both tensors have the same shape and values (a Python bool)."""
+    need_tensor("equal", input)
+    need_tensor("equal", other, "other", 2)
     return input._data.shape == other._data.shape and bool((input._data == other._data).all())
 
 
@@ -114,6 +142,8 @@ LogicalXor = _op(Logical, "LogicalXor", "logical_xor", "``a xor b``")
 
 def _logical(cls, name: str):
     def fn(input, other, *, out=None):
+        if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+            check(name, _ONE, (input, other), with_out(None, out))
         return write_out(out, cls.apply(input, other))
     return _public(name, fn, f"Elementwise {cls.__doc__} of the operands taken as booleans, "
                              f"as ``torch.{name}``.")
@@ -134,6 +164,7 @@ class LogicalNot(Predicate):
 @tensor_method("logical_not")
 def logical_not(input, *, out=None) -> Tensor:
     """Elementwise ``not input`` (a bool tensor)."""
+    need_tensor("logical_not", input)
     return write_out(out, LogicalNot.apply(input))
 
 
@@ -157,12 +188,14 @@ BitwiseXor = _op(Bitwise, "BitwiseXor", "bitwise_xor", "``a ^ b``")
 
 def _bitwise(cls, name: str):
     def fn(input, other, *, out=None):
+        check_kinds(name, _BIT, (input, other), out=out)
         if not isinstance(input, Tensor):
             input = as_tensor(input, other)
         dt = result_np_dtype(input, other)
         if dt.kind not in "iub":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for '
-                                      f"'{torch_type_name(dt)}'")
+            refuse({dt: (NotImplementedError, f'"{name}_cpu" not implemented for '
+                                                   f"'{torch_type_name(dt)}'")},
+                   dt, input._data, getattr(other, "_data", other))
         return write_out(out, cls.apply(input, other, dtype=dt))
     return _public(name, fn, f"Elementwise {cls.__doc__} of integer or bool tensors, as "
                              f"``torch.{name}``.")
@@ -185,6 +218,7 @@ class BitwiseNot(Predicate):
 @tensor_method("bitwise_not")
 def bitwise_not(input, *, out=None) -> Tensor:
     """Elementwise ``~input`` (logical not for bool tensors)."""
+    need_tensor("bitwise_not", input)
     if input._data.dtype.kind not in "iub":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{torch_type_name(input._data.dtype)}'")
@@ -233,6 +267,7 @@ class RightShift(Shift):
 
 def _shift(cls, name: str):
     def fn(input, other, *, out=None):
+        check_kinds(name, _BIT, (input, other), out=out)
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"{name}() expected at least one Tensor argument")
         return write_out(out, cls.apply(input, other, dtype=result_np_dtype(input, other)))
@@ -270,6 +305,8 @@ IsNegInf = _op(FloatTest, "IsNegInf", "isneginf", "is -inf")
 
 def _test(cls, name: str):
     def fn(input):
+        if input.__class__ is not Tensor:
+            need_tensor(name, input)
         return cls.apply(input)
     return _public(name, fn, f"Elementwise: whether each value {cls.__doc__} (a bool tensor).")
 
@@ -292,6 +329,9 @@ class Signbit(Predicate):
 @tensor_method("signbit")
 def signbit(input) -> Tensor:
     """Elementwise: whether the sign bit is set (True for -0.0)."""
+    need_tensor("signbit", input)
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
     return Signbit.apply(input)
 
 
@@ -307,6 +347,7 @@ class IsReal(Predicate):
 @tensor_method("isreal")
 def isreal(input: Tensor) -> Tensor:
     """Elementwise: whether the imaginary part is zero (True for real dtypes)."""
+    need_tensor("isreal", input)
     return IsReal.apply(input)
 
 
@@ -324,6 +365,8 @@ class IsClose(Predicate):
 def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Elementwise ``|input - other| <= atol + rtol * |other|`` (a bool tensor)."""
+    need_tensor("isclose", input)
+    need_tensor("isclose", other, "other", 2)
     return IsClose.apply(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 

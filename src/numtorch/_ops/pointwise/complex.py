@@ -7,6 +7,7 @@ import math
 
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, tensor_method, write_out
 from ._common import floatify
 from .ternary import where
@@ -55,6 +56,7 @@ class ConjPhysical(Conj):
 
 def real(input: Tensor) -> Tensor:
     """Real part (a view); a real tensor is returned as is."""
+    need_tensor("real", input)
     if input._data.dtype.kind != "c":
         return input
     return Real.apply(input)
@@ -62,6 +64,7 @@ def real(input: Tensor) -> Tensor:
 
 def imag(input: Tensor) -> Tensor:
     """Imaginary part (a view); real tensors raise as in PyTorch."""
+    need_tensor("imag", input)
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return Imag.apply(input)
@@ -74,6 +77,7 @@ tensor_method("imag")(property(imag))
 @tensor_method("conj")
 def conj(input: Tensor) -> Tensor:
     """Complex conjugate (real tensors are returned as is)."""
+    need_tensor("conj", input)
     if input._data.dtype.kind != "c":
         return input
     return Conj.apply(input)
@@ -82,6 +86,7 @@ def conj(input: Tensor) -> Tensor:
 @tensor_method("conj_physical")
 def conj_physical(input: Tensor, *, out=None) -> Tensor:
     """Complex conjugate computed now (a copy with ``out=`` for real tensors)."""
+    need_tensor("conj_physical", input)
     if input._data.dtype.kind != "c":
         return write_out(out, input.clone()) if out is not None else input
     return write_out(out, ConjPhysical.apply(input))
@@ -134,4 +139,5 @@ class Angle(Op):
 @tensor_method("angle")
 def angle(input: Tensor, *, out=None) -> Tensor:
     """Argument of complex numbers; 0 or pi for real ones (nan kept)."""
+    need_tensor("angle", input)
     return write_out(out, Angle.apply(floatify(input)))

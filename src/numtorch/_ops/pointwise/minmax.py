@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, number_param, overloads, with_out
 from .._base import Op, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace
-from ._common import cast
+from ._common import cast, result_of
 from .ternary import where
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
@@ -84,27 +84,53 @@ class ClampMax(Clamp):
 
 
 def _clamp_dtype(input, v):
-    """A float bound makes an integral input compute in the default float dtype."""
-    dt = input._data.dtype
-    if isinstance(v, float) and dt.kind in "iub":
-        dt = D.get_default_dtype().np
-    return dt
+    """PyTorch's promotion of ``input`` with a scalar bound."""
+    return result_of(input, v)
+
+
+_CLAMP = overloads("(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+                   "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)")
+_CLAMP_MIN = overloads("(Tensor input, Tensor min, *, Tensor out = None)",
+                       "(Tensor input, Number min, *, Tensor out = None)")
+_CLAMP_MAX = overloads("(Tensor input, Tensor max, *, Tensor out = None)",
+                       "(Tensor input, Number max, *, Tensor out = None)")
+_EXTREMA = overloads("(Tensor input, Tensor other, *, Tensor out = None)")
+_COMPLEX = "clamp is not supported for complex types"
+
+
+def _clamp_args(name, sigs, input, bounds, out) -> None:
+    """PyTorch's TypeError for the argument kinds of a clamp function."""
+    given = [b for b in bounds if b is not None]
+    if len(bounds) == 1 and not given:
+        given = bounds  # clamp_min/clamp_max: the bound is required
+    mixed = len(given) == 2 and (given[0].__class__ is Tensor) != (given[1].__class__ is Tensor)
+    if (input.__class__ is not Tensor or out is not None or mixed
+            or any(b.__class__ not in PLAIN for b in given)):
+        args = (input, *bounds)
+        if len(args) == 3 and bounds[1] is None:
+            args = args[:2]
+        check(name, sigs, args, with_out(None, out))
+
+
+def _no_complex(input) -> None:
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError(_COMPLEX)
 
 
 @tensor_method("clamp", "clip")
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A002
     """Limit values to [min, max] (NaN stays NaN); gradient 1 inside, 0 outside."""
+    _clamp_args("clamp", _CLAMP, input, (min, max), out)
+    if (min.__class__ is Tensor) != (max.__class__ is Tensor) and not (min is None or max is None):
+        # a Number with a 0-d Tensor: PyTorch's Number overload takes the tensor's value
+        min, max = number_param(min), number_param(max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    _no_complex(input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        dt = input._data.dtype
-        for v in (min, max):
-            if v is not None:
-                dt = result_np_dtype(Tensor._from_array(xp_of(input._data).empty((1,), dt)), v)
+        dt = result_of(*[v for v in (input, min, max) if v is not None])
         return write_out(out, ClampTensor.apply(input, min, max, lo=min, hi=max, dtype=dt))
-    dt = input._data.dtype
-    if dt.kind in "iub" and (isinstance(min, float) or isinstance(max, float)):
-        dt = D.get_default_dtype().np
+    dt = result_of(*[v for v in (input, min, max) if v is not None])
     return write_out(out, Clamp.apply(input, min, max, lo=min, hi=max, dtype=dt))
 
 
@@ -114,6 +140,8 @@ clip = clamp
 @tensor_method("clamp_min")
 def clamp_min(input, min, *, out=None) -> Tensor:  # noqa: A002
     """``max(input, min)`` (ClampMinBackward0)."""
+    _clamp_args("clamp_min", _CLAMP_MIN, input, (min,), out)
+    _no_complex(input)
     if isinstance(min, Tensor):
         return clamp(input, min=min, out=out)
     return write_out(out, ClampMin.apply(input, min, None, lo=min, hi=None,
@@ -123,6 +151,8 @@ def clamp_min(input, min, *, out=None) -> Tensor:  # noqa: A002
 @tensor_method("clamp_max")
 def clamp_max(input, max, *, out=None) -> Tensor:  # noqa: A002
     """``min(input, max)`` (ClampMaxBackward0)."""
+    _clamp_args("clamp_max", _CLAMP_MAX, input, (max,), out)
+    _no_complex(input)
     if isinstance(max, Tensor):
         return clamp(input, max=max, out=out)
     return write_out(out, ClampMax.apply(input, None, max, lo=None, hi=max,
@@ -192,36 +222,41 @@ class Fmin(Fmax):
     largest = False
 
 
-def _binary_tensors(input, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"expected Tensor as element 1 in argument 1, but got "
-                        f"{type(other).__name__}")
+def _binary_tensors(name, input, other, out):
+    if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
+        check(name, _EXTREMA, (input, other), with_out(None, out))
+    if input._data.dtype.kind == "c" or other._data.dtype.kind == "c":
+        raise RuntimeError(f"{name} not implemented for complex tensors.")
     return result_np_dtype(input, other)
 
 
 @tensor_method("maximum")
 def maximum(input, other, *, out=None) -> Tensor:
     """Elementwise max (NaN propagates); equal values share the gradient."""
-    return write_out(out, Maximum.apply(input, other, dtype=_binary_tensors(input, other),
+    return write_out(out, Maximum.apply(input, other,
+                                        dtype=_binary_tensors("maximum", input, other, out),
                                         nan_ignoring=False))
 
 
 @tensor_method("minimum")
 def minimum(input, other, *, out=None) -> Tensor:
     """Elementwise min (NaN propagates); equal values share the gradient."""
-    return write_out(out, Minimum.apply(input, other, dtype=_binary_tensors(input, other),
+    return write_out(out, Minimum.apply(input, other,
+                                        dtype=_binary_tensors("minimum", input, other, out),
                                         nan_ignoring=False))
 
 
 @tensor_method("fmax")
 def fmax(input, other, *, out=None) -> Tensor:
     """Elementwise max ignoring NaN (NaN only where both are NaN)."""
-    return write_out(out, Fmax.apply(input, other, dtype=_binary_tensors(input, other),
+    return write_out(out, Fmax.apply(input, other,
+                                        dtype=_binary_tensors("fmax", input, other, out),
                                      nan_ignoring=True))
 
 
 @tensor_method("fmin")
 def fmin(input, other, *, out=None) -> Tensor:
     """Elementwise min ignoring NaN (NaN only where both are NaN)."""
-    return write_out(out, Fmin.apply(input, other, dtype=_binary_tensors(input, other),
+    return write_out(out, Fmin.apply(input, other,
+                                        dtype=_binary_tensors("fmin", input, other, out),
                                      nan_ignoring=True))

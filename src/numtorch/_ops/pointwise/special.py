@@ -12,11 +12,12 @@ import math
 from ..._backend import special as S
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, tensor_method, write_out
 from ..creation import arange
 from ..reduction import all as _all
-from ._common import floatify, quiet
-from .binary import BinaryOp, binary_function
+from ._common import CPLX, INTS, floatify, quiet, refusals
+from .binary import BinaryOp, binary_function, with_numbers
 from .ternary import where
 from .unary import lgamma
 
@@ -77,16 +78,22 @@ class Zeta(BinaryOp):
         return xp.asarray(S.zeta(s, q))
 
 
-xlogy = binary_function(Xlogy, "xlogy")
-xlog1py = binary_function(Xlog1py, "xlog1py", method=False)
+Xlogy.refused = refusals("xlogy_cpu", CPLX)
+Xlog1py.refused = refusals("xlog1py_cpu", CPLX)
+Zeta.refused = refusals("zeta_cpu", CPLX)
+Igamma.refused = refusals("igamma_cpu", ("bool",) + INTS + CPLX)
+Igammac.refused = refusals("igammac_cpu", ("bool",) + INTS + CPLX)
+xlogy = binary_function(Xlogy, "xlogy", sigs=with_numbers("xlogy"))
+xlog1py = binary_function(Xlog1py, "xlog1py", method=False, sigs=with_numbers("xlog1py"))
 igamma = binary_function(Igamma, "igamma")
 igammac = binary_function(Igammac, "igammac")
-zeta = binary_function(Zeta, "zeta", method=False)
+zeta = binary_function(Zeta, "zeta", method=False, sigs=with_numbers("zeta"))
 
 
 @tensor_method("mvlgamma")
 def mvlgamma(input: Tensor, p: int, *, out=None) -> Tensor:
     """Multivariate log-gamma of dimension ``p`` (a sum of lgamma terms)."""
+    need_tensor("mvlgamma", input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     if input._data.dtype.kind in "fc":
@@ -120,6 +127,7 @@ class Sinc(Op):
 @tensor_method("sinc")
 def sinc(input: Tensor, *, out=None) -> Tensor:
     """Normalised sinc, ``sin(pi x) / (pi x)`` with 1 at 0 (SincBackward0)."""
+    need_tensor("sinc", input)
     return write_out(out, Sinc.apply(floatify(input)))
 
 
@@ -146,6 +154,7 @@ class Logit(Op):
 @tensor_method("logit")
 def logit(input: Tensor, eps=None, *, out=None) -> Tensor:
     """``log(p / (1 - p))``, clamping to ``[eps, 1 - eps]`` when eps is given."""
+    need_tensor("logit", input)
     return write_out(out, Logit.apply(floatify(input), eps=eps))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import PLAIN, check, overloads, with_out
 from .._base import Op, broadcast_message, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace, torch_type_name
 from ..creation import tensor
@@ -50,6 +51,30 @@ def _check_broadcast(shapes) -> None:
         res = tuple(y if x == 1 else x for x, y in zip(a, b))
 
 
+_WHERE = overloads("(Tensor condition)",
+                   "(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+                   "(Tensor condition, Number self, Tensor other)",
+                   "(Tensor condition, Tensor input, Number other)",
+                   "(Tensor condition, Number self, Number other)")
+_LERP = overloads("(Tensor input, Tensor end, Tensor weight, *, Tensor out = None)",
+                  "(Tensor input, Tensor end, Number weight, *, Tensor out = None)")
+
+
+def _addc(name):
+    return overloads("(Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, "
+                     "Tensor out = None)")
+
+
+_ADDCMUL, _ADDCDIV = _addc("addcmul"), _addc("addcdiv")
+
+
+def _addc_kinds(name, sigs, input, t1, t2, value, out) -> None:
+    if not (input.__class__ is Tensor and t1.__class__ is Tensor and t2.__class__ is Tensor
+            and value.__class__ in PLAIN and out is None):
+        kw = {"value": value} if value is None or value.__class__ not in PLAIN else None
+        check(name, sigs, (input, t1, t2), with_out(kw, out))
+
+
 @tensor_method("where")
 def _where_method(self, condition, other):
     return where(condition, self, other)
@@ -57,6 +82,10 @@ def _where_method(self, condition, other):
 
 def where(condition: Tensor, input=None, other=None, *, out=None):
     """``condition ? input : other`` with broadcasting; ``where(cond)`` is ``nonzero(as_tuple)``."""
+    if condition.__class__ is not Tensor or input.__class__ is not Tensor or (
+            other.__class__ is not Tensor or out is not None):
+        args = (condition,) if input is None and other is None else (condition, input, other)
+        check("where", _WHERE, args, with_out(None, out))
     if input is None and other is None:
         from ..indexing import nonzero  # indexing imports this module
 
@@ -110,9 +139,32 @@ class LerpTensor(Lerp):
         return ga, gb, gw
 
 
+_C_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+           "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+           "bool": "bool", "complex64": "c10::complex<float>",
+           "complex128": "c10::complex<double>"}
+
+
+def _lerp_dtypes(input, end, weight) -> None:
+    """PyTorch's lerp wants one dtype for ``input``, ``end`` and a tensor ``weight``, and a
+    floating or complex one."""
+    dt = input._data.dtype
+    for name, v in (("end", end), ("weight", weight)):
+        if isinstance(v, Tensor) and v._data.dtype != dt:
+            raise RuntimeError(f"expected dtype {_C_NAME.get(dt.name, dt.name)} for `{name}` but "
+                               f"got dtype {_C_NAME.get(v._data.dtype.name, v._data.dtype.name)}")
+    if dt.kind not in "fc":
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(dt)}\'')
+
+
 @tensor_method("lerp")
 def lerp(input, end, weight, *, out=None) -> Tensor:
     """``input + weight * (end - input)`` (LerpBackward0/1)."""
+    if input.__class__ is not Tensor or end.__class__ is not Tensor or out is not None or (
+            weight.__class__ not in PLAIN):
+        check("lerp", _LERP, (input, end, weight), with_out(None, out))
+    _lerp_dtypes(input, end, weight)
     if isinstance(weight, Tensor):
         dt = result_of(input, end, weight)
         return write_out(out, LerpTensor.apply(input, end, weight, tensor_weight=True,
@@ -168,6 +220,8 @@ class Addcdiv(Op):
 @tensor_method("addcmul")
 def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 * tensor2`` (AddcmulBackward0)."""
+    _addc_kinds("addcmul", _ADDCMUL, input, tensor1, tensor2, value, out)
+    _check_broadcast([input._data.shape, tensor1._data.shape, tensor2._data.shape])
     dt = result_of(input, tensor1, tensor2)
     return write_out(out, Addcmul.apply(input, tensor1, tensor2, value=value, dtype=dt))
 
@@ -175,6 +229,8 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
 @tensor_method("addcdiv")
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
+    _addc_kinds("addcdiv", _ADDCDIV, input, tensor1, tensor2, value, out)
+    _check_broadcast([input._data.shape, tensor1._data.shape, tensor2._data.shape])
     if (tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub"):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future release addcdiv will perform a true division of tensor1 and "

@@ -21,14 +21,67 @@ from ..._backend import special as S
 from ..._backend import xp_of
 from ..._backend.special import erf_array
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, float_np_dtype, tensor_method, write_out
 from .._base import _state as _grad
 from .._inplace import inplace
+from ._common import CPLX as _CPLX
+from ._common import INTS as _INTS
+from ._common import TORCH_NAME as _TORCH_NAME
+from ._common import np_dtype
 from ._common import quiet as _silenced
 from .ternary import where
 
 FLOAT, SAME, HOST = "float", "same", "host"
 _SAVES = {"": (), "x": (0,), "y": (~0,), "xy": (0, ~0)}
+
+
+_NI = NotImplementedError
+
+
+def _kernel(kernel):
+    """PyTorch's message for a kernel without a loop for a dtype (``{T}``: its name)."""
+    return f'"{kernel}" not implemented for ' + "'{T}'"
+
+
+#: name -> ((dtype names, exception, message), ...): the input dtypes PyTorch refuses
+REFUSE = {
+    "abs": ((("bool",), _NI, _kernel("abs_cpu")),),
+    "ceil": ((("bool",), _NI, _kernel("ceil_vml_cpu")),
+             (_CPLX, _NI, "ceil is not supported for complex inputs")),
+    "floor": ((("bool",), _NI, _kernel("floor_vml_cpu")),
+              (_CPLX, _NI, "floor is not supported for complex inputs")),
+    "trunc": ((("bool",), _NI, _kernel("trunc_vml_cpu")),
+              (_CPLX, _NI, "trunc is not supported for complex inputs")),
+    "frac": ((("bool",) + _INTS + _CPLX, _NI, _kernel("frac_cpu")),),
+    "relu": ((("bool",), RuntimeError, "Boolean inputs not supported for relu"),
+             (_CPLX, _NI, "clamp is not supported for complex types")),
+    "sign": ((_CPLX, _NI, "Unlike NumPy, torch.sign is not intended to support complex "
+                          "numbers. Please use torch.sgn instead."),),
+    "digamma": ((_CPLX, _NI, _kernel("digamma")),),
+    "lgamma": ((_CPLX, _NI, _kernel("lgamma_vml_cpu")),),
+    "erf": ((_CPLX, _NI, _kernel("erf_vml_cpu")),),
+    "erfc": ((_CPLX, _NI, _kernel("erfc_vml_cpu")),),
+    "erfinv": ((_CPLX, _NI, _kernel("erfinv_vml_cpu")),),
+    "erfcx": ((_CPLX + ("float16",), _NI, _kernel("erfcx_cpu")),),
+    "i0": ((_CPLX, _NI, _kernel("i0_vml_cpu")),),
+    "i0e": ((_CPLX, _NI, _kernel("i0e_cpu")),),
+    "i1": ((_CPLX, _NI, _kernel("i1_cpu")),),
+    "i1e": ((_CPLX, _NI, _kernel("i1e_cpu")),),
+    "ndtr": ((_CPLX, _NI, _kernel("erf_vml_cpu")),),
+    "ndtri": ((_CPLX + ("float16",), _NI, _kernel("ndtri_cpu")),),
+    "log_ndtr": ((_CPLX + ("float16",), _NI, _kernel("log_ndtr_cpu")),),
+    "round": ((("bool",) + _CPLX, _NI, _kernel("round_vml_cpu")),),
+}
+
+
+def refused(name: str):
+    """``{array dtype: (exception class, message)}`` for ``REFUSE[name]`` (None if empty)."""
+    out = {}
+    for names, exc, msg in REFUSE.get(name, ()):
+        for n in names:
+            out[np_dtype(n)] = (exc, msg.replace("{T}", _TORCH_NAME[n]))
+    return out or None
 
 
 class UnaryOp(Op):
@@ -42,7 +95,13 @@ class UnaryOp(Op):
     saves = "x"
     _save = (0,)
 
+    #: input array dtype -> (exception class, message): the dtypes PyTorch refuses (``refuse``)
+    refused = None
+
     def forward(self, a):
+        if self.refused is not None and a.dtype in self.refused:
+            exc, msg = self.refused[a.dtype]
+            raise exc(msg)
         rule = self.rule
         xp = xp_of(a)
         if rule is HOST:
@@ -103,7 +162,14 @@ def _sgn(xp, a):
     return _sign(xp, a)
 
 
+def _i0(xp, a):
+    """``i0`` with PyTorch's NaN at +-inf."""
+    return xp.where(xp.isinf(a), xp.nan, S.i0(a))
+
+
 def _sigmoid(xp, a):
+    if a.dtype.kind == "c":
+        return 1 / (1 + xp.exp(-a))
     # numerically stable for large |a| in either sign
     e = xp.exp(-xp.abs(a))
     return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
@@ -261,7 +327,7 @@ TABLE = (
        "the logarithmic derivative of the gamma function", rule=HOST, save="xy"),
     _u("erfinv", _host(S.erfinv), lambda g, x, y: g * ((_SQRT_PI / 2) * (y * y).exp()),
        "ErfinvBackward0", "the inverse error function", rule=HOST, save="xy"),
-    _u("i0", _host(S.i0), lambda g, x, y: g * _FN["i1"](x), "I0Backward0",
+    _u("i0", _i0, lambda g, x, y: g * _FN["i1"](x), "I0Backward0",
        "the modified Bessel function of the first kind, order 0", rule=HOST, save="xy"),
     _u("i0e", _host(S.i0e), lambda g, x, y: g * (_FN["i1e"](x) - x.sgn() * y),
        "SpecialI0EBackward0", "the exponentially scaled i0, e**-|x| i0(x)", rule=HOST,
@@ -310,9 +376,11 @@ def _make(row) -> tuple:
         "grad_fn_name": row["grad_fn_name"], "fn": staticmethod(row["fn"]),
         "compute": staticmethod(row["fn"]),
         "grad": staticmethod(row["grad"]), "rule": row["rule"], "saves": row["saves"],
-        "_save": _SAVES[row["saves"]], "quiet": row["quiet"]})
+        "_save": _SAVES[row["saves"]], "quiet": row["quiet"], "refused": refused(name)})
 
     def fn(input, *, out=None):
+        if input.__class__ is not Tensor:
+            need_tensor(name, input)
         return write_out(out, cls.apply(input))
     home = "torch." if row["method"] else "torch.special."
     _named(fn, name, f"Elementwise {row['doc']}, as ``{home}{name}`` (grad_fn "
@@ -373,6 +441,7 @@ class Round(UnaryOp):
     grad_fn_name = "RoundBackward0"
     rule = SAME
     quiet = True
+    refused = refused("round")
     fn = compute = staticmethod(_rounding("round"))
     grad = staticmethod(_zero_grad)
 
@@ -380,6 +449,7 @@ class Round(UnaryOp):
 @tensor_method("round")
 def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001
     """Round half to even; ``decimals`` as PyTorch."""
+    need_tensor("round", input)
     if decimals:
         return write_out(out, RoundDecimals.apply(input, decimals=decimals))
     return write_out(out, Round.apply(input))
