@@ -187,9 +187,6 @@ KNOWN: list[Known] = [
       for n in ("amax", "amin", "argmax", "argmin")],
     *[Known(n, "complex input: torch has no kernel, numtorch orders complex numbers",
             r".", _dtype(0, "c")) for n in ("amax", "amin", "argmax", "argmin", "nansum")],
-    *[Known(n, "integral/bool input: torch refuses it (std and var only support floating "
-            "point and complex dtypes), numtorch computes or checks the dim first", r".",
-            _dtype(0, "iub")) for n in ("std", "var")],
     *[Known(n, _WARN + " (inf/NaN, complex or empty inputs, a single element)",
             r"NumPy warning") for n in ("std", "var")],
     *[Known(n, _WARN + " (inf/NaN or complex inputs)", r"NumPy warning", _nonfinite,

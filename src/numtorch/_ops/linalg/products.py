@@ -11,6 +11,7 @@ import math
 from ... import _dtype as D
 from ..._backend import xp_of
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, _state, broadcast_message, result_np_dtype, tensor_method, write_out
 
 __all__ = ["matmul", "mm", "mv", "dot", "vdot", "inner", "bmm", "outer", "ger", "addr", "addmm",
@@ -391,6 +392,8 @@ def _rmatmul(self, other):
 @tensor_method("outer", "ger")
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors (``input.reshape(-1, 1) * vec2``, as PyTorch)."""
+    need_tensor("outer", input)
+    need_tensor("outer", vec2, "vec2", 2)
     if input.ndim != 1 or vec2.ndim != 1:
         name, t = ("self", input) if input.ndim != 1 else ("vec2", vec2)
         raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ... import _dtype as D
+from ..._ops._args import need_tensor
 from ..._ops._base import wrap_dim
 from ..._ops.creation import tensor as _tensor
 from ..._ops.nn import activation as K
@@ -73,6 +74,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    need_tensor("leaky_relu_" if inplace else "leaky_relu", input)
     _floating(input, "leaky_relu_cpu")
     if inplace:
         return _inplace_apply(input, lambda x: K.LeakyReluInplace.apply(
@@ -85,6 +87,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    need_tensor("elu_" if inplace else "elu", input)
     _floating(input, "elu_cpu")
     cls = K.EluInplace if inplace else K.Elu
     fn = lambda x: cls.apply(x, alpha=alpha, scale=1.0, input_scale=1.0)  # noqa: E731
@@ -100,6 +103,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("selu_" if inplace else "selu", input)
     _floating(input, "elu_cpu")
     cls = K.EluInplace if inplace else K.Elu
     fn = lambda x: cls.apply(x, alpha=_SELU_ALPHA, scale=_SELU_SCALE,  # noqa: E731
@@ -112,6 +116,7 @@ def selu_(input: Tensor) -> Tensor:
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    need_tensor("celu_" if inplace else "celu", input)
     _floating(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
@@ -125,6 +130,7 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    need_tensor("gelu", input)
     _floating(input, "GeluKernelImpl")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
@@ -132,6 +138,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("silu_" if inplace else "silu", input)
     _floating(input, "silu_cpu")
     fn = lambda x: K.Silu.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
@@ -152,17 +159,20 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    need_tensor("softplus", input)
     _floating(input, "softplus_cpu")
     return K.Softplus.apply(input, beta=beta, threshold=threshold)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("hardswish_" if inplace else "hardswish", input)
     _floating(input, "hardswish_cpu")
     fn = lambda x: K.Hardswish.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("hardsigmoid_" if inplace else "hardsigmoid", input)
     _floating(input, "hardsigmoid_cpu")
     fn = lambda x: K.Hardsigmoid.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
@@ -193,6 +203,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    need_tensor("log_sigmoid", input)
     dt = input.dtype
     if not dt.is_floating_point:
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{dt.c_name}\'')
@@ -200,6 +211,7 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    need_tensor("softshrink", input)
     _floating(input, "softshrink_check")
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")

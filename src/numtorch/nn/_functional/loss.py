@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ... import _dtype as D
+from ..._ops._args import need_tensor
 from ..._ops.creation import tensor as _tensor
 from ..._ops.indexing import gather, where
 from ..._ops.linalg import tensordot
@@ -424,6 +425,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    need_tensor("soft_margin_loss", input)
+    need_tensor("soft_margin_loss", target, "target", 2)
     reduction = _reduction(size_average, reduce, reduction)
     dt = input.dtype
     if dt is D.bool_:
