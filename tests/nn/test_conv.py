@@ -1,7 +1,5 @@
 """Convolutions (F.conv*, conv_transpose*, Conv*/ConvTranspose* modules) against torch."""
 
-import math
-import os
 
 import numpy as np
 import pytest
@@ -157,28 +155,3 @@ def test_wrong_channels_module():
     assert str(n_exc) == str(t_exc)
 
 
-@pytest.mark.skipif(not os.environ.get("NUMTORCH_BENCH"), reason="timing; set NUMTORCH_BENCH=1")
-def test_benchmark_conv_stack():
-    """conv 1->32->64 3x3 on 28x28, batch 64, forward+backward; prints numtorch/torch."""
-    import time
-
-    rng = np.random.default_rng(0)
-    arrs = [rng.standard_normal(s).astype(np.float32) for s in
-            [(64, 1, 28, 28), (32, 1, 3, 3), (32,), (64, 32, 3, 3), (64,)]]
-
-    def run(lib):
-        ts = [lib.tensor(a, requires_grad=i > 0) for i, a in enumerate(arrs)]
-        conv = lib.nn.functional.conv2d
-
-        def step():
-            conv(conv(ts[0], ts[1], ts[2]).relu(), ts[3], ts[4]).sum().backward()
-        step()
-        best = math.inf
-        for _ in range(5):
-            t0 = time.perf_counter()
-            step()
-            best = min(best, time.perf_counter() - t0)
-        return best
-    tt, tn = run(torch), run(numtorch)
-    print(f"conv stack fwd+bwd: torch {tt * 1e3:.1f} ms, numtorch {tn * 1e3:.1f} ms, "
-          f"ratio {tn / tt:.2f}")

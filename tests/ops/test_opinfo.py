@@ -404,8 +404,8 @@ def _run_expecting(op, limit) -> None:
     name = entry_id(op)
     try:
         check_entry(op, limit)
-    except NotComparable as e:
-        pytest.skip(str(e))
+    except NotComparable as e:  # torch cannot run the entry on a CPU: nothing to compare
+        pytest.xfail(str(e))
     except Exception:  # noqa: BLE001
         if name in xfail:
             pytest.xfail(xfail[name])
