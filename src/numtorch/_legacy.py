@@ -78,6 +78,11 @@ class tensortype(type):  # noqa: N801 - torch's name
         return f"<class 'torch.{cls.__name__}'>"
 
 
+def tensor_type_of(dt) -> tensortype:
+    """The legacy type of a dtype (``FloatTensor`` for float32)."""
+    return _BY_DTYPE[dt]
+
+
 def _make(dt) -> tensortype:
     return tensortype(dt.legacy_name, (), {"dtype": dt, "__module__": "torch",
                                           "__doc__": f"``torch.{dt.legacy_name}``: "
@@ -94,3 +99,7 @@ ShortTensor = _make(D.int16)
 IntTensor = _make(D.int32)
 LongTensor = _make(D.int64)
 BoolTensor = _make(D.bool_)
+
+_BY_DTYPE = {t.dtype: t for t in (FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor,
+                                  ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor,
+                                  BoolTensor)}

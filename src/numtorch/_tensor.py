@@ -121,6 +121,54 @@ class Tensor:
     def is_cpu(self) -> bool:
         return self.device.type == "cpu"
 
+    # devices and formats numtorch has no backend for: torch's flags, always False here
+    is_xpu = is_mps = is_ipu = is_maia = is_mtia = is_vulkan = is_xla = property(
+        lambda self: False)
+    is_mkldnn = is_nested = is_sparse_csr = property(lambda self: False)
+
+    def is_inference(self) -> bool:
+        """Whether the tensor is an inference tensor. Known difference: numtorch does not mark
+        the tensors made under ``inference_mode``, so this is False for them too."""
+        return bool(self.__dict__.get("_inference", False))
+
+    def is_distributed(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    def is_same_size(self, other: Tensor) -> bool:
+        if not isinstance(other, Tensor):
+            raise TypeError("is_same_size(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return self._data.shape == other._data.shape
+
+    def is_set_to(self, tensor: Tensor) -> bool:
+        """Whether both tensors view the same memory with the same geometry."""
+        return (isinstance(tensor, Tensor) and self.data_ptr() == tensor.data_ptr()
+                and self.shape == tensor.shape and self.stride() == tensor.stride())
+
+    def dim_order(self) -> tuple:
+        """The dims from outermost to innermost in memory (``Tensor.dim_order``)."""
+        st = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: (-st[d], d)))
+
+    def const_data_ptr(self) -> int:
+        return self.data_ptr()
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __reversed__(self) -> Tensor:
+        return self.flip(0) if self.ndim else self
+
+    def new(self, *args, **kwargs) -> Tensor:
+        """``Tensor.new``: the legacy constructor of this tensor's dtype (``x.new(2, 3)``,
+        ``x.new([1, 2])``)."""
+        from ._legacy import tensor_type_of
+
+        return tensor_type_of(self.dtype)(*args, **kwargs)
+
     @property
     def ndim(self) -> int:
         return self._data.ndim
@@ -255,6 +303,18 @@ class Tensor:
             self._hooks = HookDict()
         h = RemovableHandle(self._hooks)
         self._hooks[h.id] = hook
+        return h
+
+    def register_post_accumulate_grad_hook(self, hook) -> RemovableHandle:
+        """Run ``hook(tensor)`` after a leaf's ``.grad`` was accumulated in a backward."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        hooks = self.__dict__.setdefault("_post_accumulate_hooks", HookDict())
+        h = RemovableHandle(hooks)
+        hooks[h.id] = hook
         return h
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,

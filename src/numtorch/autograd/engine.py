@@ -135,10 +135,9 @@ def _accumulate(node, grad, create_graph, owned=None):
             res = fn(grad)
             if res is not None:
                 grad = res
-    if var._grad is None:
-        if create_graph:
-            var._grad = grad
-            return
+    if var._grad is None and create_graph:
+        var._grad = grad
+    elif var._grad is None:
         # torch's layout contract: the gradient gets the parameter's strides; it never aliases
         # memory something else can reach
         arr = grad._data
@@ -152,6 +151,10 @@ def _accumulate(node, grad, create_graph, owned=None):
     else:
         var._grad._data += grad._data
         var._grad._version_box[0] += 1
+    post = var.__dict__.get("_post_accumulate_hooks")
+    if post:
+        for fn in list(post.values()):
+            fn(var)
 
 
 def _empty_like(arr):
