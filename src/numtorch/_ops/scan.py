@@ -12,6 +12,7 @@ from ._inplace import torch_type_name
 from .indexing import CopyBackwards, scatter_add
 from .join import cat
 from .reduction import return_types
+from .reduction._common import check_dim
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid",
            "trapz", "cumulative_trapezoid"]
@@ -23,6 +24,18 @@ def _scan_dtype(a, dtype):
     if dtype is not None:
         return D.to_numpy_dtype(dtype)
     return _INT64 if a.dtype.kind in "iub" else a.dtype
+
+
+#: PyTorch's CPU scans accumulate single precision in double, rounding each running value once
+_ACC = {"float32": D.float64.np, "complex64": D.complex128.np}
+
+
+def _scan(xp, fn, a, axis, dtype):
+    """``fn`` (cumsum/cumprod) of ``a`` in ``dtype``, accumulated as PyTorch's CPU kernels."""
+    acc = _ACC.get(dtype.name)
+    if acc is None:
+        return fn(a, axis=axis, dtype=dtype)
+    return fn(a, axis=axis, dtype=acc).astype(dtype, copy=False)
 
 
 def _flip_cumsum(g: Tensor, d: int) -> Tensor:
@@ -37,7 +50,9 @@ class Cumsum(Op):
     def forward(self, a):
         if a.ndim == 0:
             return a.astype(self.dtype)
-        return xp_of(a).cumsum(a, axis=self.dim, dtype=self.dtype)
+        xp = xp_of(a)
+        with errstate(xp):  # inf - inf is NaN silently, as PyTorch
+            return _scan(xp, xp.cumsum, a, self.dim, xp.dtype(self.dtype))
 
     def backward(self, g):
         if g.ndim == 0:
@@ -48,6 +63,7 @@ class Cumsum(Op):
 @tensor_method("cumsum")
 def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
     """Running sum along ``dim`` (integer and bool inputs give int64)."""
+    check_dim("cumsum", dim, "int", none=False)
     d = wrap_dim(dim, input._data.ndim)
     return write_out(out, Cumsum.apply(input, dim=d, dtype=_scan_dtype(input._data, dtype)))
 
@@ -61,7 +77,16 @@ class Cumprod(Op):
         self.save_outputs(0)
         if a.ndim == 0:
             return a.astype(self.dtype)
-        return xp_of(a).cumprod(a, axis=self.dim, dtype=self.dtype)
+        xp = xp_of(a)
+        with errstate(xp):  # inf/NaN products: computed silently, as PyTorch
+            dt = xp.dtype(self.dtype)
+            if dt.kind == "c" and a.shape[self.dim]:
+                # PyTorch's running product starts from 1: its first element is 1 * a[0], which
+                # for a complex inf is not a[0] (1 * (inf+0j) is inf+nanj)
+                a = a.astype(_ACC.get(dt.name, dt), copy=True)
+                first = xp.moveaxis(a, self.dim, 0)
+                first[0] = first[0] * xp.ones((), a.dtype)
+            return _scan(xp, xp.cumprod, a, self.dim, dt)
 
     def backward(self, g):
         x, out = self.saved_tensors
@@ -101,6 +126,7 @@ class _CumprodGradZeros(Op):
 @tensor_method("cumprod")
 def cumprod(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
     """Running product along ``dim`` (integer and bool inputs give int64)."""
+    check_dim("cumprod", dim, "int", none=False)
     d = wrap_dim(dim, input._data.ndim)
     return write_out(out, Cumprod.apply(input, dim=d, dtype=_scan_dtype(input._data, dtype)))
 

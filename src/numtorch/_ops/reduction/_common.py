@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import builtins
+import numbers
 
 from ..._tensor import Tensor
+from .._args import arg_error
 from .._base import wrap_dim
+
+
+def _is_int(d) -> bool:
+    return isinstance(d, numbers.Integral) and not isinstance(d, (bool, Tensor))
+
+
+def check_dim(fname: str, dim, want: str = "tuple of ints", none: bool = True,
+              flag: bool = False) -> None:
+    """PyTorch's argument-parser ``TypeError`` unless ``dim`` is of a kind ``fname`` takes: an
+    int, a tuple/list of ints (``want == "tuple of ints"``), None (``none``), a bool (``flag``:
+    std/var's ``unbiased`` in the dim position). Raised before any array work."""
+    c = dim.__class__
+    if c is int or (dim is None and none) or (c is bool and flag):
+        return
+    if c is not bool and _is_int(dim):
+        return
+    if want == "tuple of ints" and isinstance(dim, (tuple, list)) and builtins.all(
+            _is_int(d) for d in dim):
+        return
+    raise arg_error(fname, "dim", dim, want)
 
 
 def dims_of(dim, ndim):

@@ -9,7 +9,7 @@ from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from .._return_types import named_tuple, return_types
-from ._common import dims_of, expand_back
+from ._common import check_dim, dims_of, expand_back
 
 __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "all", "any", "count_nonzero",
            "aminmax"]
@@ -185,6 +185,7 @@ class Amin(Amax):
 
 
 def _amax(cls, input, dim, keepdim, name):
+    check_dim(name, dim)
     a = input._data
     dims = dims_of(dim, a.ndim)
     if a.size == 0:
@@ -275,6 +276,7 @@ class Argmin(Argmax):
 
 
 def _arg(cls, input, dim, keepdim, name):
+    check_dim(name, dim, "int")
     a = input._data
     if a.dtype.kind == "b":
         raise RuntimeError(f"{name}(): does not support bool input")
@@ -322,6 +324,7 @@ class Any(All):
 
 
 def _logical_reduce(cls, input, dim, keepdim):
+    check_dim(cls.fn, dim)
     if dim is None:
         dims = None
     elif not isinstance(dim, int) and len(dim) == 0:
@@ -353,5 +356,6 @@ class CountNonzero(Op):
 
 @tensor_method("count_nonzero")
 def count_nonzero(input, dim=None) -> Tensor:
+    check_dim("count_nonzero", dim)
     dims = None if dim is None else dims_of(dim, input._data.ndim)
     return CountNonzero.apply(input, dims=dims)

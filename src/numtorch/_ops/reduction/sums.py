@@ -10,7 +10,7 @@ from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from ..pointwise.ternary import where
-from ._common import dims_of, expand_back, reduced_shape
+from ._common import check_dim, dims_of, expand_back, reduced_shape
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
            "norm", "logsumexp"]
@@ -46,6 +46,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tens
     """Sum over ``dim`` (all dims by default); integer inputs sum in int64 as PyTorch."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
+    check_dim("sum", dim)
     a = input._data
     dt = _sum_dtype(a, dtype)
     if dim is None:
@@ -77,9 +78,10 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero (NansumBackward0)."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
+    check_dim("nansum", dim)
+    dims = dims_of(dim, input._data.ndim)
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
-    dims = dims_of(dim, input._data.ndim)
     return Nansum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input._data, dtype))
 
 
@@ -112,6 +114,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
     """Mean over ``dim``; PyTorch's error for integer inputs without a floating ``dtype``."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
+    check_dim("mean", dim)
     a = input._data
     dt = D.to_numpy_dtype(dtype) if dtype is not None else a.dtype
     if dt.kind not in "fc":
@@ -150,7 +153,8 @@ class Prod(Op):
         self.save_outputs(0)
         xp = xp_of(a)
         dims = None if self.dim is None else (self.dim,)
-        return xp.asarray(xp.prod(a, axis=dims, keepdims=self.keepdim, dtype=self.dtype))
+        with errstate(xp):  # inf/NaN products: torch's values, computed silently
+            return xp.asarray(xp.prod(a, axis=dims, keepdims=self.keepdim, dtype=self.dtype))
 
     def backward(self, g):
         (a, out) = self.saved_tensors
@@ -183,10 +187,24 @@ class ProdAll(Prod):
     grad_fn_name = "ProdBackward0"
 
 
+class _AllDims:
+    """prod's default ``dim``: every element (an explicit None is PyTorch's TypeError)."""
+
+    def __repr__(self) -> str:
+        return "<all dims>"
+
+
+_ALL_DIMS = _AllDims()
+
+
 @tensor_method("prod")
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def prod(input, dim=_ALL_DIMS, keepdim: bool = False, *, dtype=None) -> Tensor:
     if isinstance(dim, D.dtype):
-        dim, dtype = None, dim
+        dim, dtype = _ALL_DIMS, dim
+    if dim is _ALL_DIMS:
+        dim = None
+    else:
+        check_dim("prod", dim, "int", none=False)
     dt = _sum_dtype(input._data, dtype)
     if dim is None:
         return ProdAll.apply(input, dim=None, keepdim=False, dtype=dt)
@@ -232,11 +250,11 @@ class Var(Op):
         xp = xp_of(a)
         self.save_inputs(0)
         dims = self.dims
-        mu = _plain_mean(xp, a, dims, True)
-        diff = a - mu
-        sq = (diff * diff.conj()).real if a.dtype.kind == "c" else diff * diff
         self.dof = builtins.max(_count(a.shape, dims) - self.correction, 0)
-        with errstate(xp):
+        with errstate(xp):  # inf/NaN inputs and dof 0 give NaN/inf silently, as PyTorch
+            mu = _plain_mean(xp, a, dims, True)
+            diff = a - mu
+            sq = (diff * diff.conj()).real if a.dtype.kind == "c" else diff * diff
             out = xp.sum(sq, axis=dims, keepdims=self.keepdim) / self.dof
             if self.root:
                 out = xp.sqrt(out)
@@ -270,7 +288,8 @@ class VarMean(Var):
         out = super().forward(a)
         xp = xp_of(a)
         self.n = _count(a.shape, self.dims)
-        mean = xp.asarray(_plain_mean(xp, a, self.dims, self.keepdim))
+        with errstate(xp):
+            mean = xp.asarray(_plain_mean(xp, a, self.dims, self.keepdim))
         return out, mean
 
     def backward(self, gv, gm):
@@ -285,6 +304,7 @@ class StdMean(VarMean):
 
 
 def _var_args(input, dim, unbiased, keepdim, correction, name="var", fn="std and var"):
+    check_dim(name if fn == "std and var" else fn, dim, flag=True)
     if input._data.dtype.kind not in "fc":
         raise RuntimeError(f"{fn} only support floating point and complex dtypes")
     if isinstance(dim, bool):
@@ -414,8 +434,8 @@ class Logsumexp(Op):
         dims = self.dims
         if a.size == 0:
             m = xp.zeros([1 if i in dims else s for i, s in enumerate(a.shape)], a.dtype)
-        else:
-            m = xp.max(a, axis=dims, keepdims=True)
+        else:  # complex: shifted by the largest real part, as PyTorch (the same branch of log)
+            m = xp.max(a.real if a.dtype.kind == "c" else a, axis=dims, keepdims=True)
             m = xp.where(xp.isinf(m), 0, m)
         with errstate(xp):
             s = xp.log(xp.sum(xp.exp(a - m), axis=dims, keepdims=True)) + m
@@ -434,9 +454,7 @@ class Logsumexp(Op):
 @tensor_method("logsumexp")
 def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
-    if dim is None:
-        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, not "
-                        "NoneType")
+    check_dim("logsumexp", dim, none=False)
     if input._data.dtype.kind not in "fc":
         input = input.to(D.get_default_dtype())
     dims = dims_of(dim, input._data.ndim)
