@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..._tensor import Tensor
+from .._args import arg_error, need_tensor
 from .._base import tensor_method, wrap_dim, write_out
 from ..pointwise.ternary import where
 from ..reduction import Norm, dims_of
@@ -14,8 +15,26 @@ from .decomp import svdvals
 from .solvers import inv
 
 
+def _is_int(v) -> bool:
+    return not isinstance(v, (bool, Tensor)) and hasattr(type(v), "__index__")
+
+
+def _vector_norm_kinds(x, dim) -> None:
+    """torch's TypeError for a non-Tensor ``x`` or a ``dim`` that is no int (tuple)."""
+    need_tensor("linalg_vector_norm", x)
+    if isinstance(dim, (tuple, list)):
+        bad = [d for d in dim if not _is_int(d)]
+        if bad:
+            raise TypeError("linalg_vector_norm(): argument 'dim' must be tuple of ints, but "
+                            f"found element of type {type(bad[0]).__name__}")
+    elif not _is_int(dim):
+        raise arg_error("linalg_vector_norm", "dim", dim, "tuple of ints")
+
+
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Vector ``ord``-norm over ``dim`` (all elements by default)."""
+    if not isinstance(x, Tensor) or not (dim is None or dim.__class__ is int):
+        _vector_norm_kinds(x, dim)
     if dtype is not None:
         x = x.to(dtype)
     if x._data.dtype.kind not in "fc":
