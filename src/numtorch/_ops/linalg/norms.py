@@ -22,12 +22,9 @@ def _is_int(v) -> bool:
 def _vector_norm_kinds(x, dim) -> None:
     """torch's TypeError for a non-Tensor ``x`` or a ``dim`` that is no int (tuple)."""
     need_tensor("linalg_vector_norm", x)
-    if isinstance(dim, (tuple, list)):
-        bad = [d for d in dim if not _is_int(d)]
-        if bad:
-            raise TypeError("linalg_vector_norm(): argument 'dim' must be tuple of ints, but "
-                            f"found element of type {type(bad[0]).__name__}")
-    elif not _is_int(dim):
+    if dim is None or isinstance(dim, (tuple, list)) and all(_is_int(d) for d in dim):
+        return
+    if not _is_int(dim):  # torch's text for a keyword dim
         raise arg_error("linalg_vector_norm", "dim", dim, "tuple of ints")
 
 
