@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..._tensor import Tensor
+from .._args import arg_error, need_tensor
 from .._base import tensor_method, wrap_dim, write_out
 from ..pointwise.ternary import where
 from ..reduction import Norm, dims_of
@@ -14,8 +15,23 @@ from .decomp import svdvals
 from .solvers import inv
 
 
+def _is_int(v) -> bool:
+    return not isinstance(v, (bool, Tensor)) and hasattr(type(v), "__index__")
+
+
+def _vector_norm_kinds(x, dim) -> None:
+    """torch's TypeError for a non-Tensor ``x`` or a ``dim`` that is no int (tuple)."""
+    need_tensor("linalg_vector_norm", x)
+    if dim is None or isinstance(dim, (tuple, list)) and all(_is_int(d) for d in dim):
+        return
+    if not _is_int(dim):  # torch's text for a keyword dim
+        raise arg_error("linalg_vector_norm", "dim", dim, "tuple of ints")
+
+
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Vector ``ord``-norm over ``dim`` (all elements by default)."""
+    if not isinstance(x, Tensor) or not (dim is None or dim.__class__ is int):
+        _vector_norm_kinds(x, dim)
     if dtype is not None:
         x = x.to(dtype)
     if x._data.dtype.kind not in "fc":

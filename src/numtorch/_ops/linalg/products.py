@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from ... import _dtype as D
-from ..._backend import xp_of
+from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
 from .._args import need_tensor
 from .._base import Op, _state, broadcast_message, result_np_dtype, tensor_method, write_out
@@ -58,7 +58,8 @@ class Mm(Op):
 
     def forward(self, a, b):
         self._save = (0, 1)
-        return _mm_array(a, b)
+        with errstate(xp_of(a)):
+            return _mm_array(a, b)
 
     def backward(self, g):
         a, b = self.saved_tensors
@@ -114,7 +115,8 @@ class Mv(Op):
 
     def forward(self, a, v):
         self.save_inputs(0, 1)
-        return a @ v
+        with errstate(xp_of(a)):
+            return a @ v
 
     def backward(self, g):
         a, v = self.saved_tensors
@@ -130,7 +132,8 @@ class Dot(Op):
 
     def forward(self, a, b):
         self.save_inputs(0, 1)
-        return xp_of(a).asarray(xp_of(a).dot(a, b))
+        with errstate(xp_of(a)):
+            return xp_of(a).asarray(xp_of(a).dot(a, b))
 
     def backward(self, g):
         a, b = self.saved_tensors
@@ -143,7 +146,8 @@ class Bmm(Op):
 
     def forward(self, a, b):
         self.save_inputs(0, 1)
-        return xp_of(a).matmul(a, b)
+        with errstate(xp_of(a)):
+            return xp_of(a).matmul(a, b)
 
     def backward(self, g):
         a, b = self.saved_tensors
@@ -197,6 +201,9 @@ def _shape_str(t):
 
 @tensor_method("mm")
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    if not (isinstance(input, Tensor) and isinstance(mat2, Tensor)):
+        need_tensor("mm", input)
+        need_tensor("mm", mat2, "mat2", 2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -221,6 +228,9 @@ def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
 
 @tensor_method("dot")
 def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
+    if not (isinstance(input, Tensor) and isinstance(tensor, Tensor)):
+        need_tensor("dot", input)
+        need_tensor("dot", tensor, "tensor", 2)
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D "
                            "tensors")
@@ -274,6 +284,9 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
 def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """Matrix product with PyTorch's dispatch on dimensions, so graphs print the same nodes:
     dot, mv, mm, folding a batch into mm/mv when one side is a matrix or vector, else bmm."""
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        need_tensor("matmul", input)
+        need_tensor("matmul", other, "other", 2)
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "

@@ -13,6 +13,7 @@ from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._backend.linalg import LinAlgError as _LapackError
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import Op, wrap_dim, write_out
 from .._return_types import named_tuple
 from ._common import (
@@ -246,6 +247,7 @@ def _expm(a):
 # -- torch.linalg functions ---------------------------------------------------------------------
 def inv(A: Tensor, *, out=None) -> Tensor:
     """Inverse of square matrices; singular input raises LinAlgError (LinalgInvExBackward0)."""
+    need_tensor("linalg_inv", A, "A")
     square(A, "linalg.inv")
     return write_out(out, inv_op(A))
 
@@ -257,6 +259,7 @@ def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
 
 def det(A: Tensor, *, out=None) -> Tensor:
     """Determinant of square matrices (LinalgDetBackward0)."""
+    need_tensor("linalg_det", A, "A")
     square(A, "linalg.det")
     return write_out(out, Det.apply(A))
 

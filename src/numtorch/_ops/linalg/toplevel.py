@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..._backend import host
 from ..._tensor import Tensor
+from .._args import need_tensor
 from .._base import tensor_method
 from .._return_types import named_tuple
 from ..pointwise.ternary import where
@@ -79,6 +80,7 @@ def matrix_exp(input: Tensor) -> Tensor:
 
 def trace(input: Tensor) -> Tensor:
     """Sum of the main diagonal of a 2-D matrix (integers promoted to int64, as torch)."""
+    need_tensor("trace", input)
     if input.dim() != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim "
                            f"{input.dim()}")

@@ -42,12 +42,14 @@ class Softmax(Op):
     def forward(self, a):
         xp = xp_of(a)
         if a.ndim == 0:
-            out = xp.ones_like(a)
+            with errstate(xp):
+                out = (a - a) + 1  # NaN for a non-finite element, as torch
         elif a.size == 0:  # PyTorch returns an empty result (max over nothing would raise)
             out = xp.empty_like(a)
         else:
-            e = xp.exp(a - a.max(axis=self.dim, keepdims=True))
-            out = e / e.sum(axis=self.dim, keepdims=True)
+            with errstate(xp):  # inf/NaN give torch's NaN silently
+                e = xp.exp(a - a.max(axis=self.dim, keepdims=True))
+                out = e / e.sum(axis=self.dim, keepdims=True)
         self.save_outputs(0)
         return out
 
@@ -66,12 +68,14 @@ class LogSoftmax(Op):
     def forward(self, a):
         xp = xp_of(a)
         if a.ndim == 0:
-            out = xp.zeros_like(a)
+            with errstate(xp):
+                out = a - a  # NaN for a non-finite element, as torch
         elif a.size == 0:  # PyTorch returns an empty result (max over nothing would raise)
             out = xp.empty_like(a)
         else:
-            shifted = a - a.max(axis=self.dim, keepdims=True)
-            out = shifted - xp.log(xp.exp(shifted).sum(axis=self.dim, keepdims=True))
+            with errstate(xp):  # inf/NaN give torch's NaN silently
+                shifted = a - a.max(axis=self.dim, keepdims=True)
+                out = shifted - xp.log(xp.exp(shifted).sum(axis=self.dim, keepdims=True))
         self.save_outputs(0)
         return out
 
@@ -135,7 +139,9 @@ class _Act(Op):
 
     def forward(self, a):
         self.save_inputs(0)
-        out = self.compute(xp_of(a), a)
+        xp = xp_of(a)
+        with errstate(xp):  # inf/NaN inputs give torch's inf/NaN silently
+            out = self.compute(xp, a)
         return out.astype(a.dtype, copy=False)
 
     def backward(self, g):
@@ -210,7 +216,12 @@ class Gelu(_Act):
         if self.approximate == "tanh":
             inner = (a + a * a * a * 0.044715) * _SQRT_2_OVER_PI
             return a * 0.5 * (1 + xp.tanh(inner))
-        return a * 0.5 * (1 + erf_array(xp, a * _SQRT1_2).astype(a.dtype, copy=False))
+        out = a * 0.5 * (1 + erf_array(xp, a * _SQRT1_2).astype(a.dtype, copy=False))
+        if a.size > 1 and a.dtype.name in ("float32", "bfloat16"):
+            # torch's vectorized float32 kernel (bfloat16 computes in float32) gives NaN for
+            # +inf; its scalar path (one element) and the float64/float16 kernels give inf
+            out = xp.where(xp.isposinf(a), xp.asarray(xp.nan, out.dtype), out)
+        return out
 
     def derivative(self, x):
         if self.approximate == "tanh":
@@ -331,7 +342,8 @@ class Softshrink(_Act):
 
     def compute(self, xp, a):
         lam = self.lambd
-        return xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, xp.zeros_like(a)))
+        zero = xp.where(xp.isnan(a), a, xp.zeros_like(a))  # NaN stays NaN (torch)
+        return xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, zero))
 
     def derivative(self, x):
         return (x.abs() > self.lambd).to(x.dtype)
@@ -341,7 +353,7 @@ class Hardshrink(Softshrink):
     grad_fn_name = "HardshrinkBackward0"
 
     def compute(self, xp, a):
-        return xp.where(xp.abs(a) > self.lambd, a, xp.zeros_like(a))
+        return xp.where(xp.abs(a) <= self.lambd, xp.zeros_like(a), a)  # NaN stays NaN
 
 
 class Glu(Op):

@@ -21,6 +21,8 @@ def _t(arr) -> Tensor:
 
 def _reduce(xp, loss, reduction: str):
     if reduction == "mean":
+        if not loss.size:  # torch's NaN, without NumPy's warnings
+            return xp.asarray(xp.nan, dtype=loss.dtype)
         return xp.asarray(loss.mean(), dtype=loss.dtype)
     if reduction == "sum":
         return xp.asarray(loss.sum(), dtype=loss.dtype)

@@ -43,6 +43,7 @@ def _floating(input: Tensor, kernel: str) -> None:
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("relu_" if inplace else "relu", input)
     if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return input.relu_() if inplace else input.relu()
@@ -54,6 +55,7 @@ def relu_(input: Tensor) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
+    need_tensor("hardtanh_" if inplace else "hardtanh", input)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     kind = input._data.dtype.kind
@@ -70,6 +72,7 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("relu6", input)
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -145,6 +148,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    need_tensor("mish_" if inplace else "mish", input)
     _floating(input, "mish_cpu")
     fn = lambda x: K.Mish.apply(x)  # noqa: E731
     return _inplace_apply(input, fn) if inplace else fn(input)
@@ -219,6 +223,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    need_tensor("hardshrink", input)
     _floating(input, "hardshrink_cpu")
     return K.Hardshrink.apply(input, lambd=lambd)
 

@@ -42,8 +42,10 @@ _DistanceFn = Callable[[Tensor, Tensor], Tensor]
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
-    """Validate ``reduction``; the deprecated ``size_average``/``reduce`` pair overrides it with
+def _reduction(size_average: bool | None, reduce: bool | None, reduction: str,
+               check: bool = True) -> str:
+    """Validate ``reduction`` (unless not ``check``: the caller validates it later with
+    :func:`_check_reduction`); the deprecated ``size_average``/``reduce`` pair overrides it with
     PyTorch's warning."""
     if size_average is not None or reduce is not None:
         size_average = True if size_average is None else size_average
@@ -51,6 +53,10 @@ def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -
         reduction = ("mean" if size_average else "sum") if reduce else "none"
         warnings.warn("size_average and reduce args will be deprecated, please use "
                       f"reduction='{reduction}' instead.", UserWarning, stacklevel=3)
+    return _check_reduction(reduction) if check else reduction
+
+
+def _check_reduction(reduction: str) -> str:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
@@ -130,8 +136,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
             reduce: bool | None = None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
     _warn_size(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
-    a, b = _broadcast_pair(input, target)
+    reduction = _reduction(size_average, reduce, reduction, check=False)
+    a, b = _broadcast_pair(input, target)  # before the reduction's check, as torch
+    _check_reduction(reduction)
     loss = (a - b).abs()
     if weight is not None:
         loss = loss * weight
@@ -142,8 +149,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
              reduce: bool | None = None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     _warn_size(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
-    a, b = _broadcast_pair(input, target)
+    reduction = _reduction(size_average, reduce, reduction, check=False)
+    a, b = _broadcast_pair(input, target)  # before the reduction's check, as torch
+    _check_reduction(reduction)
     dt = _promoted_dtype("mse_cpu", a, b)
     if weight is not None:
         return _reduce((a - b) ** 2 * weight, reduction)
@@ -154,10 +162,11 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     _warn_size(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction(size_average, reduce, reduction, check=False)
+    a, b = _broadcast_pair(input, target)  # before the reduction's check, as torch
+    _check_reduction(reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    a, b = _broadcast_pair(input, target)
     dt = _promoted_dtype("smooth_l1_cpu", a, b)
     if beta == 0.0:
         return l1_loss(a, b, reduction=reduction)
@@ -167,10 +176,10 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     _warn_size(input, target)
-    reduction = _reduction(None, None, reduction)
+    a, b = _broadcast_pair(input, target)  # before the reduction's check, as torch
+    reduction = _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    a, b = _broadcast_pair(input, target)
     dt = _input_dtype("huber_cpu", a, b)
     if weight is not None:
         return _reduce(K.HuberLoss.apply(a, b, reduction="none", delta=delta, dtype=dt) * weight,
@@ -232,11 +241,22 @@ def _check_target_dtype(target: Tensor) -> None:
                            f"{torch_type_name(target._data.dtype)}")
 
 
+def _class_loss_kinds(fname: str, input, target, weight) -> None:
+    """torch's TypeError for a non-Tensor input, target or weight (nll_loss, cross_entropy)."""
+    need_tensor(fname, input)
+    need_tensor(fname, target, "target", 2)
+    if weight is not None:
+        need_tensor(fname, weight, "weight", 3)
+
+
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices (NllLossBackward0 / NllLoss2DBackward0)."""
     reduction = _reduction(size_average, reduce, reduction)
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)) or not (
+            weight is None or isinstance(weight, Tensor)):
+        _class_loss_kinds("nll_loss_nd", input, target, weight)
     nd = input.ndim
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
@@ -300,6 +320,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """log_softmax + nll_loss; class-probability targets and label smoothing as PyTorch."""
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)) or not (
+            weight is None or isinstance(weight, Tensor)):
+        _reduction(size_average, reduce, reduction)  # torch validates it first
+        _class_loss_kinds("cross_entropy_loss", input, target, weight)
     x, t = input._data, target._data
     if (x.ndim == 2 and t.ndim == 1 and t.dtype.kind == "i" and t.dtype.itemsize == 8
             and x.dtype.kind == "f" and x.shape[0] == t.shape[0] and weight is None
@@ -425,16 +449,16 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    reduction = _reduction(size_average, reduce, reduction)  # first, as torch
     need_tensor("soft_margin_loss", input)
     need_tensor("soft_margin_loss", target, "target", 2)
-    reduction = _reduction(size_average, reduce, reduction)
     dt = input.dtype
     if dt is D.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
                            "are trying to invert a mask, use the `~` or `logical_not()` operator "
                            "instead.")
     shape = _broadcast_shape(input, target)
-    if input.ndim == 0 and shape != ():
+    if shape != tuple(input.shape):  # torch writes into input's shape: no broadcasting it
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                            f"[{', '.join(map(str, shape))}]")
     if not dt.is_floating_point:
