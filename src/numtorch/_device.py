@@ -50,14 +50,45 @@ class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    def __enter__(self) -> device:
+        """``with torch.device(...)``: factories without a ``device`` argument use this one."""
+        _stack.append(_default[0])
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        _default[0] = _stack.pop()
+        return False
+
 
 CPU = device("cpu")
+#: the device factories use when given none (``set_default_device``), and the ``with`` stack
+_default = [CPU]
+_stack: list = []
+
+
+def set_default_device(d) -> None:
+    """``torch.set_default_device``: the device factories use when none is given (None: cpu)."""
+    _default[0] = CPU if d is None else as_device(d)
+
+
+def get_default_device() -> device:
+    """``torch.get_default_device``; a device numtorch has no backend for raises as torch's
+    does when it makes the probe tensor."""
+    d = _default[0]
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    return d
+
+
+def default_is_cpu() -> bool:
+    return _default[0] is CPU
 
 
 def as_device(d) -> device:
     """Normalise a device argument (str, int, device or None meaning cpu)."""
     if d is None:
-        return CPU
+        return _default[0]
     if isinstance(d, device):
         return d
     if isinstance(d, int):
