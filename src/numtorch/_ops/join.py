@@ -9,9 +9,10 @@ import math
 
 from .. import _dtype as D
 from .._backend import xp_of
-from .._tensor import Size, Tensor
+from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
 from .creation import _create
+from .shape._kinds import int_seq, need_int
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "row_stack", "tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll", "rot90",
@@ -79,6 +80,7 @@ def _check_tensors(tensors, name):
 def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Concatenate along ``dim`` with type promotion; legacy empty 1-D tensors are skipped."""
     tensors = _check_tensors(tensors, "cat")
+    need_int("cat", dim, "dim", 2)
     ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
     nd = ref.ndim
     if nd == 0:
@@ -123,6 +125,7 @@ class Stack(Op):
 def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Join same-shape tensors along a new dim."""
     tensors = _check_tensors(tensors, "stack")
+    need_int("stack", dim, "dim", 2)
     shape = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != shape:
@@ -180,10 +183,8 @@ def column_stack(tensors, *, out=None) -> Tensor:
 
 
 # -- repeat / tile / repeat_interleave ---------------------------------------------------------
-def _int_list(args, name: str) -> tuple:
-    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
-        args = tuple(args[0])
-    return tuple(int(a) for a in args)
+def _int_list(args, name: str, pname: str = "repeats", pos: int | None = 1) -> tuple:
+    return int_seq(args, name, pname, pos)
 
 
 class Repeat(Op):
@@ -221,7 +222,7 @@ def _repeat(self: Tensor, *sizes) -> Tensor:
 @tensor_method("tile")
 def tile(input: Tensor, dims) -> Tensor:
     """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank."""
-    dims = _int_list((dims,) if isinstance(dims, int) else (dims,), "tile")
+    dims = _int_list((dims,), "tile", "dims", 2)
     nd = input._data.ndim
     if len(dims) < nd:
         dims = (1,) * (nd - len(dims)) + dims
@@ -307,8 +308,7 @@ def flip(input: Tensor, *dims, **kwargs) -> Tensor:
         dims = (kwargs.pop("dims"),)
     if kwargs:
         raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
+    dims = int_seq(dims, "flip", "dims", 2)
     return Flip.apply(input, dims=_dim_list(dims, input._data.ndim))
 
 
@@ -346,6 +346,10 @@ class Roll(Op):
 @tensor_method("roll")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when dims is None)."""
+    if shifts.__class__ is not int:
+        int_seq((shifts,), "roll", "shifts", 2)
+    if dims is not None and dims.__class__ is not int:
+        int_seq((dims,), "roll", "dims", 3)
     nd = input._data.ndim
     if dims is None or (isinstance(dims, (tuple, list)) and len(dims) == 0):
         s = shifts if isinstance(shifts, int) else tuple(shifts)

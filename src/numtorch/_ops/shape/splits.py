@@ -6,8 +6,10 @@ from __future__ import annotations
 import builtins
 
 from ..._tensor import Tensor
+from .._args import arg_error
 from .._base import Op, tensor_method, wrap_dim
 from .._geometry import slice_view
+from ._kinds import is_int, is_int_list, need_int
 from .views import Slice
 
 __all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split", "unsafe_chunk",
@@ -41,6 +43,13 @@ class Split(SplitWithSizes):
 @tensor_method("split")
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
+    if not is_int(split_size_or_sections):
+        fname = "split_with_sizes"
+        if not is_int_list(split_size_or_sections):
+            raise arg_error(fname, "split_sizes", split_size_or_sections, "tuple of ints", 2)
+    else:
+        fname = "split"
+    need_int(fname, dim, "dim", 3)
     d = wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -65,6 +74,8 @@ def _split_with_sizes(self, split_sizes, dim: int = 0):
 
 @tensor_method("chunk")
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    need_int("chunk", chunks, "chunks", 2)
+    need_int("chunk", dim, "dim", 3)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, input._data.ndim)

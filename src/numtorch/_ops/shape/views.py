@@ -20,6 +20,25 @@ from .._geometry import (
     squeezed_view,
     unsqueezed_view,
 )
+from ._kinds import combination, int_seq, is_int, is_int_list, need_int
+
+
+class _All:
+    """``squeeze``'s default dim (all dims): a given None is PyTorch's TypeError."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_ALL = _All()
+_SQUEEZE = ("(Tensor input)", "(Tensor input, int dim)", "(Tensor input, tuple of ints dim)",
+            "(Tensor input, name dim)")
+_NARROW = ("(Tensor input, int dim, Tensor start, int length)",
+           "(Tensor input, int dim, int start, int length)")
+_MOVEDIM = ("(Tensor input, tuple of ints source, tuple of ints destination)",
+            "(Tensor input, int source, int destination)")
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
@@ -27,10 +46,8 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose
            "atleast_1d", "atleast_2d", "atleast_3d", "ravel"]
 
 
-def _shape_arg(shape) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def _shape_arg(shape, fname: str = "view", pname: str = "size", pos: int | None = 1) -> tuple:
+    return int_seq(shape, fname, pname, pos)
 
 
 def _infer_size(shape, numel: int) -> tuple:
@@ -139,7 +156,7 @@ def _view_as(self, other: Tensor) -> Tensor:
 @tensor_method("reshape")
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the strides allow it, else a copy (``torch.reshape``)."""
-    shape = _infer_size(_shape_arg(shape), input._data.size)
+    shape = _infer_size(_shape_arg(shape, "reshape", "shape", 2), input._data.size)
     if input._data.flags.c_contiguous:
         return View.apply(input, shape=shape)
     if _view_array(input._data, shape) is not None:
@@ -238,11 +255,13 @@ class SqueezeMulti(Squeeze):
 
 
 @tensor_method("squeeze")
-def squeeze(input: Tensor, dim=None) -> Tensor:
+def squeeze(input: Tensor, dim=_ALL) -> Tensor:
     """Remove size-1 dims (all, one, or a tuple), as a view."""
     nd = input._data.ndim
-    if dim is None:
+    if dim is _ALL:
         return Squeeze.apply(input, dims=tuple(builtins.range(nd)))
+    if not is_int_list(dim):
+        raise combination("squeeze", (input, dim), _SQUEEZE)
     if isinstance(dim, int):
         return SqueezeDims.apply(input, dims=(wrap_dim(dim, nd),))
     return SqueezeMulti.apply(input, dims=tuple(wrap_dim(d, nd) for d in dim))
@@ -317,7 +336,7 @@ class T(Transpose):
 @tensor_method("permute")
 def permute(input: Tensor, *dims) -> Tensor:
     nd = input._data.ndim
-    dims = tuple(wrap_dim(d, nd) for d in _shape_arg(dims))
+    dims = tuple(wrap_dim(d, nd) for d in _shape_arg(dims, "permute", "dims", 2))
     if len(dims) != nd:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
@@ -329,6 +348,8 @@ def permute(input: Tensor, *dims) -> Tensor:
 
 @tensor_method("transpose", "swapaxes", "swapdims")
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    need_int("transpose", dim0, "dim0", 2)
+    need_int("transpose", dim1, "dim1", 3)
     nd = input._data.ndim
     return Transpose.apply(input, d0=wrap_dim(dim0, nd), d1=wrap_dim(dim1, nd))
 
@@ -404,7 +425,7 @@ class Expand(Op):
 @tensor_method("expand")
 def _expand(self: Tensor, *sizes) -> Tensor:
     """Broadcast to a larger size without copying (stride 0); -1 keeps a dim."""
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand", "size", 1)
     shp = self._data.shape
     if len(sizes) < len(shp):
         d = self.dtype
@@ -503,6 +524,8 @@ class Select(Slice):
 
 @tensor_method("narrow")
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    if not (is_int(dim) and is_int(start) and is_int(length)):
+        raise combination("narrow", (input, dim, start, length), _NARROW)
     d = wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     start = int(start)
@@ -517,6 +540,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
 
 @tensor_method("select")
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    need_int("select", dim, "dim", 2)
+    need_int("select", index, "index", 3)
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -555,6 +580,10 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 @tensor_method("movedim", "moveaxis")
 def movedim(input: Tensor, source, destination) -> Tensor:
+    if not (is_int(source) and is_int(destination)) and not (
+            isinstance(source, (tuple, list)) and isinstance(destination, (tuple, list))
+            and is_int_list(source) and is_int_list(destination)):
+        raise combination("movedim", (input, source, destination), _MOVEDIM)
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
