@@ -131,8 +131,6 @@ KNOWN: list[Known] = [
                 *[f"nn.functional.{n}" for n in ("hardshrink", "hardtanh", "mish", "relu6")])],
     # creation
     # indexing
-    Known("getitem", "a str index: numtorch's IndexError, torch's TypeError", r"IndexError",
-          lambda a, k: isinstance(a[1], str), min_seen=20),
     # linalg
     Known("matmul", _WARN, r"NumPy warning", _nonfinite, min_seen=200),
     Known("mm", _WARN, r"NumPy warning", _nonfinite, min_seen=200),
@@ -175,13 +173,6 @@ KNOWN: list[Known] = [
     *[Known(n, _WARN + " (inf/NaN or complex inputs)", r"NumPy warning", _nonfinite,
             min_seen=200) for n in ("prod", "cumprod", "cumsum")],
     # shape
-    Known("stack", "unequal shapes and an out-of-range dim: numtorch reports the shapes "
-          "first, torch the dim", r"stack expects each tensor to be equal size.*IndexError",
-          lambda a, k: isinstance(a[0], list) and len({_arr(e).shape for e in a[0]
-                                                       if isinstance(e, Arr)}) > 1,
-          min_seen=50),
-    Known("flip", "repeated dims with one out of range: torch reports the repetition first",
-          r"appears multiple times", lambda a, k: _repeated_dims(a)),
     Known("expand", "a size below -1: numtorch's ValueError, torch's RuntimeError",
           r"ValueError: all elements of broadcast shape",
           lambda a, k: isinstance(a[1], tuple) and any(isinstance(d, int) and d < -1
@@ -190,40 +181,6 @@ KNOWN: list[Known] = [
           "tensor, numtorch refuses the -1", r"torch returned",
           lambda a, k: isinstance(a[1], tuple) and 0 in a[1]
           and -1 in a[1][:max(len(a[1]) - a[0].a.ndim, 0)]),
-    Known("movedim", "a 0-d tensor: torch moves dim 0 to 0, numtorch's permute refuses",
-          r"torch returned", lambda a, k: a[0].a.ndim == 0 and a[1] in (0, -1)
-          and a[2] in (0, -1)),
-    Known("narrow", "a negative length with an out-of-range dim: torch reports the length first",
-          r"length must be non-negative", lambda a, k: isinstance(a[3], int) and a[3] < 0),
-    Known("permute", "too few/many dims with one out of range: torch reports the count first",
-          r"number of dimensions in the tensor input does not match",
-          lambda a, k: isinstance(a[1], (tuple, list)) and _arr(a[0]) is not None
-          and len(a[1]) != _arr(a[0]).ndim),
-    Known("cat", "a 0-d tensor with an out-of-range dim: numtorch checks the dim first",
-          r"zero-dimensional tensor", lambda a, k: isinstance(a[0], list) and any(
-              isinstance(e, Arr) and e.a.ndim == 0 for e in a[0])),
-    Known("cat", "legacy 1-d empty tensors: torch skips them whatever the dim, numtorch checks "
-          "the dim", r"torch returned", lambda a, k: isinstance(a[0], list) and any(
-              isinstance(e, Arr) and e.a.shape == (0,) for e in a[0])),
-    Known("narrow", "a start past the end: numtorch's RuntimeError, torch's IndexError",
-          r"start out of range", lambda a, k: all(isinstance(x, int) for x in a[1:])),
-    Known("split", "a negative split_size: torch refuses it, numtorch splits",
-          r"split expects split_size be non-negative",
-          lambda a, k: isinstance(a[1], int) and a[1] < 0),
-    *[Known(n, "a 0-d tensor with an out-of-range dim: torch reports the rank first",
-            r"expects at least a 1-dimensional tensor", lambda a, k: _arr(a[0]) is not None
-            and a[0].a.ndim == 0) for n in ("chunk", "split")],
-    Known("repeat", "negative repeats on an empty tensor: torch returns an empty tensor",
-          r"negative dimension", _empty(0), min_seen=50),
-    Known("getitem", "a tensor index into a dim of an empty tensor: torch skips the bounds "
-          "check", r"torch returned", lambda a, k: _empty(0)(a, k) and isinstance(a[1], Arr)),
-    *[Known(n, "a 0-d tensor: torch takes dim 0 (or -1) as its one dim, or reports the rank",
-            r".", lambda a, k: _arr(a[0]) is not None and a[0].a.ndim == 0)
-      for n in ("narrow",)],
-    Known("roll", "an out-of-range dim on an empty tensor: torch returns it unchanged",
-          r"torch returned", _empty(0)),
-    Known("tile", "negative repeats on an empty tensor: torch returns an empty tensor",
-          r"negative dimension", _empty(0), min_seen=50),
 ]
 
 

@@ -81,10 +81,14 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Concatenate along ``dim`` with type promotion; legacy empty 1-D tensors are skipped."""
     tensors = _check_tensors(tensors, "cat")
     need_int("cat", dim, "dim", 2)
-    ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               f"concatenated")
+    ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), None)
+    # only legacy empty 1-D tensors: PyTorch skips them all, whatever the dim
+    ref, dim = (tensors[0], 0) if ref is None else (ref, dim)
     nd = ref.ndim
-    if nd == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, nd)
     dt = tensors[0].dtype
     for t in tensors[1:]:
@@ -127,11 +131,11 @@ def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
     tensors = _check_tensors(tensors, "stack")
     need_int("stack", dim, "dim", 2)
     shape = tensors[0].shape
+    d = wrap_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{_fmt(shape)} at entry 0 and {_fmt(t.shape)} at entry {i}")
-    d = wrap_dim(dim, len(shape) + 1)
     dt = tensors[0].dtype
     for t in tensors[1:]:
         dt = D.promote_types(dt, t.dtype)
@@ -214,6 +218,9 @@ def _repeat(self: Tensor, *sizes) -> Tensor:
     padded = (1,) * (len(reps) - nd) + tuple(self._data.shape)
     if builtins.any(r < 0 for r in reps):
         sizes = [r * s for r, s in zip(reps, padded)]
+        if builtins.min(sizes) >= 0:  # negative repeats of a 0-size dim: an empty result
+            return Repeat.apply(self, reps=tuple(builtins.max(r, 0) for r in reps),
+                                padded=padded)
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: "
                            f"{_fmt(sizes)}")
     return Repeat.apply(self, reps=reps, padded=padded)
@@ -294,11 +301,13 @@ class Flip(Op):
 def _dim_list(dims, nd: int, name: str = "flip") -> tuple:
     if isinstance(dims, int):
         dims = (dims,)
-    out = tuple(wrap_dim(d, nd) for d in dims)
-    if len(set(out)) != len(out):
-        d = next(d for d in out if out.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return out
+    out = []
+    for d in dims:  # in order, as PyTorch: a repetition before an out-of-range dim first
+        d = wrap_dim(d, nd)
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(out)
 
 
 @tensor_method("flip")
@@ -309,7 +318,8 @@ def flip(input: Tensor, *dims, **kwargs) -> Tensor:
     if kwargs:
         raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
     dims = int_seq(dims, "flip", "dims", 2)
-    return Flip.apply(input, dims=_dim_list(dims, input._data.ndim))
+    dims = _dim_list(dims, input._data.ndim)
+    return Flip.apply(input, dims=dims if input._data.ndim else ())
 
 
 @tensor_method("fliplr")
@@ -363,6 +373,8 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
                            f"{len(dims)}")
+    if input._data.size == 0:  # PyTorch returns an empty input unchanged, dims unchecked
+        return Roll.apply(input, shifts=0, dims=None)
     dims = tuple(wrap_dim(d, nd) for d in dims)
     return Roll.apply(input, shifts=tuple(int(s) for s in shifts), dims=dims)
 

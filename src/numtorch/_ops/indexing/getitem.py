@@ -107,6 +107,8 @@ def _parse(shape, index, setitem: bool = False):
             conv.append(a)
             n_spec += a.ndim if a.dtype == _BOOL else 1
             continue
+        if isinstance(c, (str, bytes)):  # PyTorch tries to make a tensor of it
+            raise TypeError(f"new(): invalid data type '{type(c).__name__}'")
         if isinstance(c, (float, complex)) or not hasattr(c, "__index__"):
             raise IndexError(_INDEX_TYPES.format(type(c).__name__))
         conv.append(int(c))

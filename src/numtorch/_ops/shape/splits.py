@@ -50,6 +50,11 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     else:
         fname = "split"
     need_int(fname, dim, "dim", 3)
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if fname == "split" and split_size_or_sections < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
+                           f"{split_size_or_sections}")
     d = wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -76,6 +81,8 @@ def _split_with_sizes(self, split_sizes, dim: int = 0):
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     need_int("chunk", chunks, "chunks", 2)
     need_int("chunk", dim, "dim", 3)
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, input._data.ndim)

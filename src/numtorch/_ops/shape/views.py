@@ -336,8 +336,10 @@ class T(Transpose):
 @tensor_method("permute")
 def permute(input: Tensor, *dims) -> Tensor:
     nd = input._data.ndim
-    dims = tuple(wrap_dim(d, nd) for d in _shape_arg(dims, "permute", "dims", 2))
-    if len(dims) != nd:
+    dims = _shape_arg(dims, "permute", "dims", 2)
+    if len(dims) == nd:
+        dims = tuple(wrap_dim(d, nd) for d in dims)
+    else:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
@@ -526,12 +528,20 @@ class Select(Slice):
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
     if not (is_int(dim) and is_int(start) and is_int(length)):
         raise combination("narrow", (input, dim, start, length), _NARROW)
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    length = int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
     if start < 0:
         start += size
-    if not 0 <= start <= size or start + length > size or length < 0:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
                            f"({size}).")
     idx = (slice(None),) * d + (slice(start, start + length),)
@@ -587,8 +597,14 @@ def movedim(input: Tensor, source, destination) -> Tensor:
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source "
+                           f"([{', '.join(map(str, src))}] dims) should contain the same number "
+                           f"of dims as destination ([{', '.join(map(str, dst))}] dims)")
     src = tuple(wrap_dim(s, nd) for s in src)
     dst = tuple(wrap_dim(s, nd) for s in dst)
+    if nd == 0:  # PyTorch wraps 0 and -1 as the one dim of a 0-d tensor
+        return permute(input, ())
     order = [i for i in builtins.range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
