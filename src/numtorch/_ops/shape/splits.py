@@ -9,8 +9,11 @@ from ..._tensor import Tensor
 from .._args import arg_error
 from .._base import Op, tensor_method, wrap_dim
 from .._geometry import slice_view
-from ._kinds import is_int, is_int_list, need_int
+from ._kinds import combination, is_int, is_int_list, need_int
 from .views import Slice
+
+_SPLIT = ("(Tensor input, int split_size, int dim = 0)",
+          "(Tensor input, tuple of ints split_size, int dim = 0)")
 
 __all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split", "unsafe_chunk",
            "hsplit", "vsplit", "dsplit"]
@@ -49,7 +52,10 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
             raise arg_error(fname, "split_sizes", split_size_or_sections, "tuple of ints", 2)
     else:
         fname = "split"
-    need_int(fname, dim, "dim", 3)
+    if not is_int(dim):
+        if fname == "split":
+            raise combination("split", (tensor, split_size_or_sections, dim), _SPLIT)
+        raise arg_error(fname, "dim", dim, "int", 3)
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     if fname == "split" and split_size_or_sections < 0:

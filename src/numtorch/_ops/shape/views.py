@@ -184,9 +184,8 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
-        if not isinstance(v, int) and not hasattr(v, "__index__"):
-            raise TypeError(f"flatten(): argument '{name}' must be int, not {type(v).__name__}")
+    need_int("flatten", start_dim, "start_dim", 2)
+    need_int("flatten", end_dim, "end_dim", 3)
     nd = input._data.ndim
     if nd == 0:
         wrap_dim(start_dim, 0)
@@ -438,7 +437,8 @@ def _expand(self: Tensor, *sizes) -> Tensor:
                            f"in the tensor ({len(shp)})")
     off = len(sizes) - len(shp)
     new = []
-    for i, s in enumerate(sizes):
+    for i in builtins.range(len(sizes) - 1, -1, -1):  # from the last dim, as PyTorch
+        s = sizes[i]
         if i >= off:
             cur = shp[i - off]
             if s == -1:
@@ -452,7 +452,7 @@ def _expand(self: Tensor, *sizes) -> Tensor:
             raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                                f"non-existing dimension {i}")
         new.append(s)
-    new = tuple(new)
+    new = tuple(reversed(new))
     if new == shp:
         return _identity_view_expand(self)
     return Expand.apply(self, shape=new)
