@@ -184,8 +184,9 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    need_int("flatten", start_dim, "start_dim", 2)
-    need_int("flatten", end_dim, "end_dim", 3)
+    # no position: a keyword call (``x.flatten(start_dim=...)``) cannot be told apart here
+    need_int("flatten", start_dim, "start_dim", None)
+    need_int("flatten", end_dim, "end_dim", None)
     nd = input._data.ndim
     if nd == 0:
         wrap_dim(start_dim, 0)
@@ -526,7 +527,8 @@ class Select(Slice):
 
 @tensor_method("narrow")
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
-    if not (is_int(dim) and is_int(start) and is_int(length)):
+    if not (dim.__class__ is int and start.__class__ is int and length.__class__ is int) and not (
+            is_int(dim) and is_int(start) and is_int(length)):
         raise combination("narrow", (input, dim, start, length), _NARROW)
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -590,7 +592,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 @tensor_method("movedim", "moveaxis")
 def movedim(input: Tensor, source, destination) -> Tensor:
-    if not (is_int(source) and is_int(destination)) and not (
+    if not (source.__class__ is int and destination.__class__ is int) and not (
+            is_int(source) and is_int(destination)) and not (
             isinstance(source, (tuple, list)) and isinstance(destination, (tuple, list))
             and is_int_list(source) and is_int_list(destination)):
         raise combination("movedim", (input, source, destination), _MOVEDIM)
