@@ -938,7 +938,7 @@ class Tensor:
         """``input ** 2`` (PowBackward0)."""
     def square_(self, *args, **kwargs):
         """In-place ``square``."""
-    def squeeze(input: Tensor, dim=None) -> Tensor:
+    def squeeze(input: Tensor, dim=...) -> Tensor:
         """Remove size-1 dims (all, one, or a tuple), as a view."""
     def std(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Standard deviation (StdBackward0)."""

@@ -9,9 +9,10 @@ import math
 
 from .. import _dtype as D
 from .._backend import xp_of
-from .._tensor import Size, Tensor
+from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
 from .creation import _create
+from .shape._kinds import int_seq, need_int
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "row_stack", "tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll", "rot90",
@@ -79,10 +80,15 @@ def _check_tensors(tensors, name):
 def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Concatenate along ``dim`` with type promotion; legacy empty 1-D tensors are skipped."""
     tensors = _check_tensors(tensors, "cat")
-    ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
+    need_int("cat", dim, "dim", 2)
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               f"concatenated")
+    ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), None)
+    # only legacy empty 1-D tensors: PyTorch skips them all, whatever the dim
+    ref, dim = (tensors[0], 0) if ref is None else (ref, dim)
     nd = ref.ndim
-    if nd == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, nd)
     dt = tensors[0].dtype
     for t in tensors[1:]:
@@ -123,12 +129,13 @@ class Stack(Op):
 def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Join same-shape tensors along a new dim."""
     tensors = _check_tensors(tensors, "stack")
+    need_int("stack", dim, "dim", 2)
     shape = tensors[0].shape
+    d = wrap_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{_fmt(shape)} at entry 0 and {_fmt(t.shape)} at entry {i}")
-    d = wrap_dim(dim, len(shape) + 1)
     dt = tensors[0].dtype
     for t in tensors[1:]:
         dt = D.promote_types(dt, t.dtype)
@@ -180,10 +187,8 @@ def column_stack(tensors, *, out=None) -> Tensor:
 
 
 # -- repeat / tile / repeat_interleave ---------------------------------------------------------
-def _int_list(args, name: str) -> tuple:
-    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
-        args = tuple(args[0])
-    return tuple(int(a) for a in args)
+def _int_list(args, name: str, pname: str = "repeats", pos: int | None = 1) -> tuple:
+    return int_seq(args, name, pname, pos)
 
 
 class Repeat(Op):
@@ -213,6 +218,9 @@ def _repeat(self: Tensor, *sizes) -> Tensor:
     padded = (1,) * (len(reps) - nd) + tuple(self._data.shape)
     if builtins.any(r < 0 for r in reps):
         sizes = [r * s for r, s in zip(reps, padded)]
+        if builtins.min(sizes) >= 0:  # negative repeats of a 0-size dim: an empty result
+            return Repeat.apply(self, reps=tuple(builtins.max(r, 0) for r in reps),
+                                padded=padded)
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: "
                            f"{_fmt(sizes)}")
     return Repeat.apply(self, reps=reps, padded=padded)
@@ -221,7 +229,7 @@ def _repeat(self: Tensor, *sizes) -> Tensor:
 @tensor_method("tile")
 def tile(input: Tensor, dims) -> Tensor:
     """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank."""
-    dims = _int_list((dims,) if isinstance(dims, int) else (dims,), "tile")
+    dims = _int_list((dims,), "tile", "dims", 2)
     nd = input._data.ndim
     if len(dims) < nd:
         dims = (1,) * (nd - len(dims)) + dims
@@ -293,11 +301,13 @@ class Flip(Op):
 def _dim_list(dims, nd: int, name: str = "flip") -> tuple:
     if isinstance(dims, int):
         dims = (dims,)
-    out = tuple(wrap_dim(d, nd) for d in dims)
-    if len(set(out)) != len(out):
-        d = next(d for d in out if out.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return out
+    out = []
+    for d in dims:  # in order, as PyTorch: a repetition before an out-of-range dim first
+        d = wrap_dim(d, nd)
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(out)
 
 
 @tensor_method("flip")
@@ -307,9 +317,9 @@ def flip(input: Tensor, *dims, **kwargs) -> Tensor:
         dims = (kwargs.pop("dims"),)
     if kwargs:
         raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
-    return Flip.apply(input, dims=_dim_list(dims, input._data.ndim))
+    dims = int_seq(dims, "flip", "dims", 2)
+    dims = _dim_list(dims, input._data.ndim)
+    return Flip.apply(input, dims=dims if input._data.ndim else ())
 
 
 @tensor_method("fliplr")
@@ -346,6 +356,10 @@ class Roll(Op):
 @tensor_method("roll")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when dims is None)."""
+    if shifts.__class__ is not int:
+        int_seq((shifts,), "roll", "shifts", 2)
+    if dims is not None and dims.__class__ is not int:
+        int_seq((dims,), "roll", "dims", 3)
     nd = input._data.ndim
     if dims is None or (isinstance(dims, (tuple, list)) and len(dims) == 0):
         s = shifts if isinstance(shifts, int) else tuple(shifts)
@@ -359,6 +373,8 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
                            f"{len(dims)}")
+    if input._data.size == 0:  # PyTorch returns an empty input unchanged, dims unchecked
+        return Roll.apply(input, shifts=0, dims=None)
     dims = tuple(wrap_dim(d, nd) for d in dims)
     return Roll.apply(input, shifts=tuple(int(s) for s in shifts), dims=dims)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+from numbers import Number
 
 from ... import _dtype as D
 from ..._backend import host, ndarray, xp_for, xp_of
@@ -605,12 +606,48 @@ def _scalar(v):
     return v.item() if isinstance(v, Tensor) else v
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_NO_END = _Unset()
+_ARANGE = (
+    "(Number end, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)",
+    "(Number start, Number end, *, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)",
+    "(Number start, Number end, Number step = 1, *, Tensor out = None, torch.dtype dtype = None, "
+    "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)")
+
+
+def _arange_kinds(start, end, step) -> None:
+    """PyTorch's TypeError unless every bound given is a Number (or a 0-d Tensor)."""
+    given = (start,) if end is _NO_END else (start, end, step)
+    if all(v.__class__ in _NUMBERS or isinstance(v, (Number, Tensor)) for v in given):
+        return
+    if end is _NO_END:
+        raise TypeError(f"arange(): argument 'end' (position 1) must be Number, not "
+                        f"{_type_name(start)}")
+    from ..shape._kinds import combination
+
+    raise combination("arange", (start, end) if step.__class__ is int and step == 1
+                      else (start, end, step), _ARANGE)
+
+
+def arange(start=0, end=_NO_END, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad: bool = False) -> Tensor:
     """``[start, end)`` by ``step``; integer dtype when all arguments are integers."""
+    if not (start.__class__ is int and end.__class__ is int and step.__class__ is int):
+        _arange_kinds(start, end, step)
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
-    if end is None:
+    if end is _NO_END:
         start, end = 0, start
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0 and end != start:

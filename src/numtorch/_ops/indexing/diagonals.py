@@ -7,6 +7,7 @@ from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from .._geometry import diagonal_view
+from ..shape._kinds import need_int, need_tensor
 from ._common import _make_inplace
 
 __all__ = ["diag", "diagonal", "diag_embed", "tril", "triu"]
@@ -65,6 +66,9 @@ def _diag_dims(nd: int, dim1: int, dim2: int):
 @tensor_method("diagonal")
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal of two dims as a view, moved to the last dim (DiagonalBackward0)."""
+    need_int("diagonal", offset, "offset", 2)
+    need_int("diagonal", dim1, "dim1", 3)
+    need_int("diagonal", dim2, "dim2", 4)
     d1, d2 = _diag_dims(input._data.ndim, dim1, dim2)
     return Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2)
 
@@ -122,7 +126,9 @@ class Triu(Tril):
     upper = True
 
 
-def _check_tri(input: Tensor, name: str) -> None:
+def _check_tri(input: Tensor, name: str, diagonal=0) -> None:
+    need_tensor(name, input)
+    need_int(name, diagonal, "diagonal", 2)
     if input._data.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
 
@@ -130,14 +136,14 @@ def _check_tri(input: Tensor, name: str) -> None:
 @tensor_method("tril")
 def tril(input: Tensor, diagonal: int = 0, *, out=None) -> Tensor:
     """Lower triangle of the last two dims (elements above ``diagonal`` zeroed)."""
-    _check_tri(input, "tril")
+    _check_tri(input, "tril", diagonal)
     return write_out(out, Tril.apply(input, k=diagonal))
 
 
 @tensor_method("triu")
 def triu(input: Tensor, diagonal: int = 0, *, out=None) -> Tensor:
     """Upper triangle of the last two dims (elements below ``diagonal`` zeroed)."""
-    _check_tri(input, "triu")
+    _check_tri(input, "triu", diagonal)
     return write_out(out, Triu.apply(input, k=diagonal))
 
 

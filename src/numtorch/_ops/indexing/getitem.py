@@ -77,6 +77,7 @@ def _parse(shape, index, setitem: bool = False):
     nd = len(shape)
     conv = []
     n_spec = 0
+    bad = None
     for c in comps:
         if c is None or c is Ellipsis:
             conv.append(c)
@@ -107,12 +108,17 @@ def _parse(shape, index, setitem: bool = False):
             conv.append(a)
             n_spec += a.ndim if a.dtype == _BOOL else 1
             continue
-        if isinstance(c, (float, complex)) or not hasattr(c, "__index__"):
-            raise IndexError(_INDEX_TYPES.format(type(c).__name__))
-        conv.append(int(c))
+        if bad is None and isinstance(c, (str, bytes)):  # PyTorch makes a tensor of it
+            bad = TypeError(f"new(): invalid data type '{type(c).__name__}'")
+        elif bad is None and (isinstance(c, (float, complex)) or not hasattr(c, "__index__")):
+            bad = IndexError(_INDEX_TYPES.format(type(c).__name__))
+        if bad is None:
+            conv.append(int(c))
         n_spec += 1
     if n_spec > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
+    if bad is not None:  # a wrong kind of index counts as one, after the rank check
+        raise bad
     cur = list(shape)
     steps = []
     adv = {}

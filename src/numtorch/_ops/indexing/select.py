@@ -9,6 +9,7 @@ from ..._backend import is_array, xp_of
 from ..._tensor import Tensor
 from .._base import Op, tensor_method, wrap_dim, write_out
 from ..creation import tensor
+from ..shape._kinds import need_int, need_tensor
 from ._common import _broadcast_or_raise, _check_range, _first_bad, _legacy, _nd1, _shape_str
 from .getitem import IndexPutZeros
 
@@ -93,6 +94,10 @@ class Gather(Op):
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
            out=None) -> Tensor:
     """``out[p] = input[..., index[p], ...]`` along ``dim`` (PyTorch's gather)."""
+    if not (isinstance(input, Tensor) and dim.__class__ is int and isinstance(index, Tensor)):
+        need_tensor("gather", input)
+        need_int("gather", dim, "dim", 2)
+        need_tensor("gather", index, "index", 3)
     _check_index_dtype(index, "gather")
     d = _check_gather_like("gather", input, dim, index)
     return write_out(out, Gather.apply(input, index, dim=d))
@@ -155,6 +160,10 @@ class IndexSelect(Op):
 @tensor_method("index_select")
 def index_select(input: Tensor, dim: int, index: Tensor, *, out=None) -> Tensor:
     """Entries of ``input`` at ``index`` (1-D) along ``dim``: IndexSelectBackward0."""
+    if not (isinstance(input, Tensor) and dim.__class__ is int and isinstance(index, Tensor)):
+        need_tensor("index_select", input)
+        need_int("index_select", dim, "dim", 2)
+        need_tensor("index_select", index, "index", 3)
     if index._data.dtype not in _INDEX_DTYPES:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index._data.ndim > 1:
@@ -208,6 +217,8 @@ class Take(Op):
 @tensor_method("take")
 def take(input: Tensor, index: Tensor) -> Tensor:
     """Elements of the flattened ``input`` at ``index`` (shape of ``index``)."""
+    need_tensor("take", input)
+    need_tensor("take", index, "index", 2)
     if index._data.dtype != _INT64:
         raise RuntimeError("take(): Expected a long tensor for index, but got "
                            f"{_legacy(index._data.dtype)}")
@@ -234,6 +245,8 @@ class MaskedSelect(Op):
 @tensor_method("masked_select")
 def masked_select(input: Tensor, mask: Tensor, *, out=None) -> Tensor:
     """1-D tensor of the elements of ``input`` where ``mask`` (broadcast together) is True."""
+    need_tensor("masked_select", input)
+    need_tensor("masked_select", mask, "mask", 2)
     if mask._data.dtype != D.bool_.np:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     _broadcast_or_raise([mask._data.shape, input._data.shape])
@@ -272,6 +285,7 @@ class NonzeroTuple(Op):
 @tensor_method("nonzero")
 def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    need_tensor("nonzero", input)
     if as_tuple:
         return NonzeroTuple.apply(input)
     return write_out(out, Nonzero.apply(input))

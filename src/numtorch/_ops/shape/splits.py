@@ -6,9 +6,14 @@ from __future__ import annotations
 import builtins
 
 from ..._tensor import Tensor
+from .._args import arg_error
 from .._base import Op, tensor_method, wrap_dim
 from .._geometry import slice_view
+from ._kinds import combination, is_int, is_int_list, need_int
 from .views import Slice
+
+_SPLIT = ("(Tensor input, int split_size, int dim = 0)",
+          "(Tensor input, tuple of ints split_size, int dim = 0)")
 
 __all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split", "unsafe_chunk",
            "hsplit", "vsplit", "dsplit"]
@@ -41,6 +46,21 @@ class Split(SplitWithSizes):
 @tensor_method("split")
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
+    if not is_int(split_size_or_sections):
+        fname = "split_with_sizes"
+        if not is_int_list(split_size_or_sections):
+            raise arg_error(fname, "split_sizes", split_size_or_sections, "tuple of ints", 2)
+    else:
+        fname = "split"
+    if not is_int(dim):
+        if fname == "split":
+            raise combination("split", (tensor, split_size_or_sections, dim), _SPLIT)
+        raise arg_error(fname, "dim", dim, "int", 3)
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if fname == "split" and split_size_or_sections < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
+                           f"{split_size_or_sections}")
     d = wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -65,6 +85,10 @@ def _split_with_sizes(self, split_sizes, dim: int = 0):
 
 @tensor_method("chunk")
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    need_int("chunk", chunks, "chunks", 2)
+    need_int("chunk", dim, "dim", 3)
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, input._data.ndim)

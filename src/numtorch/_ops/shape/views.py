@@ -20,6 +20,25 @@ from .._geometry import (
     squeezed_view,
     unsqueezed_view,
 )
+from ._kinds import combination, int_seq, is_int, is_int_list, need_int
+
+
+class _All:
+    """``squeeze``'s default dim (all dims): a given None is PyTorch's TypeError."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_ALL = _All()
+_SQUEEZE = ("(Tensor input)", "(Tensor input, int dim)", "(Tensor input, tuple of ints dim)",
+            "(Tensor input, name dim)")
+_NARROW = ("(Tensor input, int dim, Tensor start, int length)",
+           "(Tensor input, int dim, int start, int length)")
+_MOVEDIM = ("(Tensor input, tuple of ints source, tuple of ints destination)",
+            "(Tensor input, int source, int destination)")
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
            "swapdims", "permute", "t", "narrow", "select", "unbind", "movedim", "moveaxis",
@@ -27,10 +46,8 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose
            "atleast_1d", "atleast_2d", "atleast_3d", "ravel"]
 
 
-def _shape_arg(shape) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def _shape_arg(shape, fname: str = "view", pname: str = "size", pos: int | None = 1) -> tuple:
+    return int_seq(shape, fname, pname, pos)
 
 
 def _infer_size(shape, numel: int) -> tuple:
@@ -139,7 +156,7 @@ def _view_as(self, other: Tensor) -> Tensor:
 @tensor_method("reshape")
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the strides allow it, else a copy (``torch.reshape``)."""
-    shape = _infer_size(_shape_arg(shape), input._data.size)
+    shape = _infer_size(_shape_arg(shape, "reshape", "shape", 2), input._data.size)
     if input._data.flags.c_contiguous:
         return View.apply(input, shape=shape)
     if _view_array(input._data, shape) is not None:
@@ -167,9 +184,9 @@ def _reshape_as(self, other: Tensor) -> Tensor:
 
 @tensor_method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
-        if not isinstance(v, int) and not hasattr(v, "__index__"):
-            raise TypeError(f"flatten(): argument '{name}' must be int, not {type(v).__name__}")
+    # no position: a keyword call (``x.flatten(start_dim=...)``) cannot be told apart here
+    need_int("flatten", start_dim, "start_dim", None)
+    need_int("flatten", end_dim, "end_dim", None)
     nd = input._data.ndim
     if nd == 0:
         wrap_dim(start_dim, 0)
@@ -238,11 +255,13 @@ class SqueezeMulti(Squeeze):
 
 
 @tensor_method("squeeze")
-def squeeze(input: Tensor, dim=None) -> Tensor:
+def squeeze(input: Tensor, dim=_ALL) -> Tensor:
     """Remove size-1 dims (all, one, or a tuple), as a view."""
     nd = input._data.ndim
-    if dim is None:
+    if dim is _ALL:
         return Squeeze.apply(input, dims=tuple(builtins.range(nd)))
+    if not is_int_list(dim):
+        raise combination("squeeze", (input, dim), _SQUEEZE)
     if isinstance(dim, int):
         return SqueezeDims.apply(input, dims=(wrap_dim(dim, nd),))
     return SqueezeMulti.apply(input, dims=tuple(wrap_dim(d, nd) for d in dim))
@@ -317,8 +336,10 @@ class T(Transpose):
 @tensor_method("permute")
 def permute(input: Tensor, *dims) -> Tensor:
     nd = input._data.ndim
-    dims = tuple(wrap_dim(d, nd) for d in _shape_arg(dims))
-    if len(dims) != nd:
+    dims = _shape_arg(dims, "permute", "dims", 2)
+    if len(dims) == nd:
+        dims = tuple(wrap_dim(d, nd) for d in dims)
+    else:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
@@ -329,6 +350,8 @@ def permute(input: Tensor, *dims) -> Tensor:
 
 @tensor_method("transpose", "swapaxes", "swapdims")
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    need_int("transpose", dim0, "dim0", 2)
+    need_int("transpose", dim1, "dim1", 3)
     nd = input._data.ndim
     return Transpose.apply(input, d0=wrap_dim(dim0, nd), d1=wrap_dim(dim1, nd))
 
@@ -404,7 +427,7 @@ class Expand(Op):
 @tensor_method("expand")
 def _expand(self: Tensor, *sizes) -> Tensor:
     """Broadcast to a larger size without copying (stride 0); -1 keeps a dim."""
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand", "size", 1)
     shp = self._data.shape
     if len(sizes) < len(shp):
         d = self.dtype
@@ -415,7 +438,8 @@ def _expand(self: Tensor, *sizes) -> Tensor:
                            f"in the tensor ({len(shp)})")
     off = len(sizes) - len(shp)
     new = []
-    for i, s in enumerate(sizes):
+    for i in builtins.range(len(sizes) - 1, -1, -1):  # from the last dim, as PyTorch
+        s = sizes[i]
         if i >= off:
             cur = shp[i - off]
             if s == -1:
@@ -429,7 +453,7 @@ def _expand(self: Tensor, *sizes) -> Tensor:
             raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                                f"non-existing dimension {i}")
         new.append(s)
-    new = tuple(new)
+    new = tuple(reversed(new))
     if new == shp:
         return _identity_view_expand(self)
     return Expand.apply(self, shape=new)
@@ -503,12 +527,23 @@ class Select(Slice):
 
 @tensor_method("narrow")
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    if not (dim.__class__ is int and start.__class__ is int and length.__class__ is int) and not (
+            is_int(dim) and is_int(start) and is_int(length)):
+        raise combination("narrow", (input, dim, start, length), _NARROW)
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    length = int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
     if start < 0:
         start += size
-    if not 0 <= start <= size or start + length > size or length < 0:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
                            f"({size}).")
     idx = (slice(None),) * d + (slice(start, start + length),)
@@ -517,6 +552,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
 
 @tensor_method("select")
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    need_int("select", dim, "dim", 2)
+    need_int("select", index, "index", 3)
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -555,11 +592,22 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 @tensor_method("movedim", "moveaxis")
 def movedim(input: Tensor, source, destination) -> Tensor:
+    if not (source.__class__ is int and destination.__class__ is int) and not (
+            is_int(source) and is_int(destination)) and not (
+            isinstance(source, (tuple, list)) and isinstance(destination, (tuple, list))
+            and is_int_list(source) and is_int_list(destination)):
+        raise combination("movedim", (input, source, destination), _MOVEDIM)
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source "
+                           f"([{', '.join(map(str, src))}] dims) should contain the same number "
+                           f"of dims as destination ([{', '.join(map(str, dst))}] dims)")
     src = tuple(wrap_dim(s, nd) for s in src)
     dst = tuple(wrap_dim(s, nd) for s in dst)
+    if nd == 0:  # PyTorch wraps 0 and -1 as the one dim of a 0-d tensor
+        return permute(input, ())
     order = [i for i in builtins.range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
