@@ -79,16 +79,6 @@ def _arr(x):
     return x.a if isinstance(x, Arr) else None
 
 
-def _wrong(i):
-    """Argument ``i`` is a wrong kind (None, a list/tuple/str of non-tensors, an object)."""
-    def pred(args, kwargs):
-        x = args[i] if isinstance(i, int) else kwargs.get(i, 0)
-        if isinstance(x, list) and x and all(isinstance(e, Arr) for e in x):
-            return False
-        return x is None or type(x) in (list, tuple, str, object)
-    return pred
-
-
 def _dtype(i, *kinds):
     """Argument ``i`` is an array of one of the NumPy dtype kinds ``kinds`` ("c", "iub"...)."""
     return lambda args, kw: _arr(args[i]) is not None and _arr(args[i]).dtype.kind in "".join(kinds)
