@@ -10,6 +10,7 @@ import builtins
 import math
 from numbers import Number
 
+from ... import _device as _device_mod
 from ... import _dtype as D
 from ..._backend import host, ndarray, xp_for, xp_of
 from ..._device import as_device
@@ -43,6 +44,9 @@ class Create(Op):
 _create = Create.apply
 #: the array module of the default device
 _CPU_XP = xp_for(as_device(None))
+#: the default device (``set_default_device``): the fast paths hold only while it is the CPU
+_DEFAULT = _device_mod._default
+_CPU = _device_mod.CPU
 
 
 def _plain_size(size):
@@ -260,7 +264,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
                       "sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    xp = _CPU_XP if device is None else xp_for(as_device(device))
+    xp = _CPU_XP if device is None and _DEFAULT[0] is _CPU else xp_for(as_device(device))
     dt = _coerce_dtype(dtype) if dtype is not None and not isinstance(dtype, D.dtype) else dtype
     if dt is None:
         if isinstance(data, ndarray):
@@ -362,7 +366,7 @@ def _filled(size, fill, dtype, device, requires_grad, default=None, out=None, sh
     if shape is None:
         shape = _plain_size(size) or _size(size)
     npdt = _np_dtype(dtype, default)
-    xp = _CPU_XP if device is None else xp_for(as_device(device))
+    xp = _CPU_XP if device is None and _DEFAULT[0] is _CPU else xp_for(as_device(device))
     t = _create(_full_array, (xp, shape, fill, npdt))
     if requires_grad:
         _require_grad(t)
@@ -659,7 +663,7 @@ def arange(start=0, end=_NO_END, step=1, *, out=None, dtype=None, layout=None, d
         dt = dtype if isinstance(dtype, D.dtype) else _coerce_dtype(dtype)
     npdt = D.to_numpy_dtype(dt)
     n = max(0, math.ceil((end - start) / step))
-    xp = _CPU_XP if device is None else xp_for(as_device(device))
+    xp = _CPU_XP if device is None and _DEFAULT[0] is _CPU else xp_for(as_device(device))
     # PyTorch computes start + i*step in double for float outputs, then rounds
     wide = _F64 if dt.is_floating_point else _I64
     t = _create(_range_array, (xp, start, step, n, wide, npdt))
@@ -692,7 +696,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None,  # noqa: A001
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
     dt = dtype or D.get_default_dtype()
-    args = (_CPU_XP, start, step, n, D.float64.np, D.to_numpy_dtype(dt))
+    args = (xp_for(as_device(device)), start, step, n, D.float64.np, D.to_numpy_dtype(dt))
     return _made(_range_array, args, requires_grad)
 
 
