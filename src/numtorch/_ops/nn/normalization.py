@@ -74,6 +74,14 @@ def _bshape(ndim: int):
 
 
 # -- batch norm ---------------------------------------------------------------------------------
+
+def _affine(xhat, w, b, shp, dtype):
+    """``xhat * w + b`` (either optional, broadcast with shape ``shp``) in ``dtype``."""
+    out = xhat * w.reshape(shp) if w is not None else xhat.copy()
+    if b is not None:
+        out += b.reshape(shp)
+    return out.astype(dtype, copy=False)
+
 class NativeBatchNorm(Op):
     """Inputs (input, weight, bias); running statistics and flags are parameters."""
 
@@ -95,10 +103,7 @@ class NativeBatchNorm(Op):
         invstd = (1 / xp.sqrt(var + self.eps)).astype(x.dtype, copy=False)
         xhat = xc * invstd
         self._xhat, self._invstd, self._axes = xhat, invstd, axes
-        out = xhat * w.reshape(shp) if w is not None else xhat.copy()
-        if b is not None:
-            out += b.reshape(shp)
-        return out.astype(x.dtype, copy=False)
+        return _affine(xhat, w, b, shp, x.dtype)
 
     def backward(self, g):
         if backward_builds_graph():
@@ -294,10 +299,7 @@ class NativeGroupNorm(Op):
         xhat = (xc * invstd).reshape(x.shape)
         self._xhat, self._invstd = xhat, invstd
         shp = _bshape(x.ndim)
-        out = xhat * w.reshape(shp) if w is not None else xhat.copy()
-        if b is not None:
-            out += b.reshape(shp)
-        return out.astype(x.dtype, copy=False)
+        return _affine(xhat, w, b, shp, x.dtype)
 
     def backward(self, g):
         if backward_builds_graph():

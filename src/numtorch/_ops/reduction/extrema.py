@@ -98,47 +98,37 @@ class MinAll(MaxAll):
     largest = False
 
 
-@tensor_method("max")
-def max(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
-    """``max(x)`` (all), ``max(x, dim)`` -> (values, indices), ``max(x, other)`` (maximum)."""
+def _extremum(name: str, input, dim, keepdim: bool, all_op, dim_op):
+    """``max``/``min``: over everything, along ``dim`` (values, indices), or against a tensor."""
     if isinstance(dim, Tensor):
-        from ..pointwise import maximum
+        from .. import pointwise
 
-        return maximum(input, dim)
+        return getattr(pointwise, "maximum" if name == "max" else "minimum")(input, dim)
     if dim is None:
-        if keepdim:  # PyTorch's max has no all-dims form with keepdim
-            raise TypeError("max(): argument 'dim' must be int, not NoneType")
+        if keepdim:  # PyTorch's max/min have no all-dims form with keepdim
+            raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
         if input._data.size:
-            _no_complex(input._data, "max_all")
-        return MaxAll.apply(input)
+            _no_complex(input._data, f"{name}_all")
+        return all_op.apply(input)
     d = wrap_dim(dim, input.ndim)
     if input._data.dtype.kind == "c":
         if input._data.ndim and input._data.shape[d] == 0:
-            raise IndexError(f"max(): Expected reduction dim {d} to have non-zero size.")
-        raise RuntimeError("max(): does not support complex input")
-    v, i = MaxDim.apply(input, dim=d, keepdim=keepdim)
-    return return_types("max")(v, i)
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        raise RuntimeError(f"{name}(): does not support complex input")
+    v, i = dim_op.apply(input, dim=d, keepdim=keepdim)
+    return return_types(name)(v, i)
+
+
+@tensor_method("max")
+def max(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
+    """``max(x)`` (all), ``max(x, dim)`` -> (values, indices), ``max(x, other)`` (maximum)."""
+    return _extremum("max", input, dim, keepdim, MaxAll, MaxDim)
 
 
 @tensor_method("min")
 def min(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001
-    if isinstance(dim, Tensor):
-        from ..pointwise import minimum
-
-        return minimum(input, dim)
-    if dim is None:
-        if keepdim:  # PyTorch's min has no all-dims form with keepdim
-            raise TypeError("min(): argument 'dim' must be int, not NoneType")
-        if input._data.size:
-            _no_complex(input._data, "min_all")
-        return MinAll.apply(input)
-    d = wrap_dim(dim, input.ndim)
-    if input._data.dtype.kind == "c":
-        if input._data.ndim and input._data.shape[d] == 0:
-            raise IndexError(f"min(): Expected reduction dim {d} to have non-zero size.")
-        raise RuntimeError("min(): does not support complex input")
-    v, i = MinDim.apply(input, dim=d, keepdim=keepdim)
-    return return_types("min")(v, i)
+    """``min(x)`` (all), ``min(x, dim)`` -> (values, indices), ``min(x, other)`` (minimum)."""
+    return _extremum("min", input, dim, keepdim, MinAll, MinDim)
 
 
 def _check_empty_extrema(a, dim, name):
