@@ -717,7 +717,8 @@ class Tensor:
         """Mean over ``dim``; PyTorch's error for integer inputs without a floating ``dtype``."""
     def median(input: Tensor, dim: builtins.int | None = None, keepdim: builtins.bool = False, *, out=None):
         """The lower median (of all elements, or along ``dim`` with its index); NaN propagates."""
-    def min(input, dim=None, keepdim: builtins.bool = False, *, out=None): ...
+    def min(input, dim=None, keepdim: builtins.bool = False, *, out=None):
+        """``min(x)`` (all), ``min(x, dim)`` -> (values, indices), ``min(x, other)`` (minimum)."""
     def minimum(input, other, *, out=None) -> Tensor:
         """Elementwise min (NaN propagates); equal values share the gradient."""
     def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
