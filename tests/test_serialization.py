@@ -115,19 +115,39 @@ def test_load_torch_file(tmp_path, zip_format):
 
 @pytest.mark.parametrize("zip_format", [True, False], ids=["zip", "legacy"])
 def test_load_torch_dtypes_numpy_lacks(tmp_path, zip_format):
+    """bfloat16, uint16/32/64 and float8 load as themselves, bit for bit, without a warning."""
     bf = torch.tensor([1.5, -2.25, 3e38], dtype=torch.bfloat16)
     u16 = torch.tensor([0, 65535], dtype=torch.uint16)
+    u64 = torch.tensor([0, 2 ** 64 - 1], dtype=torch.uint64)
+    f8 = torch.tensor([0.3, -448.0], dtype=torch.float8_e4m3fn)
     path = tmp_path / "x.pt"
-    torch.save({"bf": bf, "u16": u16}, path, _use_new_zipfile_serialization=zip_format)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    torch.save({"bf": bf, "u16": u16, "u64": u64, "f8": f8}, path,
+               _use_new_zipfile_serialization=zip_format)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         ours = S.load(path)
-    texts = sorted(str(w.message).split(":")[0] for w in caught)
-    assert texts == ["numtorch has no torch.bfloat16 dtype", "numtorch has no torch.uint16 dtype"]
-    assert ours["bf"].dtype == nt.float32
-    assert ours["bf"].numpy().tobytes() == bf.float().numpy().tobytes()
-    assert ours["u16"].dtype == nt.int32
-    assert ours["u16"].tolist() == u16.tolist()
+    for key, t in (("bf", bf), ("u16", u16), ("u64", u64), ("f8", f8)):
+        assert str(ours[key].dtype) == str(t.dtype)
+        assert ours[key]._data.tobytes() == t.view(
+            {1: torch.uint8, 2: torch.int16, 8: torch.int64}[t.itemsize]).numpy().tobytes()
+
+
+@pytest.mark.parametrize("name", ["bfloat16", "uint16", "uint32", "uint64", "float8_e4m3fn",
+                                  "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"])
+def test_torch_reads_new_dtypes(tmp_path, name):
+    """torch loads numtorch's bfloat16/uint/float8 checkpoints (views and Parameters too)."""
+    base = nt.arange(12).reshape(3, 4).to(getattr(nt, name))
+    case = {"t": base[:, 1:3], "p": nt.nn.Parameter(base.float().to(getattr(nt, name)))
+            if name == "bfloat16" else base}
+    path = tmp_path / "n.pt"
+    S.save(case, path)
+    theirs = torch.load(path)
+    ref = torch.arange(12).reshape(3, 4).to(getattr(torch, name))
+    assert theirs["t"].dtype == ref.dtype and torch.equal(theirs["t"].float(), ref[:, 1:3].float())
+    assert torch.equal(theirs["p"].float(), ref.float())
+    back = S.load(path)
+    assert back["t"].dtype is getattr(nt, name)
+    assert back["t"].float().tolist() == ref[:, 1:3].float().tolist()
 
 
 def test_load_torch_module_and_optimizer_state(tmp_path):

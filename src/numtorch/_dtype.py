@@ -1,8 +1,12 @@
 """dtype objects, PyTorch's type promotion and the default dtype.
 
-``numtorch.float32`` prints as ``torch.float32`` like PyTorch's. bfloat16 exists as a name (so
-code that mentions it imports) but NumPy has no such type: creating a bfloat16 tensor raises
-``TypeError`` naming the dtype.
+``numtorch.float32`` prints as ``torch.float32`` like PyTorch's. The types NumPy lacks
+(bfloat16 and the float8 family) are ml_dtypes' NumPy dtypes; ml_dtypes is imported the first
+time one of them is used (its import is slower than numtorch's whole import), so ``dtype.np``
+of those is a stand-in (:class:`_LazyNumpyDtype`) until then, which NumPy accepts as a dtype.
+
+Promotion follows PyTorch, including its refusals: uint16/32/64 promote only with themselves
+and with floating/complex types, float8 types only with themselves.
 """
 
 from __future__ import annotations
@@ -30,14 +34,18 @@ class dtype:
                  "_category", "_rank", "c_name", "cpp_name", "legacy_name", "storage_name")
 
     def __init__(self, name: str, np_dtype, category: int, rank: int, signed: bool,
-                 c_name: str, cpp_name: str) -> None:
+                 c_name: str, cpp_name: str, itemsize: int = 0) -> None:
         self.name = name
         self.c_name = c_name
         self.cpp_name = cpp_name
         self.legacy_name = c_name + "Tensor"
         self.storage_name = c_name + "Storage"
-        self.np = np.dtype(np_dtype) if np_dtype is not None else None
-        self.itemsize = self.np.itemsize if self.np is not None else 2
+        if np_dtype is None:
+            self.np = _LazyNumpyDtype(name)
+            self.itemsize = itemsize
+        else:
+            self.np = np.dtype(np_dtype)
+            self.itemsize = self.np.itemsize
         self.is_floating_point = category == _FLOAT
         self.is_complex = category == _COMPLEX
         self.is_signed = signed
@@ -62,6 +70,30 @@ class dtype:
         return self._category == _BOOL
 
 
+class _LazyNumpyDtype:
+    """The NumPy dtype of an ml_dtypes type before ml_dtypes is imported. NumPy takes it as a
+    dtype (through its ``dtype`` attribute); any use imports ml_dtypes and puts the real dtype
+    in its place on the numtorch dtype."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        real = _load_ml_dtypes()[self._name].np
+        return real if attr == "dtype" else getattr(real, attr)
+
+    def __eq__(self, other) -> bool:
+        return _load_ml_dtypes()[self._name].np == other
+
+    def __hash__(self) -> int:
+        return hash(_load_ml_dtypes()[self._name].np)
+
+    def __repr__(self) -> str:
+        return f"dtype({self._name!r})"
+
+
 bool_ = dtype("bool", np.bool_, _BOOL, 0, False, "Bool", "bool")
 uint8 = dtype("uint8", np.uint8, _INT, 1, False, "Byte", "unsigned char")
 int8 = dtype("int8", np.int8, _INT, 2, True, "Char", "signed char")
@@ -76,9 +108,29 @@ complex64 = dtype("complex64", np.complex64, _COMPLEX, 10, True, "ComplexFloat",
                   "c10::complex<float>")
 complex128 = dtype("complex128", np.complex128, _COMPLEX, 11, True, "ComplexDouble",
                    "c10::complex<double>")
+# PyTorch's "barebones" unsigned types: few ops, promotion only with floating types
+uint16 = dtype("uint16", np.uint16, _INT, 12, False, "UInt16", "uint16_t")
+uint32 = dtype("uint32", np.uint32, _INT, 13, False, "UInt32", "uint32_t")
+uint64 = dtype("uint64", np.uint64, _INT, 14, False, "UInt64", "uint64_t")
+# 8-bit floats: storage and conversion (PyTorch's CPU kernels do no arithmetic on them)
+float8_e4m3fn = dtype("float8_e4m3fn", None, _FLOAT, 15, True, "Float8_e4m3fn",
+                      "c10::Float8_e4m3fn", 1)
+float8_e5m2 = dtype("float8_e5m2", None, _FLOAT, 16, True, "Float8_e5m2", "c10::Float8_e5m2", 1)
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", None, _FLOAT, 17, True, "Float8_e4m3fnuz",
+                        "c10::Float8_e4m3fnuz", 1)
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", None, _FLOAT, 18, True, "Float8_e5m2fnuz",
+                        "c10::Float8_e5m2fnuz", 1)
+float8_e8m0fnu = dtype("float8_e8m0fnu", None, _FLOAT, 19, False, "Float8_e8m0fnu",
+                       "c10::Float8_e8m0fnu", 1)
+bfloat16.itemsize = 2
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
-       complex64, complex128)
+       complex64, complex128, uint16, uint32, uint64, float8_e4m3fn, float8_e5m2,
+       float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
+BAREBONES_UNSIGNED = (uint16, uint32, uint64)
+FLOAT8 = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
+#: the dtypes whose NumPy type comes from ml_dtypes, by name
+_ML_DTYPES = {"bfloat16": bfloat16, **{d.name: d for d in FLOAT8}}
 
 # aliases PyTorch offers
 ALIASES = {
@@ -86,10 +138,28 @@ ALIASES = {
     "int32": int32, "int": int32, "int64": int64, "long": int64, "float16": float16,
     "half": float16, "bfloat16": bfloat16, "float32": float32, "float": float32,
     "float64": float64, "double": float64, "complex64": complex64, "cfloat": complex64,
-    "complex128": complex128, "cdouble": complex128,
+    "complex128": complex128, "cdouble": complex128, "uint16": uint16, "uint32": uint32,
+    "uint64": uint64, **{d.name: d for d in FLOAT8},
 }
 
-_BY_NP = {d.np: d for d in ALL if d.np is not None}
+_BY_NP = {d.np: d for d in ALL if type(d.np) is not _LazyNumpyDtype}
+_ml_loaded = False
+
+
+def _load_ml_dtypes() -> dict:
+    """Import ml_dtypes and give bfloat16 and the float8 types their NumPy dtypes."""
+    global _ml_loaded
+    if not _ml_loaded:
+        try:
+            import ml_dtypes
+        except ImportError as e:  # pragma: no cover - ml_dtypes is a dependency
+            raise TypeError("bfloat16 and float8 tensors need the ml_dtypes package "
+                            "(pip install ml_dtypes)") from e
+        for name, d in _ML_DTYPES.items():
+            d.np = np.dtype(getattr(ml_dtypes, name))
+            _BY_NP[d.np] = d
+        _ml_loaded = True
+    return _ML_DTYPES
 #: legacy tensor class name (``FloatTensor``) -> dtype, for ``Tensor.type("torch.FloatTensor")``
 _BY_LEGACY_NAME = {d.legacy_name: d for d in ALL}
 
@@ -107,6 +177,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
     nd = np.dtype(np_dtype)
     if nd in _BY_NP:
         return _BY_NP[nd]
+    if nd.name in _ML_DTYPES and nd.type.__module__.startswith("ml_dtypes"):
+        return _BY_NP.get(nd) or _load_ml_dtypes()[nd.name]
     raise TypeError(
         f"can't convert np.ndarray of type numpy.{nd.name}. The only supported types are: "
         "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
@@ -114,9 +186,9 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_numpy_dtype(d: dtype) -> np.dtype:
-    """The NumPy dtype that holds a numtorch dtype; TypeError for bfloat16."""
-    if d.np is None:
-        raise TypeError(f"numtorch does not support {d} tensors: NumPy has no {d.name} type")
+    """The NumPy dtype that holds a numtorch dtype (ml_dtypes' for bfloat16 and float8)."""
+    if type(d.np) is _LazyNumpyDtype:
+        _load_ml_dtypes()
     return d.np
 
 
@@ -140,6 +212,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """PyTorch's ``promote_types`` for two dtypes."""
     if a is b:
         return a
+    if a._rank >= 12 or b._rank >= 12:
+        refused = _refused_promotion(a, b)
+        if refused is not None:
+            return refused
     ca, cb = a._category, b._category
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
@@ -156,6 +232,19 @@ def promote_types(a: dtype, b: dtype) -> dtype:
             return float32
         return a if a._rank > b._rank else b
     return a if a._rank > b._rank else b
+
+
+def _refused_promotion(a: dtype, b: dtype):
+    """PyTorch's rules for the barebones types: float8 promotes with nothing else; uint16/32/64
+    only with floating and complex types (which win). Raises RuntimeError as PyTorch does."""
+    if a in FLOAT8 or b in FLOAT8:
+        raise RuntimeError("Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{a.c_name} and {b.c_name}")
+    other = b if a in BAREBONES_UNSIGNED else a
+    if other._category in (_FLOAT, _COMPLEX):
+        return other
+    raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted "
+                       f"to promote {a.c_name} and {b.c_name}")
 
 
 def _category_of_scalar(v) -> int:

@@ -243,7 +243,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
                                "you want to use a computed variable in a subgraph that doesn't "
                                "require differentiation use var_no_grad = var.detach().")
-        if value and self._data.dtype.kind not in "fc":
+        if value and self._data.dtype.kind not in "fcV":
             raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
         self._requires_grad = bool(value)
@@ -253,7 +253,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
                                "you want to use a computed variable in a subgraph that doesn't "
                                "require differentiation use var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fcV":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if self.grad_fn is None:
             self._requires_grad = bool(requires_grad)
@@ -378,9 +378,13 @@ class Tensor:
         if self.device.type != "cpu" and not force:
             raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                             "Tensor.cpu() to copy the tensor to host memory first.")
+        if self._data.dtype.kind == "V":
+            raise TypeError(f"Got unsupported ScalarType {self.dtype.c_name}")
         return to_host(self._data)
 
     def __array__(self, dtype=None, copy=None):
+        if self._data.dtype.kind == "V":  # bfloat16/float8: NumPy has no such type (as torch)
+            raise TypeError(f"Got unsupported ScalarType {self.dtype.c_name}")
         arr = to_host(self._data)
         if dtype is not None:
             arr = arr.astype(dtype, copy=False)

@@ -102,7 +102,7 @@ class _ForwardOnly(Op):
     params = ("fn", "op_name")
 
     def forward(self, a):
-        dt = a.dtype if a.dtype.kind == "f" else D.get_default_dtype().np
+        dt = a.dtype if a.dtype.kind in "fV" else D.get_default_dtype().np
         return xp_of(a).asarray(self.fn(a), dtype=dt)
 
     def backward(self, g):
@@ -147,7 +147,7 @@ class _Polynomial(Op):
         if self.shift:
             xx = 2 * xx - 1
         n = xp.asarray(n)
-        if n.dtype.kind == "f":
+        if n.dtype.kind in "fV":
             n = xp.where(xp.isfinite(n), n, -1).astype("int64")
         return xp.asarray(self.fn(xx, n), dtype=self.dtype)
 
@@ -160,7 +160,7 @@ def _polynomial(name, fn, shift=False):
             dt = D.to_numpy_dtype(D.result_type(input, n))
         else:
             dt = x.dtype if hasattr(x, "dtype") else nn.dtype
-        if dt.kind not in "f":
+        if dt.kind not in "fV":
             dt = D.get_default_dtype().np
         return write_out(out, _Polynomial.apply(input, n, fn=fn, shift=shift, dtype=dt))
     public.__name__ = name

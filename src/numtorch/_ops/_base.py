@@ -16,6 +16,9 @@ An ``Op`` subclass defines
   parameter never falls back to a class default silently, and a name that would shadow an
   attribute of the node (``name``, ``backward``, ...) is refused when the class is defined.
 * ``needs_input_grad`` (in backward): a tuple saying which positional inputs need a gradient.
+* ``reduced_float_in_float32 = True``: bfloat16 inputs (ml_dtypes types, NumPy kind ``V``) are
+  computed in float32 and the result rounded once, as PyTorch's CPU kernels do (matmul, conv,
+  pooling, interpolation); for ops whose kernel is not a single NumPy ufunc.
 
 ``Op.apply(*inputs, **params)`` runs it. Positional inputs are Tensors or Python scalars (passed
 to forward unchanged). When no input requires grad, or grad mode is off, apply calls forward and
@@ -29,6 +32,7 @@ import sys as _sys
 from types import FunctionType as _FunctionType
 
 from .. import _dtype as D
+from .._backend import xp_of
 from .._tensor import Tensor, _from_array
 from ..autograd import anomaly_mode, grad_mode
 from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
@@ -100,12 +104,17 @@ class Op(Node):
     #: keyword parameters ``apply`` accepts (see the module docstring)
     params: tuple = ()
     _param_names: frozenset = frozenset()
+    #: compute bfloat16 inputs in float32 and round the result once (see the module docstring)
+    reduced_float_in_float32 = False
 
     def __init_subclass__(cls, **kw) -> None:
         super().__init_subclass__(**kw)
         if cls.__dict__.get("_is_node"):
             return
         _declare_params(cls)
+        if cls.__dict__.get("reduced_float_in_float32") or (
+                cls.reduced_float_in_float32 and "forward" in cls.__dict__):
+            cls.forward = _computed_in_float32(cls.__dict__["forward"])
         # the graph node is an instance of a subclass named as PyTorch names the node
         node = type(cls.grad_fn_name, (cls,), {"__module__": cls.__module__, "_is_node": True,
                                                "__qualname__": cls.grad_fn_name})
@@ -261,7 +270,7 @@ class Op(Node):
         if type(out) is not tuple:
             self._out_meta = ((out.shape, out.dtype),)
             t = _wrap(out)
-            if out.dtype.kind in "fc" and 0 not in self.non_differentiable:
+            if out.dtype.kind in "fcV" and 0 not in self.non_differentiable:
                 t._requires_grad = True
                 t.grad_fn = self
             results = (t,)
@@ -272,7 +281,7 @@ class Op(Node):
             results = []
             for i, o in enumerate(out):
                 t = _wrap(o)
-                if i not in nd and o.dtype.kind in "fc":
+                if i not in nd and o.dtype.kind in "fcV":
                     t._requires_grad = True
                     t.grad_fn = self
                     t._output_nr = i
@@ -298,6 +307,61 @@ class Op(Node):
 
 
 _NO_EDGE = (None, 0)
+
+
+def _computed_in_float32(forward):
+    """``forward`` with bfloat16 (kind ``V``) array inputs widened to float32 and float32
+    results rounded back once, when no input is a wider float (which would make the result
+    one). A ``dtype`` parameter naming a reduced type (``sum(dtype=...)``, or a sum's own
+    bfloat16 result type) is computed in float32 too; any other ``dtype`` is kept."""
+    if getattr(forward, "_in_float32", False):
+        return forward
+
+    def run(self, *arrays):
+        want = getattr(self, "dtype", None)
+        low = want if getattr(want, "kind", None) == "V" else None
+        for a in arrays:
+            k = getattr(getattr(a, "dtype", None), "kind", None)
+            if k == "V":
+                if low is None:
+                    low = a.dtype
+            elif k in ("f", "c") and want is None:
+                return forward(self, *arrays)
+        if low is None:
+            return forward(self, *arrays)
+        wide = [a.astype("float32") if getattr(getattr(a, "dtype", None), "kind", None) == "V"
+                else a for a in arrays]
+        if want is not None:
+            if getattr(want, "kind", None) != "V":
+                return forward(self, *wide)
+            self.dtype = _float32_like(wide)
+            try:
+                out = forward(self, *wide)
+            finally:
+                self.dtype = want
+        else:
+            out = forward(self, *wide)
+        if type(out) is tuple:
+            return tuple([_narrow(o, low) for o in out])
+        return _narrow(out, low)
+
+    run._in_float32 = True
+    run.__name__, run.__qualname__, run.__doc__ = (forward.__name__, forward.__qualname__,
+                                                   forward.__doc__)
+    return run
+
+
+def _float32_like(arrays):
+    """The float32 dtype of the array library of ``arrays`` (the first array among them)."""
+    for a in arrays:
+        if hasattr(a, "dtype") and hasattr(a, "astype"):
+            return xp_of(a).dtype("float32")
+    raise TypeError("a reduced-precision op needs an array input")
+
+
+def _narrow(arr, low):
+    dt = getattr(arr, "dtype", None)
+    return arr.astype(low) if dt is not None and dt.kind == "f" and dt.itemsize == 4 else arr
 
 
 def _declare_params(cls) -> None:
@@ -427,7 +491,7 @@ def result_np_dtype(a, b):
 
 def float_np_dtype(arr):
     """The dtype a floating-only op computes in: the input's if floating, else the default."""
-    if arr.dtype.kind in "fc":
+    if arr.dtype.kind in "fcV":
         return arr.dtype
     from .. import _dtype as D
 

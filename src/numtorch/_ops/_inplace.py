@@ -39,8 +39,8 @@ def torch_type_name(dt) -> str:
 def check_cast(src, dst) -> None:
     """PyTorch's error when an in-place result can't be cast to ``self``'s dtype."""
     order = "biufc"
-    if order.index(src.kind) > order.index(dst.kind) and not (src.kind in "iu"
-                                                               and dst.kind in "iu"):
+    sk, dk = src.kind.replace("V", "f"), dst.kind.replace("V", "f")  # V: ml_dtypes floats
+    if order.index(sk) > order.index(dk) and not (sk in "iu" and dk in "iu"):
         raise RuntimeError(f"result type {torch_type_name(src)} can't be cast to the desired "
                            f"output type {torch_type_name(dst)}")
 

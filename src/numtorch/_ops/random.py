@@ -101,7 +101,7 @@ def _check_device(device) -> None:
 
 
 def _float_kernel(npdt, kernel: str) -> None:
-    if npdt.kind != "f":
+    if npdt.kind not in "fV":
         raise _not_implemented(kernel, npdt)
 
 
@@ -244,7 +244,7 @@ def exponential_(self: Tensor, lambd: float = 1, *, generator=None) -> Tensor:
     """``Tensor.exponential_(lambd)``: ``-log1p(-u) / lambd`` computed in double."""
     g = _gen(generator)
     npdt = self._data.dtype
-    if npdt.kind != "f":
+    if npdt.kind not in "fV":
         raise RuntimeError("Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{torch_type_name(npdt)}")
@@ -267,7 +267,7 @@ def cauchy_(self: Tensor, median: float = 0, sigma: float = 1, *, generator=None
     """``Tensor.cauchy_(median, sigma)``."""
     g = _gen(generator)
     npdt = self._data.dtype
-    if npdt.kind != "f":
+    if npdt.kind not in "fV":
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{D.from_numpy_dtype(npdt).cpp_name}")
@@ -296,7 +296,7 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
     g = _gen(generator)
     if isinstance(p, Tensor):
         pa = p._data
-        if pa.dtype.kind != "f":
+        if pa.dtype.kind not in "fV":
             raise _not_implemented("bernoulli_tensor_cpu_p_", pa.dtype)
         if pa.size and not ((pa >= 0).all() and (pa <= 1).all()):
             raise RuntimeError(_P_RANGE)
@@ -329,7 +329,7 @@ def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
         res = _create(xp_of(input._data).empty, (input._data.shape, input._data.dtype))
         return write_out(out, bernoulli_(res, p, generator=g))
     pa = input._data
-    if pa.dtype.kind != "f":
+    if pa.dtype.kind not in "fV":
         raise _not_implemented("bernoulli_tensor_cpu_self_", pa.dtype)
     if pa.size and not ((pa >= 0).all() and (pa <= 1).all()):
         raise RuntimeError(_P_RANGE)
@@ -395,7 +395,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     shape = _size((size,) if not isinstance(size, int) else (size,))
     _check_device(device)
     npdt = _out_dtype(dtype, out, D.int64)
-    if requires_grad and npdt.kind not in "fc":
+    if requires_grad and npdt.kind not in "fcV":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     _check_random_bounds(npdt, low, high)
@@ -417,7 +417,7 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
         raise RuntimeError("n cannot be greater than 2049 for Half type.")
     if npdt.kind in "iu" and n > 0 and n - 1 > host.iinfo(npdt).max:
         raise RuntimeError(f"value cannot be converted to type {npdt.name}_t without overflow")
-    if requires_grad and npdt.kind not in "fc":
+    if requires_grad and npdt.kind not in "fcV":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     return _new(shape, g._randperm, n, npdt, requires_grad, out)
@@ -511,7 +511,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     """``torch.multinomial``: category indices drawn by weight, per row (int64)."""
     g = _gen(generator)
     pa = input._data
-    if pa.dtype.kind != "f":
+    if pa.dtype.kind not in "fV":
         raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
                            f"{torch_type_name(pa.dtype)}")
     if pa.ndim not in (1, 2):

@@ -45,6 +45,7 @@ def _flip_cumsum(g: Tensor, d: int) -> Tensor:
 
 class Cumsum(Op):
     grad_fn_name = "CumsumBackward0"
+    reduced_float_in_float32 = True
     params = ("dim", "dtype")
 
     def forward(self, a):
@@ -70,6 +71,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 
 class Cumprod(Op):
     grad_fn_name = "CumprodBackward0"
+    reduced_float_in_float32 = True
     params = ("dim", "dtype")
 
     def forward(self, a):
@@ -150,7 +152,7 @@ class _CumExtreme(Op):
         idx = xp.empty(m.shape, _INT64)
         cur = m[..., 0].copy()
         ci = xp.zeros(m.shape[:-1], _INT64)
-        floating = a.dtype.kind == "f"
+        floating = a.dtype.kind in "fV"
         for k in range(m.shape[-1]):
             x = m[..., k]
             better = (x >= cur) if self.is_max else (x <= cur)
@@ -229,6 +231,7 @@ def _complex_logcumsumexp(xp, a, dim):
 
 class Logcumsumexp(Op):
     grad_fn_name = "LogcumsumexpBackward0"
+    reduced_float_in_float32 = True
     params = ("dim",)
 
     def forward(self, a):
@@ -260,7 +263,7 @@ class Logcumsumexp(Op):
 @tensor_method("logcumsumexp")
 def logcumsumexp(input: Tensor, dim: int, *, out=None) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (floating inputs only)."""
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                            f"'{torch_type_name(input._data.dtype)}'")
     d = wrap_dim(dim, input._data.ndim)

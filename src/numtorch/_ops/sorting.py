@@ -29,7 +29,7 @@ def _order(a, axis: int, descending: bool):
         return xp.zeros((), _INT64)
     if a.dtype == D.bool_.np:
         a = a.astype(xp.int8)
-    if a.dtype.kind == "f":
+    if a.dtype.kind in "fV":
         nan = xp.isnan(a)
         if descending:
             return xp.lexsort((-a, ~nan), axis=axis)
@@ -178,7 +178,7 @@ class Kth(_Selected):
             n_valid = (~xp.isnan(a)).sum(axis=d, keepdims=True) if self.skipnan else \
                 xp.full(a.shape[:d] + (1,) + a.shape[d + 1:], a.shape[d])
             pos = xp.maximum(n_valid - 1, 0) // 2
-            if not self.skipnan and a.dtype.kind == "f":
+            if not self.skipnan and a.dtype.kind in "fV":
                 has_nan = xp.isnan(a).any(axis=d, keepdims=True)
                 pos = xp.where(has_nan, a.shape[d] - xp.isnan(a).sum(axis=d, keepdims=True),
                                pos)
@@ -213,7 +213,7 @@ class _MedianAll(Op):
         if flat.size == 0:  # PyTorch gives NaN (the lowest value for integers, True for bool)
             xp = xp_of(a)
             kind = a.dtype.kind
-            fill = xp.nan if kind in "fc" else True if kind == "b" else xp.iinfo(a.dtype).min
+            fill = xp.nan if kind in "fcV" else True if kind == "b" else xp.iinfo(a.dtype).min
             return xp.full((), fill, a.dtype)
         return Kth.forward(self, flat)[0]
 
@@ -490,7 +490,7 @@ class Histc(Op):
 def histc(input: Tensor, bins: int = 100, min=0, max=0, *, out=None) -> Tensor:  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data's range when equal)."""
     dt = input._data.dtype
-    if dt.kind != "f":
+    if dt.kind not in "fV":
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
                                   f"'{torch_type_name(dt)}'")
     if bins <= 0:

@@ -30,7 +30,7 @@ def _norm(norm):
 
 
 def _complex_of(npdt):
-    single = (npdt.kind == "f" and npdt.itemsize <= 4) or (npdt.kind == "c" and npdt.itemsize == 8)
+    single = (npdt.kind in "fV" and npdt.itemsize <= 4) or (npdt.kind == "c" and npdt.itemsize == 8)
     return "complex64" if single else "complex128"
 
 
@@ -123,7 +123,7 @@ class _C2R(Op):
 
 def _prep(input: Tensor, complex_input: bool) -> Tensor:
     a = input._data
-    if a.dtype.kind not in "fc":
+    if a.dtype.kind not in "fcV":
         input = input.to(D.get_default_dtype())
     if complex_input and input._data.dtype.kind != "c":
         input = input.to(D.complex64 if input._data.dtype.itemsize == 4 else D.complex128)

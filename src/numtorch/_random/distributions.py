@@ -19,7 +19,14 @@ from .normal import box_muller_pairs, scale_a
 _U64 = np.uint64
 
 
+def _reduced(dtype: np.dtype) -> bool:
+    """float16 or bfloat16: torch computes their samples in float32 and rounds."""
+    return dtype.itemsize == 2 and dtype.kind in "fV"
+
+
 def _digits(dtype: np.dtype) -> int:
+    if dtype.kind == "V":  # bfloat16
+        return 8
     return {np.dtype(np.float16): 11, np.dtype(np.float32): 24, np.dtype(np.float64): 53}[dtype]
 
 
@@ -41,7 +48,7 @@ def uniform(
     Values go to ``out`` (1-D, storage order) when given.
     """
     dtype = np.dtype(dtype)
-    if dtype not in (np.float16, np.float32, np.float64):
+    if dtype not in (np.float32, np.float64) and not _reduced(dtype):
         raise TypeError(f"uniform sampling is not supported for dtype {dtype}")
     return _fills.uniform(gen, n, dtype, low, high, out)
 
@@ -49,8 +56,8 @@ def uniform(
 def _cast(v: np.ndarray, dtype) -> np.ndarray:
     """Round double results to ``dtype``; torch reaches float16 through float32."""
     dtype = np.dtype(dtype)
-    if dtype == np.float16:
-        return v.astype(np.float32).astype(np.float16)
+    if _reduced(dtype):
+        return v.astype(np.float32).astype(dtype)
     return v.astype(dtype)
 
 
@@ -68,7 +75,7 @@ def normal(
     Values go to ``out`` (1-D, storage order) when given.
     """
     dtype = np.dtype(dtype)
-    if dtype.kind != "f":
+    if dtype.kind not in "fV":
         raise TypeError(f"normal sampling is not supported for dtype {dtype}")
     if n >= 16 and contiguous:
         return _fills.normal_block(gen, n, dtype, float(mean), float(std), out)
@@ -136,7 +143,7 @@ def randint(gen, n: int, low: int, high: int, dtype=np.int64) -> np.ndarray:
     """``torch.randint(low, high)``: ``draw % span + low``, 32-bit draws for spans < 2**28."""
     dtype = np.dtype(dtype)
     low, high = int(low), int(high)
-    if dtype.kind == "f":
+    if dtype.kind in "fV":
         high = _float_high(high, dtype)
     span = high - low
     eng = gen._get_engine()
@@ -163,7 +170,7 @@ _RANDOM_MOD = {
 def random(gen, n: int, dtype) -> np.ndarray:
     """``Tensor.random_()``: uniform integers in [0, max] (max = 2**digits for floats)."""
     dtype = np.dtype(dtype)
-    bits, mod = _RANDOM_MOD[dtype]
+    bits, mod = _RANDOM_MOD[dtype] if dtype.kind != "V" else (32, (1 << 8) + 1)
     eng = gen._get_engine()
     r = eng.next64(n) if bits == 64 else eng.next32(n)
     return _as_dtype(r % _U64(mod), 0, dtype)
@@ -180,7 +187,7 @@ def random_bounded(gen, n: int, low: int, high: int | None, dtype) -> np.ndarray
         return gen._get_engine().next64(n).view(np.int64)
     if dtype == np.bool_:
         top = 1
-    elif dtype.kind == "f":
+    elif dtype.kind in "fV":
         top = 1 << _digits(dtype)
     else:
         top = int(np.iinfo(dtype).max)
@@ -191,7 +198,7 @@ def bernoulli_tensor(gen, p: np.ndarray) -> np.ndarray:
     """``torch.bernoulli(p)``: per element ``u < p`` with u24 (float32 p) or u53 (float64 p)."""
     p = np.ascontiguousarray(p).ravel()
     dtype = p.dtype
-    draw_dtype = np.float32 if dtype in (np.float32, np.float16) else np.float64
+    draw_dtype = np.float32 if dtype == np.float32 or _reduced(dtype) else np.float64
     u = uniform_raw(gen, p.size, draw_dtype)
     return (u < p).astype(dtype)
 
@@ -236,13 +243,13 @@ def multinomial(gen, probs: np.ndarray, k: int, replacement: bool) -> np.ndarray
     """
     rows, cats = probs.shape
     if not replacement or k == 1:
-        calc = np.dtype(np.float32) if probs.dtype == np.float16 else probs.dtype
+        calc = np.dtype(np.float32) if _reduced(probs.dtype) else probs.dtype
         q = exponential(gen, probs.size, probs.dtype, 1.0).reshape(probs.shape)
         q = (probs.astype(calc) / q.astype(calc)).astype(probs.dtype)
         if k == 1:
             return np.argmax(q, axis=1).astype(np.int64).reshape(rows, 1)
         return np.argsort(-q, axis=1, kind="stable")[:, :k].astype(np.int64)
-    calc = np.dtype(np.float32) if probs.dtype == np.float16 else probs.dtype
+    calc = np.dtype(np.float32) if _reduced(probs.dtype) else probs.dtype
     out = np.empty((rows, k), np.int64)
     for r in range(rows):
         cum = np.cumsum(probs[r].astype(calc), dtype=calc)

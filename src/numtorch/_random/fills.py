@@ -25,6 +25,11 @@ _LITTLE = sys.byteorder == "little"
 _U24 = np.float32(2.0**-24)
 
 
+def _reduced(dtype: np.dtype) -> bool:
+    """float16 or bfloat16: sampled in float32 and rounded, as torch does."""
+    return dtype.itemsize == 2 and dtype.kind in "fV"
+
+
 def u53(words: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """float64 uniforms from pairs of 32-bit draws (the first is the high word):
     ``(r & (2**53 - 1)) * 2**-53``. ``words`` must be contiguous."""
@@ -66,7 +71,7 @@ class _Uniform:
 
     def __init__(self, dtype: np.dtype, low: float, high: float) -> None:
         self.dtype = dtype
-        self.calc = np.dtype(np.float32) if dtype == np.float16 else dtype
+        self.calc = np.dtype(np.float32) if _reduced(dtype) else dtype
         self.words_per = 2 if self.calc == np.float64 else 1
         ct = self.calc.type
         self.lo, self.w = ct(low), ct(ct(high) - ct(low))
@@ -124,7 +129,7 @@ def uniform(gen, n: int, dtype, low: float, high: float, out: np.ndarray | None)
     eng = gen._get_engine()
     if out is None:
         out = np.empty(n, dtype)
-    if low == 0.0 and high == 1.0 and dtype != np.float16:  # rand: the raw uniforms
+    if low == 0.0 and high == 1.0 and not _reduced(dtype):  # rand: the raw uniforms
         raw, words_per = (u53, 2) if dtype == np.float64 else (u24, 1)
         for s in range(0, n, CHUNK):
             e = min(n, s + CHUNK)
@@ -201,7 +206,7 @@ def normal_block(gen, n: int, dtype, mean: float, std: float, out: np.ndarray | 
     order; a partial last block is redrawn from 16 fresh uniforms and overwrites the last 16
     values (float16 instead tops its leftover uniforms up to 16)."""
     dtype = np.dtype(dtype)
-    calc = np.dtype(np.float32) if dtype == np.float16 else dtype
+    calc = np.dtype(np.float32) if _reduced(dtype) else dtype
     if out is None:
         out = np.empty(n, dtype)
     kern = _Normal(calc, n)
@@ -216,7 +221,7 @@ def normal_block(gen, n: int, dtype, mean: float, std: float, out: np.ndarray | 
         if tmp is not None:
             np.copyto(out[s:e], dst, casting="same_kind")
     if full != n:
-        if dtype != np.float16:
+        if not _reduced(dtype):
             eng.skip((n - full) * kern.words_per)
         last = np.empty(16, calc)
         kern.fill(eng.next32_u32(16 * kern.words_per), last)

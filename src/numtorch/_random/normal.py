@@ -164,6 +164,6 @@ def scale_a(z: np.ndarray, mean: float, std: float, dtype, fused: bool) -> np.nd
         v = fma64(z, float(std), float(mean))
     else:
         v = z * float(std) + float(mean)
-    if np.dtype(dtype) == np.float16:
-        return v.astype(np.float32).astype(np.float16)  # torch rounds half through float
+    if np.dtype(dtype).itemsize == 2:  # float16/bfloat16
+        return v.astype(np.float32).astype(dtype)  # torch rounds half through float
     return v.astype(dtype)

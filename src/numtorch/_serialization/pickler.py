@@ -170,6 +170,9 @@ class TorchPickler(pickle._Pickler):
         if obj.key is None:
             obj.key = str(len(self.storages.saved))
             self.storages.saved.append(obj)
+        if obj.dtype.name in tables.UNTYPED_STORAGE:  # no legacy class: bytes, untyped
+            return (_STORAGE, self.g("torch.storage", "UntypedStorage"), obj.key, obj.location,
+                    obj.region.nbytes)
         cls = obj.dtype.storage_name
         numel = obj.region.nbytes // obj.dtype.itemsize
         return (_STORAGE, self.g("torch", cls), obj.key, obj.location, numel)
@@ -207,10 +210,12 @@ class TorchPickler(pickle._Pickler):
                         (data, t.requires_grad, OrderedDict(), state))
             return (self.g("torch._utils", "_rebuild_parameter"),
                     (data, t.requires_grad, OrderedDict()))
-        if t.dtype.np is None:
-            raise RuntimeError(f"numtorch cannot save {t.dtype} tensors")
-        v2 = self.g("torch._utils", "_rebuild_tensor_v2")
         args = self._tensor_args(t)
+        if t.dtype.name in tables.UNTYPED_STORAGE:  # torch's form for dtypes it saves untyped
+            v2 = self.g("torch._utils", "_rebuild_tensor_v3")
+            args = args + (self.g("torch", t.dtype.name),)
+        else:
+            v2 = self.g("torch._utils", "_rebuild_tensor_v2")
         state = _public_state(t)
         if type(t) is Tensor and not state:
             return (v2, args)

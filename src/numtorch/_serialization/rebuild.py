@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from . import tables
 
@@ -112,8 +113,7 @@ def tensor_from_storage(storage, dtype_name: str | None, offset, size, stride,
     return t
 
 
-_NUMTORCH_NAMES = frozenset(("bool", "uint8", "int8", "int16", "int32", "int64", "float16",
-                             "float32", "float64", "complex64", "complex128"))
+_NUMTORCH_NAMES = frozenset(d.name for d in D.ALL)
 
 
 def fill_pending(storage: LoadedStorage) -> None:

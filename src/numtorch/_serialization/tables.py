@@ -13,7 +13,8 @@ from .. import _dtype as D
 
 # torch dtype name -> legacy storage class (module ``torch``): numtorch's dtypes name theirs
 # (``dtype.storage_name``); complex32 is one numtorch lacks
-STORAGE_CLASS = {d.name: d.storage_name for d in D.ALL}
+STORAGE_CLASS = {d.name: d.storage_name for d in D.ALL
+                 if d not in D.BAREBONES_UNSIGNED + D.FLOAT8}
 STORAGE_CLASS["complex32"] = "ComplexHalfStorage"
 
 # torch dtype name -> NumPy dtype holding its raw elements. Types NumPy lacks are held as bits
@@ -29,8 +30,10 @@ RAW_NUMPY = {
 }
 
 # torch dtypes numtorch lacks but can hold exactly in a wider type: name -> numtorch dtype name
-WIDENED = {"bfloat16": "float32", "uint16": "int32", "uint32": "int64", "uint64": "int64",
-           "complex32": "complex64"}
+WIDENED = {"complex32": "complex64"}
+#: dtypes torch saves with an untyped storage and the dtype passed to ``_rebuild_tensor_v3``
+#: (they have no legacy storage class)
+UNTYPED_STORAGE = frozenset(d.name for d in D.BAREBONES_UNSIGNED + D.FLOAT8)
 
 
 class StorageType:
@@ -68,7 +71,11 @@ class ForeignDtype:
 
 
 def raw_numpy_dtype(name: str) -> np.dtype:
-    """The NumPy dtype that holds the elements of torch dtype ``name`` bit for bit."""
+    """The NumPy dtype that holds the elements of torch dtype ``name`` bit for bit (numtorch's
+    own dtype where it has one: bfloat16 and float8 as ml_dtypes' types)."""
+    d = D.ALIASES.get(name)
+    if d is not None and d.name == name:
+        return D.to_numpy_dtype(d)
     try:
         return np.dtype(RAW_NUMPY[name])
     except KeyError:

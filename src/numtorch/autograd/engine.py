@@ -36,7 +36,7 @@ def _sum_to(grad, shape):
     for i, s in enumerate(shape):
         if s == 1 and gshape[nd + i] != 1:
             dims.append(nd + i)
-    if dims and not backward_builds_graph() and grad._data.dtype.kind in "fc":
+    if dims and not backward_builds_graph() and grad._data.dtype.kind in "fcV":
         # no graph to record: the same array sum Sum's forward runs, without the op around it
         arr = grad._data.sum(axis=tuple(dims), keepdims=True)
         return Tensor._from_array(arr.reshape(shape) if arr.shape != shape else arr)
@@ -375,6 +375,6 @@ def _check_nan(node, in_grads):
     if not anomaly_mode._check_nan:
         return
     for i, g in enumerate(in_grads):
-        if g is not None and g._data.dtype.kind in "fc" and bool((g._data != g._data).any()):
+        if g is not None and g._data.dtype.kind in "fcV" and bool((g._data != g._data).any()):
             anomaly_mode.report(node)
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")

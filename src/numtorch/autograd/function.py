@@ -135,7 +135,7 @@ class Function(metaclass=FunctionMeta):
                 continue
             if id(o) in inputs_by_id:
                 o = o.view_as(o)
-            if id(o) in ctx._non_diff or o._data.dtype.kind not in "fc":
+            if id(o) in ctx._non_diff or o._data.dtype.kind not in "fcV":
                 results.append(o)
                 continue
             o._requires_grad = True

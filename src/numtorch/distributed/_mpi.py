@@ -63,7 +63,7 @@ def check_avg(op, dtype: np.dtype) -> None:
 
 def finish_avg(arr: np.ndarray, n: int) -> None:
     """Divide a summed buffer by ``n`` in place (integers truncate toward zero, as NCCL's AVG)."""
-    if arr.dtype.kind in "fc":
+    if arr.dtype.kind in "fcV":
         arr /= n
     else:
         q = np.abs(arr) // n

@@ -23,7 +23,7 @@ class Parameter(Tensor):
         self = object.__new__(cls)
         self._init(data._data, False)
         self._version_box = data._version_box
-        if requires_grad and data._data.dtype.kind not in "fc":
+        if requires_grad and data._data.dtype.kind not in "fcV":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
         self._requires_grad = bool(requires_grad)

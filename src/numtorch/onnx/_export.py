@@ -192,7 +192,7 @@ def _traced_input(tracer: Tracer, a: Tensor, name: str) -> Tensor:
     """A stand-in for ``a`` whose ops are all recorded: it requires grad (so indexing and
     in-place ops go through the graph) and is not a leaf (so in-place ops on it are allowed)."""
     arr = a._data
-    if arr.dtype.kind in "fc":
+    if arr.dtype.kind in "fcV":
         with grad_mode.enable_grad():
             t = Tensor._from_array(arr, requires_grad=True).clone()
     else:

@@ -330,7 +330,7 @@ def _bitwise_not(g, r):
 @lowers(compare.IsNan, compare.IsInf, compare.IsPosInf, compare.IsNegInf, compare.IsFinite)
 def _float_test(g, r):
     x = g.name(r.ins[0])
-    if r.ins[0].dtype.kind not in "fc":  # integers: never NaN or inf, always finite
+    if r.ins[0].dtype.kind not in "fcV":  # integers: never NaN or inf, always finite
         same = g.node("Equal", [x, x])
         return same if r.cls is compare.IsFinite else g.node("Not", [same])
     if r.cls is compare.IsNan:

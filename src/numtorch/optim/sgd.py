@@ -17,7 +17,7 @@ def _add_scaled_(param, g, alpha: float, scratch: dict) -> None:
     expression, with the product written into a reused buffer instead of a fresh allocation
     (no page faults, no RSS spike)."""
     xp = xp_of(param)
-    if (g.dtype != param.dtype or g.shape != param.shape or g.dtype.kind not in "fc"
+    if (g.dtype != param.dtype or g.shape != param.shape or g.dtype.kind not in "fcV"
             or type(alpha) is not float):
         param += alpha * g
         return

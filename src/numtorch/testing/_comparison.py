@@ -186,7 +186,7 @@ def _array_message(a: np.ndarray, e: np.ndarray, rtol: float, atol: float,
                    equal_nan: bool) -> str | None:
     kind = a.dtype.kind
     with np.errstate(all="ignore"):
-        if kind in "fc":
+        if kind in "fcV":
             diff = np.abs(a - e)
             close = (a == e) | (np.isfinite(diff) & (diff <= atol + rtol * np.abs(e)))
             if equal_nan:
@@ -223,7 +223,7 @@ def _array_message(a: np.ndarray, e: np.ndarray, rtol: float, atol: float,
 
 def _argmax_nan_first(values: np.ndarray) -> int:
     """Position of the greatest value, a NaN counting as the greatest (as torch's max)."""
-    if values.dtype.kind == "f":
+    if values.dtype.kind in "fV":
         nan = np.isnan(values)
         if nan.any():
             return int(np.argmax(nan))

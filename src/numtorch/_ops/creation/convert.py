@@ -9,7 +9,7 @@ from ..._device import as_device
 from ..._tensor import Tensor
 from .._base import Op, tensor_method
 from .._inplace import OVERLAP_OK
-from .factories import _coerce_dtype, checked_scalar, tensor, zeros_like
+from .factories import _coerce_dtype, astype, checked_scalar, tensor, zeros_like
 
 __all__ = ["clone", "fill", "zero_"]
 
@@ -19,7 +19,7 @@ class ToCopy(Op):
     params = ("dtype",)
 
     def forward(self, a):
-        return a.astype(self.dtype, copy=True)
+        return astype(a, self.dtype)
 
     def backward(self, g):
         return g

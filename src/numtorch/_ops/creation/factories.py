@@ -114,7 +114,7 @@ def _made(make, args, requires_grad: bool) -> Tensor:
 
 
 def _require_grad(t: Tensor) -> None:
-    if t._data.dtype.kind not in "fc":
+    if t._data.dtype.kind not in "fcV":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     t._requires_grad = True
@@ -135,7 +135,7 @@ def _infer_dtype(data):
             kinds.add(("t", x.dtype))
         elif isinstance(x, ndarray):
             kinds.add(("t", D.from_numpy_dtype(x.dtype)))
-        elif isinstance(x, host.generic) and (x.dtype in _BY_NP or x.dtype.kind in "fc"):
+        elif isinstance(x, host.generic) and (x.dtype in _BY_NP or x.dtype.kind in "fcV"):
             # a NumPy scalar keeps its dtype, as in PyTorch (long double: PyTorch's TypeError)
             kinds.add(("s", D.from_numpy_dtype(x.dtype)))
         elif isinstance(x, (list, tuple)):
@@ -170,9 +170,25 @@ def _first_leaf(data):
     return data
 
 
+def astype(a, dtype):
+    """A copy of ``a`` converted to the array dtype ``dtype`` as PyTorch converts: into
+    float8_e4m3fn finite and infinite values saturate to +-448, and float8_e8m0fnu (unsigned,
+    no zero) takes magnitudes, its smallest value standing for zero."""
+    name = getattr(dtype, "name", "")
+    if name == "float8_e4m3fn" and a.dtype != dtype:
+        xp = xp_of(a)
+        a = xp.clip(a.astype("float32") if a.dtype.kind != "f" else a, -448.0, 448.0)
+    elif name == "float8_e8m0fnu" and a.dtype != dtype:
+        xp = xp_of(a)
+        a = xp.maximum(xp.abs(a.astype("float32")), 2.0 ** -127)
+    return a.astype(dtype, copy=True)
+
+
 def _to_array(xp, data, npdt):
     if isinstance(data, Tensor):
-        return data._data.astype(npdt, copy=True)
+        return astype(data._data, npdt)
+    if npdt.name in ("float8_e4m3fn", "float8_e8m0fnu"):
+        return astype(xp.array(data, dtype="float64"), npdt)
     if isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in data):
         parts = []
         for v in data:
@@ -486,7 +502,7 @@ def checked_scalar(v, npdt):
         if not lo <= v <= hi:  # NaN and infinities too
             raise _overflow(npdt)
         return int(v)
-    if kind == "f":
+    if kind in "fV":
         if npdt.itemsize < 8:
             big = _bounds(npdt)[1]
             if not -big <= v <= big and math.isfinite(v):

@@ -169,16 +169,16 @@ class ScatterReduce(Op):
         if not self.include_self:
             init = {"sum": 0, "mean": 0, "prod": 1}.get(self.reduce)
             if init is None:
-                info = xp.finfo(a.dtype) if a.dtype.kind == "f" else xp.iinfo(a.dtype)
+                info = xp.finfo(a.dtype) if a.dtype.kind in "fV" else xp.iinfo(a.dtype)
                 init = info.min if self.reduce == "amax" else info.max
-                if a.dtype.kind == "f":
+                if a.dtype.kind in "fV":
                     init = -xp.inf if self.reduce == "amax" else xp.inf
             o[hit > 0] = init
         reduce_at(_REDUCE_UFUNC[self.reduce], o, loc, s)
         if self.reduce == "mean":
             cnt = hit + (1 if self.include_self else 0)
             cnt = xp.maximum(cnt, 1)
-            o[...] = (o / cnt).astype(a.dtype) if a.dtype.kind == "f" else o // cnt
+            o[...] = (o / cnt).astype(a.dtype) if a.dtype.kind in "fV" else o // cnt
         self.index, self.hit = idx, hit
         return out
 

@@ -75,7 +75,7 @@ def dtype_name(dt) -> str:
 
 
 def check_float(a, name: str) -> None:
-    if a.dtype.kind not in "fc":
+    if a.dtype.kind not in "fcV":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {dtype_name(D.from_numpy_dtype(a.dtype))}")
 

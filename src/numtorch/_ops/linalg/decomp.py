@@ -343,7 +343,7 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
 def _geqrf_array(a):
     """Householder QR in LAPACK's compact form (dgeqrf/dlarfg conventions), real inputs."""
     xp = xp_of(a)
-    out = a.astype(xp.float64 if a.dtype.kind == "f" else xp.complex128, copy=True)
+    out = a.astype(xp.float64 if a.dtype.kind in "fV" else xp.complex128, copy=True)
     m, n = a.shape[-2:]
     k = min(m, n)
     flat = out.reshape((math.prod(a.shape[:-2]), m, n))

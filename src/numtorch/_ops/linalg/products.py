@@ -40,7 +40,7 @@ def _transposed_faster(a, b) -> bool:
     transposed problem faster (measured: 15-20% for 64 x 784 @ 784 x 512). Both compute the
     same dot products; only the kernel's blocking differs."""
     m, n = a.shape[0], b.shape[1]
-    return (8 <= m and 2 * m <= n and a.dtype.kind == "f" and b.flags.f_contiguous
+    return (8 <= m and 2 * m <= n and a.dtype.kind in "fV" and b.flags.f_contiguous
             and not b.flags.c_contiguous)
 
 
@@ -54,6 +54,7 @@ def _mm_array(a, b):
 
 class Mm(Op):
     grad_fn_name = "MmBackward0"
+    reduced_float_in_float32 = True
     params = ()
 
     def forward(self, a, b):
@@ -111,6 +112,7 @@ def _mat2_grad(g: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
 
 class Mv(Op):
     grad_fn_name = "MvBackward0"
+    reduced_float_in_float32 = True
     params = ()
 
     def forward(self, a, v):
@@ -128,6 +130,7 @@ class Mv(Op):
 
 class Dot(Op):
     grad_fn_name = "DotBackward0"
+    reduced_float_in_float32 = True
     params = ()
 
     def forward(self, a, b):
@@ -142,6 +145,7 @@ class Dot(Op):
 
 class Bmm(Op):
     grad_fn_name = "BmmBackward0"
+    reduced_float_in_float32 = True
     params = ()
 
     def forward(self, a, b):
@@ -159,6 +163,7 @@ class Bmm(Op):
 
 class Addmm(Op):
     grad_fn_name = "AddmmBackward0"
+    reduced_float_in_float32 = True
     params = ("alpha", "beta")
 
     def forward(self, c, a, b):
@@ -458,6 +463,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 class Addmv(Op):
     grad_fn_name = "AddmvBackward0"
+    reduced_float_in_float32 = True
     params = ("alpha", "beta")
 
     def forward(self, c, a, v):
@@ -499,6 +505,7 @@ class Baddbmm(Op):
     batch is summed (``addbmm``, AddbmmBackward0)."""
 
     grad_fn_name = "BaddbmmBackward0"
+    reduced_float_in_float32 = True
     params = ("alpha", "beta")
     reduce = False
 
@@ -528,7 +535,22 @@ class Baddbmm(Op):
 
 class Addbmm(Baddbmm):
     grad_fn_name = "AddbmmBackward0"
+    reduced_float_in_float32 = False  # rounds per batch element below
     reduce = True
+
+    def forward(self, c, a, b):
+        if a.dtype.kind != "V" or c.dtype != a.dtype:
+            return super().forward(c, a, b)
+        # PyTorch's CPU kernel adds the batch's products one by one, rounding each partial sum
+        self.save_inputs(1, 2)
+        low = a.dtype
+        acc = c.astype("float32") * self.beta if self.beta != 0 else \
+            xp_of(a).zeros(c.shape, "float32")
+        acc = xp_of(a).broadcast_to(acc, (a.shape[1], b.shape[2])).astype(low)
+        for i in range(a.shape[0]):
+            prod = xp_of(a).matmul(a[i].astype("float32"), b[i].astype("float32"))
+            acc = (acc.astype("float32") + self.alpha * prod).astype(low)
+        return acc
 
 
 @tensor_method("baddbmm")
@@ -548,6 +570,7 @@ class Einsum(Op):
     one operand)."""
 
     grad_fn_name = "EinsumBackward0"
+    reduced_float_in_float32 = True
     params = ("equation", "subs")
 
     def forward(self, *ops):
@@ -650,7 +673,7 @@ def einsum(equation: str, *operands) -> Tensor:
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which "
                                    f"does not broadcast with previously seen size {seen}")
     dt = operands[0]._data.dtype
-    if any(op._data.dtype != dt for op in operands) or dt.kind not in "fc":
+    if any(op._data.dtype != dt for op in operands) or dt.kind not in "fcV":
         if any(0 in op._data.shape for op in operands):  # PyTorch's zeros of the promoted type
             for op in operands[1:]:
                 dt = result_np_dtype(Tensor._from_array(xp_of(op._data).empty((1,), dt)), op)

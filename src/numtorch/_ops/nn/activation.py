@@ -37,6 +37,7 @@ def _softplus(xp, a):
 # softmax family
 class Softmax(Op):
     grad_fn_name = "SoftmaxBackward0"
+    reduced_float_in_float32 = True
     params = ("dim",)
 
     def forward(self, a):
@@ -63,6 +64,7 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     grad_fn_name = "LogSoftmaxBackward0"
+    reduced_float_in_float32 = True
     params = ("dim",)
 
     def forward(self, a):
@@ -108,7 +110,7 @@ def _float_input(input: Tensor, dtype, dim: int, name: str) -> Tensor:
     one passes through, as in PyTorch)."""
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind != "f" and input._data.size:
+    if input._data.dtype.kind not in "fV" and input._data.size:
         kernel = "lastdim_kernel_impl" if dim == max(input.ndim - 1, 0) else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
                                   f"'{torch_type_name(input._data.dtype)}'")
@@ -134,6 +136,7 @@ def log_softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: int = 3) ->
 class _Act(Op):
     """Elementwise activation: ``compute(xp, a)`` on arrays forward; backward multiplies by
     ``derivative(x)`` (numtorch ops) of the saved input."""
+    reduced_float_in_float32 = True
 
     params = ()
 
@@ -358,6 +361,7 @@ class Hardshrink(Softshrink):
 
 class Glu(Op):
     grad_fn_name = "GluBackward0"
+    reduced_float_in_float32 = True
     params = ("dim",)
 
     def forward(self, a):

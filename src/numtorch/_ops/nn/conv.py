@@ -246,6 +246,7 @@ class Convolution(Op):
     """PyTorch's ``convolution``: inputs (input, weight, bias or None)."""
 
     grad_fn_name = "ConvolutionBackward0"
+    reduced_float_in_float32 = True
     params = ("stride", "padding", "dilation", "transposed", "output_padding", "groups")
 
     def forward(self, x, w, b):
@@ -445,7 +446,7 @@ _CPP_NAMES = {"Half": "c10::Half", "BFloat16": "c10::BFloat16", "Float": "float"
 def _uses_mkldnn(x: Tensor, w: Tensor, stride, dilation, groups: int) -> bool:
     """Whether PyTorch's CPU convolution picks its MKLDNN kernel (float32 inputs, by its size
     heuristic), which words a weight-dtype mismatch differently."""
-    if x._data.dtype.kind != "f" or x._data.dtype.itemsize != 4:
+    if x._data.dtype.kind not in "fV" or x._data.dtype.itemsize != 4:
         return False
     xs, ws = tuple(x.shape), tuple(w.shape)
     if len(xs) == 3:  # 1-d convolutions run as 2-d ones with a unit height

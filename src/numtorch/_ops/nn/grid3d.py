@@ -40,7 +40,7 @@ def check_grid_sampler(input: Tensor, grid: Tensor, mode: str) -> None:
     if nd == 5 and mode == "bicubic":
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     dt = input._data.dtype
-    if dt.kind != "f":
+    if dt.kind not in "fV":
         kernel = "grid_sampler_2d_cpu_kernel_impl" if nd == 4 else "grid_sampler3d_cpu"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.c_name}\'')
     if grid._data.dtype != dt:
@@ -92,6 +92,7 @@ class GridSampler3D(Op):
     (grid[..., 0] indexes W, [..., 1] H, [..., 2] D)."""
 
     grad_fn_name = "GridSampler3DBackward0"
+    reduced_float_in_float32 = True
     params = ("mode", "padding_mode", "align_corners")
 
     def _coords(self, shape, grid):

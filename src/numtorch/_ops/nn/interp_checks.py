@@ -93,7 +93,7 @@ def check_dtype(x: Tensor, mode: str, dim: int) -> None:
     """PyTorch's CPU upsampling kernels: floating inputs, and uint8 except for linear and
     trilinear modes."""
     dt = x._data.dtype
-    if dt.kind == "f":
+    if dt.kind in "fV":
         return
     if dt.kind == "u" and dt.itemsize == 1 and mode not in ("linear", "trilinear"):
         return

@@ -42,6 +42,7 @@ def _cast_pair(a, b, dt):
 
 class MseLoss(Op):
     grad_fn_name = "MseLossBackward0"
+    reduced_float_in_float32 = True
     params = ("reduction", "dtype")
 
     def forward(self, a, b):
@@ -60,6 +61,7 @@ class MseLoss(Op):
 
 class _PairLoss(Op):
     """Elementwise loss of ``input - target`` with a derivative in the difference."""
+    reduced_float_in_float32 = True
 
     params = ("reduction", "dtype")
 
@@ -105,6 +107,7 @@ class HuberLoss(_PairLoss):
 
 class BinaryCrossEntropy(Op):
     grad_fn_name = "BinaryCrossEntropyBackward0"
+    reduced_float_in_float32 = True
     params = ("weight", "reduction")
 
     def forward(self, x, t):
@@ -140,6 +143,7 @@ class BinaryCrossEntropy(Op):
 
 class BinaryCrossEntropyWithLogits(Op):
     grad_fn_name = "BinaryCrossEntropyWithLogitsBackward0"
+    reduced_float_in_float32 = True
     params = ("weight", "pos_weight", "reduction")
 
     def forward(self, x, t):
@@ -209,6 +213,7 @@ class NllLoss(Op):
     """Negative log-likelihood of class indices along dim 1; torch's weights and ignore_index."""
 
     grad_fn_name = "NllLossBackward0"
+    reduced_float_in_float32 = True
     params = ("target", "weight", "ignore_index", "reduction")
 
     def forward(self, a):

@@ -86,6 +86,7 @@ class NativeBatchNorm(Op):
     """Inputs (input, weight, bias); running statistics and flags are parameters."""
 
     grad_fn_name = "NativeBatchNormBackward0"
+    reduced_float_in_float32 = True
     params = ("use_input_stats", "eps", "stats", "running_mean", "running_var")
 
     def forward(self, x, w, b):
@@ -206,6 +207,7 @@ class NativeLayerNorm(Op):
     """Inputs (input, weight, bias); normalises over the trailing ``k`` dims."""
 
     grad_fn_name = "NativeLayerNormBackward0"
+    reduced_float_in_float32 = True
     params = ("k", "eps")
 
     def forward(self, x, w, b):
@@ -285,6 +287,7 @@ class NativeGroupNorm(Op):
     """Inputs (input, weight, bias); statistics per sample over each of ``groups`` groups."""
 
     grad_fn_name = "NativeGroupNormBackward0"
+    reduced_float_in_float32 = True
     params = ("groups", "eps")
 
     def forward(self, x, w, b):

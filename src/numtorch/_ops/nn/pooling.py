@@ -39,7 +39,7 @@ def check_pool_dtype(x: Tensor, kernel: str, ints: str = "", half: bool = True) 
     integer dtypes in ``ints`` ("all" or "long"); others are its NotImplementedError."""
     dt = x._data.dtype
     kind = dt.kind
-    if kind == "f":
+    if kind in "fV":
         if half or dt.itemsize != 2:
             return
     elif kind in "iu" and (ints == "all" or (ints == "long" and dt.itemsize == 8
@@ -134,7 +134,7 @@ class MaxPoolWithIndices(Op):
         sizes = x.shape[-nd:]
         out = self.out_sizes
         extra = _extra(sizes, out, k, s, p, d)
-        fill = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+        fill = -xp.inf if x.dtype.kind in "fV" else xp.iinfo(x.dtype).min
         xpad = _padded(x, [(p[i], p[i] + extra[i]) for i in range(nd)], fill)
         slices = _offset_slices(k, s, d, out)
         best = xp.array(xpad[slices[0]])
@@ -150,7 +150,7 @@ class MaxPoolWithIndices(Op):
             step *= win
             arg += step
             xp.maximum(best, v, out=best)  # NaN-propagating
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fV":
             nan = xp.isnan(best)
             if bool(nan.any()):  # a NaN wins its window: the last NaN's position
                 for j in range(len(slices)):
@@ -251,6 +251,7 @@ class AvgPoolBackward(Op):
     """Spread each output gradient (already divided) over its window; crop the padding."""
 
     grad_fn_name = "AvgPool2DBackwardBackward0"
+    reduced_float_in_float32 = True
     params = ("kernel", "stride", "padding", "divisor", "in_shape", "pooled_sizes")
 
     def forward(self, g):
@@ -279,6 +280,7 @@ class AvgPool(Op):
     """Window sums divided by PyTorch's per-window divisor."""
 
     grad_fn_name = "AvgPool2DBackward0"
+    reduced_float_in_float32 = True
     params = ("kernel", "stride", "padding", "divisor", "out_sizes")
 
     def forward(self, x):
@@ -318,7 +320,7 @@ def _avg_divisor(xp, sizes, out, k, s, p, count_include_pad, divisor_override, d
         shape[i] = -1
         n = n.reshape(shape)
         div = n if div is None else div * n
-    return div.astype(dtype if dtype.kind == "f" else xp.float64)
+    return div.astype(dtype if dtype.kind in "fV" else xp.float64)
 
 
 def _avg_pool(x: Tensor, kernel, stride, padding, ceil_mode, count_include_pad,
@@ -385,6 +387,7 @@ def _adaptive_spread(g, bounds, sizes):
 
 class AdaptiveAvgPool(Op):
     grad_fn_name = "AdaptiveAvgPool2DBackward0"
+    reduced_float_in_float32 = True
     params = ("bounds",)
 
     def forward(self, x):
@@ -397,6 +400,7 @@ class AdaptiveAvgPool(Op):
 
 class AdaptiveAvgPoolBackward(Op):
     grad_fn_name = "AdaptiveAvgPool2DBackwardBackward0"
+    reduced_float_in_float32 = True
     params = ("bounds", "sizes")
 
     def forward(self, g):

@@ -385,6 +385,7 @@ def _base_grid(h: int, w: int, align_corners: bool, dt):
 
 class AffineGridGenerator(Op):
     grad_fn_name = "AffineGridGeneratorBackward0"
+    reduced_float_in_float32 = True
     params = ("size", "align_corners")
 
     def forward(self, theta):
@@ -469,6 +470,7 @@ class GridSampler2D(Op):
     """Bilinear/nearest sampling of (N, C, H, W) at grid (N, Ho, Wo, 2) in [-1, 1]."""
 
     grad_fn_name = "GridSampler2DBackward0"
+    reduced_float_in_float32 = True
     params = ("mode", "padding_mode", "align_corners")
 
     def _corners(self, shape, grid):

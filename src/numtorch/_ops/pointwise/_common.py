@@ -70,14 +70,14 @@ def float_result(*operands):
         dt = result_np_dtype(*operands)
     else:
         dt = float_np_dtype(arr(operands[0]))
-    if dt.kind not in "fc":
+    if dt.kind not in "fcV":
         dt = D.get_default_dtype().np
     return dt
 
 
 def floatify(input: Tensor) -> Tensor:
     """``input`` in the default float dtype when it is integral or bool."""
-    return input if input._data.dtype.kind in "fc" else input.to(D.get_default_dtype())
+    return input if input._data.dtype.kind in "fcV" else input.to(D.get_default_dtype())
 
 
 def result_of(*operands):

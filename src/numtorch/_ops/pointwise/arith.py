@@ -321,7 +321,7 @@ class PowTensorScalar(Op):
         if dt.kind in "iu" and e < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         with quiet(xp):
-            if dt.kind in "fc" and (e == 0.5 or e == -0.5):
+            if dt.kind in "fcV" and (e == 0.5 or e == -0.5):
                 # PyTorch computes these as sqrt/rsqrt (NaN for -inf, where pow gives inf/0)
                 out = xp.sqrt(a) if e > 0 else 1 / xp.sqrt(a)
             else:
@@ -434,7 +434,7 @@ _POW = _pow_sigs("exponent")
 # dtype is PyTorch's: two tensors of one dtype, or a Python float with a floating tensor.
 def _check_alpha(a, b, alpha) -> None:
     bad_bool = alpha is True and result_np_dtype(a, b).kind != "b"
-    bad_float = alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fc"
+    bad_float = alpha != 1 and isinstance(alpha, float) and result_np_dtype(a, b).kind not in "fcV"
     if bad_bool or bad_float:
         msg = broadcast_message(*[x._data.shape if isinstance(x, Tensor) else () for x in (a, b)])
         if msg is not None:  # PyTorch reports the shapes first
@@ -458,7 +458,7 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
                     return _wrap(a + b)
                 except ValueError:
                     pass  # shapes that do not broadcast: the op raises PyTorch's error
-        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind in "fV" and not recording(input):
             return _wrap(a + other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("add", _ADD, (input, other), numbers=True)
@@ -492,7 +492,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
                     return _wrap(a - b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind in "fV" and not recording(input):
             return _wrap(a - other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("sub", _ADD, (input, other), numbers=True)
@@ -551,7 +551,7 @@ def mul(input, other, *, out=None) -> Tensor:
                     return _wrap(a * b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind in "fc" and not recording(input):
+        elif other.__class__ is float and a.dtype.kind in "fcV" and not recording(input):
             return _wrap(a * other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("mul", _MUL, (input, other), numbers=True)
@@ -739,7 +739,7 @@ class NanToNum(Op):
     def forward(self, a):
         xp = xp_of(a)
         self.save_inputs(0)
-        if a.dtype.kind not in "fc":
+        if a.dtype.kind not in "fcV":
             return a.copy()
         info = xp.finfo(a.dtype)
         pos = info.max if self.posinf is None else self.posinf

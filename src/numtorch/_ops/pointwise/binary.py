@@ -271,7 +271,7 @@ def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     if input.__class__ is not Tensor or other.__class__ is not Tensor or out is not None:
         check("ldexp", _PAIR, (input, other), with_out(None, out))
     dt = float_result(input, other)
-    if other._data.dtype.kind == "b" and input._data.dtype.kind == "f":
+    if other._data.dtype.kind == "b" and input._data.dtype.kind in "fV":
         refuse(refusals("ldexp_cpu_exp", ("bool",)), other._data.dtype, input._data, other._data)
     two = Tensor._from_array(xp_of(arr(input)).asarray(2.0, dtype=dt))
     return write_out(out, mul(input, _pow(two, other)))
@@ -296,7 +296,7 @@ class Frexp(Op):
 def frexp(input: Tensor, *, out=None):
     """(mantissa, exponent) with ``input = mantissa * 2 ** exponent``; exponent is int32."""
     need_tensor("frexp", input)
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     result = named_tuple("frexp", ("mantissa", "exponent"))
     return result(*Frexp.apply(input))

@@ -87,7 +87,7 @@ def _comparison(cls, name: str, operator, dunder: bool = False):
                         return _wrap(operator(a, b))
                     except ValueError:
                         pass  # shapes that do not broadcast: the op raises PyTorch's error
-            elif other.__class__ is float and a.dtype.kind == "f" and not recording(input):
+            elif other.__class__ is float and a.dtype.kind in "fV" and not recording(input):
                 return _wrap(operator(a, other))
         if dunder:
             if other.__class__ not in PLAIN and not (isinstance(other, Tensor)
@@ -290,7 +290,7 @@ class FloatTest(Predicate):
 
     def forward(self, a):
         xp = xp_of(a)
-        if a.dtype.kind not in "fc":
+        if a.dtype.kind not in "fcV":
             return (xp.ones if self.integral else xp.zeros)(a.shape, bool)
         return xp.asarray(getattr(xp, self.ufunc)(a))
 

@@ -30,7 +30,7 @@ class Clamp(Op):
             out = xp.minimum(out, cast(hi, dt))
         if out is a:
             out = a.copy()
-        if a.dtype.kind == "f":
+        if a.dtype.kind in "fV":
             out = xp.where(xp.isnan(a), a, out)
         return xp.asarray(out, dtype=dt)
 

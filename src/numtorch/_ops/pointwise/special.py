@@ -96,7 +96,7 @@ def mvlgamma(input: Tensor, p: int, *, out=None) -> Tensor:
     need_tensor("mvlgamma", input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    if input._data.dtype.kind in "fc":
+    if input._data.dtype.kind in "fcV":
         if not bool(_all(input > (p - 1) / 2)):
             raise RuntimeError("All elements must be greater than (p-1)/2")
     x = floatify(input)

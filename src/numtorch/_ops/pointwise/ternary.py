@@ -153,7 +153,7 @@ def _lerp_dtypes(input, end, weight) -> None:
         if isinstance(v, Tensor) and v._data.dtype != dt:
             raise RuntimeError(f"expected dtype {_C_NAME.get(dt.name, dt.name)} for `{name}` but "
                                f"got dtype {_C_NAME.get(v._data.dtype.name, v._data.dtype.name)}")
-    if dt.kind not in "fc":
+    if dt.kind not in "fcV":
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(dt)}\'')
 

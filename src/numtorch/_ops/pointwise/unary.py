@@ -142,7 +142,7 @@ def _conj(t: Tensor) -> Tensor:
 
 def _rounding(ufunc: str):
     """A rounding forward: the array module's ``ufunc`` on floats, a copy of integers."""
-    return lambda xp, a: getattr(xp, ufunc)(a) if a.dtype.kind in "fc" else a.copy()
+    return lambda xp, a: getattr(xp, ufunc)(a) if a.dtype.kind in "fcV" else a.copy()
 
 
 def _zero_grad(g, x, y):
@@ -150,7 +150,7 @@ def _zero_grad(g, x, y):
 
 
 def _sign(xp, a):
-    if a.dtype.kind == "f":
+    if a.dtype.kind in "fV":
         return xp.where(a != a, 0, xp.sign(a)).astype(a.dtype, copy=False)
     return xp.sign(a) if a.dtype.kind != "b" else a.copy()
 
@@ -192,7 +192,7 @@ def _zeros_like(a):
 def _relu(xp, a):
     if a.dtype.kind == "b":
         raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
-    if a.dtype.kind == "f":
+    if a.dtype.kind in "fV":
         # NumPy's maximum is ~3x faster against an array of zeros than against a scalar
         return xp.maximum(a, _zeros_like(a))
     return xp.maximum(a, 0).astype(a.dtype, copy=False)
@@ -203,7 +203,7 @@ def _threshold_grad(g, out):
     xp = xp_of(g)
     keep = xp.asarray(xp.less_equal(out, 0))
     xp.logical_not(keep, out=keep)  # NaN outputs pass the gradient, as in PyTorch
-    if g.dtype.kind == "f" and g.ndim and g.shape == out.shape:
+    if g.dtype.kind in "fV" and g.ndim and g.shape == out.shape:
         # mask g's bits: exact for every value (an infinite g gives 0, not nan), no branches
         ibits = xp.dtype(f"int{8 * g.dtype.itemsize}")
         mask = xp.negative(keep.view(xp.int8), dtype=ibits)

@@ -37,7 +37,7 @@ class MaxDim(Op):
         if a.shape[d] == 0:
             raise IndexError(f"{'max' if self.largest else 'min'}(): Expected reduction dim {d} "
                              "to have non-zero size.")
-        if a.dtype.kind == "f" and xp.isnan(a).any():
+        if a.dtype.kind in "fV" and xp.isnan(a).any():
             idx = xp.argmax(xp.isnan(a), axis=d, keepdims=True)
             has = xp.isnan(a).any(axis=d, keepdims=True)
             best = (xp.argmax(a, axis=d, keepdims=True) if self.largest
@@ -82,7 +82,7 @@ class MaxAll(Op):
                                "with the 'dim' argument.")
         self.save_inputs(0)
         self.save_outputs(0)
-        if a.dtype.kind == "f" and xp.isnan(a).any():
+        if a.dtype.kind in "fV" and xp.isnan(a).any():
             return xp.asarray(xp.nan, dtype=a.dtype)
         return xp.asarray(xp.max(a) if self.largest else xp.min(a))
 
@@ -224,7 +224,7 @@ class Argmax(Op):
         largest, keepdim = self.largest, self.keepdim
         if self.dim is None:
             flat = a.reshape(-1)
-            nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
+            nan = xp.isnan(flat) if flat.dtype.kind in "fV" else None
             if nan is not None and nan.any():
                 r = xp.argmax(nan)
             else:
@@ -236,7 +236,7 @@ class Argmax(Op):
         d = self.dim
         r = xp.argmax(a, axis=d, keepdims=keepdim) if largest else xp.argmin(a, axis=d,
                                                                              keepdims=keepdim)
-        if a.dtype.kind == "f":
+        if a.dtype.kind in "fV":
             nan = xp.isnan(a)
             if nan.any():
                 r = xp.where(nan.any(axis=d, keepdims=keepdim),

@@ -18,6 +18,7 @@ __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean",
 
 class Sum(Op):
     grad_fn_name = "SumBackward1"
+    reduced_float_in_float32 = True
     params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
@@ -58,12 +59,13 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tens
 
 class Nansum(Op):
     grad_fn_name = "NansumBackward0"
+    reduced_float_in_float32 = True
     params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
         xp = xp_of(a)
         self.save_inputs(0)
-        if a.dtype.kind in "fc":
+        if a.dtype.kind in "fcV":
             a = xp.where(xp.isnan(a), 0, a)
         return xp.asarray(xp.sum(a, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype))
 
@@ -87,6 +89,7 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 class Mean(Op):
     grad_fn_name = "MeanBackward1"
+    reduced_float_in_float32 = True
     params = ("dims", "keepdim", "dtype")
 
     def forward(self, a):
@@ -117,7 +120,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
     check_dim("mean", dim)
     a = input._data
     dt = D.to_numpy_dtype(dtype) if dtype is not None else a.dtype
-    if dt.kind not in "fc":
+    if dt.kind not in "fcV":
         from ..pointwise import torch_type_name
 
         which = "Input" if dtype is None else "Optional"
@@ -133,7 +136,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Ten
 @tensor_method("nanmean")
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     kind = input._data.dtype.kind
-    if kind not in "fc":
+    if kind not in "fcV":
         from ..pointwise import torch_type_name
 
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
@@ -146,6 +149,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 class Prod(Op):
     grad_fn_name = "ProdBackward1"
+    reduced_float_in_float32 = True
     params = ("dim", "keepdim", "dtype")
 
     def forward(self, a):
@@ -243,6 +247,7 @@ class Var(Op):
     """Variance with a ``correction`` (VarBackward0); ``std`` is StdBackward0."""
 
     grad_fn_name = "VarBackward0"
+    reduced_float_in_float32 = True
     params = ("dims", "correction", "keepdim")
     root = False
 
@@ -305,7 +310,7 @@ class StdMean(VarMean):
 
 def _var_args(input, dim, unbiased, keepdim, correction, name="var", fn="std and var"):
     check_dim(name if fn == "std and var" else fn, dim, flag=True)
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         raise RuntimeError(f"{fn} only support floating point and complex dtypes")
     if isinstance(dim, bool):
         unbiased, dim = dim, None
@@ -351,6 +356,7 @@ class Norm(Op):
     """Vector p-norm (LinalgVectorNormBackward0, what ``Tensor.norm`` records in PyTorch)."""
 
     grad_fn_name = "LinalgVectorNormBackward0"
+    reduced_float_in_float32 = True
     params = ("p", "dims", "keepdim")
 
     def forward(self, a):
@@ -409,7 +415,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
             raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
                                + " ".join(str(d) for d in dims))
         return matrix_norm(input, "nuc", dim=dims, keepdim=keepdim, dtype=dtype)
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         from ..pointwise import torch_type_name
 
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -425,6 +431,7 @@ class Logsumexp(Op):
     """``log(sum(exp(x)))`` computed stably (LogsumexpBackward0)."""
 
     grad_fn_name = "LogsumexpBackward0"
+    reduced_float_in_float32 = True
     params = ("dims", "keepdim")
 
     def forward(self, a):
@@ -455,7 +462,7 @@ class Logsumexp(Op):
 def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
     check_dim("logsumexp", dim, none=False)
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         input = input.to(D.get_default_dtype())
     dims = dims_of(dim, input._data.ndim)
     return write_out(out, Logsumexp.apply(input, dims=dims, keepdim=keepdim))

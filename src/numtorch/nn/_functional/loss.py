@@ -326,7 +326,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         _class_loss_kinds("cross_entropy_loss", input, target, weight)
     x, t = input._data, target._data
     if (x.ndim == 2 and t.ndim == 1 and t.dtype.kind == "i" and t.dtype.itemsize == 8
-            and x.dtype.kind == "f" and x.shape[0] == t.shape[0] and weight is None
+            and x.dtype.kind in "fV" and x.shape[0] == t.shape[0] and weight is None
             and label_smoothing == 0.0 and size_average is None and reduce is None
             and reduction in _REDUCTIONS):
         # the common case: class indices, no weights; the same ops as the general path

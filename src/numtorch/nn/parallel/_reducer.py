@@ -153,7 +153,7 @@ class Reducer:
             if b.pending:
                 break
             if self.world > 1:
-                if b.dtype.kind in "fc":
+                if b.dtype.kind in "fcV":
                     b.flat /= self.world
                 b.request = self.pg._comm.Iallreduce(MPI.IN_PLACE, b.flat, MPI.SUM)
             self.next_bucket += 1

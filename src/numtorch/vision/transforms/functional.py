@@ -70,7 +70,7 @@ def _wrap(arr: np.ndarray) -> Tensor:
 
 
 def _max_value(dtype: np.dtype) -> float:
-    if dtype.kind == "f":
+    if dtype.kind in "fV":
         return 1.0
     if dtype == np.bool_:
         return 1
@@ -143,7 +143,7 @@ def to_pil_image(pic, mode: str | None = None):
         arr = arr[None] if arr.ndim == 2 else arr
         if arr.shape[0] > 4:
             raise ValueError(f"pic should not have > 4 channels. Got {arr.shape[0]} channels.")
-        if arr.dtype.kind == "f" and mode != "F":
+        if arr.dtype.kind in "fV" and mode != "F":
             arr = (arr * arr.dtype.type(255)).astype(np.int64) & 0xFF
             arr = arr.astype(np.uint8)
         arr = np.transpose(arr, (1, 2, 0))
@@ -183,8 +183,8 @@ def convert_image_dtype(image: Tensor, dtype=None) -> Tensor:
     dst = np.dtype(to_numpy_dtype(dtype if dtype is not None else float32))
     if src.dtype == dst:
         return image
-    if src.dtype.kind == "f":
-        if dst.kind == "f":
+    if src.dtype.kind in "fV":
+        if dst.kind in "fV":
             return _wrap(src.astype(dst))
         if (src.dtype == np.float32 and dst in (np.int32, np.int64)) or \
                 (src.dtype == np.float64 and dst == np.int64):
@@ -193,7 +193,7 @@ def convert_image_dtype(image: Tensor, dtype=None) -> Tensor:
         eps = 1e-3
         scale = src.dtype.type(_max_value(dst) + 1.0 - eps)
         return _wrap((src * scale).astype(dst))
-    if dst.kind == "f":
+    if dst.kind in "fV":
         return _wrap(src.astype(dst) / dst.type(_max_value(src.dtype)))
     in_max, out_max = _max_value(src.dtype), _max_value(dst)
     if in_max > out_max:
@@ -305,7 +305,7 @@ def _weights(n_in: int, n_out: int, mode: str, antialias: bool) -> np.ndarray:
 
 def _resize_array(arr: np.ndarray, h: int, w: int, mode: str, antialias: bool) -> np.ndarray:
     in_h, in_w = arr.shape[-2:]
-    work = arr.astype(np.float32) if arr.dtype.kind != "f" else arr
+    work = arr.astype(np.float32) if arr.dtype.kind not in "fV" else arr
     wh = _weights(in_h, h, mode, antialias).astype(work.dtype)
     ww = _weights(in_w, w, mode, antialias).astype(work.dtype)
     out = np.matmul(np.matmul(wh, work), ww.T)
@@ -514,7 +514,7 @@ def _gray_array(arr: np.ndarray) -> np.ndarray:
     if arr.shape[-3] == 1:
         return arr.copy()
     r, g, b = arr[..., 0, :, :], arr[..., 1, :, :], arr[..., 2, :, :]
-    work = np.float32 if arr.dtype.kind != "f" else arr.dtype.type
+    work = np.float32 if arr.dtype.kind not in "fV" else arr.dtype.type
     gray = (work(0.2989) * r.astype(work) + work(0.587) * g.astype(work)
             + work(0.114) * b.astype(work))
     return gray.astype(arr.dtype)[..., None, :, :]
@@ -541,7 +541,7 @@ to_grayscale = rgb_to_grayscale
 
 
 def _blend(a: np.ndarray, b: np.ndarray, ratio: float) -> np.ndarray:
-    work = np.float32 if a.dtype.kind != "f" else a.dtype.type
+    work = np.float32 if a.dtype.kind not in "fV" else a.dtype.type
     bound = _max_value(a.dtype)
     out = work(ratio) * a.astype(work) + work(1.0 - ratio) * np.asarray(b).astype(work)
     return np.clip(out, 0, bound).astype(a.dtype)
@@ -570,7 +570,7 @@ def adjust_contrast(img, contrast_factor: float):
         return _enhance(img, contrast_factor, "Contrast")
     arr = img._data
     gray = _gray_array(arr) if arr.shape[-3] == 3 else arr
-    work = arr.dtype if arr.dtype.kind == "f" else np.float32
+    work = arr.dtype if arr.dtype.kind in "fV" else np.float32
     mean = gray.astype(work).mean(axis=(-3, -2, -1), keepdims=True, dtype=work)
     return _wrap(_blend(arr, mean, contrast_factor))
 
@@ -633,13 +633,13 @@ def adjust_hue(img, hue_factor: float):
     arr = img._data
     if arr.shape[-3] == 1:
         return img
-    work = arr.astype(np.float32) / np.float32(255) if arr.dtype.kind != "f" else arr
+    work = arr.astype(np.float32) / np.float32(255) if arr.dtype.kind not in "fV" else arr
     hsv = _rgb2hsv(work)
     hsv[..., 0, :, :] = np.fmod(hsv[..., 0, :, :] + work.dtype.type(hue_factor), 1.0)
     hsv[..., 0, :, :] = np.where(hsv[..., 0, :, :] < 0, hsv[..., 0, :, :] + 1,
                                  hsv[..., 0, :, :])
     rgb = _hsv2rgb(hsv)
-    if arr.dtype.kind != "f":
+    if arr.dtype.kind not in "fV":
         rgb = (rgb * np.float32(255)).astype(arr.dtype)
     return _wrap(rgb)
 
@@ -684,7 +684,7 @@ def gaussian_blur(img, kernel_size, sigma=None):
     pil = _is_pil(img)
     t = pil_to_tensor(img) if pil else img
     arr = t._data
-    work = arr.astype(np.float32) if arr.dtype.kind != "f" else arr
+    work = arr.astype(np.float32) if arr.dtype.kind not in "fV" else arr
     kx, ky = _gaussian_kernel1d(ks[0], sig[0]), _gaussian_kernel1d(ks[1], sig[1])
     px, py = ks[0] // 2, ks[1] // 2
     spec = [(0, 0)] * (work.ndim - 2) + [(py, py), (px, px)]
@@ -692,7 +692,7 @@ def gaussian_blur(img, kernel_size, sigma=None):
     hh, ww = arr.shape[-2:]
     rows = sum(kx[k].astype(work.dtype) * padded[..., :, k:k + ww] for k in range(ks[0]))
     out = sum(ky[k].astype(work.dtype) * rows[..., k:k + hh, :] for k in range(ks[1]))
-    if arr.dtype.kind != "f":
+    if arr.dtype.kind not in "fV":
         info = np.iinfo(arr.dtype)
         out = np.clip(np.round(out), info.min, info.max)
     res = _wrap(out.astype(arr.dtype))
