@@ -75,6 +75,23 @@ from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 _ops_base.install_methods(Tensor)
 
 from . import version  # noqa: E402
+from ._autocast import (  # noqa: E402
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+    set_autocast_gpu_dtype,
+)
 from ._determinism import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
@@ -150,7 +167,7 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "pdist": ".nn.functional", "channel_shuffle": ".nn.functional",
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
-               "triplet_margin_loss": ".nn.functional"}
+               "triplet_margin_loss": ".nn.functional", "autocast": ".amp"}
 
 
 def __getattr__(name: str):

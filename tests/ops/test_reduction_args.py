@@ -28,7 +28,8 @@ def _outcome(lib, fn, *args, **kw):
 _CASES = [(fn, w) for fn in FNS for w in WRONG if not (w is True and fn in ("std", "var"))]
 
 
-@pytest.mark.parametrize("fn,w", _CASES, ids=lambda v: v if isinstance(v, str) else repr(v))
+@pytest.mark.parametrize("fn,w", _CASES, ids=lambda v: v if isinstance(v, str) else (
+    "object" if type(v) is object else repr(v)))
 def test_wrong_dim_kind(fn, w):
     x = np.arange(6.0).reshape(2, 3)
     t_out, t_exc = _outcome(torch, fn, torch.tensor(x), dim=w)

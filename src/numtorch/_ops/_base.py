@@ -106,6 +106,9 @@ class Op(Node):
     _param_names: frozenset = frozenset()
     #: compute bfloat16 inputs in float32 and round the result once (see the module docstring)
     reduced_float_in_float32 = False
+    #: what CPU autocast casts the Tensor inputs to: "lower" (its dtype), "fp32", or None
+    #: (unchanged); see numtorch._autocast
+    autocast_policy: str | None = None
 
     def __init_subclass__(cls, **kw) -> None:
         super().__init_subclass__(**kw)

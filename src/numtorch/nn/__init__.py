@@ -5,7 +5,8 @@ from __future__ import annotations
 from . import functional, init, parallel, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
+from .parallel import DataParallel
 from .parameter import Buffer, Parameter, UninitializedParameter
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils",
-           *_modules_all]
+           "DataParallel", *_modules_all]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from ... import _autocast
 from ... import _dtype as D
 from ..._backend import errstate, xp_of
 from ..._tensor import Tensor
@@ -54,6 +55,7 @@ def _mm_array(a, b):
 
 class Mm(Op):
     grad_fn_name = "MmBackward0"
+    autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ()
 
@@ -145,6 +147,7 @@ class Dot(Op):
 
 class Bmm(Op):
     grad_fn_name = "BmmBackward0"
+    autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ()
 
@@ -163,6 +166,7 @@ class Bmm(Op):
 
 class Addmm(Op):
     grad_fn_name = "AddmmBackward0"
+    autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ("alpha", "beta")
 
@@ -292,6 +296,8 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         need_tensor("matmul", input)
         need_tensor("matmul", other, "other", 2)
+    if _autocast._enabled["cpu"]:  # matmul casts as a whole (1-D products included)
+        input, other = _autocast.cast("lower", input, other)
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
@@ -505,6 +511,7 @@ class Baddbmm(Op):
     batch is summed (``addbmm``, AddbmmBackward0)."""
 
     grad_fn_name = "BaddbmmBackward0"
+    autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ("alpha", "beta")
     reduce = False

@@ -380,6 +380,7 @@ class Glu(Op):
 
 class PreluKernel(Op):
     grad_fn_name = "PreluKernelBackward0"
+    autocast_policy = "lower"
     params = ()
 
     def forward(self, a, w):

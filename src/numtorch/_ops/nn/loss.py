@@ -42,6 +42,7 @@ def _cast_pair(a, b, dt):
 
 class MseLoss(Op):
     grad_fn_name = "MseLossBackward0"
+    autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("reduction", "dtype")
 
@@ -81,6 +82,7 @@ class _PairLoss(Op):
 
 class SmoothL1Loss(_PairLoss):
     grad_fn_name = "SmoothL1LossBackward0"
+    autocast_policy = "fp32"
     params = ("beta",)
 
     def compute(self, xp, d):
@@ -107,6 +109,7 @@ class HuberLoss(_PairLoss):
 
 class BinaryCrossEntropy(Op):
     grad_fn_name = "BinaryCrossEntropyBackward0"
+    autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("weight", "reduction")
 
@@ -143,6 +146,7 @@ class BinaryCrossEntropy(Op):
 
 class BinaryCrossEntropyWithLogits(Op):
     grad_fn_name = "BinaryCrossEntropyWithLogitsBackward0"
+    autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("weight", "pos_weight", "reduction")
 
@@ -213,6 +217,7 @@ class NllLoss(Op):
     """Negative log-likelihood of class indices along dim 1; torch's weights and ignore_index."""
 
     grad_fn_name = "NllLossBackward0"
+    autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("target", "weight", "ignore_index", "reduction")
 

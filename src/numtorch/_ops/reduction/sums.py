@@ -149,6 +149,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 class Prod(Op):
     grad_fn_name = "ProdBackward1"
+    autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("dim", "keepdim", "dtype")
 

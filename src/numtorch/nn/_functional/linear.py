@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import _autocast
 from ..._ops.linalg import Addmm as _Addmm
 from ..._ops.shape import T as _T
 from ..._tensor import Tensor
@@ -10,7 +11,10 @@ __all__ = ["linear", "bilinear"]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``y = x W^T + b`` with PyTorch's decomposition (AddmmBackward0 for 2-D input with bias)."""
+    """``y = x W^T + b`` with PyTorch's decomposition (AddmmBackward0 for 2-D input with bias);
+    under CPU autocast its operands are cast first (``linear`` is a lower-precision op)."""
+    if _autocast._enabled["cpu"]:
+        input, weight, bias = _autocast.cast("lower", input, weight, bias)
     x, w = input._data, weight._data
     if (bias is not None and x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1]
             and x.dtype is w.dtype and bias._data.dtype is w.dtype and x.dtype.kind != "b"):

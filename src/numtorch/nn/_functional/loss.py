@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ... import _autocast
 from ... import _dtype as D
 from ..._ops._args import need_tensor
 from ..._ops.creation import tensor as _tensor
@@ -324,6 +325,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             weight is None or isinstance(weight, Tensor)):
         _reduction(size_average, reduce, reduction)  # torch validates it first
         _class_loss_kinds("cross_entropy_loss", input, target, weight)
+    if _autocast._enabled["cpu"]:  # an fp32 op under CPU autocast, softmax included
+        input, weight = _autocast.cast("fp32", input, weight)
     x, t = input._data, target._data
     if (x.ndim == 2 and t.ndim == 1 and t.dtype.kind == "i" and t.dtype.itemsize == 8
             and x.dtype.kind in "fV" and x.shape[0] == t.shape[0] and weight is None

@@ -1,5 +1,7 @@
-"""``numtorch.nn.parallel``: ``DistributedDataParallel`` (as ``torch.nn.parallel``)."""
+"""``numtorch.nn.parallel``: ``DistributedDataParallel`` and ``DataParallel`` (as
+``torch.nn.parallel``)."""
 
+from .data_parallel import DataParallel, data_parallel
 from .distributed import DistributedDataParallel
 
-__all__ = ["DistributedDataParallel"]
+__all__ = ["DataParallel", "DistributedDataParallel", "data_parallel"]

@@ -3,6 +3,8 @@ queries answer as PyTorch's CPU build does and using a CUDA tensor raises its er
 
 from __future__ import annotations
 
+from . import amp
+
 
 def is_available() -> bool:
     return False
