@@ -77,6 +77,7 @@ from ._determinism import (  # noqa: E402
     use_deterministic_algorithms,
 )
 from ._device import get_default_device, set_default_device  # noqa: E402
+from ._finfo import finfo, iinfo  # noqa: E402
 from ._legacy import (  # noqa: E402
     BFloat16Tensor,
     BoolTensor,
