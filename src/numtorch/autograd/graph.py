@@ -168,28 +168,32 @@ def _node_sequence_nr(self) -> int:
     return self._seq
 
 
-def _saved_attribute(self, name: str):
-    """``grad_fn._saved_self`` / ``_saved_other`` / ``_saved_result``: what an op saved for
-    backward, unpacked as ``saved_tensors`` would (an AttributeError when the op has no such
-    entry). Only these generic names are known; an op saves both operands of a binary op
-    even where PyTorch saves one."""
-    if not name.startswith("_saved_") or not hasattr(type(self), "_saved_refs"):
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-    key = name[len("_saved_"):]
-    n_in = len(self.next_functions)
-    for pos, entry in enumerate(self._save if self._save else ()):
-        if entry >= 0:
-            label = {0: "self", 1: "other"}.get(entry) if n_in <= 2 else None
-        else:
-            label = "result" if ~entry == 0 else f"result{~entry}"
-        if label == key:
-            return self.saved_tensors[pos]
-    raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+def _saved_attribute(key: str):
+    """``grad_fn._saved_<key>``: what an op saved for backward, read as ``saved_tensors`` reads
+    it (unpack hooks, the freed-graph error). Only PyTorch's generic names are known (``self``
+    and ``other`` for the inputs of a unary or binary op, ``result`` for output 0); a node
+    without such an entry has no such attribute. numtorch saves both operands of a binary op
+    where PyTorch may save one."""
+
+    def get(self):
+        if hasattr(type(self), "_saved_refs"):
+            n_in = len(self.next_functions)
+            for pos, entry in enumerate(self._save if self._save else ()):
+                if entry >= 0:
+                    label = {0: "self", 1: "other"}.get(entry) if n_in <= 2 else None
+                else:
+                    label = "result" if ~entry == 0 else None
+                if label == key:
+                    return self.saved_tensors[pos]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '_saved_{key}'")
+    return property(get)
 
 
 Node.metadata = property(_node_metadata)
 Node._sequence_nr = _node_sequence_nr
-Node.__getattr__ = _saved_attribute
+Node._saved_self = _saved_attribute("self")
+Node._saved_other = _saved_attribute("other")
+Node._saved_result = _saved_attribute("result")
 
 
 # -- saved-tensor hooks ---------------------------------------------------------------------------
