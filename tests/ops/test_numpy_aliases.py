@@ -143,3 +143,24 @@ def test_aliases_keep_identity_and_signature():
     y = x.sum(axis=1, keepdims=True)
     assert y.grad_fn.name() == torch.randn(2, 3, requires_grad=True).sum(
         axis=1, keepdims=True).grad_fn.name()
+
+
+NAMESPACE_CASES = [
+    ("linalg", "norm", {"axis": 1, "keepdims": True}), ("linalg", "vector_norm", {"axis": 0}),
+    ("linalg", "matrix_norm", {"axis": (0, 1), "keepdims": True}),
+    ("linalg", "vecdot", {"axis": 0}), ("special", "softmax", {"axis": 1}),
+    ("special", "log_softmax", {"axis": 0}), ("special", "logsumexp", {"axis": 1}),
+]
+
+
+@pytest.mark.parametrize("case", NAMESPACE_CASES, ids=lambda c: f"{c[0]}.{c[1]}")
+def test_linalg_and_special(case):
+    space, name, kw = case
+    outcomes = []
+    for lib in (torch, numtorch):
+        fn = getattr(getattr(lib, space), name)
+        x = _x(lib)
+        args = (x, x) if name == "vecdot" else (x,)
+        outcomes.append(_run(lambda fn=fn, args=args: fn(*args, **kw)))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0][0] == "ok"

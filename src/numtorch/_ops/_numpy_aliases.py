@@ -56,7 +56,7 @@ def with_numpy_aliases(fn):
     else:
         wrapper = _exact_wrapper(fn, params)
     wrapper = functools.wraps(fn)(wrapper)
-    wrapper._numpy_aliases = True
+    wrapper._numpy_alias_wrapper = True
     return wrapper
 
 
@@ -141,7 +141,7 @@ def _duplicate(name: str, alias: str):
 
 def _takes_dim(fn) -> bool | None:
     """True: a ``dim``/``keepdim`` parameter; None: ``**kwargs`` (cannot tell); else False."""
-    if getattr(fn, "_numpy_aliases", False) or not callable(fn) or isinstance(fn, type):
+    if getattr(fn, "_numpy_alias_wrapper", False) or not callable(fn) or isinstance(fn, type):
         return False
     try:
         params = inspect.signature(fn).parameters
@@ -156,10 +156,12 @@ def _takes_dim(fn) -> bool | None:
     return False
 
 
-def install_numpy_aliases(namespace: dict, tensor_cls) -> None:
-    """Wrap the functions of ``namespace`` (the ``numtorch`` module's globals) and the methods
-    of ``tensor_cls`` that PyTorch gives NumPy keyword aliases; one wrapper per function object,
-    so a function shared by ``numtorch.sum`` and ``Tensor.sum`` stays one object."""
+def install_numpy_aliases(namespace: dict, tensor_cls=None) -> None:
+    """Wrap the functions of ``namespace`` (a public module's globals: ``numtorch``, and as
+    well ``numtorch.linalg`` or ``numtorch.special`` whose PyTorch functions are native too)
+    and the methods of ``tensor_cls`` that PyTorch gives NumPy keyword aliases; one wrapper per
+    function object, so a function shared by ``numtorch.sum`` and ``Tensor.sum`` stays one
+    object."""
     wrapped: dict[int, object] = {}
 
     def wrap(fn):
@@ -168,14 +170,16 @@ def install_numpy_aliases(namespace: dict, tensor_cls) -> None:
             w = wrapped[id(fn)] = with_numpy_aliases(fn)
         return w
 
-    for name, fn in list(tensor_cls.__dict__.items()):
+    for name, fn in list(tensor_cls.__dict__.items() if tensor_cls is not None else ()):
         if name.startswith("__") or name in _PYTHON_METHODS:
             continue
         kind = _takes_dim(fn)
         if kind or (kind is None and name in _KWARGS_METHODS):
             setattr(tensor_cls, name, wrap(fn))
+    # the torch.linalg and torch.special functions are all native
+    python_functions = _PYTHON_FUNCTIONS if tensor_cls is not None else ()
     for name, fn in list(namespace.items()):
-        if name.startswith("_") or name in _PYTHON_FUNCTIONS:
+        if name.startswith("_") or name in python_functions:
             continue
         if id(fn) in wrapped or _takes_dim(fn):
             namespace[name] = wrap(fn)
