@@ -425,3 +425,16 @@ def test_node_hooks():
         logs.append((log, _arr(a.grad)))
     assert logs[1][0] == logs[0][0]
     np.testing.assert_allclose(logs[1][1], logs[0][1], rtol=1e-6)
+
+
+def test_saved_attribute_unpacks_one_entry():
+    logs = []
+    for lib in LIBS:
+        a, b = _inputs(lib, (3,), (3,))
+        log = []
+        with lib.autograd.graph.saved_tensors_hooks(lambda t: log.append("pack") or t,
+                                                     lambda t: log.append("unpack") or t):
+            m = a * b
+        _close(m.grad_fn._saved_other, b)
+        logs.append(log)
+    assert logs[1] == logs[0]

@@ -184,6 +184,9 @@ def _saved_attribute(key: str):
                 else:
                     label = "result" if ~entry == 0 else None
                 if label == key:
+                    refs = self._saved_refs
+                    if refs is not None and refs[pos][0] == "hook":
+                        return refs[pos][1].unpack()  # this entry only: other hooks stay unrun
                     return self.saved_tensors[pos]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '_saved_{key}'")
     return property(get)
