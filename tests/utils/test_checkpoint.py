@@ -274,3 +274,11 @@ def test_helpers():
         assert [p.name for p in C.CheckpointPolicy] == [p.name for p in
                                                        torch.utils.checkpoint.CheckpointPolicy]
         assert issubclass(C.CheckpointError, RuntimeError)
+
+
+def test_reentrant_output_without_grad():
+    def fn(lib):
+        x = _input(lib)
+        y = lib.utils.checkpoint.checkpoint(lambda t: t.detach() * 2, x, use_reentrant=True)
+        y.sum().backward()
+    _raises_same(fn)
