@@ -73,6 +73,9 @@ from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enab
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
 _ops_base.install_methods(Tensor)
+from ._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases  # noqa: E402
+
+_install_numpy_aliases(globals(), Tensor)
 
 from . import version  # noqa: E402
 from ._autocast import (  # noqa: E402
@@ -102,6 +105,7 @@ from ._determinism import (  # noqa: E402
     use_deterministic_algorithms,
 )
 from ._device import get_default_device, set_default_device  # noqa: E402
+from ._finfo import finfo, iinfo  # noqa: E402
 from ._legacy import (  # noqa: E402
     BFloat16Tensor,
     BoolTensor,

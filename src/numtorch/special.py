@@ -184,3 +184,8 @@ hermite_polynomial_h = _polynomial("hermite_polynomial_h", S.hermite_h)
 hermite_polynomial_he = _polynomial("hermite_polynomial_he", S.hermite_he)
 laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", S.laguerre_l)
 legendre_polynomial_p = _polynomial("legendre_polynomial_p", S.legendre_p)
+
+
+from ._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases  # noqa: E402
+
+_install_numpy_aliases(globals())

@@ -35,7 +35,14 @@ from .. import _dtype as D
 from .._backend import xp_of
 from .._tensor import Tensor, _from_array
 from ..autograd import anomaly_mode, grad_mode
-from ..autograd.graph import FREED_MESSAGE, Node, _sequence, grad_accumulator
+from ..autograd.graph import (
+    FREED_MESSAGE,
+    Node,
+    _hook_stack,
+    _sequence,
+    grad_accumulator,
+    pack_saved_refs,
+)
 from ._inplace import prepare_out
 
 _state = grad_mode.state
@@ -160,6 +167,8 @@ class Op(Node):
                                                      box[0], version, kind))
             if kind == "in":
                 out.append(obj)
+            elif kind == "hook":
+                out.append(obj.unpack())
             else:
                 t = _wrap(obj)
                 t._requires_grad = True
@@ -305,7 +314,7 @@ class Op(Node):
                     r = results[~i]
                     box = r._version_box
                     refs.append(("out", r._data, box, box[0], ~i))
-            self._saved_refs = refs
+            self._saved_refs = pack_saved_refs(refs, results) if _hook_stack else refs
         return tuple(results) if type(out) is tuple else results[0]
 
 

@@ -18,6 +18,10 @@ def _as_tuple(x):
 
     if isinstance(x, Tensor):
         return (x,)
+    from .graph import GradientEdge
+
+    if isinstance(x, GradientEdge):
+        return (x,)
     return tuple(x)
 
 

@@ -14,7 +14,7 @@ from .._backend import xp_of
 from .._tensor import Tensor
 from . import anomaly_mode, grad_mode
 from .grad_mode import backward_builds_graph
-from .graph import AccumulateGrad, edge_of
+from .graph import AccumulateGrad, GradientEdge, GraphTask, _tasks, edge_of
 
 # Note [gradient fitting]
 # ~~~~~~~~~~~~~~~~~~~~~~~
@@ -184,7 +184,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     targets = {}
     if inputs is not None:
         for k, t in enumerate(inputs):
-            edge = edge_of(t)
+            edge = (t[0], t[1]) if t.__class__ is GradientEdge else edge_of(t)
             if edge[0] is None:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge, []).append(k)
@@ -256,6 +256,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     prev = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     pop, push = heapq.heappop, heapq.heappush
+    _tasks.append(GraphTask(deps, needed, accumulate))
     try:
         while ready:
             node = pop(ready)[2]
@@ -325,6 +326,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
             grads = in_grads = g = arr = buf = None
     finally:
         grad_mode.state.enabled = prev
+        _tasks.pop()
 
     if inputs is not None and not allow_unused:
         for k, g in enumerate(captured):

@@ -8,7 +8,7 @@ PyTorch) whose backward calls the user's ``backward``.
 from __future__ import annotations
 
 from . import grad_mode
-from .graph import FREED_MESSAGE, Node, _sequence, edge_of
+from .graph import FREED_MESSAGE, Node, SavedHooked, _hook_stack, _sequence, edge_of
 
 
 class FunctionCtx:
@@ -52,6 +52,9 @@ class BackwardCFunction(FunctionCtx, Node):
         for t, version in self._saved:
             if t is None:
                 out.append(None)
+                continue
+            if t.__class__ is SavedHooked:
+                out.append(t.unpack())
                 continue
             if t._version_box[0] != version:
                 raise RuntimeError(_modified_message(t, self, 0, t._version_box[0], version, "in"))
@@ -125,8 +128,13 @@ class Function(metaclass=FunctionMeta):
         ctx._out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor)
                               else ((), None)
                               for o in outs)
-        ctx._saved = tuple((t, t._version_box[0]) if t is not None else (None, 0)
-                           for t in ctx._to_save)
+        if _hook_stack:
+            ctx._saved = tuple((SavedHooked(t, _hook_stack[-1]) if t is not None else None, 0)
+                               for t in ctx._to_save)
+            ctx._to_save = ()
+        else:
+            ctx._saved = tuple((t, t._version_box[0]) if t is not None else (None, 0)
+                               for t in ctx._to_save)
         inputs_by_id = {id(args[i]): args[i] for i in tensor_pos}
         results = []
         for i, o in enumerate(outs):

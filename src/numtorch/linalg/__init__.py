@@ -47,3 +47,8 @@ __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "di
            "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals",
            "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm", "lu", "lu_factor",
            "lu_factor_ex", "lu_solve", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
+
+
+from .._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases  # noqa: E402
+
+_install_numpy_aliases(globals())
