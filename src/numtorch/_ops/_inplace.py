@@ -66,6 +66,8 @@ _OVERLAP_WARN = {
 _SUFFIX = {"index_put_": "tensor[indices] = tensor"}
 #: what ``fn`` passes through to a write that checks the overlap itself (fill_, zero_, setitem)
 OVERLAP_OK = set()
+#: set by ``autograd.forward_ad`` while a dual level is active: ``_after_write(self, result)``
+_after_write = None
 
 
 def _overlaps(arr) -> bool:
@@ -154,6 +156,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         _check_shape(res._data.shape, self._data.shape)
         _write(self._data, res._data, sparse)
         self._version_box[0] += 1
+        if _after_write is not None:
+            _after_write(self, res)
         return self
     base = self._base
     if base is not None and self.__dict__.get("_no_grad_view") and base._requires_grad:
@@ -174,6 +178,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     _write(self._data, res._data, sparse)
     self._version_box[0] += 1
     _resave_output(res, self)
+    if _after_write is not None:
+        _after_write(self, res)
     return self
 
 

@@ -1,0 +1,450 @@
+"""Forward-mode automatic differentiation (``torch.autograd.forward_ad``).
+
+Inside a dual level, tensors may carry a tangent (``make_dual``); every op that records through
+``Op.apply`` propagates it to its outputs, and ``unpack_dual`` reads it back. Outside a level
+nothing is installed, so ops pay nothing (Note [tangent propagation]).
+
+Known differences: one level at a time (torch's limit too); custom ``autograd.Function``s are
+not given tangents through a ``jvp`` method; complex tangents follow the real formulas only for
+the ops with an explicit rule.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import namedtuple
+
+from .. import _tensor_str
+from .._ops import _base, _inplace
+from .._tensor import Tensor
+from . import grad_mode
+
+__all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual",
+           "unpack_dual", "dual_level"]
+
+# Note [tangent propagation]
+# ~~~~~~~~~~~~~~~~~~~~~~~~~~
+# Entering a level installs ``_trace`` as the op interposer (``_ops._base._tracer``, chained with
+# any interposer installed before) and a hook after in-place writes (``_ops._inplace``); leaving
+# it removes both, so outside a level the cost is nil. While a level is active, the tangent of a
+# tensor lives in ``_TANGENTS`` (keyed by ``id``, checked through a weak reference, dropped when
+# the tensor dies; all dropped when the level ends). An op with a tangent among its inputs gets
+# its output tangents from
+#   * an explicit rule (``_RULES``) for the common ops: cheap, written with numtorch ops; views
+#     apply the same view to the tangent, so the tangent of a view is a view of the base's;
+#   * otherwise the general rule: the op's backward is itself written in numtorch ops and linear
+#     in its incoming gradient ``u``, so the Jacobian-vector product is d/du <vjp(u), t>: one
+#     differentiable call of the node's backward, and one backward pass through it.
+# Rules run with the interposer switched off: the tangents computed are not themselves dual,
+# but they record for reverse mode when the primals or tangents require grad, so gradients of
+# tangents work.
+
+_LEVEL: int | None = None
+_TANGENTS: dict = {}
+_outer = None
+
+
+class UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
+    """What :func:`unpack_dual` returns: the primal (a view of the dual tensor) and its tangent
+    (None when it has none)."""
+
+    __slots__ = ()
+
+
+def _tangent_of(x):
+    e = _TANGENTS.get(id(x))
+    if e is not None and e[0]() is x:
+        return e[1]
+    return None
+
+
+def _forget(key, ref) -> None:
+    e = _TANGENTS.get(key)
+    if e is not None and e[0] is ref:
+        del _TANGENTS[key]
+
+
+def _set_tangent(x, t) -> None:
+    key = id(x)
+    _TANGENTS[key] = (weakref.ref(x, lambda r, key=key: _forget(key, r)), t)
+
+
+# -- levels ------------------------------------------------------------------------------------
+def enter_dual_level() -> int:
+    """Start a new forward AD level and return its index (``torch``: only one at a time)."""
+    global _LEVEL, _outer
+    if _LEVEL is not None:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment")
+    _LEVEL = 0
+    if _base._tracer is not _trace:
+        _outer = _base._tracer
+        _base._tracer = _trace
+    _inplace._after_write = _after_inplace
+    _tensor_str.tangent_suffix = _tangent_suffix
+    return _LEVEL
+
+
+def exit_dual_level(*, level: int | None = None) -> None:
+    """Leave the forward AD level ``level`` (default: the current one); tangents are dropped."""
+    global _LEVEL, _outer
+    if level is None:
+        level = -1 if _LEVEL is None else _LEVEL
+    if level < 0:
+        raise RuntimeError("Dual level must be a positive number.")
+    if level != _LEVEL:
+        raise RuntimeError("Trying to exit a forward AD level that was not the last one that was "
+                           "created. This is not supported.")
+    _LEVEL = None
+    _TANGENTS.clear()
+    _inplace._after_write = None
+    _tensor_str.tangent_suffix = None
+    if _base._tracer is _trace:
+        _base._tracer = _outer
+        _outer = None
+
+
+class dual_level:  # noqa: N801 - torch's name
+    """Context manager (or decorator) for a forward AD level: ``with dual_level(): ...``.
+
+    Tangents made inside belong to the level and are dropped when it ends."""
+
+    def __enter__(self) -> int:
+        return enter_dual_level()
+
+    def __exit__(self, *exc) -> None:
+        exit_dual_level()
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+def _tangent_suffix(t: Tensor):
+    tangent = _tangent_of(t)
+    if tangent is None:
+        return None
+    if tangent._data.ndim == 0:
+        return f"tangent={tangent.item()}"
+    return f"tangent={tangent!r}"
+
+
+# -- dual tensors ------------------------------------------------------------------------------
+def _alias(t: Tensor) -> Tensor:
+    """A view of ``t`` with the same geometry (``ViewBackward0`` when ``t`` requires grad)."""
+    saved, _base._tracer = _base._tracer, _outer
+    try:
+        return t.view_as(t)
+    finally:
+        _base._tracer = saved
+
+
+def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
+    """A view of ``tensor`` whose tangent is ``tangent``, at the current level (as
+    ``torch.autograd.forward_ad.make_dual``, with torch's errors for a missing level, non-float
+    primal or tangent, a size mismatch, or a primal that already has a tangent)."""
+    if level is None:
+        level = -1 if _LEVEL is None else _LEVEL
+    if level < 0:
+        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, "
+                           "make sure to enter_dual_level() first.")
+    if not (tensor.is_floating_point() or tensor.is_complex()):
+        raise ValueError(f"Expected primal to be floating point or complex, but got: "
+                         f"{tensor.dtype}")
+    if not (tangent.is_floating_point() or tangent.is_complex()):
+        raise ValueError(f"Expected tangent to be floating point or complex, but got: "
+                         f"{tangent.dtype}")
+    if level != _LEVEL:
+        raise RuntimeError("Invalid level given to _make_dual")
+    if _tangent_of(tensor) is not None:
+        raise RuntimeError("Making a dual Tensor based on a Tensor that already has a forward "
+                           f"gradient at the same level {level} is not supported.")
+    if _tangent_of(tangent) is not None:
+        raise RuntimeError("Setting a forward grad that itself has a forward gradient at the same "
+                           f"level{level} is not supported.")
+    ps, ts = tuple(tensor._data.shape), tuple(tangent._data.shape)
+    if ps != ts:
+        raise RuntimeError("Trying to set a forward gradient that has a different size than that "
+                           "of the original Tensor, this is not supported. Tensor is of size "
+                           f"[{', '.join(map(str, ps))}] while the given forward gradient is of "
+                           f"size [{', '.join(map(str, ts))}].")
+    arr = tensor._data
+    if _inplace._overlaps(arr):
+        raise RuntimeError(_inplace.OVERLAP)
+    if tangent._data.strides != arr.strides and not tangent._requires_grad and arr.size:
+        # the tangent takes the primal's layout, so views of both agree
+        from .._backend import xp_of
+
+        new = xp_of(arr).empty_like(arr, dtype=tangent._data.dtype)
+        if new.strides == arr.strides:
+            new[...] = tangent._data
+            tangent = Tensor._from_array(new)
+    dual = _alias(tensor)
+    _set_tangent(dual, tangent)
+    return dual
+
+
+def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
+    """``(primal, tangent)`` of ``tensor`` at the level: the primal is a view of ``tensor``, the
+    tangent is None when it has none (as ``torch.autograd.forward_ad.unpack_dual``)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError("_unpack_dual(): argument 'dual' (position 1) must be Tensor, not "
+                        f"{type(tensor).__name__}")
+    if level is None:
+        level = -1 if _LEVEL is None else _LEVEL
+    if level < 0 or level != _LEVEL:
+        return UnpackedDualTensor(tensor, None)
+    tangent = _tangent_of(tensor)
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    return UnpackedDualTensor(_alias(tensor), tangent)
+
+
+# -- propagation -------------------------------------------------------------------------------
+def _plain(cls, inputs, params):
+    saved, _base._tracer = _base._tracer, _outer
+    try:
+        return cls.apply(*inputs, **params)
+    finally:
+        _base._tracer = saved
+
+
+def _trace(cls, inputs, params):
+    """The interposer installed while a level is active (Note [tangent propagation])."""
+    tans = None
+    if _TANGENTS:
+        get = _TANGENTS.get
+        for i, x in enumerate(inputs):
+            if isinstance(x, Tensor):
+                e = get(id(x))
+                if e is not None and e[0]() is x:
+                    if tans is None:
+                        tans = [None] * len(inputs)
+                    tans[i] = e[1]
+    if tans is None:
+        return _plain(cls, inputs, params)
+    from . import _forward_rules
+
+    rule = _forward_rules.rule_for(cls)
+    if rule is not None:
+        out = _plain(cls, inputs, params)
+        saved, _base._tracer = _base._tracer, _outer
+        try:
+            res = rule(inputs, tans, params, out)
+        finally:
+            _base._tracer = saved
+        if res is _forward_rules.GENERAL:
+            _general_on(cls, inputs, tans, params, out)
+        else:
+            _attach(cls, out, res, tans)
+        return out
+    return _general(cls, inputs, tans, params)
+
+
+def _attach(cls, out, res, tans) -> None:
+    outs = out if type(out) is tuple else (out,)
+    tangents = res if type(res) is tuple else (res,)
+    for o, t in zip(outs, tangents):
+        if t is None or not isinstance(o, Tensor) or o._data.dtype.kind not in "fc":
+            continue
+        if t._data.shape != o._data.shape:
+            t = t.expand(o.shape).contiguous()
+        elif not cls.is_view and any(t is x for x in tans):
+            t = t.clone()
+        _set_tangent(o, t)
+
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _op_name(cls) -> str:
+    base = re.sub(r"Backward\d*$", "", cls.grad_fn_name or "") or cls.__name__.lstrip("_")
+    return _CAMEL.sub("_", base).lower()
+
+
+def _no_forward_ad(cls) -> NotImplementedError:
+    return NotImplementedError(
+        f"Trying to use forward AD with {_op_name(cls)} that does not support it because it has "
+        "not been implemented yet.\nPlease file an issue to PyTorch at "
+        "https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we "
+        "can prioritize its implementation.")
+
+
+def _general(cls, inputs, tans, params):
+    """Run the op and give its outputs tangents by the double-backward rule."""
+    state = grad_mode.state
+    real_graph = state.enabled and any(isinstance(x, Tensor) and x._requires_grad
+                                       for x in inputs)
+    if real_graph:
+        out = _plain(cls, inputs, params)
+        _general_on(cls, inputs, tans, params, out)
+        return out
+    node_out = _node_forward(cls, inputs, tans, params, real_graph)
+    outs = node_out if type(node_out) is tuple else (node_out,)
+    res = tuple([_base._wrap(o._data) for o in outs])
+    if cls.is_view:
+        _base._share_version(res, inputs[0])
+    _jvp_into(cls, node_out, res, tans, real_graph)
+    return res if type(node_out) is tuple else res[0]
+
+
+def _general_on(cls, inputs, tans, params, out) -> None:
+    """Tangents for ``out`` (already computed by the op) by the double-backward rule."""
+    outs = out if type(out) is tuple else (out,)
+    enabled = grad_mode.state.enabled
+    real_graph = enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+    node_out = None
+    if real_graph and all(t is None or x._requires_grad for x, t in zip(inputs, tans)):
+        for o in outs:
+            if isinstance(o, Tensor) and o.grad_fn is not None:
+                node_out = out
+                break
+    if node_out is None:
+        node_out = _node_forward(cls, inputs, tans, params, real_graph)
+    _jvp_into(cls, node_out, outs, tans, real_graph)
+
+
+def _node_forward(cls, inputs, tans, params, keep_graph: bool):
+    """The op run on inputs whose dual ones require grad (so it makes a graph node): each dual
+    input is itself when it already requires grad (and ``keep_graph``), else a detached leaf."""
+    node_inputs = list(inputs)
+    for i, t in enumerate(tans):
+        if t is None:
+            continue
+        x = inputs[i]
+        if not (keep_graph and x._requires_grad):
+            a = _base._wrap(x._data)
+            a._requires_grad = True
+            a._version_box = x._version_box
+            node_inputs[i] = a
+    state = grad_mode.state
+    prev = state.enabled
+    state.enabled = True
+    try:
+        return _plain(cls, node_inputs, params)
+    finally:
+        state.enabled = prev
+
+
+def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
+    from .._backend import xp_of
+    from .engine import _fit, run_backward
+
+    nouts = node_out if type(node_out) is tuple else (node_out,)
+    node = None
+    for o in nouts:
+        if isinstance(o, Tensor) and o.grad_fn is not None:
+            node = o.grad_fn
+            break
+    if node is None:
+        return
+    state = grad_mode.state
+    user_grad = state.enabled
+    need_graph = user_grad and (real_graph or any(t is not None and t._requires_grad
+                                                  for t in tans))
+    us = []
+    for (shape, dtype), o in zip(node._out_meta, nouts):
+        u = Tensor._from_array(xp_of(o._data).ones(shape, dtype) if o.grad_fn is node
+                               else xp_of(o._data).zeros(shape, dtype))
+        if o.grad_fn is node:
+            u._requires_grad = True
+        us.append(u)
+    state.enabled = True
+    try:
+        try:
+            grads = node.backward(*us)
+        except RuntimeError as e:
+            if "not implemented" in str(e) or "derivative for" in str(e):
+                raise _no_forward_ad(cls) from None
+            raise
+        if type(grads) is not tuple:
+            grads = (grads,)
+        total = None
+        for i, t in enumerate(tans):
+            if t is None or i >= len(grads) or grads[i] is None:
+                continue
+            g = _fit(grads[i], node._input_meta[i])
+            if not g._requires_grad:
+                if bool((g._data != 0).any()):
+                    raise _no_forward_ad(cls)
+                continue
+            term = (g * t).sum()
+            total = term if total is None else total + term
+    finally:
+        state.enabled = user_grad
+    diff = [u for u in us if u._requires_grad]
+    if total is not None and total._requires_grad:
+        seed = Tensor._from_array(xp_of(total._data).ones((), total._data.dtype))
+        jv = run_backward([total], [seed], False, need_graph, inputs=diff, accumulate=False,
+                          allow_unused=True)
+    else:
+        jv = [None] * len(diff)
+    k = 0
+    for u, out in zip(us, outs):
+        if not u._requires_grad:
+            continue
+        j = jv[k]
+        k += 1
+        if not isinstance(out, Tensor) or out._data.dtype.kind not in "fc":
+            continue
+        if j is None:
+            j = Tensor._from_array(xp_of(out._data).zeros(out._data.shape, out._data.dtype))
+        elif not need_graph and j._requires_grad:
+            j = j.detach()
+        _set_tangent(out, j)
+
+
+# -- in-place writes ---------------------------------------------------------------------------
+def _after_inplace(self: Tensor, res: Tensor) -> None:
+    """After ``self`` took ``res``'s values in place: ``self``'s tangent takes ``res``'s (a view
+    of a non-dual base first gives the base a zero tangent, so the write shows there too)."""
+    tr = _tangent_of(res)
+    ts = _tangent_of(self)
+    if tr is None and ts is None:
+        return
+    if ts is None:
+        ts = _view_tangent(self)
+        if ts is None:
+            _set_tangent(self, tr)
+            return
+    if tr is None:
+        ts._data[...] = 0
+    else:
+        ts._data[...] = tr._data
+    ts._version_box[0] += 1
+
+
+def _view_tangent(view: Tensor):
+    """A zero tangent for the view ``view`` that is a view of its base's tangent (made zero when
+    the base has none), or None when ``view`` is no view or the geometry can't be mirrored."""
+    from .._backend import element_offset, xp_of
+    from .._ops.indexing.strided import AsStrided
+
+    base = view._base
+    if base is None or not base._data.flags.c_contiguous:
+        return None
+    bt = _tangent_of(base)
+    if bt is None:
+        arr = base._data
+        bt = Tensor._from_array(xp_of(arr).zeros(arr.shape, arr.dtype))
+        _set_tangent(base, bt)
+    if not bt._data.flags.c_contiguous or bt._data.base is not None:
+        return None
+    v = view._data
+    item = v.itemsize
+    if any(s < 0 or s % item for s in v.strides):
+        return None
+    saved, _base._tracer = _base._tracer, _outer
+    try:
+        t = AsStrided.apply(bt, size=tuple(v.shape), stride=tuple(s // item for s in v.strides),
+                            offset=element_offset(v, base._data) if v.size else 0)
+    finally:
+        _base._tracer = saved
+    t._data[...] = 0
+    _set_tangent(view, t)
+    return t
