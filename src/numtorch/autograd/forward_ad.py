@@ -42,6 +42,8 @@ __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_du
 
 _LEVEL: int | None = None
 _TANGENTS: dict = {}
+#: (id(node), output_nr) -> (weak ref to node, tangent): for outputs a backward saves
+_NODE_TANGENTS: dict = {}
 _outer = None
 
 
@@ -68,6 +70,23 @@ def _forget(key, ref) -> None:
 def _set_tangent(x, t) -> None:
     key = id(x)
     _TANGENTS[key] = (weakref.ref(x, lambda r, key=key: _forget(key, r)), t)
+    node = x.grad_fn
+    if node is not None and getattr(node, "_save", None):
+        nkey = (id(node), x._output_nr)
+        _NODE_TANGENTS[nkey] = (weakref.ref(node, lambda r, k=nkey: _forget_node(k, r)), t)
+
+
+def _forget_node(key, ref) -> None:
+    e = _NODE_TANGENTS.get(key)
+    if e is not None and e[0] is ref:
+        del _NODE_TANGENTS[key]
+
+
+def _saved_output(node, output_nr: int, t: Tensor) -> None:
+    """A saved output rebuilt for ``node``'s backward gets its output's tangent."""
+    e = _NODE_TANGENTS.get((id(node), output_nr))
+    if e is not None and e[0]() is node:
+        _set_tangent(t, e[1])
 
 
 # -- levels ------------------------------------------------------------------------------------
@@ -82,6 +101,7 @@ def enter_dual_level() -> int:
         _base._tracer = _trace
     _inplace._after_write = _after_inplace
     _tensor_str.tangent_suffix = _tangent_suffix
+    _base._saved_output_hook = _saved_output
     return _LEVEL
 
 
@@ -97,6 +117,8 @@ def exit_dual_level(*, level: int | None = None) -> None:
                            "created. This is not supported.")
     _LEVEL = None
     _TANGENTS.clear()
+    _NODE_TANGENTS.clear()
+    _base._saved_output_hook = None
     _inplace._after_write = None
     _tensor_str.tangent_suffix = None
     if _base._tracer is _trace:
@@ -373,7 +395,10 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
                 if bool((g._data != 0).any()):
                     raise _no_forward_ad(cls)
                 continue
-            term = (g * t).sum()
+            # Re <B(u), t> has gradient J t in u (torch's conjugate convention for complex)
+            term = (g.conj() * t).sum() if g.is_complex() else (g * t).sum()
+            if term.is_complex():
+                term = term.real
             total = term if total is None else total + term
     finally:
         state.enabled = user_grad
