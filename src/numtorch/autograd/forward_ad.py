@@ -219,11 +219,12 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
                         f"{type(tensor).__name__}")
     if level is None:
         level = -1 if _LEVEL is None else _LEVEL
-    if level < 0 or level != _LEVEL:
+    if level < 0:
         return UnpackedDualTensor(tensor, None)
     tangent = _tangent_of(tensor)
-    if tangent is None:
-        return UnpackedDualTensor(tensor, None)
+    if level != _LEVEL:
+        if tangent is not None:
+            raise RuntimeError("Invalid level given to _fw_primal")
     return UnpackedDualTensor(_alias(tensor), tangent)
 
 
@@ -248,7 +249,7 @@ def _trace(cls, inputs, params):
                     if tans is None:
                         tans = [None] * len(inputs)
                     tans[i] = e[1]
-    if tans is None:
+    if tans is None or grad_mode.state.inference:  # inference mode: no tangents (as torch)
         return _plain(cls, inputs, params)
     from . import _forward_rules
 
