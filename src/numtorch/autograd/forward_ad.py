@@ -303,16 +303,28 @@ def _general(cls, inputs, tans, params):
     state = grad_mode.state
     real_graph = state.enabled and any(isinstance(x, Tensor) and x._requires_grad
                                        for x in inputs)
-    if real_graph:
-        out = _plain(cls, inputs, params)
-        _general_on(cls, inputs, tans, params, out)
+    if real_graph and all(t is None or x._requires_grad for x, t in zip(inputs, tans)):
+        out = _plain(cls, inputs, params)  # its node is the one to differentiate
+        _jvp_into(cls, out, out if type(out) is tuple else (out,), tans, True)
         return out
     node_out = _node_forward(cls, inputs, tans, params, real_graph)
     outs = node_out if type(node_out) is tuple else (node_out,)
+    if real_graph:
+        # one run serves both: the dual inputs that do not require grad were stand-in leaves;
+        # once the tangents are computed, the node forgets its edges to them
+        _jvp_into(cls, node_out, outs, tans, True)
+        for o in outs:
+            node = o.grad_fn
+            if node is not None:
+                node.next_functions = tuple(
+                    _base._NO_EDGE if t is not None and not x._requires_grad else e
+                    for e, x, t in zip(node.next_functions, inputs, tans))
+                break
+        return node_out
     res = tuple([_base._wrap(o._data) for o in outs])
     if cls.is_view:
         _base._share_version(res, inputs[0])
-    _jvp_into(cls, node_out, res, tans, real_graph)
+    _jvp_into(cls, node_out, res, tans, False)
     return res if type(node_out) is tuple else res[0]
 
 
@@ -344,6 +356,7 @@ def _node_forward(cls, inputs, tans, params, keep_graph: bool):
             a = _base._wrap(x._data)
             a._requires_grad = True
             a._version_box = x._version_box
+            a._base = x._base if x._base is not None else x
             node_inputs[i] = a
     state = grad_mode.state
     prev = state.enabled
