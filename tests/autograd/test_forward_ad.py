@@ -541,3 +541,57 @@ def _floats(x):
 @pytest.mark.parametrize("case", [_reverse_over_forward, _forward_over_reverse])
 def test_composition_with_reverse_mode(case):
     np.testing.assert_allclose(_floats(case(numtorch)), _floats(case(torch)), rtol=1e-10)
+
+
+# -- custom Functions ---------------------------------------------------------------------------
+def _custom_function(lib):
+    fw = FW[lib]
+    seen = []
+
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, k):
+            seen.append(fw.unpack_dual(a).tangent is None)  # no tangents inside forward
+            ctx.save_for_forward(a)
+            ctx.k = k
+            return a * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+        @staticmethod
+        def jvp(ctx, ta, tk):
+            seen.append(tk is None)
+            (a,) = ctx.saved_tensors
+            return ta * ctx.k * 10 + a
+
+    class NoJvp(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    out = []
+    with fw.dual_level():
+        d = fw.make_dual(lib.ones(2), lib.tensor([1.0, 2.0]))
+        o = Scale.apply(d, 3.0)
+        out.append(fw.unpack_dual(o).tangent.tolist())
+        out.append(fw.unpack_dual(o * 2).tangent.tolist())
+        out.append(fw.unpack_dual(Scale.apply(lib.ones(2), 3.0)).tangent)
+        p = lib.ones(2, requires_grad=True)
+        o = Scale.apply(fw.make_dual(p, lib.tensor([1.0, 2.0])), 2.0)
+        out.append((o.grad_fn is not None, fw.unpack_dual(o).tangent.tolist()))
+        try:
+            NoJvp.apply(d)
+        except NotImplementedError as e:
+            out.append(str(e))
+        out.append(fw.unpack_dual(NoJvp.apply(lib.ones(2))).tangent)
+    return out, seen
+
+
+def test_custom_function():
+    assert _custom_function(numtorch) == _custom_function(torch)

@@ -12,13 +12,14 @@ the ops with an explicit rule.
 from __future__ import annotations
 
 import re
+import sys
 import weakref
 from collections import namedtuple
 
 from .. import _tensor_str
 from .._ops import _base, _inplace
 from .._tensor import Tensor
-from . import grad_mode
+from . import function, grad_mode
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual",
            "unpack_dual", "dual_level"]
@@ -45,6 +46,8 @@ _TANGENTS: dict = {}
 #: (id(node), output_nr) -> (weak ref to node, tangent): for outputs a backward saves
 _NODE_TANGENTS: dict = {}
 _outer = None
+#: > 0 while a custom Function's forward or jvp runs: no tangents flow there (as in torch)
+_suspended = 0
 
 
 class UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
@@ -102,6 +105,7 @@ def enter_dual_level() -> int:
     _inplace._after_write = _after_inplace
     _tensor_str.tangent_suffix = _tangent_suffix
     _base._saved_output_hook = _saved_output
+    function._forward_hook = sys.modules[__name__]
     return _LEVEL
 
 
@@ -119,6 +123,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
     _TANGENTS.clear()
     _NODE_TANGENTS.clear()
     _base._saved_output_hook = None
+    function._forward_hook = None
     _inplace._after_write = None
     _tensor_str.tangent_suffix = None
     if _base._tracer is _trace:
@@ -221,7 +226,7 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
         level = -1 if _LEVEL is None else _LEVEL
     if level < 0:
         return UnpackedDualTensor(tensor, None)
-    tangent = _tangent_of(tensor)
+    tangent = _tangent_of(tensor) if not _suspended else None
     if level != _LEVEL:
         if tangent is not None:
             raise RuntimeError("Invalid level given to _fw_primal")
@@ -240,7 +245,7 @@ def _plain(cls, inputs, params):
 def _trace(cls, inputs, params):
     """The interposer installed while a level is active (Note [tangent propagation])."""
     tans = None
-    if _TANGENTS:
+    if _TANGENTS and not _suspended:
         get = _TANGENTS.get
         for i, x in enumerate(inputs):
             if isinstance(x, Tensor):
@@ -436,6 +441,50 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
         elif not need_graph and j._requires_grad:
             j = j.detach()
         _set_tangent(out, j)
+
+
+# -- custom Functions (``autograd.function`` calls these while a level is active) ----------------
+def enter(args):
+    """Before a custom Function's forward: the tangents of its arguments (None when none has
+    one); tangents stop flowing until ``leave``."""
+    global _suspended
+    tangents = None
+    if _TANGENTS and not _suspended and not grad_mode.state.inference:
+        tangents = [_tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+        if all(t is None for t in tangents):
+            tangents = None
+    _suspended += 1
+    return tangents
+
+
+def leave() -> None:
+    global _suspended
+    _suspended -= 1
+
+
+def attach(cls, ctx, tangents, out) -> None:
+    """The output tangents of a custom Function from its ``jvp`` (torch's error without one);
+    ``ctx.saved_tensors`` gives what ``save_for_forward`` kept."""
+    global _suspended
+    forward_saved = getattr(ctx, "saved_for_forward", None)
+    kept = ctx.__dict__.get("_to_save")
+    if forward_saved is not None:
+        ctx._to_save = forward_saved
+    _suspended += 1
+    try:
+        res = cls.jvp(ctx, *tangents)
+    finally:
+        _suspended -= 1
+        if forward_saved is not None:
+            if kept is None:
+                del ctx._to_save
+            else:
+                ctx._to_save = kept
+    outs = out if isinstance(out, tuple) else (out,)
+    res = res if isinstance(res, tuple) else (res,)
+    for o, t in zip(outs, res):
+        if isinstance(o, Tensor) and isinstance(t, Tensor) and o._data.dtype.kind in "fc":
+            _set_tangent(o, t)
 
 
 # -- in-place writes ---------------------------------------------------------------------------
