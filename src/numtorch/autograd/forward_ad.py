@@ -4,9 +4,10 @@ Inside a dual level, tensors may carry a tangent (``make_dual``); every op that 
 ``Op.apply`` propagates it to its outputs, and ``unpack_dual`` reads it back. Outside a level
 nothing is installed, so ops pay nothing (Note [tangent propagation]).
 
-Known differences: one level at a time (torch's limit too); custom ``autograd.Function``s are
-not given tangents through a ``jvp`` method; complex tangents follow the real formulas only for
-the ops with an explicit rule.
+Known differences: one level at a time (torch's limit too); ops without an explicit rule take
+the double-backward rule, which can give NaN at a point where the op's gradient picks a
+subgradient (``norm`` at 0: torch's tangent is 0); tangents record other node names than
+torch's formulas (``tangent=tensor(..., grad_fn=<MulBackward0>)`` where torch has another op).
 """
 
 from __future__ import annotations
@@ -39,7 +40,11 @@ __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_du
 #     differentiable call of the node's backward, and one backward pass through it.
 # Rules run with the interposer switched off: the tangents computed are not themselves dual,
 # but they record for reverse mode when the primals or tangents require grad, so gradients of
-# tangents work.
+# tangents work. Three more hooks stay set while a level is active: a saved output rebuilt for a
+# backward gets its output's tangent (``_ops._base._saved_output_hook``: so a gradient computed
+# inside the level has a tangent, forward-over-reverse), custom ``autograd.Function``s get
+# tangents from their ``jvp`` (``autograd.function._forward_hook``), and ``repr`` shows the
+# tangent (``_tensor_str.tangent_suffix``).
 
 _LEVEL: int | None = None
 _TANGENTS: dict = {}
