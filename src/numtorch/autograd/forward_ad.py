@@ -107,7 +107,7 @@ def enter_dual_level() -> int:
     if _base._tracer is not _trace:
         _outer = _base._tracer
         _base._tracer = _trace
-    _inplace._after_write = _after_inplace
+    _inplace._forward_hook = sys.modules[__name__]
     _tensor_str.tangent_suffix = _tangent_suffix
     _base._saved_output_hook = _saved_output
     function._forward_hook = sys.modules[__name__]
@@ -129,7 +129,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
     _NODE_TANGENTS.clear()
     _base._saved_output_hook = None
     function._forward_hook = None
-    _inplace._after_write = None
+    _inplace._forward_hook = None
     _tensor_str.tangent_suffix = None
     if _base._tracer is _trace:
         _base._tracer = _outer
@@ -493,7 +493,20 @@ def attach(cls, ctx, tangents, out) -> None:
 
 
 # -- in-place writes ---------------------------------------------------------------------------
-def _after_inplace(self: Tensor, res: Tensor) -> None:
+def inplace_start(self: Tensor, snapshot: Tensor) -> None:
+    """An in-place op on ``self`` computes from ``snapshot`` (its old value): same tangent."""
+    t = _tangent_of(self)
+    if t is not None:
+        if t._requires_grad:  # the update writes into t: its history must not save t itself
+            saved, _base._tracer = _base._tracer, _outer
+            try:
+                t = t.clone()
+            finally:
+                _base._tracer = saved
+        _set_tangent(snapshot, t)
+
+
+def inplace_done(self: Tensor, res: Tensor) -> None:
     """After ``self`` took ``res``'s values in place: ``self``'s tangent takes ``res``'s (a view
     of a non-dual base first gives the base a zero tangent, so the write shows there too)."""
     tr = _tangent_of(res)
@@ -507,6 +520,16 @@ def _after_inplace(self: Tensor, res: Tensor) -> None:
             return
     if tr is None:
         ts._data[...] = 0
+    elif tr._requires_grad or ts._requires_grad:
+        saved, _base._tracer = _base._tracer, _outer
+        try:
+            ts.copy_(tr)  # recorded: the tangent stays differentiable
+        except RuntimeError:  # a user's tangent that is a leaf requiring grad: replaced
+            _set_tangent(self, tr)
+            return
+        finally:
+            _base._tracer = saved
+        return
     else:
         ts._data[...] = tr._data
     ts._version_box[0] += 1
