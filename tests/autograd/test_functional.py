@@ -69,6 +69,8 @@ CASES = {
     "jacobian_one_tuple": lambda L: L.autograd.functional.jacobian(lambda a: (a * 2,), (_y(L),)),
     "jacobian_independent": lambda L: L.autograd.functional.jacobian(
         lambda a, b: a * 2, (_x(L), _y(L))),
+    "jacobian_constant_output": lambda L: L.autograd.functional.jacobian(
+        lambda a: L.ones(2, dtype=L.float64), _y(L)),
     "jacobian_scalar": lambda L: L.autograd.functional.jacobian(lambda a: (a ** 2).sum(), _y(L)),
     "jacobian_vectorize": lambda L: L.autograd.functional.jacobian(_two_out, (_x(L), _y(L)),
                                                                    vectorize=True),
@@ -185,6 +187,10 @@ ERRORS = {
                                                   (L.tensor(V23), _y(L)), strict=True),
     "jvp_strict_linear_create_graph": lambda L: _F(L).jvp(
         lambda a: a * 2, _y(L), _y(L), strict=True, create_graph=True),
+    "vjp_strict_linear_create_graph": lambda L: _F(L).vjp(
+        lambda a: a * 2, _y(L), _y(L), strict=True, create_graph=True),
+    "jacobian_strict_no_grad_output": lambda L: _F(L).jacobian(
+        lambda a: L.ones(2, dtype=L.float64), _y(L), strict=True),
     "jacobian_strict_independent": lambda L: _F(L).jacobian(lambda a, b: a * 2, (_x(L), _y(L)),
                                                             strict=True),
     "jacobian_strict_create_graph": lambda L: _F(L).jacobian(lambda a: a * 2, _y(L), strict=True,
