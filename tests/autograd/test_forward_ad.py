@@ -365,6 +365,8 @@ ERRORS = {
     "unpack_bad_level": _in_level(lambda L, fw: fw.unpack_dual(fw.make_dual(L.ones(2), L.ones(2)),
                                                                level=5)),
     "exit_without_level": lambda L, fw: fw.exit_dual_level(),
+    "not_differentiable_op": _in_level(lambda L, fw: L.floor_divide(
+        fw.make_dual(L.ones(2), L.ones(2)), 2)),
     "exit_wrong_level": _in_level(lambda L, fw: fw.exit_dual_level(level=3)),
 }
 

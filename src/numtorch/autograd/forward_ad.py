@@ -20,7 +20,7 @@ from collections import namedtuple
 from .. import _tensor_str
 from .._ops import _base, _inplace
 from .._tensor import Tensor
-from . import function, grad_mode
+from . import _forward_rules, function, grad_mode
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual",
            "unpack_dual", "dual_level"]
@@ -261,8 +261,6 @@ def _trace(cls, inputs, params):
                     tans[i] = e[1]
     if tans is None or grad_mode.state.inference:  # inference mode: no tangents (as torch)
         return _plain(cls, inputs, params)
-    from . import _forward_rules
-
     rule = _forward_rules.rule_for(cls)
     if rule is not None:
         out = _plain(cls, inputs, params)
@@ -405,6 +403,10 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
         try:
             grads = node.backward(*us)
         except RuntimeError as e:
+            aten = getattr(node, "aten", None)
+            if aten is not None:  # an op torch records as not differentiable
+                raise NotImplementedError(f"Trying to use forward AD with aten::{aten} that "
+                                          "does not support it.") from None
             if "not implemented" in str(e) or "derivative for" in str(e):
                 raise _no_forward_ad(cls) from None
             raise
