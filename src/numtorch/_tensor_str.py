@@ -195,6 +195,10 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
     return "".join(out)
 
 
+#: set by ``autograd.forward_ad`` while a dual level is active: ``tangent=...`` (or None) for t
+tangent_suffix = None
+
+
 def tensor_repr(t: Any, tensor_contents: str | None = None) -> str:
     """``repr(t)`` exactly as PyTorch 2.13 prints a plain tensor (``tensor(...)`` with suffixes).
 
@@ -231,4 +235,8 @@ def tensor_repr(t: Any, tensor_contents: str | None = None) -> str:
         suffixes.append(f"grad_fn=<{type(grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent_suffix is not None:
+        extra = tangent_suffix(t)
+        if extra:
+            suffixes.append(extra)
     return _add_suffixes(prefix + body, suffixes, indent)

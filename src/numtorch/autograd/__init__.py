@@ -118,7 +118,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
 
 
 def __getattr__(name):
-    if name in ("graph", "function", "grad_mode", "anomaly_mode", "engine"):
+    if name in ("graph", "function", "grad_mode", "anomaly_mode", "engine", "forward_ad",
+                "functional"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
