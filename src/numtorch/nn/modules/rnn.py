@@ -1,11 +1,15 @@
 """Recurrent layers: RNN, LSTM, GRU and their cells (``torch.nn.modules.rnn``).
 
-Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ...), order and
-default initialisation (every parameter U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration
-order), so the same seed gives the same weights. The recurrence is written with Tensor ops
-(the input projection of all time steps is one matmul per layer and direction); dropout between
-layers draws its mask as ``F.dropout`` does. Not supported: ``PackedSequence`` inputs and
-LSTM ``proj_size``.
+Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ``weight_hr_l0``
+for LSTM projections, ...), order and default initialisation (every parameter
+U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration order), so the same seed gives the same
+weights. The recurrence is written with Tensor ops (the input projection of all time steps is
+one matmul per layer and direction); dropout between layers draws its mask as ``F.dropout``
+does. ``PackedSequence`` inputs run each time step on the sequences still active, as torch's
+CPU kernels do. The top-level ``grad_fn`` of the output is named as torch's CPU kernels name it
+(``MkldnnRnnLayerBackward0`` for a float32/bfloat16 unidirectional LSTM while
+``backends.mkldnn.enabled``, ``TransposeBackward1`` for batch-first RNN/GRU); the nodes below it
+are those of the composition.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ import math
 import numbers
 import warnings
 
+from ..._backend import xp_of
+from ..._ops._base import Op
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -80,6 +87,39 @@ def _step_fn(mode: str):
     return _rnn_step((lambda t: t.tanh()) if mode == "RNN_TANH" else (lambda t: t.relu()))
 
 
+class _BatchFirstTranspose(Op):
+    """``output.transpose_(0, 1)`` as torch's RNN/GRU CPU path leaves it (TransposeBackward1)."""
+
+    grad_fn_name = "TransposeBackward1"
+    params = ()
+
+    def forward(self, x):
+        return xp_of(x).swapaxes(x, 0, 1)
+
+    def backward(self, g):
+        return (g.transpose(0, 1),)
+
+
+class _MkldnnLayer(Op):
+    """Identity naming an LSTM layer's output as torch's oneDNN CPU kernel does."""
+
+    grad_fn_name = "MkldnnRnnLayerBackward0"
+    params = ()
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g):
+        return (g,)
+
+
+def _mkldnn_enabled() -> bool:
+    from ... import backends
+
+    mk = getattr(backends, "mkldnn", None)
+    return bool(getattr(mk, "enabled", True))
+
+
 class RNNBase(Module):
     """Shared parameters, checks and the layer/direction loop of RNN, LSTM and GRU."""
 
@@ -106,8 +146,13 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
-            raise NotImplementedError("numtorch: LSTM proj_size is not supported")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -119,14 +164,17 @@ class RNNBase(Module):
         self.proj_size = proj_size
         gate = _GATES[mode] * hidden_size
         dirs = 2 if bidirectional else 1
+        real_hidden = proj_size if proj_size > 0 else hidden_size
         self._flat_weights_names = []
         for layer in range(num_layers):
             for d in range(dirs):
-                in_size = input_size if layer == 0 else hidden_size * dirs
+                in_size = input_size if layer == 0 else real_hidden * dirs
                 sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, hidden_size))]
+                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, real_hidden))]
                 if bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
+                if proj_size > 0:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + sfx,
                             Parameter(_empty(*shape, device=device, dtype=dtype)))
@@ -147,15 +195,18 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list:
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size > 0 else 0)
         w = self._flat_weights
         return [w[i:i + per] for i in range(0, len(w), per)]
 
     def _name(self) -> str:
         return {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
 
-    def _check_input(self, input: Tensor) -> None:
-        if input.ndim not in (2, 3):
+    def _check_input(self, input: Tensor, packed: bool) -> None:
+        if packed:
+            if input.ndim != 2:
+                raise RuntimeError(f"input must have 2 dimensions, got {input.ndim}")
+        elif input.ndim not in (2, 3):
             tail = " tensor" if self._name() == "RNN" else ""
             raise ValueError(f"{self._name()}: Expected input to be 2D or 3D, got {input.ndim}D"
                              f"{tail} instead")
@@ -167,43 +218,86 @@ class RNNBase(Module):
         if tuple(hx.shape) != expected:
             raise RuntimeError(msg.format(expected, list(hx.shape)))
 
-    def _run(self, input: Tensor, h0: Tensor, c0):
-        """The layer/direction loop on a (L, N, H_in) input; returns (output, h_n, c_n)."""
+    def _weights(self, layer: int, d: int):
+        sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
+        get = (lambda n: getattr(self, n + sfx))
+        b_ih, b_hh = (get("bias_ih"), get("bias_hh")) if self.bias else (None, None)
+        w_hr = get("weight_hr") if self.proj_size > 0 else None
+        return get("weight_ih"), get("weight_hh"), b_ih, b_hh, w_hr
+
+    def _run(self, input: Tensor, h0: Tensor, c0, sizes=None):
+        """The layer/direction loop; returns (output, h_n, c_n).
+
+        ``input`` is (L, N, H_in), or a packed (sum(sizes), H_in) with per-step batch sizes.
+        """
         step = _step_fn(self.mode)
         dirs = 2 if self.bidirectional else 1
-        length = input.shape[0]
         layer_input = input
         hs, cs = [], []
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
-                sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                w_ih = getattr(self, "weight_ih" + sfx)
-                w_hh = getattr(self, "weight_hh" + sfx)
-                b_ih = getattr(self, "bias_ih" + sfx) if self.bias else None
-                b_hh = getattr(self, "bias_hh" + sfx) if self.bias else None
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d)
+                if w_hr is not None:
+                    inner = step
+
+                    def step(xw, h, c, w_hh, b_hh, inner=inner, w_hr=w_hr):
+                        h, c = inner(xw, h, c, w_hh, b_hh)
+                        return h.mm(w_hr.t()), c
                 xw = F.linear(layer_input, w_ih, b_ih)
                 h = h0[layer * dirs + d]
                 c = c0[layer * dirs + d] if c0 is not None else None
-                ys = [None] * length
-                for t in (range(length) if d == 0 else range(length - 1, -1, -1)):
-                    h, c = step(xw[t], h, c, w_hh, b_hh)
-                    ys[t] = h
-                outs.append(_stack(ys, 0))
+                run = _run_packed if sizes is not None else _run_padded
+                out, h, c = run(step, xw, h, c, w_hh, b_hh, d == 1, sizes)
+                step = _step_fn(self.mode)
+                outs.append(out)
                 hs.append(h)
                 cs.append(c)
-            layer_input = outs[0] if dirs == 1 else _cat(outs, 2)
+            layer_input = outs[0] if dirs == 1 else _cat(outs, outs[0].ndim - 1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, _stack(hs, 0), (_stack(cs, 0) if c0 is not None else None)
 
-    def forward(self, input: Tensor, hx=None):
-        if not isinstance(input, Tensor):
-            raise NotImplementedError("numtorch: PackedSequence inputs are not supported")
-        self._check_input(input)
+    def _initial_state(self, hx, n: int, like: Tensor):
+        lstm = self.mode == "LSTM"
+        dirs = 2 if self.bidirectional else 1
+        out_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        expected = (self.num_layers * dirs, n, out_size)
+        expected_c = (self.num_layers * dirs, n, self.hidden_size)
+        if hx is None:
+            h0 = _zeros(*expected, like=like)
+            c0 = _zeros(*expected_c, like=like) if lstm else None
+        elif lstm:
+            h0, c0 = hx
+            self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
+            self._check_hidden(c0, expected_c, "Expected hidden[1] size {}, got {}")
+        else:
+            h0, c0 = hx, None
+            self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        return h0, c0
+
+    def _forward_packed(self, input, hx):
+        lstm = self.mode == "LSTM"
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        self._check_input(data, True)
+        sizes = [int(b) for b in batch_sizes.tolist()]
+        if hx is not None and sorted_indices is not None:
+            hx = ((hx[0].index_select(1, sorted_indices), hx[1].index_select(1, sorted_indices))
+                  if lstm else hx.index_select(1, sorted_indices))
+        h0, c0 = self._initial_state(hx, sizes[0], data)
+        out, h_n, c_n = self._run(data, h0, c0, sizes)
+        output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            c_n = c_n.index_select(1, unsorted_indices) if c_n is not None else None
+        return (output, (h_n, c_n)) if lstm else (output, h_n)
+
+    def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        self._check_input(input, False)
         lstm = self.mode == "LSTM"
         batched = input.ndim == 3
-        dirs = 2 if self.bidirectional else 1
         if not batched:
             input = input.unsqueeze(1)
             if hx is not None:
@@ -227,21 +321,14 @@ class RNNBase(Module):
                                    f"{hx.ndim}-D tensor")
         if self.batch_first:
             input = input.transpose(0, 1)
-        n = input.shape[1]
-        expected = (self.num_layers * dirs, n, self.hidden_size)
-        if hx is None:
-            h0 = _zeros(*expected, like=input)
-            c0 = _zeros(*expected, like=input) if lstm else None
-        elif lstm:
-            h0, c0 = hx
-            self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
-            self._check_hidden(c0, expected, "Expected hidden[1] size {}, got {}")
-        else:
-            h0, c0 = hx, None
-            self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        h0, c0 = self._initial_state(hx, input.shape[1], input)
         out, h_n, c_n = self._run(input, h0, c0)
+        if (lstm and not self.bidirectional and self.proj_size == 0 and out.requires_grad
+                and str(out.dtype) in ("torch.float32", "torch.bfloat16")
+                and _mkldnn_enabled()):
+            out = _MkldnnLayer.apply(out)
         if self.batch_first:
-            out = out.transpose(0, 1)
+            out = out.transpose(0, 1) if lstm else _BatchFirstTranspose.apply(out)
         if not batched:
             out = out.squeeze(1)
             h_n = h_n.squeeze(1)
@@ -263,6 +350,52 @@ class RNNBase(Module):
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
         return s
+
+
+def _run_padded(step, xw, h, c, w_hh, b_hh, reverse, sizes):
+    length = xw.shape[0]
+    ys = [None] * length
+    for t in (range(length - 1, -1, -1) if reverse else range(length)):
+        h, c = step(xw[t], h, c, w_hh, b_hh)
+        ys[t] = h
+    return _stack(ys, 0), h, c
+
+
+def _run_packed(step, xw, h0, c0, w_hh, b_hh, reverse, sizes):
+    """One direction over packed steps: the batch shrinks (or, reversed, grows) with time."""
+    offsets = [0]
+    for b in sizes:
+        offsets.append(offsets[-1] + b)
+    ys = [None] * len(sizes)
+    if reverse:
+        h = h0[:sizes[-1]]
+        c = c0[:sizes[-1]] if c0 is not None else None
+        for t in range(len(sizes) - 1, -1, -1):
+            b, have = sizes[t], h.shape[0]
+            if b > have:
+                h = _cat([h, h0[have:b]], 0)
+                c = _cat([c, c0[have:b]], 0) if c0 is not None else None
+            h, c = step(xw[offsets[t]:offsets[t + 1]], h, c, w_hh, b_hh)
+            ys[t] = h
+        return _cat(ys, 0), h, c
+    h, c = h0, c0
+    done_h, done_c = [], []
+    for t, b in enumerate(sizes):
+        if b < h.shape[0]:
+            done_h.append(h[b:])
+            h = h[:b]
+            if c is not None:
+                done_c.append(c[b:])
+                c = c[:b]
+        h, c = step(xw[offsets[t]:offsets[t + 1]], h, c, w_hh, b_hh)
+        ys[t] = h
+    done_h.append(h)
+    h_n = done_h[0] if len(done_h) == 1 else _cat(done_h[::-1], 0)
+    c_n = None
+    if c is not None:
+        done_c.append(c)
+        c_n = done_c[0] if len(done_c) == 1 else _cat(done_c[::-1], 0)
+    return _cat(ys, 0), h_n, c_n
 
 
 def _bind(names, defaults, args, kwargs) -> dict:
