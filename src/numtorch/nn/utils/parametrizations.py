@@ -252,8 +252,8 @@ class _Orthogonal(Module):
 
                 Q = matrix_exp(A)
             else:
-                from ...linalg import solve
                 from ..._ops.pointwise import add
+                from ...linalg import solve
 
                 eye = _eye(n, A)
                 Q = solve(add(eye, A, alpha=-0.5), add(eye, A, alpha=0.5))
