@@ -24,7 +24,6 @@ from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -277,6 +276,8 @@ class RNNBase(Module):
         return h0, c0
 
     def _forward_packed(self, input, hx):
+        from ..utils.rnn import PackedSequence
+
         lstm = self.mode == "LSTM"
         data, batch_sizes, sorted_indices, unsorted_indices = input
         self._check_input(data, True)
@@ -293,7 +294,7 @@ class RNNBase(Module):
         return (output, (h_n, c_n)) if lstm else (output, h_n)
 
     def forward(self, input, hx=None):
-        if isinstance(input, PackedSequence):
+        if not isinstance(input, Tensor) and _is_packed(input):
             return self._forward_packed(input, hx)
         self._check_input(input, False)
         lstm = self.mode == "LSTM"
@@ -350,6 +351,12 @@ class RNNBase(Module):
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
         return s
+
+
+def _is_packed(input) -> bool:
+    from ..utils.rnn import PackedSequence
+
+    return isinstance(input, PackedSequence)
 
 
 def _run_padded(step, xw, h, c, w_hh, b_hh, reverse, sizes):
