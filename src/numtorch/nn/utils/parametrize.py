@@ -144,10 +144,6 @@ class ParametrizationList(ModuleList):
                     raise ValueError(f"The tensor returned by `right_inverse` has dtype "
                                      f"{value.dtype} while `original` has dtype "
                                      f"{self.original.dtype}")
-                if value.shape != self.original.shape:
-                    raise ValueError(f"The tensor returned by `right_inverse` has shape "
-                                     f"{value.shape} while `original` has shape "
-                                     f"{self.original.shape}")
                 _set_in_place(self.original, value)
                 return
             if not isinstance(value, collections.abc.Sequence):
@@ -164,9 +160,6 @@ class ParametrizationList(ModuleList):
                 if orig.dtype != t.dtype:
                     raise ValueError(f"Tensor {i} returned by `right_inverse` has dtype "
                                      f"{t.dtype} while `original{i}` has dtype {orig.dtype}")
-                if orig.shape != t.shape:
-                    raise ValueError(f"Tensor {i} returned by `right_inverse` has shape "
-                                     f"{t.shape} while `original{i}` has shape {orig.shape}")
                 _set_in_place(orig, t)
 
     def forward(self) -> Tensor:
