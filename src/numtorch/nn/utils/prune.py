@@ -244,6 +244,16 @@ class L1Unstructured(BasePruningMethod):
         return super().apply(module, name, amount=amount, importance_scores=importance_scores)
 
 
+def _channel_norm(t: Tensor, n, dims: list) -> Tensor:
+    """``torch.norm(t, p=n, dim=dims)``: a vector norm over ``dims`` for numeric ``n`` and
+    ``"fro"`` (numtorch's ``norm`` refuses p=2 over more than two dims)."""
+    if isinstance(n, str) and n != "fro":
+        return _ops().norm(t, p=n, dim=dims)
+    from ...linalg import vector_norm
+
+    return vector_norm(t, 2 if n == "fro" else n, dim=dims)
+
+
 def _channel_mask(t: Tensor, dim: int, keep) -> Tensor:
     mask = _ops().zeros_like(t)
     dim = dim % t.ndim
@@ -300,7 +310,7 @@ class LnStructured(BasePruningMethod):
         _validate_amount(k, size)
         dims = list(range(t.ndim))
         del dims[self.dim]
-        norm = _ops().norm(t, p=self.n, dim=dims)
+        norm = _channel_norm(t, self.n, dims)
         keep = norm.topk(size - k, largest=True).indices
         if k == 0:
             mask = default_mask
