@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import copy
+from typing import TypeVar
 
 from ..._tensor import Tensor
 from ..modules.module import Module
 from ..parameter import Parameter
+
+ConvT = TypeVar("ConvT", bound=Module)
+LinearT = TypeVar("LinearT", bound=Module)
 
 __all__ = ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",
            "fuse_linear_bn_weights"]

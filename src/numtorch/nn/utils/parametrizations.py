@@ -32,7 +32,7 @@ def _creation():
 
 
 # -- weight norm ----------------------------------------------------------------------------
-def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
+def _norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
     """The ``pow``-norm of ``v`` over every dimension except ``dim`` (kept, the others size
     1); ``dim=-1`` means the norm of the whole tensor (a 0-d tensor), as torch's kernel."""
     from ...linalg import vector_norm
@@ -60,7 +60,7 @@ class _WeightNormInterface(Op):
     def backward(self, grad):
         v, g = self.saved_tensors
         others = [d for d in range(v.ndim) if d != self.dim]
-        norm = norm_except_dim(v, 2, self.dim)
+        norm = _norm_except_dim(v, 2, self.dim)
         dot = (grad * v).sum(dim=others, keepdim=True)
         grad_g = dot / norm if self.needs_input_grad[1] else None
         grad_v = None
@@ -70,10 +70,10 @@ class _WeightNormInterface(Op):
 
 
 def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
-    """``torch._weight_norm``: ``v * (g / norm_except_dim(v, 2, dim))``."""
+    """``torch._weight_norm``: ``v * (g / _norm_except_dim(v, 2, dim))``."""
     if dim in (0, v.ndim - 1):
         return _WeightNormInterface.apply(v, g, dim=dim)
-    return v * (g / norm_except_dim(v, 2, dim))
+    return v * (g / _norm_except_dim(v, 2, dim))
 
 
 class _WeightNorm(Module):
@@ -85,7 +85,7 @@ class _WeightNorm(Module):
         return _weight_norm(weight_v, weight_g, self.dim)
 
     def right_inverse(self, weight: Tensor):
-        return norm_except_dim(weight, 2, self.dim), weight
+        return _norm_except_dim(weight, 2, self.dim), weight
 
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:

@@ -31,6 +31,13 @@ def _creation():
     return creation
 
 
+def bind(optional, fn):
+    """``fn(optional)``, or ``None`` when ``optional`` is ``None``."""
+    if optional is None:
+        return None
+    return fn(optional)
+
+
 def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse of a permutation of ``range(n)`` (``None`` stays ``None``)."""
     if permutation is None:

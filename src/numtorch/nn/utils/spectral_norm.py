@@ -3,18 +3,23 @@
 the power iteration (in training mode) and dividing by the estimated spectral norm.
 
 The initial ``u``/``v`` are drawn with ``normal_`` as torch draws them, so the same seed gives
-the same vectors. Not reproduced: the state_dict version metadata and the loading of
-checkpoints from before that version.
+the same vectors. numtorch's ``state_dict`` keeps no per-module metadata, so the version the
+state-dict hook records is not saved; loading recognises the current key layout by its keys.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from ...autograd import grad_mode
 from .. import functional as F
 from ..modules.module import Module
 from ..parameter import Parameter, UninitializedParameter
 
-__all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
+T_module = TypeVar("T_module", bound=Module)
+
+__all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook",
+           "spectral_norm", "remove_spectral_norm"]
 
 
 class SpectralNorm:
@@ -59,6 +64,13 @@ class SpectralNorm:
 
         return weight / dot(u, mat.mv(v))
 
+    def _solve_v_and_rescale(self, mat, u, target_sigma):
+        """A ``v`` with ``u^T W v = target_sigma`` (for checkpoints that stored no ``v``)."""
+        from ...linalg import multi_dot
+
+        v = multi_dot([mat.t().mm(mat).pinverse(), mat.t(), u.unsqueeze(1)]).squeeze(1)
+        return v.mul_(target_sigma / u.dot(mat.mv(v)))
+
     def remove(self, module: Module) -> None:
         with grad_mode.no_grad():
             weight = self.compute_weight(module, do_power_iteration=False)
@@ -96,7 +108,60 @@ class SpectralNorm:
         module.register_buffer(fn.name + "_u", u)
         module.register_buffer(fn.name + "_v", v)
         module.register_forward_pre_hook(fn)
+        module.register_state_dict_hook(SpectralNormStateDictHook(fn))
+        handle = module.register_load_state_dict_pre_hook(_nothing)
+        module._load_state_dict_pre_hooks[handle.id] = SpectralNormLoadStateDictPreHook(fn)
         return fn
+
+
+def _nothing(*args) -> None:
+    return None
+
+
+class SpectralNormLoadStateDictPreHook:
+    """Rebuilds ``weight_v`` when loading a checkpoint from before ``weight_v`` was saved."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                 unexpected_keys, error_msgs) -> None:
+        fn = self.fn
+        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version", None)
+        if version is not None and version >= 1:
+            return
+        key = prefix + fn.name
+        if (version is None and key not in state_dict
+                and all(key + s in state_dict for s in ("_orig", "_u", "_v"))):
+            return
+        missing = False
+        for suffix in ("_orig", "", "_u"):
+            if key + suffix not in state_dict:
+                missing = True
+                if strict:
+                    missing_keys.append(key + suffix)
+        if missing:
+            return
+        with grad_mode.no_grad():
+            weight_orig = state_dict[key + "_orig"]
+            weight = state_dict.pop(key)
+            sigma = (weight_orig / weight).mean()
+            mat = fn.reshape_weight_to_matrix(weight_orig)
+            state_dict[key + "_v"] = fn._solve_v_and_rescale(mat, state_dict[key + "_u"], sigma)
+
+
+class SpectralNormStateDictHook:
+    """Records the spectral-norm version in the module's state-dict metadata."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, module: Module, state_dict, prefix, local_metadata) -> None:
+        entry = local_metadata.setdefault("spectral_norm", {})
+        key = self.fn.name + ".version"
+        if key in entry:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
+        entry[key] = self.fn._version
 
 
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1,
@@ -118,5 +183,13 @@ def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
         if isinstance(hook, SpectralNorm) and hook.name == name:
             hook.remove(module)
             del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+            break
+    else:
+        raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    for hooks, kind in ((module._state_dict_hooks, SpectralNormStateDictHook),
+                        (module._load_state_dict_pre_hooks, SpectralNormLoadStateDictPreHook)):
+        for key, hook in list(hooks.items()):
+            if isinstance(hook, kind) and hook.fn.name == name:
+                del hooks[key]
+                break
+    return module

@@ -5,10 +5,13 @@ pre-hook recomputing ``weight``."""
 from __future__ import annotations
 
 import warnings
+from typing import TypeVar
 
 from ..modules.module import Module
 from ..parameter import Parameter, UninitializedParameter
-from .parametrizations import _weight_norm, norm_except_dim
+from .parametrizations import _norm_except_dim, _weight_norm
+
+T_module = TypeVar("T_module", bound=Module)
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
 
@@ -45,7 +48,7 @@ class WeightNorm:
                              "weight normalization")
         del module._parameters[name]
         module.register_parameter(name + "_g",
-                                  Parameter(norm_except_dim(weight, 2, fn.dim).data))
+                                  Parameter(_norm_except_dim(weight, 2, fn.dim).data))
         module.register_parameter(name + "_v", Parameter(weight.data))
         setattr(module, name, fn.compute_weight(module))
         module.register_forward_pre_hook(fn)
