@@ -182,3 +182,15 @@ def test_lengths_float_tensor():
     for lib in LIBS:
         p = lib.nn.utils.rnn.pack_padded_sequence(lib.tensor(X), lib.tensor([5.0, 3.0, 2.7]))
         assert p.batch_sizes.tolist() == [3, 3, 2, 1, 1]
+
+
+def test_second_order_through_packing():
+    def fn(lib, x):
+        rnn = lib.nn.utils.rnn
+        x.requires_grad_()
+        p = rnn.pack_padded_sequence(x, [3, 5, 2], enforce_sorted=False)
+        padded, _ = rnn.pad_packed_sequence(p, batch_first=True, total_length=6)
+        y = (padded.pow(3) * 0.5).sum()
+        (g,) = lib.autograd.grad(y, [x], create_graph=True)
+        return [g, lib.autograd.grad(g.pow(2).sum(), [x])[0]]
+    _both(fn, [X.astype("float64")], grad=False)

@@ -348,3 +348,47 @@ def test_same_seed_vectors_torch_float32():
                 b.weight_u, b.weight_v]
     ours, theirs = run_both(scenario, rtol=1e-6, atol=1e-7)
     assert ours[2].tolist() == theirs[2].tolist() and ours[3].tolist() == theirs[3].tolist()
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_weight_norm_second_order(dim):
+    def scenario(lib):
+        lib.manual_seed(0)
+        m = lib.nn.utils.parametrizations.weight_norm(lib.nn.Linear(4, 3).double(), dim=dim)
+        g, v = m.parametrizations.weight.original0, m.parametrizations.weight.original1
+        y = m(lib.arange(8.0, dtype=lib.float64).view(2, 4)).pow(2).sum()
+        dg, dv = lib.autograd.grad(y, [g, v], create_graph=True)
+        gg, gv = lib.autograd.grad((dg.pow(2).sum() + dv.pow(3).sum()), [g, v])
+        return [y, dg, dv, gg, gv]
+    run_both(scenario)
+
+
+def test_load_state_dict_into_parametrized_module():
+    def scenario(lib):
+        P = lib.nn.utils.parametrize
+        Sym, Skew, *_ = _mods(lib)
+        lib.manual_seed(0)
+        src = P.register_parametrization(lib.nn.Linear(3, 3), "weight", Skew())
+        dst = P.register_parametrization(lib.nn.Linear(3, 3), "weight", Skew())
+        result = dst.load_state_dict(src.state_dict())
+        plain = lib.nn.Linear(3, 3)
+        bad = outcome(plain.load_state_dict, src.state_dict())
+        return [repr(result), dst.weight, src.weight, bad[:2]]
+    run_both(scenario)
+
+
+def test_hook_spectral_norm_old_checkpoint():
+    """A checkpoint without ``weight_v`` (the layout before version 1) gets ``v`` rebuilt."""
+    def scenario(lib):
+        lib.manual_seed(0)
+        m = lib.nn.utils.spectral_norm(lib.nn.Linear(4, 3).double())
+        m(lib.ones(1, 4, dtype=lib.float64))
+        sd = {"weight_orig": m.weight_orig.detach().clone(), "weight": m.weight.detach().clone(),
+              "weight_u": m.weight_u.clone(), "bias": m.bias.detach().clone()}
+        lib.manual_seed(1)
+        fresh = lib.nn.utils.spectral_norm(lib.nn.Linear(4, 3).double())
+        fresh.load_state_dict(sd)
+        keys = list(fresh.state_dict())
+        lib.nn.utils.remove_spectral_norm(fresh)
+        return [keys, fresh.weight, len(fresh._state_dict_hooks)]
+    run_both(scenario, rtol=1e-6, atol=1e-9)

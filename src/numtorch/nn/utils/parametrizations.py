@@ -60,7 +60,9 @@ class _WeightNormInterface(Op):
     def backward(self, grad):
         v, g = self.saved_tensors
         others = [d for d in range(v.ndim) if d != self.dim]
-        norm = _norm_except_dim(v, 2, self.dim)
+        # torch's double backward of this node holds the norm constant (its saved second
+        # output gets no gradient); detaching reproduces those second-order numbers
+        norm = _norm_except_dim(v, 2, self.dim).detach()
         dot = (grad * v).sum(dim=others, keepdim=True)
         grad_g = dot / norm if self.needs_input_grad[1] else None
         grad_v = None
