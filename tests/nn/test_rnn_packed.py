@@ -153,19 +153,39 @@ def test_packed_errors(case):
     check_raises(case, shapes=[(5, 2, 3)])
 
 
-GRAPH_CASES = [(c, bf, bi, dt) for c in ("RNN", "LSTM", "GRU") for bf in (False, True)
-               for bi in (False, True) for dt in ("float32", "float64")]
+GRAPH_CASES = [(c, bf, bi, dt, n) for c in ("RNN", "LSTM", "GRU") for bf in (False, True)
+               for bi in (False, True) for dt in ("float32", "float64") for n in (1, 2)]
 
 
-@pytest.mark.parametrize("cls,batch_first,bidirectional,dtype", GRAPH_CASES)
-def test_output_grad_fn_names(cls, batch_first, bidirectional, dtype):
+@pytest.mark.parametrize("cls,batch_first,bidirectional,dtype,layers", GRAPH_CASES)
+def test_output_grad_fn_names(cls, batch_first, bidirectional, dtype, layers):
     names = {}
     for lib in (torch, numtorch):
-        m = getattr(lib.nn, cls)(3, 4, num_layers=2, batch_first=batch_first,
+        m = getattr(lib.nn, cls)(3, 4, num_layers=layers, batch_first=batch_first,
                                  bidirectional=bidirectional).to(getattr(lib, dtype))
-        outs = _flat(m(lib.zeros(2, 5, 3, dtype=getattr(lib, dtype))))
-        unb = _flat(m(lib.zeros(5, 3, dtype=getattr(lib, dtype))))
-        names[lib] = [type(o.grad_fn).__name__ for o in outs + unb]
+        dt = getattr(lib, dtype)
+        outs = _flat(m(lib.zeros(2, 5, 3, dtype=dt)))
+        unb = _flat(m(lib.zeros(5, 3, dtype=dt)))
+        packed = m(lib.nn.utils.rnn.pack_sequence([lib.zeros(4, 3, dtype=dt),
+                                                   lib.zeros(2, 3, dtype=dt)]))
+        packed_u = m(lib.nn.utils.rnn.pack_sequence([lib.zeros(2, 3, dtype=dt),
+                                                     lib.zeros(4, 3, dtype=dt)],
+                                                    enforce_sorted=False))
+        flat = outs + unb + [packed[0].data] + _flat(packed)[1:] + [packed_u[0].data] + \
+            _flat(packed_u)[1:]
+        names[lib] = [type(o.grad_fn).__name__ for o in flat]
+    assert names[numtorch] == names[torch]
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_proj_grad_fn_names(batch_first):
+    names = {}
+    for lib in (torch, numtorch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = lib.nn.LSTM(3, 4, proj_size=2, batch_first=batch_first)
+            flat = _flat(m(lib.zeros(2, 5, 3)))
+        names[lib] = [type(o.grad_fn).__name__ for o in flat]
     assert names[numtorch] == names[torch]
 
 

@@ -78,6 +78,14 @@ def _gru_step(xw, h, c, w_hh, b_hh):
     return n + z * (h - n), None
 
 
+def _projected(step, w_hr):
+    """An LSTM step whose hidden state is projected by ``w_hr`` (``proj_size > 0``)."""
+    def projected(xw, h, c, w_hh, b_hh):
+        h, c = step(xw, h, c, w_hh, b_hh)
+        return h.mm(w_hr.t()), c
+    return projected
+
+
 def _step_fn(mode: str):
     if mode == "LSTM":
         return _lstm_step
@@ -229,7 +237,8 @@ class RNNBase(Module):
 
         ``input`` is (L, N, H_in), or a packed (sum(sizes), H_in) with per-step batch sizes.
         """
-        step = _step_fn(self.mode)
+        base_step = _step_fn(self.mode)
+        run = _run_packed if sizes is not None else _run_padded
         dirs = 2 if self.bidirectional else 1
         layer_input = input
         hs, cs = [], []
@@ -237,18 +246,11 @@ class RNNBase(Module):
             outs = []
             for d in range(dirs):
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d)
-                if w_hr is not None:
-                    inner = step
-
-                    def step(xw, h, c, w_hh, b_hh, inner=inner, w_hr=w_hr):
-                        h, c = inner(xw, h, c, w_hh, b_hh)
-                        return h.mm(w_hr.t()), c
+                step = base_step if w_hr is None else _projected(base_step, w_hr)
                 xw = F.linear(layer_input, w_ih, b_ih)
                 h = h0[layer * dirs + d]
                 c = c0[layer * dirs + d] if c0 is not None else None
-                run = _run_packed if sizes is not None else _run_padded
                 out, h, c = run(step, xw, h, c, w_hh, b_hh, d == 1, sizes)
-                step = _step_fn(self.mode)
                 outs.append(out)
                 hs.append(h)
                 cs.append(c)
