@@ -177,3 +177,32 @@ def test_clip_and_vector_helpers():
         return rec
     run_both(scenario)
 
+
+
+def test_functional_call_parametrized():
+    def scenario(lib):
+        nn = lib.nn
+        fc = nn.utils.stateless.functional_call
+
+        class Skew(nn.Module):
+            def forward(self, X):
+                return X.triu(1) - X.triu(1).transpose(-1, -2)
+
+        class Scale(nn.Module):
+            def forward(self, X):
+                return X * 2
+
+            def right_inverse(self, X):
+                return X / 2
+
+        lib.manual_seed(0)
+        m = nn.utils.parametrize.register_parametrization(nn.Linear(3, 3), "weight", Skew())
+        s = nn.utils.parametrize.register_parametrization(nn.Linear(3, 3), "weight", Scale())
+        x = lib.ones(1, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return [outcome(fc, m, {"weight": lib.eye(3)}, (x,)),
+                    fc(m, {"parametrizations.weight.original": lib.ones(3, 3)}, (x,)), m(x),
+                    fc(s, {"weight": lib.eye(3)}, (x,)), s(x),
+                    s.parametrizations.weight.original]
+    run_both(scenario)

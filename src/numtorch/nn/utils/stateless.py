@@ -18,14 +18,23 @@ def _owner(module: Module, path: str):
     return (module.get_submodule(prefix) if prefix else module), name
 
 
-def _set(owner: Module, name: str, value) -> None:
-    store = owner._parameters if name in owner._parameters else owner._buffers
-    store[name] = value
+def _swap(owner: Module, name: str, value):
+    """Put ``value`` at ``owner.<name>``; returns the callable that undoes it.
 
-
-def _get(owner: Module, name: str):
-    store = owner._parameters if name in owner._parameters else owner._buffers
-    return store[name]
+    Parameters and buffers are replaced in their tables; any other name (a parametrized
+    tensor, whose setter runs ``right_inverse``, or a plain attribute) is assigned, as torch
+    does."""
+    for store in (owner._parameters, owner._buffers):
+        if name in store:
+            old = store[name]
+            store[name] = value
+            return lambda: store.__setitem__(name, old)
+    if hasattr(owner, name):
+        old = getattr(owner, name)
+        setattr(owner, name, value)
+        return lambda: setattr(owner, name, old)
+    setattr(owner, name, value)
+    return lambda: delattr(owner, name)
 
 
 def _tied_names(module: Module, tie_weights: bool) -> dict:
@@ -67,26 +76,23 @@ def _reparametrize(module: Module, values: dict, tie_weights: bool, strict: bool
                                  "which are tied. Consider using tie_weights=False")
             for n in names:
                 expanded[n] = values[key]
-    saved = []
+    undo = []
     try:
         for path, value in expanded.items():
-            if path not in tied:
-                continue
             owner, name = _owner(module, path)
-            saved.append((owner, name, _get(owner, name)))
-            _set(owner, name, value)
+            undo.append(_swap(owner, name, value))
         yield
     finally:
-        for owner, name, old in reversed(saved):
-            _set(owner, name, old)
+        for restore in reversed(undo):
+            restore()
 
 
 def functional_call(module: Module, parameters_and_buffers: dict[str, Tensor],
                     args: Any | tuple | None = None, kwargs: dict[str, Any] | None = None, *,
                     tie_weights: bool = True, strict: bool = False) -> Any:
     """``module(*args, **kwargs)`` with the named parameters/buffers replaced by the given
-    tensors for this call only (with torch's FutureWarning). Names the module lacks are
-    ignored unless ``strict``."""
+    tensors for this call only (with torch's FutureWarning); ``strict`` requires exactly the
+    module's parameter and buffer names."""
     warnings.warn("`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 "
                   "and will be removed in a future version of PyTorch. Please use "
                   "`torch.func.functional_call` instead which is a drop-in replacement.",
