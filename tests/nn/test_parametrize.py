@@ -392,3 +392,34 @@ def test_hook_spectral_norm_old_checkpoint():
         lib.nn.utils.remove_spectral_norm(fresh)
         return [keys, fresh.weight, len(fresh._state_dict_hooks)]
     run_both(scenario, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("orthogonal_map", [None, "matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("kind", ["batch_square", "batch_tall", "complex"])
+def test_orthogonal_batched_and_complex(orthogonal_map, kind):
+    def scenario(lib):
+        nn = lib.nn
+
+        class Holder(nn.Module):
+            def __init__(self, w):
+                super().__init__()
+                self.weight = nn.Parameter(w)
+
+        g = [lib.Generator().manual_seed(s) for s in (0, 1)]
+        if kind == "complex":
+            w = lib.complex(lib.randn(3, 3, dtype=lib.float64, generator=g[0]),
+                            lib.randn(3, 3, dtype=lib.float64, generator=g[1]))
+        else:
+            shape = (2, 3, 3) if kind == "batch_square" else (2, 4, 2)
+            w = lib.randn(*shape, dtype=lib.float64, generator=g[0])
+        lib.manual_seed(0)
+        m = Holder(w)
+        r = outcome(nn.utils.parametrizations.orthogonal, m, "weight", orthogonal_map)
+        if isinstance(r, tuple):
+            return [r]
+        rec = [m.weight]
+        if kind != "complex":
+            m.weight.pow(2).sum().backward()
+            rec.append(m.parametrizations.weight.original.grad)
+        return rec
+    run_both(scenario, rtol=1e-6, atol=1e-9)

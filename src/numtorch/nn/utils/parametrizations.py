@@ -202,12 +202,12 @@ def _is_orthogonal(q: Tensor) -> bool:
 
 
 def _make_orthogonal(a: Tensor) -> Tensor:
-    """The Q factor of ``a`` with the signs that make R's diagonal positive."""
-    from ...linalg import householder_product
+    """The Q factor of ``a`` with the signs that make R's diagonal positive (LAPACK's
+    Householder QR, as torch's geqrf + householder_product)."""
+    from ...linalg import qr
 
-    x, tau = _geqrf(a)
-    q = householder_product(x, tau)
-    return q * x.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+    q, r = qr(a)
+    return q * r.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
 
 
 def _geqrf(a: Tensor):
