@@ -193,3 +193,51 @@ def test_output_grad_fn_without_grad():
     for lib in (torch, numtorch):
         m = lib.nn.LSTM(3, 4).requires_grad_(False)
         assert m(lib.zeros(5, 2, 3))[0].grad_fn is None
+
+
+LSTM_GRAPH = [dict(), dict(num_layers=2), dict(bidirectional=True), dict(batch_first=True),
+              dict(bias=False), dict(num_layers=2, dropout=0.3)]
+
+
+@pytest.mark.parametrize("kw", LSTM_GRAPH)
+def test_lstm_float32_graph_tree(kw):
+    """A float32 LSTM records one MkldnnRnnLayerBackward0 node per layer and direction, wired
+    to the input, weights and initial states as torch's oneDNN path."""
+    from tests.oracle import graph_names
+
+    trees = {}
+    for lib in (torch, numtorch):
+        lib.manual_seed(0)
+        m = lib.nn.LSTM(3, 4, **kw)
+        x = lib.zeros(2, 5, 3, requires_grad=True)
+        layers = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+        h0 = lib.zeros(layers, 2 if kw.get("batch_first") else 5, 4, requires_grad=True)
+        rec = []
+        for args in ((x,), (x, (h0, h0 * 1)), (x[0],)):
+            o, (h, c) = m(*args)
+            rec += [graph_names(o.grad_fn, 6), graph_names(h.grad_fn, 4),
+                    graph_names(c.grad_fn, 4)]
+        trees[lib] = rec
+    assert trees[numtorch] == trees[torch]
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(bidirectional=True, num_layers=2)])
+def test_lstm_float32_second_order(kw):
+    rng = np.random.default_rng(0)
+    tm, nm = _pair("LSTM", kw, "float32")
+    x = rng.standard_normal((4, 2, 4)).astype("float32")
+    layers = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+    h0 = rng.standard_normal((layers, 2, 5)).astype("float32")
+    res = {}
+    for lib, m in ((torch, tm), (numtorch, nm)):
+        xt = lib.tensor(x, requires_grad=True)
+        ht = lib.tensor(h0, requires_grad=True)
+        o, (h, c) = m(xt, (ht, ht * 0.5))
+        loss = o.pow(2).sum() + h.pow(2).sum() * 0.5 + c.sum()
+        params = [xt, ht] + list(m.parameters())
+        first = lib.autograd.grad(loss, params, create_graph=True)
+        second = lib.autograd.grad(sum(g.pow(2).sum() for g in first), [xt, ht])
+        res[lib] = [type(o.grad_fn).__name__, *first, *second]
+    assert res[numtorch][0] == res[torch][0]
+    for i, (a, b) in enumerate(zip(res[numtorch][1:], res[torch][1:])):
+        assert_same_value(a, b, rtol=2e-4, atol=2e-5, what=f"gradient {i}")

@@ -3,13 +3,15 @@
 Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ``weight_hr_l0``
 for LSTM projections, ...), order and default initialisation (every parameter
 U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration order), so the same seed gives the same
-weights. The recurrence is written with Tensor ops (the input projection of all time steps is
-one matmul per layer and direction); dropout between layers draws its mask as ``F.dropout``
-does. ``PackedSequence`` inputs run each time step on the sequences still active, as torch's
-CPU kernels do. The top-level ``grad_fn`` of the output is named as torch's CPU kernels name it
-(``MkldnnRnnLayerBackward0`` for a float32/bfloat16 unidirectional LSTM while
-``backends.mkldnn.enabled``, ``TransposeBackward1`` for batch-first RNN/GRU); the nodes below it
-are those of the composition.
+weights. Dropout between layers draws its mask as ``F.dropout`` does. ``PackedSequence``
+inputs run each time step on the sequences still active, as torch's CPU kernels do.
+
+The graphs are torch's CPU ones: a float32 LSTM (no projection, padded input, while
+``backends.mkldnn.enabled``) records one ``MkldnnRnnLayerBackward0`` node per layer and
+direction (``_LstmLayer``); other cases are compositions of Tensor ops (the input projection of
+all time steps is one matmul per layer and direction), with torch's top-level nodes
+(``StackBackward0``, ``CatBackward0``, ``TransposeBackward1`` for batch-first RNN/GRU outputs).
+Known difference: a bfloat16 LSTM takes the composite path (torch's oneDNN path also covers it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import warnings
 
 from ..._backend import xp_of
 from ..._ops._base import Op
-from ..._tensor import Tensor
+from ..._tensor import Tensor, _from_array
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -107,17 +110,102 @@ class _BatchFirstTranspose(Op):
         return (g.transpose(0, 1),)
 
 
-class _MkldnnLayer(Op):
-    """Identity naming an LSTM layer's output as torch's oneDNN CPU kernel does."""
+class _LstmLayer(Op):
+    """One LSTM layer and direction over a padded (T, N, I) input as one node, as torch's
+    oneDNN CPU kernel records it; returns (output, h_T, c_T).
+
+    Inputs: ``x, w_ih, w_hh, b_ih, b_hh, h0, c0`` (biases may be ``None``). The backward is
+    written with Tensor ops; when it must build a graph (``create_graph``) it recomputes the
+    gate activations from the inputs, so second derivatives are exact.
+    """
 
     grad_fn_name = "MkldnnRnnLayerBackward0"
-    params = ()
+    params = ("reverse",)
 
-    def forward(self, x):
-        return x.copy()
+    def forward(self, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
+        xp = xp_of(x)
+        hidden = w_hh.shape[1]
+        xw = x @ w_ih.T
+        if b_ih is not None:
+            xw = xw + b_ih
+        steps = x.shape[0]
+        out = xp.empty(x.shape[:2] + (hidden,), dtype=x.dtype)
+        acts = xp.empty(x.shape[:2] + (4 * hidden,), dtype=x.dtype)
+        cells = xp.empty(x.shape[:2] + (hidden,), dtype=x.dtype)
+        h, c = h0, c0
+        for t in (range(steps - 1, -1, -1) if self.reverse else range(steps)):
+            hw = h @ w_hh.T
+            if b_hh is not None:
+                hw = hw + b_hh
+            z = xw[t] + hw
+            act = acts[t]
+            act[:, :2 * hidden] = 0.5 * (xp.tanh(0.5 * z[:, :2 * hidden]) + 1)
+            act[:, 2 * hidden:3 * hidden] = xp.tanh(z[:, 2 * hidden:3 * hidden])
+            act[:, 3 * hidden:] = 0.5 * (xp.tanh(0.5 * z[:, 3 * hidden:]) + 1)
+            i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
+            c = f * c + i * g
+            h = o * xp.tanh(c)
+            cells[t] = c
+            out[t] = h
+        self.save_inputs(0, 1, 2, 3, 4, 5, 6)
+        self.acts, self.cells, self.outs = acts, cells, out
+        return out, h, c
 
-    def backward(self, g):
-        return (g,)
+    def _activations(self, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
+        """Gate activations, cell states and outputs: the saved arrays, or (to build a graph)
+        recomputed from the inputs with Tensor ops."""
+        if not grad_mode.backward_builds_graph():
+            return (_from_array(self.acts), _from_array(self.cells), _from_array(self.outs))
+        hidden = w_hh.shape[1]
+        xw = F.linear(x, w_ih, b_ih)
+        acts, cells, outs = [None] * x.shape[0], [None] * x.shape[0], [None] * x.shape[0]
+        h, c = h0, c0
+        for t in (range(x.shape[0] - 1, -1, -1) if self.reverse else range(x.shape[0])):
+            z = xw[t] + F.linear(h, w_hh, b_hh)
+            act = _cat([z[:, :2 * hidden].sigmoid(), z[:, 2 * hidden:3 * hidden].tanh(),
+                        z[:, 3 * hidden:].sigmoid()], 1)
+            i, f, g, o = act.chunk(4, 1)
+            c = f * c + i * g
+            h = o * c.tanh()
+            acts[t], cells[t], outs[t] = act, c, h
+        return _stack(acts, 0), _stack(cells, 0), _stack(outs, 0)
+
+    def backward(self, g_out, g_hy, g_cy):
+        x, w_ih, w_hh, b_ih, b_hh, h0, c0 = self.saved_tensors
+        acts, cells, outs = self._activations(x, w_ih, w_hh, b_ih, b_hh, h0, c0)
+        steps = x.shape[0]
+        order = range(steps) if self.reverse else range(steps - 1, -1, -1)
+        dh = g_hy if g_hy is not None else _zeros(*h0.shape, like=h0)
+        dc = g_cy if g_cy is not None else _zeros(*c0.shape, like=c0)
+        dgates = [None] * steps
+        prev_h, prev_c = [None] * steps, [None] * steps
+        for t in order:
+            before = t + 1 if self.reverse else t - 1
+            prev_h[t] = outs[before] if 0 <= before < steps else h0
+            prev_c[t] = cells[before] if 0 <= before < steps else c0
+            if g_out is not None:
+                dh = dh + g_out[t]
+            i, f, g, o = acts[t].chunk(4, 1)
+            tc = cells[t].tanh()
+            dc = dc + dh * o * (1 - tc * tc)
+            dz = _cat([dc * g * i * (1 - i), dc * prev_c[t] * f * (1 - f),
+                       dc * i * (1 - g * g), dh * tc * o * (1 - o)], 1)
+            dgates[t] = dz
+            dc = dc * f
+            dh = dz.mm(w_hh)
+        dz_all = _stack(dgates, 0)
+        flat = dz_all.reshape(-1, dz_all.shape[-1])
+        need = self.needs_input_grad
+        grad_x = dz_all.matmul(w_ih) if need[0] else None
+        grad_w_ih = flat.t().mm(x.reshape(-1, x.shape[-1])) if need[1] else None
+        grad_w_hh = None
+        if need[2]:
+            hs = _stack(prev_h, 0)
+            grad_w_hh = flat.t().mm(hs.reshape(-1, hs.shape[-1]))
+        grad_b = flat.sum(0) if (need[3] or need[4]) else None
+        return (grad_x, grad_w_ih, grad_w_hh, grad_b if need[3] else None,
+                grad_b if need[4] else None, dh if need[5] else None,
+                dc if need[6] else None)
 
 
 def _mkldnn_enabled() -> bool:
@@ -239,6 +327,8 @@ class RNNBase(Module):
         """
         base_step = _step_fn(self.mode)
         run = _run_packed if sizes is not None else _run_padded
+        fused = (self.mode == "LSTM" and self.proj_size == 0 and sizes is None
+                 and str(input.dtype) == "torch.float32" and _mkldnn_enabled())
         dirs = 2 if self.bidirectional else 1
         layer_input = input
         hs, cs = [], []
@@ -246,11 +336,17 @@ class RNNBase(Module):
             outs = []
             for d in range(dirs):
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d)
-                step = base_step if w_hr is None else _projected(base_step, w_hr)
-                xw = F.linear(layer_input, w_ih, b_ih)
                 h = h0[layer * dirs + d]
                 c = c0[layer * dirs + d] if c0 is not None else None
-                out, h, c = run(step, xw, h, c, w_hh, b_hh, d == 1, sizes)
+                if fused:
+                    if not layer_input.is_contiguous():
+                        layer_input = layer_input.contiguous()
+                    out, h, c = _LstmLayer.apply(layer_input, w_ih, w_hh, b_ih, b_hh, h, c,
+                                                 reverse=d == 1)
+                else:
+                    step = base_step if w_hr is None else _projected(base_step, w_hr)
+                    xw = F.linear(layer_input, w_ih, b_ih)
+                    out, h, c = run(step, xw, h, c, w_hh, b_hh, d == 1, sizes)
                 outs.append(out)
                 hs.append(h)
                 cs.append(c)
@@ -326,10 +422,6 @@ class RNNBase(Module):
             input = input.transpose(0, 1)
         h0, c0 = self._initial_state(hx, input.shape[1], input)
         out, h_n, c_n = self._run(input, h0, c0)
-        if (lstm and not self.bidirectional and self.proj_size == 0 and out.requires_grad
-                and str(out.dtype) in ("torch.float32", "torch.bfloat16")
-                and _mkldnn_enabled()):
-            out = _MkldnnLayer.apply(out)
         if self.batch_first:
             out = out.transpose(0, 1) if lstm else _BatchFirstTranspose.apply(out)
         if not batched:
