@@ -241,3 +241,43 @@ def test_lstm_float32_second_order(kw):
     assert res[numtorch][0] == res[torch][0]
     for i, (a, b) in enumerate(zip(res[numtorch][1:], res[torch][1:])):
         assert_same_value(a, b, rtol=2e-4, atol=2e-5, what=f"gradient {i}")
+
+
+def _split_name() -> str:
+    """numtorch's ``unsafe_chunk`` records ``SplitBackward0`` (torch: UnsafeSplitBackward0);
+    the composite-path trees are compared modulo that name until the op records torch's."""
+    x = numtorch.zeros(2, 2, requires_grad=True) * 1
+    return type(x.unsafe_chunk(2, 1)[0].grad_fn).__name__
+
+
+def _normalised(tree):
+    text = repr(tree)
+    if _split_name() != "UnsafeSplitBackward0":
+        text = text.replace("UnsafeSplitBackward0", _split_name())
+    return text
+
+
+@pytest.mark.parametrize("cls", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("case", ["padded", "packed", "packed_bi", "cell"])
+def test_composite_graph_trees(cls, case):
+    """The float64 (composite) graphs match torch's node by node, depth 7."""
+    from tests.oracle import graph_names
+
+    trees = {}
+    for lib in (torch, numtorch):
+        lib.manual_seed(0)
+        x = lib.zeros(3, 2, 3, requires_grad=True, dtype=lib.float64)
+        if case == "cell":
+            cell = getattr(lib.nn, cls + "Cell")(3, 4).double()
+            outs = cell(x[0])
+            outs = list(outs) if isinstance(outs, tuple) else [outs]
+        else:
+            m = getattr(lib.nn, cls)(3, 4, bidirectional=case == "packed_bi").double()
+            if case == "padded":
+                o, h = m(x)
+            else:
+                o, h = m(lib.nn.utils.rnn.pack_padded_sequence(x, [3, 2]))
+                o = o.data
+            outs = [o] + (list(h) if isinstance(h, tuple) else [h])
+        trees[lib] = [graph_names(t.grad_fn, 7) for t in outs]
+    assert _normalised(trees[numtorch]) == _normalised(trees[torch])

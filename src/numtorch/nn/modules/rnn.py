@@ -59,26 +59,28 @@ def _cat(ts, dim=0) -> Tensor:
 
 
 # -- one time step of each cell type ---------------------------------------------------------
+# Each step adds the hidden projection first and splits with unsafe_chunk, as torch's CPU
+# cells do; the sums are the same floats either way, only the recorded graph follows torch.
 def _rnn_step(act):
     def step(xw, h, c, w_hh, b_hh):
-        return act(xw + F.linear(h, w_hh, b_hh)), None
+        return act(F.linear(h, w_hh, b_hh) + xw), None
     return step
 
 
 def _lstm_step(xw, h, c, w_hh, b_hh):
-    gates = xw + F.linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, 1)
+    gates = F.linear(h, w_hh, b_hh) + xw
+    i, f, g, o = gates.unsafe_chunk(4, 1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
 
 
 def _gru_step(xw, h, c, w_hh, b_hh):
-    xr, xz, xn = xw.chunk(3, 1)
-    hr, hz, hn = F.linear(h, w_hh, b_hh).chunk(3, 1)
-    r = (xr + hr).sigmoid()
-    z = (xz + hz).sigmoid()
-    n = (xn + r * hn).tanh()
-    return n + z * (h - n), None
+    xr, xz, xn = xw.unsafe_chunk(3, 1)
+    hr, hz, hn = F.linear(h, w_hh, b_hh).unsafe_chunk(3, 1)
+    r = (hr + xr).sigmoid()
+    z = (hz + xz).sigmoid()
+    n = (xn + hn * r).tanh()
+    return (h - n) * z + n, None
 
 
 def _projected(step, w_hr):
@@ -137,7 +139,7 @@ class _LstmLayer(Op):
             hw = h @ w_hh.T
             if b_hh is not None:
                 hw = hw + b_hh
-            z = xw[t] + hw
+            z = hw + xw[t]
             act = acts[t]
             act[:, :2 * hidden] = 0.5 * (xp.tanh(0.5 * z[:, :2 * hidden]) + 1)
             act[:, 2 * hidden:3 * hidden] = xp.tanh(z[:, 2 * hidden:3 * hidden])
@@ -161,7 +163,7 @@ class _LstmLayer(Op):
         acts, cells, outs = [None] * x.shape[0], [None] * x.shape[0], [None] * x.shape[0]
         h, c = h0, c0
         for t in (range(x.shape[0] - 1, -1, -1) if self.reverse else range(x.shape[0])):
-            z = xw[t] + F.linear(h, w_hh, b_hh)
+            z = F.linear(h, w_hh, b_hh) + xw[t]
             act = _cat([z[:, :2 * hidden].sigmoid(), z[:, 2 * hidden:3 * hidden].tanh(),
                         z[:, 3 * hidden:].sigmoid()], 1)
             i, f, g, o = act.chunk(4, 1)
@@ -455,9 +457,10 @@ def _is_packed(input) -> bool:
 
 def _run_padded(step, xw, h, c, w_hh, b_hh, reverse, sizes):
     length = xw.shape[0]
+    inputs = xw.unbind(0)
     ys = [None] * length
     for t in (range(length - 1, -1, -1) if reverse else range(length)):
-        h, c = step(xw[t], h, c, w_hh, b_hh)
+        h, c = step(inputs[t], h, c, w_hh, b_hh)
         ys[t] = h
     return _stack(ys, 0), h, c
 
