@@ -94,3 +94,30 @@ def test_signatures_of_public_functions():
                     [(p.name, p.kind, repr(p.default)) for p in np_]:
                 diffs.append(f"{sub}.{name}")
     assert not diffs, diffs
+
+
+def test_public_classes_methods_and_signatures():
+    """Public classes have torch's public methods, with the same parameters."""
+    diffs = []
+    for sub in SUBMODULES:
+        t = importlib.import_module(f"torch.nn.utils{sub}")
+        n = importlib.import_module(f"numtorch.nn.utils{sub}")
+        for name, kind in public_names("torch", sub).items():
+            if kind != "class" or not hasattr(n, name):
+                continue
+            tc, nc = getattr(t, name), getattr(n, name)
+            for meth in sorted(set(vars(tc)) | {"__init__"}):
+                if meth.startswith("_") and meth not in ("__init__", "__new__", "__call__"):
+                    continue
+                ours = getattr(nc, meth, None)
+                if ours is None:
+                    diffs.append(f"{sub}.{name}.{meth} missing")
+                    continue
+                try:
+                    ts, ns = inspect.signature(getattr(tc, meth)), inspect.signature(ours)
+                except (TypeError, ValueError):
+                    continue
+                if [(p.name, p.kind, repr(p.default)) for p in ts.parameters.values()] != \
+                        [(p.name, p.kind, repr(p.default)) for p in ns.parameters.values()]:
+                    diffs.append(f"{sub}.{name}.{meth}: {ns} != torch {ts}")
+    assert not diffs, diffs
