@@ -184,7 +184,7 @@ def test_orthogonal(orthogonal_map, shape, triv):
         if isinstance(r, tuple):
             return [r]
         w = m.weight
-        rec = [type(m).__name__, list(m.state_dict()), type(w.grad_fn).__name__, w,
+        rec = [type(m).__name__, repr(m), list(m.state_dict()), type(w.grad_fn).__name__, w,
                w @ w.mT if shape[0] <= shape[1] else w.mT @ w]
         m(lib.ones(2, shape[1], dtype=lib.float64)).pow(2).sum().backward()
         rec.append(_grads(m))
@@ -254,7 +254,7 @@ def test_parametrizations_weight_norm(dim):
         nn = lib.nn
         lib.manual_seed(0)
         m = nn.utils.parametrizations.weight_norm(nn.Linear(4, 3).double(), dim=dim)
-        rec = [list(m.state_dict()), type(m.weight.grad_fn).__name__, m.weight]
+        rec = [list(m.state_dict()), type(m.weight.grad_fn).__name__, m.weight, repr(m)]
         m(lib.ones(2, 4, dtype=lib.float64)).pow(2).sum().backward()
         rec.append(_grads(m))
         old = {"weight_g": m.parametrizations.weight.original0.detach() * 2,
