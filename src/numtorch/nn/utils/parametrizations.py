@@ -53,7 +53,7 @@ class _WeightNormInterface(Op):
     def forward(self, v, g):
         xp = xp_of(v)
         axes = tuple(d for d in range(v.ndim) if d != self.dim)
-        norm = xp.sqrt((v * v).sum(axis=axes, keepdims=True))
+        norm = xp.sqrt((xp.abs(v) ** 2).sum(axis=axes, keepdims=True))
         self.save_inputs(0, 1)
         return v * (g / norm)
 
