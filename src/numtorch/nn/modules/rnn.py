@@ -1,11 +1,17 @@
 """Recurrent layers: RNN, LSTM, GRU and their cells (``torch.nn.modules.rnn``).
 
-Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ...), order and
-default initialisation (every parameter U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration
-order), so the same seed gives the same weights. The recurrence is written with Tensor ops
-(the input projection of all time steps is one matmul per layer and direction); dropout between
-layers draws its mask as ``F.dropout`` does. Not supported: ``PackedSequence`` inputs and
-LSTM ``proj_size``.
+Parameters carry PyTorch's names (``weight_ih_l0``, ``bias_hh_l1_reverse``, ``weight_hr_l0``
+for LSTM projections, ...), order and default initialisation (every parameter
+U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration order), so the same seed gives the same
+weights. Dropout between layers draws its mask as ``F.dropout`` does. ``PackedSequence``
+inputs run each time step on the sequences still active, as torch's CPU kernels do.
+
+The graphs are torch's CPU ones: a float32 LSTM (no projection, padded input, while
+``backends.mkldnn.enabled``) records one ``MkldnnRnnLayerBackward0`` node per layer and
+direction (``_LstmLayer``); other cases are compositions of Tensor ops (the input projection of
+all time steps is one matmul per layer and direction), with torch's top-level nodes
+(``StackBackward0``, ``CatBackward0``, ``TransposeBackward1`` for batch-first RNN/GRU outputs).
+Known difference: a bfloat16 LSTM takes the composite path (torch's oneDNN path also covers it).
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ import math
 import numbers
 import warnings
 
-from ..._tensor import Tensor
+from ..._backend import xp_of
+from ..._ops._base import Op
+from ..._tensor import Tensor, _from_array
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -50,26 +59,36 @@ def _cat(ts, dim=0) -> Tensor:
 
 
 # -- one time step of each cell type ---------------------------------------------------------
+# Each step adds the hidden projection first and splits with unsafe_chunk, as torch's CPU
+# cells do; the sums are the same floats either way, only the recorded graph follows torch.
 def _rnn_step(act):
     def step(xw, h, c, w_hh, b_hh):
-        return act(xw + F.linear(h, w_hh, b_hh)), None
+        return act(F.linear(h, w_hh, b_hh) + xw), None
     return step
 
 
 def _lstm_step(xw, h, c, w_hh, b_hh):
-    gates = xw + F.linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, 1)
+    gates = F.linear(h, w_hh, b_hh) + xw
+    i, f, g, o = gates.unsafe_chunk(4, 1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
 
 
 def _gru_step(xw, h, c, w_hh, b_hh):
-    xr, xz, xn = xw.chunk(3, 1)
-    hr, hz, hn = F.linear(h, w_hh, b_hh).chunk(3, 1)
-    r = (xr + hr).sigmoid()
-    z = (xz + hz).sigmoid()
-    n = (xn + r * hn).tanh()
-    return n + z * (h - n), None
+    xr, xz, xn = xw.unsafe_chunk(3, 1)
+    hr, hz, hn = F.linear(h, w_hh, b_hh).unsafe_chunk(3, 1)
+    r = (hr + xr).sigmoid()
+    z = (hz + xz).sigmoid()
+    n = (xn + hn * r).tanh()
+    return (h - n) * z + n, None
+
+
+def _projected(step, w_hr):
+    """An LSTM step whose hidden state is projected by ``w_hr`` (``proj_size > 0``)."""
+    def projected(xw, h, c, w_hh, b_hh):
+        h, c = step(xw, h, c, w_hh, b_hh)
+        return h.mm(w_hr.t()), c
+    return projected
 
 
 def _step_fn(mode: str):
@@ -78,6 +97,124 @@ def _step_fn(mode: str):
     if mode == "GRU":
         return _gru_step
     return _rnn_step((lambda t: t.tanh()) if mode == "RNN_TANH" else (lambda t: t.relu()))
+
+
+class _BatchFirstTranspose(Op):
+    """``output.transpose_(0, 1)`` as torch's RNN/GRU CPU path leaves it (TransposeBackward1)."""
+
+    grad_fn_name = "TransposeBackward1"
+    params = ()
+
+    def forward(self, x):
+        return xp_of(x).swapaxes(x, 0, 1)
+
+    def backward(self, g):
+        return (g.transpose(0, 1),)
+
+
+class _LstmLayer(Op):
+    """One LSTM layer and direction over a padded (T, N, I) input as one node, as torch's
+    oneDNN CPU kernel records it; returns (output, h_T, c_T).
+
+    Inputs: ``x, w_ih, w_hh, b_ih, b_hh, h0, c0`` (biases may be ``None``). The backward is
+    written with Tensor ops; when it must build a graph (``create_graph``) it recomputes the
+    gate activations from the inputs, so second derivatives are exact.
+    """
+
+    grad_fn_name = "MkldnnRnnLayerBackward0"
+    params = ("reverse",)
+
+    def forward(self, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
+        xp = xp_of(x)
+        hidden = w_hh.shape[1]
+        xw = x @ w_ih.T
+        if b_ih is not None:
+            xw = xw + b_ih
+        steps = x.shape[0]
+        out = xp.empty(x.shape[:2] + (hidden,), dtype=x.dtype)
+        acts = xp.empty(x.shape[:2] + (4 * hidden,), dtype=x.dtype)
+        cells = xp.empty(x.shape[:2] + (hidden,), dtype=x.dtype)
+        h, c = h0, c0
+        for t in (range(steps - 1, -1, -1) if self.reverse else range(steps)):
+            hw = h @ w_hh.T
+            if b_hh is not None:
+                hw = hw + b_hh
+            z = hw + xw[t]
+            act = acts[t]
+            act[:, :2 * hidden] = 0.5 * (xp.tanh(0.5 * z[:, :2 * hidden]) + 1)
+            act[:, 2 * hidden:3 * hidden] = xp.tanh(z[:, 2 * hidden:3 * hidden])
+            act[:, 3 * hidden:] = 0.5 * (xp.tanh(0.5 * z[:, 3 * hidden:]) + 1)
+            i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
+            c = f * c + i * g
+            h = o * xp.tanh(c)
+            cells[t] = c
+            out[t] = h
+        self.save_inputs(0, 1, 2, 3, 4, 5, 6)
+        self.acts, self.cells, self.outs = acts, cells, out
+        return out, h, c
+
+    def _activations(self, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
+        """Gate activations, cell states and outputs: the saved arrays, or (to build a graph)
+        recomputed from the inputs with Tensor ops."""
+        if not grad_mode.backward_builds_graph():
+            return (_from_array(self.acts), _from_array(self.cells), _from_array(self.outs))
+        hidden = w_hh.shape[1]
+        xw = F.linear(x, w_ih, b_ih)
+        acts, cells, outs = [None] * x.shape[0], [None] * x.shape[0], [None] * x.shape[0]
+        h, c = h0, c0
+        for t in (range(x.shape[0] - 1, -1, -1) if self.reverse else range(x.shape[0])):
+            z = F.linear(h, w_hh, b_hh) + xw[t]
+            act = _cat([z[:, :2 * hidden].sigmoid(), z[:, 2 * hidden:3 * hidden].tanh(),
+                        z[:, 3 * hidden:].sigmoid()], 1)
+            i, f, g, o = act.chunk(4, 1)
+            c = f * c + i * g
+            h = o * c.tanh()
+            acts[t], cells[t], outs[t] = act, c, h
+        return _stack(acts, 0), _stack(cells, 0), _stack(outs, 0)
+
+    def backward(self, g_out, g_hy, g_cy):
+        x, w_ih, w_hh, b_ih, b_hh, h0, c0 = self.saved_tensors
+        acts, cells, outs = self._activations(x, w_ih, w_hh, b_ih, b_hh, h0, c0)
+        steps = x.shape[0]
+        order = range(steps) if self.reverse else range(steps - 1, -1, -1)
+        dh = g_hy if g_hy is not None else _zeros(*h0.shape, like=h0)
+        dc = g_cy if g_cy is not None else _zeros(*c0.shape, like=c0)
+        dgates = [None] * steps
+        prev_h, prev_c = [None] * steps, [None] * steps
+        for t in order:
+            before = t + 1 if self.reverse else t - 1
+            prev_h[t] = outs[before] if 0 <= before < steps else h0
+            prev_c[t] = cells[before] if 0 <= before < steps else c0
+            if g_out is not None:
+                dh = dh + g_out[t]
+            i, f, g, o = acts[t].chunk(4, 1)
+            tc = cells[t].tanh()
+            dc = dc + dh * o * (1 - tc * tc)
+            dz = _cat([dc * g * i * (1 - i), dc * prev_c[t] * f * (1 - f),
+                       dc * i * (1 - g * g), dh * tc * o * (1 - o)], 1)
+            dgates[t] = dz
+            dc = dc * f
+            dh = dz.mm(w_hh)
+        dz_all = _stack(dgates, 0)
+        flat = dz_all.reshape(-1, dz_all.shape[-1])
+        need = self.needs_input_grad
+        grad_x = dz_all.matmul(w_ih) if need[0] else None
+        grad_w_ih = flat.t().mm(x.reshape(-1, x.shape[-1])) if need[1] else None
+        grad_w_hh = None
+        if need[2]:
+            hs = _stack(prev_h, 0)
+            grad_w_hh = flat.t().mm(hs.reshape(-1, hs.shape[-1]))
+        grad_b = flat.sum(0) if (need[3] or need[4]) else None
+        return (grad_x, grad_w_ih, grad_w_hh, grad_b if need[3] else None,
+                grad_b if need[4] else None, dh if need[5] else None,
+                dc if need[6] else None)
+
+
+def _mkldnn_enabled() -> bool:
+    from ... import backends
+
+    mk = getattr(backends, "mkldnn", None)
+    return bool(getattr(mk, "enabled", True))
 
 
 class RNNBase(Module):
@@ -106,8 +243,13 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
-            raise NotImplementedError("numtorch: LSTM proj_size is not supported")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -119,14 +261,17 @@ class RNNBase(Module):
         self.proj_size = proj_size
         gate = _GATES[mode] * hidden_size
         dirs = 2 if bidirectional else 1
+        real_hidden = proj_size if proj_size > 0 else hidden_size
         self._flat_weights_names = []
         for layer in range(num_layers):
             for d in range(dirs):
-                in_size = input_size if layer == 0 else hidden_size * dirs
+                in_size = input_size if layer == 0 else real_hidden * dirs
                 sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, hidden_size))]
+                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, real_hidden))]
                 if bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
+                if proj_size > 0:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + sfx,
                             Parameter(_empty(*shape, device=device, dtype=dtype)))
@@ -147,15 +292,18 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list:
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size > 0 else 0)
         w = self._flat_weights
         return [w[i:i + per] for i in range(0, len(w), per)]
 
     def _name(self) -> str:
         return {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
 
-    def _check_input(self, input: Tensor) -> None:
-        if input.ndim not in (2, 3):
+    def _check_input(self, input: Tensor, packed: bool) -> None:
+        if packed:
+            if input.ndim != 2:
+                raise RuntimeError(f"input must have 2 dimensions, got {input.ndim}")
+        elif input.ndim not in (2, 3):
             tail = " tensor" if self._name() == "RNN" else ""
             raise ValueError(f"{self._name()}: Expected input to be 2D or 3D, got {input.ndim}D"
                              f"{tail} instead")
@@ -167,43 +315,90 @@ class RNNBase(Module):
         if tuple(hx.shape) != expected:
             raise RuntimeError(msg.format(expected, list(hx.shape)))
 
-    def _run(self, input: Tensor, h0: Tensor, c0):
-        """The layer/direction loop on a (L, N, H_in) input; returns (output, h_n, c_n)."""
-        step = _step_fn(self.mode)
+    def _weights(self, layer: int, d: int):
+        sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
+        get = (lambda n: getattr(self, n + sfx))
+        b_ih, b_hh = (get("bias_ih"), get("bias_hh")) if self.bias else (None, None)
+        w_hr = get("weight_hr") if self.proj_size > 0 else None
+        return get("weight_ih"), get("weight_hh"), b_ih, b_hh, w_hr
+
+    def _run(self, input: Tensor, h0: Tensor, c0, sizes=None):
+        """The layer/direction loop; returns (output, h_n, c_n).
+
+        ``input`` is (L, N, H_in), or a packed (sum(sizes), H_in) with per-step batch sizes.
+        """
+        base_step = _step_fn(self.mode)
+        run = _run_packed if sizes is not None else _run_padded
+        fused = (self.mode == "LSTM" and self.proj_size == 0 and sizes is None
+                 and str(input.dtype) == "torch.float32" and _mkldnn_enabled())
         dirs = 2 if self.bidirectional else 1
-        length = input.shape[0]
         layer_input = input
         hs, cs = [], []
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
-                sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                w_ih = getattr(self, "weight_ih" + sfx)
-                w_hh = getattr(self, "weight_hh" + sfx)
-                b_ih = getattr(self, "bias_ih" + sfx) if self.bias else None
-                b_hh = getattr(self, "bias_hh" + sfx) if self.bias else None
-                xw = F.linear(layer_input, w_ih, b_ih)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d)
                 h = h0[layer * dirs + d]
                 c = c0[layer * dirs + d] if c0 is not None else None
-                ys = [None] * length
-                for t in (range(length) if d == 0 else range(length - 1, -1, -1)):
-                    h, c = step(xw[t], h, c, w_hh, b_hh)
-                    ys[t] = h
-                outs.append(_stack(ys, 0))
+                if fused:
+                    if not layer_input.is_contiguous():
+                        layer_input = layer_input.contiguous()
+                    out, h, c = _LstmLayer.apply(layer_input, w_ih, w_hh, b_ih, b_hh, h, c,
+                                                 reverse=d == 1)
+                else:
+                    step = base_step if w_hr is None else _projected(base_step, w_hr)
+                    xw = F.linear(layer_input, w_ih, b_ih)
+                    out, h, c = run(step, xw, h, c, w_hh, b_hh, d == 1, sizes)
+                outs.append(out)
                 hs.append(h)
                 cs.append(c)
-            layer_input = outs[0] if dirs == 1 else _cat(outs, 2)
+            layer_input = outs[0] if dirs == 1 else _cat(outs, outs[0].ndim - 1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, _stack(hs, 0), (_stack(cs, 0) if c0 is not None else None)
 
-    def forward(self, input: Tensor, hx=None):
-        if not isinstance(input, Tensor):
-            raise NotImplementedError("numtorch: PackedSequence inputs are not supported")
-        self._check_input(input)
+    def _initial_state(self, hx, n: int, like: Tensor):
+        lstm = self.mode == "LSTM"
+        dirs = 2 if self.bidirectional else 1
+        out_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        expected = (self.num_layers * dirs, n, out_size)
+        expected_c = (self.num_layers * dirs, n, self.hidden_size)
+        if hx is None:
+            h0 = _zeros(*expected, like=like)
+            c0 = _zeros(*expected_c, like=like) if lstm else None
+        elif lstm:
+            h0, c0 = hx
+            self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
+            self._check_hidden(c0, expected_c, "Expected hidden[1] size {}, got {}")
+        else:
+            h0, c0 = hx, None
+            self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        return h0, c0
+
+    def _forward_packed(self, input, hx):
+        from ..utils.rnn import PackedSequence
+
+        lstm = self.mode == "LSTM"
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        self._check_input(data, True)
+        sizes = [int(b) for b in batch_sizes.tolist()]
+        if hx is not None and sorted_indices is not None:
+            hx = ((hx[0].index_select(1, sorted_indices), hx[1].index_select(1, sorted_indices))
+                  if lstm else hx.index_select(1, sorted_indices))
+        h0, c0 = self._initial_state(hx, sizes[0], data)
+        out, h_n, c_n = self._run(data, h0, c0, sizes)
+        output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            c_n = c_n.index_select(1, unsorted_indices) if c_n is not None else None
+        return (output, (h_n, c_n)) if lstm else (output, h_n)
+
+    def forward(self, input, hx=None):
+        if not isinstance(input, Tensor) and _is_packed(input):
+            return self._forward_packed(input, hx)
+        self._check_input(input, False)
         lstm = self.mode == "LSTM"
         batched = input.ndim == 3
-        dirs = 2 if self.bidirectional else 1
         if not batched:
             input = input.unsqueeze(1)
             if hx is not None:
@@ -227,21 +422,10 @@ class RNNBase(Module):
                                    f"{hx.ndim}-D tensor")
         if self.batch_first:
             input = input.transpose(0, 1)
-        n = input.shape[1]
-        expected = (self.num_layers * dirs, n, self.hidden_size)
-        if hx is None:
-            h0 = _zeros(*expected, like=input)
-            c0 = _zeros(*expected, like=input) if lstm else None
-        elif lstm:
-            h0, c0 = hx
-            self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
-            self._check_hidden(c0, expected, "Expected hidden[1] size {}, got {}")
-        else:
-            h0, c0 = hx, None
-            self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        h0, c0 = self._initial_state(hx, input.shape[1], input)
         out, h_n, c_n = self._run(input, h0, c0)
         if self.batch_first:
-            out = out.transpose(0, 1)
+            out = out.transpose(0, 1) if lstm else _BatchFirstTranspose.apply(out)
         if not batched:
             out = out.squeeze(1)
             h_n = h_n.squeeze(1)
@@ -263,6 +447,59 @@ class RNNBase(Module):
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
         return s
+
+
+def _is_packed(input) -> bool:
+    from ..utils.rnn import PackedSequence
+
+    return isinstance(input, PackedSequence)
+
+
+def _run_padded(step, xw, h, c, w_hh, b_hh, reverse, sizes):
+    length = xw.shape[0]
+    inputs = xw.unbind(0)
+    ys = [None] * length
+    for t in (range(length - 1, -1, -1) if reverse else range(length)):
+        h, c = step(inputs[t], h, c, w_hh, b_hh)
+        ys[t] = h
+    return _stack(ys, 0), h, c
+
+
+def _run_packed(step, xw, h0, c0, w_hh, b_hh, reverse, sizes):
+    """One direction over packed steps: the batch shrinks (or, reversed, grows) with time."""
+    offsets = [0]
+    for b in sizes:
+        offsets.append(offsets[-1] + b)
+    ys = [None] * len(sizes)
+    if reverse:
+        h = h0[:sizes[-1]]
+        c = c0[:sizes[-1]] if c0 is not None else None
+        for t in range(len(sizes) - 1, -1, -1):
+            b, have = sizes[t], h.shape[0]
+            if b > have:
+                h = _cat([h, h0[have:b]], 0)
+                c = _cat([c, c0[have:b]], 0) if c0 is not None else None
+            h, c = step(xw[offsets[t]:offsets[t + 1]], h, c, w_hh, b_hh)
+            ys[t] = h
+        return _cat(ys, 0), h, c
+    h, c = h0, c0
+    done_h, done_c = [], []
+    for t, b in enumerate(sizes):
+        if b < h.shape[0]:
+            done_h.append(h[b:])
+            h = h[:b]
+            if c is not None:
+                done_c.append(c[b:])
+                c = c[:b]
+        h, c = step(xw[offsets[t]:offsets[t + 1]], h, c, w_hh, b_hh)
+        ys[t] = h
+    done_h.append(h)
+    h_n = done_h[0] if len(done_h) == 1 else _cat(done_h[::-1], 0)
+    c_n = None
+    if c is not None:
+        done_c.append(c)
+        c_n = done_c[0] if len(done_c) == 1 else _cat(done_c[::-1], 0)
+    return _cat(ys, 0), h_n, c_n
 
 
 def _bind(names, defaults, args, kwargs) -> dict:

@@ -8,8 +8,7 @@ import warnings
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm",
-           "clip_grads_with_norm_"]
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_"]
 
 
 def _as_list(tensors) -> list:
@@ -26,7 +25,7 @@ def _vector_norm(t: Tensor, p: float) -> Tensor:
     return t.norm(p)
 
 
-def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+def _get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
                    foreach: bool | None = None) -> Tensor:
     """The p-norm of the per-tensor p-norms (as if all tensors were one vector)."""
     from ..._ops.creation import tensor
@@ -47,7 +46,7 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     return total
 
 
-def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor,
+def _clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor,
                           foreach: bool | None = None) -> None:
     """Scale gradients in place by ``min(max_norm / (total_norm + 1e-6), 1)``."""
     params = _as_list(parameters)
@@ -72,8 +71,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
             warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
                           stacklevel=2)
     grads = [p.grad for p in params if p.grad is not None]
-    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
-    clip_grads_with_norm_(params, max_norm, total, foreach)
+    total = _get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    _clip_grads_with_norm_(params, max_norm, total, foreach)
     return total
 
 
