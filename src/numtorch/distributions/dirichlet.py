@@ -53,8 +53,11 @@ class Dirichlet(ExponentialFamily):
     @property
     def mode(self) -> Tensor:
         cm1 = (self.concentration - 1).clamp(min=0.0)
-        mode = cm1 / cm1.sum(-1, True)
         mask = (self.concentration < 1).all(dim=-1)
+        # rows where every concentration is below 1 are replaced below; a safe denominator
+        # keeps their 0/0 out of the gradient
+        total = cm1.sum(-1, True)
+        mode = cm1 / torch.where(mask.unsqueeze(-1), torch.ones_like(total), total)
         if bool(mask.any()):
             corner = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), cm1.shape[-1])
             mode[mask] = corner.to(mode)

@@ -41,10 +41,11 @@ _KL_MEMOIZE: dict = {}  # (type(p), type(q)) -> the function dispatch chose
 def register_kl(type_p: type, type_q: type) -> Callable:
     """Decorator registering a pairwise KL function for ``(type_p, type_q)`` (subclasses
     dispatch to the most specific registered pair)."""
-    if not isinstance(type_p, type) or not issubclass(type_p, Distribution):
-        raise TypeError(f"Expected type_p to be a Distribution subclass but got {type_p}")
-    if not isinstance(type_q, type) or not issubclass(type_q, Distribution):
-        raise TypeError(f"Expected type_q to be a Distribution subclass but got {type_q}")
+    # torch's check: a class passes even when it is no Distribution, and a non-class fails
+    # inside issubclass with Python's own TypeError
+    for name, t in (("type_p", type_p), ("type_q", type_q)):
+        if not isinstance(t, type) and issubclass(t, Distribution):
+            raise TypeError(f"Expected {name} to be a Distribution subclass but got {t}")
 
     def decorator(fun: Callable) -> Callable:
         _KL_REGISTRY[type_p, type_q] = fun
@@ -192,7 +193,8 @@ def _kl_expfamily_expfamily(p, q):
     """The Bregman divergence of the log normaliser (same family only)."""
     if type(p) is not type(q):
         raise NotImplementedError("The cross KL-divergence between different exponential "
-                                  "families cannot be computed using Bregman divergences")
+                                  "families cannot" + " " * 29 + "be computed using Bregman "
+                                  "divergences")  # torch's message has this run of spaces
     p_params = [t.detach().requires_grad_() for t in p._natural_params]
     q_params = q._natural_params
     lg_normal = p._log_normalizer(*p_params)
