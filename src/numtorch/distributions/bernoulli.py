@@ -30,7 +30,7 @@ class Bernoulli(ExponentialFamily):
     has_enumerate_support = True
     _mean_carrier_measure = 0
 
-    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
+    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
         _probs_or_logits(probs, logits)
         if probs is not None:
             is_scalar = isinstance(probs, Number)

@@ -27,7 +27,8 @@ class Binomial(Distribution):
                        "probs": constraints.unit_interval, "logits": constraints.real}
     has_enumerate_support = True
 
-    def __init__(self, total_count=1, probs=None, logits=None, validate_args=None) -> None:
+    def __init__(self, total_count=1, probs=None, logits=None,
+                 validate_args: bool | None = None) -> None:
         _probs_or_logits(probs, logits)
         if probs is not None:
             self.total_count, self.probs = broadcast_all(total_count, probs)

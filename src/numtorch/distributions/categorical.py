@@ -23,7 +23,7 @@ class Categorical(Distribution):
                        "logits": constraints.independent(constraints.real, 1)}
     has_enumerate_support = True
 
-    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
+    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
         _probs_or_logits(probs, logits)
         if probs is not None:
             if probs.dim() < 1:

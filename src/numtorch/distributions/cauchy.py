@@ -22,7 +22,7 @@ class Cauchy(Distribution):
     support = constraints.real
     has_rsample = True
 
-    def __init__(self, loc, scale, validate_args=None) -> None:
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
         numbers = isinstance(loc, Number) and isinstance(scale, Number)
         super().__init__(Size() if numbers else self.loc.size(), validate_args=validate_args)

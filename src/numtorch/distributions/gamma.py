@@ -28,7 +28,7 @@ class Gamma(ExponentialFamily):
     has_rsample = True
     _mean_carrier_measure = 0
 
-    def __init__(self, concentration, rate, validate_args=None) -> None:
+    def __init__(self, concentration, rate, validate_args: bool | None = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)
         numbers = isinstance(concentration, Number) and isinstance(rate, Number)
         batch_shape = Size() if numbers else self.concentration.size()

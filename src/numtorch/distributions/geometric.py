@@ -23,7 +23,7 @@ class Geometric(Distribution):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
 
-    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
+    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
         _probs_or_logits(probs, logits)
         if probs is not None:
             (self.probs,) = broadcast_all(probs)

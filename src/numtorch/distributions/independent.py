@@ -19,7 +19,7 @@ class Independent(Distribution):
     arg_constraints: dict = {}
 
     def __init__(self, base_distribution: Distribution, reinterpreted_batch_ndims: int,
-                 validate_args=None) -> None:
+                 validate_args: bool | None = None) -> None:
         if reinterpreted_batch_ndims > len(base_distribution.batch_shape):
             raise ValueError(
                 "Expected reinterpreted_batch_ndims <= len(base_distribution.batch_shape), "

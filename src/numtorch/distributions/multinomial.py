@@ -25,7 +25,7 @@ class Multinomial(Distribution):
     total_count: int
 
     def __init__(self, total_count: int = 1, probs=None, logits=None,
-                 validate_args=None) -> None:
+                 validate_args: bool | None = None) -> None:
         if not isinstance(total_count, int):
             raise NotImplementedError("inhomogeneous total_count is not supported")
         self.total_count = total_count

@@ -25,7 +25,8 @@ class NegativeBinomial(Distribution):
                        "logits": constraints.real}
     support = constraints.nonnegative_integer
 
-    def __init__(self, total_count, probs=None, logits=None, validate_args=None) -> None:
+    def __init__(self, total_count, probs=None, logits=None,
+                 validate_args: bool | None = None) -> None:
         _probs_or_logits(probs, logits)
         if probs is not None:
             self.total_count, self.probs = broadcast_all(total_count, probs)

@@ -25,7 +25,7 @@ class Normal(ExponentialFamily):
     has_rsample = True
     _mean_carrier_measure = 0
 
-    def __init__(self, loc, scale, validate_args=None) -> None:
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
         numbers = isinstance(loc, Number) and isinstance(scale, Number)
         super().__init__(Size() if numbers else self.loc.size(), validate_args=validate_args)

@@ -25,7 +25,7 @@ class Uniform(Distribution):
         return {"low": constraints.less_than(self.high),
                 "high": constraints.greater_than(self.low)}
 
-    def __init__(self, low, high, validate_args=None) -> None:
+    def __init__(self, low, high, validate_args: bool | None = None) -> None:
         self.low, self.high = broadcast_all(low, high)
         numbers = isinstance(low, Number) and isinstance(high, Number)
         super().__init__(Size() if numbers else self.low.size(), validate_args=validate_args)
