@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 import numtorch
-from tests.oracle import assert_same_value
+from tests.oracle import assert_same_value, graph_names
 
 PROPS = ("mean", "mode", "variance", "stddev")
 
@@ -97,7 +97,7 @@ def seeded(lib, fn, seed=7):
 
 
 def check_distribution(make, arrays, value, *, exact=False, rtol=None, atol=None,
-                       sample_rtol=0.0, cdf=True, icdf=True, grad=True):
+                       sample_rtol=0.0, cdf=True, icdf=True, grad=True, graph=True):
     """Compare everything a distribution offers between numtorch and torch.
 
     ``make(lib, *tensors)`` builds it from ``arrays``; ``value`` (NumPy) is a point of the
@@ -132,6 +132,9 @@ def check_distribution(make, arrays, value, *, exact=False, rtol=None, atol=None
             o, t = outcome(fn, dn), outcome(fn, dt)
         if same(o, t, name, rtol, atol, message=name not in PROPS) and grad \
                 and isinstance(t[1], torch.Tensor) and t[1].dtype.is_floating_point:
+            if graph:
+                assert graph_names(o[1].grad_fn) == graph_names(t[1].grad_fn), \
+                    f"{name}: graph {graph_names(o[1].grad_fn)} != {graph_names(t[1].grad_fn)}"
             grads_match(o[1], t[1], n_in, t_in, name, rtol, atol)
     # expand keeps the parameters and validation
     shape = (2, *dt.batch_shape)

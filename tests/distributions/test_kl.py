@@ -9,6 +9,7 @@ import torch
 
 import numtorch
 from tests.distributions.harness import build, grads_match, outcome, same
+from tests.oracle import graph_names
 
 R = np.random.default_rng(2)
 D = lambda lib: lib.distributions  # noqa: E731
@@ -85,6 +86,7 @@ def test_kl_pair(pn, qn):
         res[lib.__name__] = (kl, p_in + q_in)
     (o, n_in), (t, t_in) = res["numtorch"], res["torch"]
     if same(o, t, "kl") and t[1].requires_grad:
+        assert graph_names(o[1].grad_fn) == graph_names(t[1].grad_fn), "grad_fn tree"
         grads_match(o[1], t[1], n_in, t_in, "kl")
 
 

@@ -46,13 +46,14 @@ CASES = [
      [np.array([-2.0, 0.001, 0.5, 3.0])], u(0.01, 0.99, (4,)), {"exact": True}),
     ("von_mises", lambda lib, a, k: D(lib).VonMises(a, k),
      [u(-1, 1, (4,)), np.array([1e-6, 0.5, 3.0, 20.0])], u(-3, 3, (4,)),
-     {"exact": True, "rtol": 1e-6, "atol": 1e-6}),
+     # log I0/I1 come from i0e/i1e here, from polynomial fits in torch: other graph
+     {"exact": True, "rtol": 1e-6, "atol": 1e-6, "graph": False}),
     ("gamma", lambda lib, a, b: D(lib).Gamma(a, b), [u(0.5, 3, (3,)), u(0.5, 2, (3,))],
      u(0.1, 3, (3,)), {"icdf": False}),
     ("gamma_numbers", lambda lib: D(lib).Gamma(2.0, 3.0), [], np.array(0.5, "float32"), {}),
     ("chi2", lambda lib, k: D(lib).Chi2(k), [u(0.5, 5, (3,))], u(0.1, 3, (3,)), {}),
     ("beta", lambda lib, a, b: D(lib).Beta(a, b), [u(0.5, 3, (3,)), u(0.5, 3, (3,))],
-     u(0.05, 0.95, (3,)), {}),
+     u(0.05, 0.95, (3,)), {"graph": False}),  # Dirichlet.mode: see test_discrete
     ("beta_numbers", lambda lib: D(lib).Beta(2.0, 0.5), [], np.array(0.25, "float32"), {}),
     ("studentT", lambda lib, df, a, b: D(lib).StudentT(df, a, b),
      [np.array([0.5, 1.5, 3.0, 10.0]), u(-1, 1, (4,)), u(0.5, 2, (4,))], u(-2, 2, (4,)), {}),

@@ -58,9 +58,8 @@ class Dirichlet(ExponentialFamily):
         # keeps their 0/0 out of the gradient
         total = cm1.sum(-1, True)
         mode = cm1 / torch.where(mask.unsqueeze(-1), torch.ones_like(total), total)
-        if bool(mask.any()):
-            corner = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), cm1.shape[-1])
-            mode[mask] = corner.to(mode)
+        corner = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), cm1.shape[-1])
+        mode[mask] = corner.to(mode)
         return mode
 
     @property
