@@ -181,3 +181,32 @@ def test_rsample_gradient_is_unbiased(name):
         if t is None:
             continue
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=0.1, atol=0.02)
+
+
+def test_dirichlet_grad_matches_torch():
+    from numtorch.distributions._samplers import dirichlet_grad
+    rng = np.random.default_rng(4)
+    a = rng.uniform(0.1, 20, 300)
+    total = a + rng.uniform(0.1, 50, 300)
+    x = np.clip(rng.beta(a, total - a), 1e-9, 1 - 1e-9)
+    ours = dirichlet_grad(numtorch.tensor(x), numtorch.tensor(a), numtorch.tensor(total))
+    theirs = torch._dirichlet_grad(torch.tensor(x), torch.tensor(a), torch.tensor(total))
+    # torch evaluates the derivative with approximations good to about 1e-3
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=3e-3, atol=1e-9)
+
+
+def test_dirichlet_rsample_backward_formula():
+    """Given the sample, the gradient is torch's: g * (grad - sum(x * grad))."""
+    from numtorch.distributions._samplers import dirichlet_grad
+    c = numtorch.tensor([[0.7, 2.0, 3.5], [1.2, 0.4, 5.0]], dtype=numtorch.float64,
+                        requires_grad=True)
+    x = numtorch.distributions.Dirichlet(c).rsample()
+    up = numtorch.tensor([[0.3, -1.0, 0.5], [1.0, 0.2, -0.4]], dtype=numtorch.float64)
+    (g,) = numtorch.autograd.grad(x, c, up)
+    xt, ct, ut = (torch.tensor(t.detach().numpy()) for t in (x, c, up))
+    gt = torch._dirichlet_grad(xt, ct, ct.sum(-1, keepdim=True).expand_as(ct))
+    expected = gt * (ut - (xt * ut).sum(-1, keepdim=True))
+    np.testing.assert_allclose(g.numpy(), expected.numpy(), rtol=3e-3, atol=1e-9)
+    ours = dirichlet_grad(x, c, c.sum(-1, keepdim=True).expand_as(c))
+    np.testing.assert_allclose(g.numpy(), (ours * (up - (x * up).sum(-1, keepdim=True)))
+                               .detach().numpy(), rtol=1e-12)

@@ -10,7 +10,9 @@ VonMises, and MixtureSameFamily/Independent over those.
 Samplers built on torch's gamma, Dirichlet, Poisson and binomial kernels are numtorch's own
 (same distribution, different numbers; tested statistically): Gamma, Chi2, Beta, Dirichlet,
 StudentT, FisherSnedecor, Poisson, Binomial and NegativeBinomial. Their reparameterised
-samples (Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor) carry implicit gradients.
+samples (Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor) carry torch's implicit
+gradients given the sample (the rules of ``_standard_gamma_grad`` and ``_dirichlet_grad``,
+evaluated to double precision where torch uses approximations good to about 1e-3).
 """
 
 from . import constraints
