@@ -149,9 +149,10 @@ def check_distribution(make, arrays, value, *, exact=False, rtol=None, atol=None
         same(outcome(en[1].log_prob, vn), outcome(et[1].log_prob, vt), "expanded log_prob",
              rtol, atol)
     # sampling
-    for method in ("sample", "rsample"):
-        o = seeded(numtorch, lambda m=method: getattr(dn, m)((3,)))
-        t = seeded(torch, lambda m=method: getattr(dt, m)((3,)))
+    for method, shape in (("sample", (3,)), ("rsample", (3,)), ("sample", ()),
+                          ("sample", [2, 1]), ("sample", torch.Size([1]))):
+        o = seeded(numtorch, lambda m=method, s=shape: getattr(dn, m)(s))
+        t = seeded(torch, lambda m=method, s=shape: getattr(dt, m)(s))
         if exact:
             same(o, t, method, sample_rtol, 0.0 if sample_rtol == 0.0 else atol)
             if o[0] == "ok" and method == "rsample" and grad:
