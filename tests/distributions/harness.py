@@ -95,12 +95,16 @@ def grads_match(out_n, out_t, ins_n, ins_t, what, rtol=None, atol=None, seed=1):
 
 
 def seeded(lib, fn, seed=7):
+    """``fn()``'s outcome after ``manual_seed(seed)``, and the generator's next draws."""
     lib.manual_seed(seed)
-    return outcome(fn)
+    out = outcome(fn)
+    after = np.concatenate([lib.rand(2, dtype=lib.float64).numpy(), lib.randn(1).numpy()])
+    return out, after
 
 
 def check_distribution(make, arrays, value, *, exact=False, rtol=None, atol=None,
-                       sample_rtol=0.0, cdf=True, icdf=True, grad=True, graph=True):
+                       sample_rtol=0.0, cdf=True, icdf=True, grad=True, graph=True,
+                       grad_rtol=None):
     """Compare everything a distribution offers between numtorch and torch.
 
     ``make(lib, *tensors)`` builds it from ``arrays``; ``value`` (NumPy) is a point of the
@@ -151,12 +155,13 @@ def check_distribution(make, arrays, value, *, exact=False, rtol=None, atol=None
     # sampling
     for method, shape in (("sample", (3,)), ("rsample", (3,)), ("sample", ()),
                           ("sample", [2, 1]), ("sample", torch.Size([1]))):
-        o = seeded(numtorch, lambda m=method, s=shape: getattr(dn, m)(s))
-        t = seeded(torch, lambda m=method, s=shape: getattr(dt, m)(s))
+        o, o_after = seeded(numtorch, lambda m=method, s=shape: getattr(dn, m)(s))
+        t, t_after = seeded(torch, lambda m=method, s=shape: getattr(dt, m)(s))
         if exact:
             same(o, t, method, sample_rtol, 0.0 if sample_rtol == 0.0 else atol)
+            assert np.array_equal(o_after, t_after), f"{method}: generator state differs"
             if o[0] == "ok" and method == "rsample" and grad:
-                grads_match(o[1], t[1], n_in, t_in, method, rtol, atol)
+                grads_match(o[1], t[1], n_in, t_in, method, grad_rtol or rtol, atol)
         else:
             assert o[0] == t[0], (method, o, t)
             if t[0] == "ok":
