@@ -213,8 +213,8 @@ def _binomial_one(n: float, p: float, s: _DoubleStream) -> float:
     return math.nan
 
 
-def _chunks(n_elements: int, terms: int) -> range:
-    """Element offsets so that a chunk's (elements x terms) work stays near 4M values."""
+def _chunks(n_elements: int, terms: int) -> tuple[range, int]:
+    """Chunk offsets and size keeping a chunk's (elements x terms) work near 4M values."""
     step = max(1, 4_000_000 // max(terms, 1))
     return range(0, max(n_elements, 1), step), step
 
