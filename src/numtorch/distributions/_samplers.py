@@ -26,8 +26,6 @@ from numtorch._random import default_generator
 from numtorch._random.distributions import uniform_raw
 from numtorch._tensor import Tensor
 
-from .utils import _tiny
-
 _THIRD_F32 = float(np.float32(1.0) / np.float32(3.0))  # torch's 1.0f / 3.0f
 _C0331_F32 = float(np.float32(0.0331))  # torch's 0.0331f
 _TWO_PI = 2.0 * math.pi
@@ -84,6 +82,38 @@ def _host(t: Tensor) -> np.ndarray:
     return np.array(t.detach().cpu().numpy(), dtype=np.float64, order="C")
 
 
+def _log(v: float) -> float:
+    """C's ``log``: -inf at 0 and NaN below, where ``math.log`` raises."""
+    return math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan)
+
+
+def _sqrt(v: float) -> float:
+    return math.sqrt(v) if v >= 0 else math.nan
+
+
+def _div(a: float, b: float) -> float:
+    """IEEE division (a signed infinity or NaN where Python raises on a zero divisor)."""
+    if b != 0:
+        return a / b
+    if a != a or a == 0:
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _floor(v: float) -> float:
+    return math.floor(v) if math.isfinite(v) else v
+
+
+def _ceil(v: float) -> float:
+    return math.ceil(v) if math.isfinite(v) else v
+
+
+def _c_max(low: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``std::max(low, v)``: ``low`` unless ``low < v`` (so NaN gives ``low``), as torch
+    clamps its samples."""
+    return np.where(low < v, v, low)
+
+
 def _gamma_one(alpha: float, s: _DoubleStream, single: bool) -> float:
     """One Marsaglia-Tsang draw; ``single`` rounds the steps torch does in float32."""
     f32 = np.float32
@@ -95,19 +125,19 @@ def _gamma_one(alpha: float, s: _DoubleStream, single: bool) -> float:
         scale *= math.pow(1 - s.uniform(), inv)
         alpha = float(f32(alpha) + f32(1.0)) if single else alpha + 1.0
     d = float(f32(alpha) - f32(_THIRD_F32)) if single else alpha - _THIRD_F32
-    c = 1.0 / math.sqrt(9.0 * d)
+    c = _div(1.0, _sqrt(9.0 * d))
     while True:
         while True:
             x = s.normal()
             y = 1.0 + c * x
-            if y > 0:
+            if not y <= 0:  # NaN leaves the loop, as in torch
                 break
         v = y * y * y
         u = 1 - s.uniform()
         xx = x * x
         if u < 1.0 - _C0331_F32 * xx * xx:
             return scale * d * v
-        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+        if _log(u) < 0.5 * xx + d * (1.0 - v + _log(v)):
             return scale * d * v
 
 
@@ -121,6 +151,8 @@ def _gamma_draws(alpha: np.ndarray, single: bool) -> np.ndarray:
 
 
 def _poisson_one(lam: float, s: _DoubleStream) -> float:
+    if not lam >= 0:
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     if lam >= 10:
         # transformed rejection with squeeze (Hoermann 1993)
         slam = math.sqrt(lam)
@@ -133,12 +165,12 @@ def _poisson_one(lam: float, s: _DoubleStream) -> float:
             u = s.uniform() - 0.5
             v = s.uniform()
             us = 0.5 - abs(u)
-            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            k = _floor((_div(2 * a, us) + b) * u + lam + 0.43)
             if us >= 0.07 and v <= vr:
                 return k
             if k < 0 or (us < 0.013 and v > us):
                 continue
-            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+            if (_log(v) + math.log(invalpha) - _log(_div(a, us * us) + b)
                     <= -lam + k * loglam - math.lgamma(k + 1)):
                 return k
     if lam == 0:
@@ -174,12 +206,12 @@ def _btrs(n: float, p: float, s: _DoubleStream) -> float:
         u = s.uniform() - 0.5
         v = s.uniform()
         us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + c)
+        k = _floor((_div(2 * a, us) + b) * u + c)
         if k < 0 or k > n:
             continue
         if us >= 0.07 and v <= v_r:
             return k
-        v = math.log(v * alpha / (a / (us * us) + b))
+        v = _log(v * alpha / (_div(a, us * us) + b))
         bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1)))
                  + (n + 1) * math.log((n - m + 1) / (n - k + 1))
                  + (k + 0.5) * math.log(r * (n - k + 1) / (k + 1))
@@ -194,13 +226,15 @@ def _binomial_inversion(n: float, p: float, s: _DoubleStream) -> float:
     total, successes = 0.0, 0
     log_q = math.log1p(-p)
     while True:
-        total += math.ceil(math.log(s.uniform()) / log_q)
+        total += _ceil(_div(_log(s.uniform()), log_q))
         if total > n:
             return successes
         successes += 1
 
 
 def _binomial_one(n: float, p: float, s: _DoubleStream) -> float:
+    if n != n or p != p:
+        return math.nan  # torch's kernel never returns for NaN parameters
     if n <= 0 or p <= 0:
         return 0
     if p >= 1:
@@ -263,9 +297,10 @@ class _StandardGamma(torch.autograd.Function):
     @staticmethod
     def forward(ctx, alpha: Tensor) -> Tensor:
         single = alpha.dtype == torch.float32
-        draws = _gamma_draws(_host(alpha), single)
+        np_dtype = alpha.dtype.np
+        draws = _gamma_draws(_host(alpha), single).astype(np_dtype)
+        draws = _c_max(np.finfo(np_dtype).tiny, draws)
         x = torch.tensor(draws, dtype=alpha.dtype, device=alpha.device)
-        x = x.clamp(min=_tiny(alpha.dtype))
         ctx.save_for_backward(alpha, x)
         return x
 
@@ -340,11 +375,12 @@ def dirichlet_grad(x: Tensor, alpha: Tensor, total: Tensor) -> Tensor:
 class _Dirichlet(torch.autograd.Function):
     @staticmethod
     def forward(ctx, concentration: Tensor) -> Tensor:
-        g = np.maximum(_gamma_draws(_host(concentration), False), np.finfo(np.float64).tiny)
+        g = _c_max(np.finfo(np.float64).tiny, _gamma_draws(_host(concentration), False))
         np_dtype = concentration.dtype.np
-        x = (g / g.sum(-1, keepdims=True)).astype(np_dtype)
+        x = _c_max(np_dtype.type(np.finfo(np_dtype).tiny),
+                   (g / g.sum(-1, keepdims=True)).astype(np_dtype))
         top = np.nextafter(np.array(1, np_dtype), np.array(0, np_dtype))
-        x = np.minimum(top, np.maximum(np.finfo(np_dtype).tiny, x))
+        x = np.where(x < top, x, top)  # std::min(top, x)
         x = torch.tensor(x, dtype=concentration.dtype, device=concentration.device)
         ctx.save_for_backward(x, concentration)
         return x
