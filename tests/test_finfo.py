@@ -6,8 +6,9 @@ import torch
 
 import numtorch
 
-FLOATS = ["float16", "bfloat16", "float32", "float64", "complex64", "complex128"]
-INTS = ["uint8", "int8", "int16", "int32", "int64"]
+FLOATS = ["float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+          "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+INTS = ["uint8", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64"]
 FINFO_ATTRS = ["bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"]
 IINFO_ATTRS = ["bits", "max", "min", "dtype"]
 

@@ -16,7 +16,14 @@ _FLOATS = {
     "bfloat16": (16, 2.0 ** -7, (2 - 2.0 ** -7) * 2.0 ** 127, 2.0 ** -126),
     "float32": (32, 2.0 ** -23, (2 - 2.0 ** -23) * 2.0 ** 127, 2.0 ** -126),
     "float64": (64, sys.float_info.epsilon, sys.float_info.max, sys.float_info.min),
+    "float8_e4m3fn": (8, 2.0 ** -3, 448.0, 2.0 ** -6),
+    "float8_e5m2": (8, 2.0 ** -2, 57344.0, 2.0 ** -14),
+    "float8_e4m3fnuz": (8, 2.0 ** -3, 240.0, 2.0 ** -7),
+    "float8_e5m2fnuz": (8, 2.0 ** -3, 57344.0, 2.0 ** -15),
+    "float8_e8m0fnu": (8, 1.0, 2.0 ** 127, 2.0 ** -127),
 }
+#: formats without a sign bit: their lowest value is the smallest normal one
+_UNSIGNED = {"float8_e8m0fnu"}
 
 
 class _Info:
@@ -66,7 +73,8 @@ class finfo(_Info):  # noqa: N801 - torch's name
                             "torch.iinfo to handle 'torch.finfo'")
         real = dt.to_real()
         bits, eps, big, normal = _FLOATS[real.name]
-        values = {"bits": bits, "eps": eps, "max": big, "min": -big, "tiny": normal,
+        low = normal if real.name in _UNSIGNED else -big
+        values = {"bits": bits, "eps": eps, "max": big, "min": low, "tiny": normal,
                   "smallest_normal": normal,
                   "resolution": float(f"1e-{math.floor(-math.log10(eps))}"),
                   "dtype": real.name}
