@@ -17,3 +17,10 @@ __all__ = [
     "ExponentialFamily",
     "constraints",
 ]
+
+# -- transforms, the constraint registry, transformed and multivariate distributions --
+from . import transforms  # noqa: E402
+from .constraint_registry import biject_to, transform_to  # noqa: E402
+from .transforms import *  # noqa: E402, F403
+
+__all__ += ["biject_to", "transform_to", *transforms.__all__]
