@@ -124,7 +124,7 @@ CASES = [
     ("relaxed_one_hot_probs", lambda lib, t, p: _D(lib).RelaxedOneHotCategorical(t, probs=p),
      [uni(low=0.3, high=2.0), simplex(2, 4)], simplex(3, 2, 4), (5, 2)),
     ("relaxed_one_hot_logits", lambda lib, t, p: _D(lib).RelaxedOneHotCategorical(t, logits=p),
-     [uni(2, low=0.3, high=2.0), uni(2, 4)], simplex(3, 2, 4), (5, 2)),
+     [uni(low=0.3, high=2.0), uni(2, 4)], simplex(3, 2, 4), (5, 2)),
     ("exp_relaxed_categorical", lambda lib, t, p: _D(lib).relaxed_categorical
      .ExpRelaxedCategorical(t, logits=p), [uni(low=0.3, high=2.0), uni(2, 4)],
      np.log(simplex(3, 2, 4)), (5, 2)),

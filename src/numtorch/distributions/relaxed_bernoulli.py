@@ -18,11 +18,11 @@ __all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli"]
 
 class LogitRelaxedBernoulli(Distribution):
     """The logit of a relaxed Bernoulli sample: ``(logit(U) + logits) / temperature``; samples
-    equal torch's for the same seed."""
+    equal torch's for the same seed. Like torch it defines ``rsample`` but reports
+    ``has_rsample = False``."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
-    has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None,
                  validate_args: bool | None = None) -> None:
