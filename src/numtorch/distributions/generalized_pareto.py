@@ -6,6 +6,7 @@ import math
 from numbers import Number, Real
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .distribution import _EMPTY, Distribution
@@ -41,12 +42,12 @@ class GeneralizedPareto(Distribution):
         new._validate_args = self._validate_args
         return new
 
-    def rsample(self, sample_shape=_EMPTY):
+    def rsample(self, sample_shape=_EMPTY) -> Tensor:
         shape = self._extended_shape(sample_shape)
         u = torch.rand(shape, dtype=self.loc.dtype, device=self.loc.device)
         return self.icdf(u)
 
-    def _z(self, x):
+    def _z(self, x) -> Tensor:
         return (x - self.loc) / self.scale
 
     def _safe_concentration(self):
@@ -55,7 +56,7 @@ class GeneralizedPareto(Distribution):
         near_zero = torch.isclose(c, torch.tensor(0.0))
         return near_zero, torch.where(near_zero, torch.ones_like(c), c)
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         z = self._z(value)
@@ -65,7 +66,7 @@ class GeneralizedPareto(Distribution):
         log_scale = math.log(self.scale) if isinstance(self.scale, Real) else self.scale.log()
         return -log_scale - torch.where(near_zero, z, nonzero)
 
-    def log_survival_function(self, value):
+    def log_survival_function(self, value) -> Tensor:
         """log(1 - cdf(value))."""
         if self._validate_args:
             self._validate_sample(value)
@@ -73,14 +74,14 @@ class GeneralizedPareto(Distribution):
         near_zero, c = self._safe_concentration()
         return torch.where(near_zero, -z, -torch.log1p(c * z) / c)
 
-    def log_cdf(self, value):
+    def log_cdf(self, value) -> Tensor:
         """log(cdf(value))."""
         return torch.log1p(-torch.exp(self.log_survival_function(value)))
 
-    def cdf(self, value):
+    def cdf(self, value) -> Tensor:
         return torch.exp(self.log_cdf(value))
 
-    def icdf(self, value):
+    def icdf(self, value) -> Tensor:
         c = self.concentration
         near_zero = torch.isclose(c, torch.zeros_like(c))
         safe = torch.where(near_zero, torch.ones_like(c), c)
@@ -89,26 +90,26 @@ class GeneralizedPareto(Distribution):
         return torch.where(near_zero, self.loc - self.scale * logu, nonzero)
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         c = self.concentration
         ok = c < 1
         result = self.loc + self.scale / (1 - torch.where(ok, c, 0.5))
         return torch.where(ok, result, math.nan)
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         c = self.concentration
         ok = c < 0.5
         safe = torch.where(ok, c, 0.25)
         result = self.scale ** 2 / ((1 - safe) ** 2 * (1 - 2 * safe))
         return torch.where(ok, result, math.nan)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         ans = torch.log(self.scale) + self.concentration + 1
         return torch.broadcast_to(ans, self._batch_shape)
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         return self.loc
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .cauchy import Cauchy
@@ -30,23 +31,23 @@ class HalfCauchy(TransformedDistribution):
         return super().expand(batch_shape, _instance=new)
 
     @property
-    def scale(self):
+    def scale(self) -> Tensor:
         return self.base_dist.scale
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return torch.full(self._extended_shape(), math.inf, dtype=self.scale.dtype,
                           device=self.scale.device)
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         return torch.zeros_like(self.scale)
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         return self.base_dist.variance
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         value = torch.as_tensor(value, dtype=self.base_dist.scale.dtype,
@@ -54,13 +55,13 @@ class HalfCauchy(TransformedDistribution):
         log_prob = self.base_dist.log_prob(value) + math.log(2)
         return torch.where(value >= 0, log_prob, -math.inf)
 
-    def cdf(self, value):
+    def cdf(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         return 2 * self.base_dist.cdf(value) - 1
 
-    def icdf(self, prob):
+    def icdf(self, prob) -> Tensor:
         return self.base_dist.icdf((prob + 1) / 2)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         return self.base_dist.entropy() - math.log(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .gamma import Gamma
@@ -35,28 +36,28 @@ class InverseGamma(TransformedDistribution):
         return super().expand(batch_shape, _instance=new)
 
     @property
-    def concentration(self):
+    def concentration(self) -> Tensor:
         return self.base_dist.concentration
 
     @property
-    def rate(self):
+    def rate(self) -> Tensor:
         return self.base_dist.rate
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         result = self.rate / (self.concentration - 1)
         return torch.where(self.concentration > 1, result, math.inf)
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         return self.rate / (self.concentration + 1)
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         c = self.concentration
         result = self.rate.square() / ((c - 1).square() * (c - 2))
         return torch.where(c > 2, result, math.inf)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         c = self.concentration
         return c + self.rate.log() + c.lgamma() - (1 + c) * c.digamma()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .transformed_distribution import TransformedDistribution
@@ -46,11 +47,11 @@ class Kumaraswamy(TransformedDistribution):
         return super().expand(batch_shape, _instance=new)
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return _moments(self.concentration1, self.concentration0, 1)
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         """torch's log-space expression, kept as torch computes it (NaN where either
         concentration is below 1)."""
         c0, c1 = self.concentration0, self.concentration1
@@ -59,10 +60,10 @@ class Kumaraswamy(TransformedDistribution):
         return log_mode.exp()
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         return _moments(self.concentration1, self.concentration0, 2) - torch.pow(self.mean, 2)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         t1 = 1 - self.concentration1.reciprocal()
         t0 = 1 - self.concentration0.reciprocal()
         h0 = torch.digamma(self.concentration0 + 1) + euler_constant

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .beta import Beta
@@ -51,7 +52,7 @@ class LKJCholesky(Distribution):
         new._validate_args = self._validate_args
         return new
 
-    def sample(self, sample_shape=_EMPTY):
+    def sample(self, sample_shape=_EMPTY) -> Tensor:
         """Rows: a uniform direction (normal draws, normalised) scaled by sqrt of a Beta
         radius; the diagonal completes each row to unit norm."""
         radius = self._beta.sample(sample_shape).unsqueeze(-1)
@@ -66,7 +67,7 @@ class LKJCholesky(Distribution):
         diag = torch.clamp(1 - torch.sum(w ** 2, dim=-1), min=tiny).sqrt()
         return w + torch.diag_embed(diag)
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         diag = value.diagonal(dim1=-1, dim2=-2)[..., 1:]

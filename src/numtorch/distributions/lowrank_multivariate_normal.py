@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .distribution import _EMPTY, Distribution
@@ -91,40 +92,40 @@ class LowRankMultivariateNormal(Distribution):
         return self._batch_shape + self._event_shape + self._event_shape
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return self.loc
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         return self.loc
 
     @lazy_property
-    def variance(self):
+    def variance(self) -> Tensor:
         var = self._unbroadcasted_cov_factor.pow(2).sum(-1) + self._unbroadcasted_cov_diag
         return var.expand(self._batch_shape + self._event_shape)
 
     @lazy_property
-    def scale_tril(self):
+    def scale_tril(self) -> Tensor:
         root = self._unbroadcasted_cov_diag.sqrt().unsqueeze(-1)
         scaled = self._unbroadcasted_cov_factor / root
         k = _plus_identity(torch.matmul(scaled, scaled.mT))
         return (root * torch.linalg.cholesky(k)).expand(self._matrix_shape())
 
     @lazy_property
-    def covariance_matrix(self):
+    def covariance_matrix(self) -> Tensor:
         w = self._unbroadcasted_cov_factor
         cov = torch.matmul(w, w.mT) + torch.diag_embed(self._unbroadcasted_cov_diag)
         return cov.expand(self._matrix_shape())
 
     @lazy_property
-    def precision_matrix(self):
+    def precision_matrix(self) -> Tensor:
         d = self._unbroadcasted_cov_diag
         wt_dinv = self._unbroadcasted_cov_factor.mT / d.unsqueeze(-2)
         a = torch.linalg.solve_triangular(self._capacitance_tril, wt_dinv, upper=False)
         prec = torch.diag_embed(d.reciprocal()) - a.mT @ a
         return prec.expand(self._matrix_shape())
 
-    def rsample(self, sample_shape=_EMPTY):
+    def rsample(self, sample_shape=_EMPTY) -> Tensor:
         shape = self._extended_shape(sample_shape)
         w_shape = shape[:-1] + self.cov_factor.shape[-1:]
         eps_w = _standard_normal(w_shape, dtype=self.loc.dtype, device=self.loc.device)
@@ -136,7 +137,7 @@ class LowRankMultivariateNormal(Distribution):
         return _batch_lowrank_logdet(self._unbroadcasted_cov_factor,
                                      self._unbroadcasted_cov_diag, self._capacitance_tril)
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         maha = _batch_lowrank_mahalanobis(self._unbroadcasted_cov_factor,
@@ -144,7 +145,7 @@ class LowRankMultivariateNormal(Distribution):
                                           self._capacitance_tril)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + self._log_det() + maha)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         h = 0.5 * (self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._log_det())
         if len(self._batch_shape) == 0:
             return h

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .distribution import _EMPTY, Distribution
@@ -97,32 +98,32 @@ class MultivariateNormal(Distribution):
         return self._batch_shape + self._event_shape + self._event_shape
 
     @lazy_property
-    def scale_tril(self):
+    def scale_tril(self) -> Tensor:
         return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
 
     @lazy_property
-    def covariance_matrix(self):
+    def covariance_matrix(self) -> Tensor:
         low = self._unbroadcasted_scale_tril
         return torch.matmul(low, low.mT).expand(self._matrix_shape())
 
     @lazy_property
-    def precision_matrix(self):
+    def precision_matrix(self) -> Tensor:
         return torch.cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return self.loc
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         return self.loc
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand(
             self._batch_shape + self._event_shape)
 
-    def rsample(self, sample_shape=_EMPTY):
+    def rsample(self, sample_shape=_EMPTY) -> Tensor:
         shape = self._extended_shape(sample_shape)
         eps = _standard_normal(shape, dtype=self.loc.dtype, device=self.loc.device)
         return self.loc + _batch_mv(self._unbroadcasted_scale_tril, eps)
@@ -130,14 +131,14 @@ class MultivariateNormal(Distribution):
     def _half_log_det(self):
         return self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         maha = _batch_mahalanobis(self._unbroadcasted_scale_tril, value - self.loc)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + maha) - \
             self._half_log_det()
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         h = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
         if len(self._batch_shape) == 0:
             return h

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .distribution import _EMPTY, Distribution
@@ -84,7 +85,7 @@ class TransformedDistribution(Distribution):
     def has_rsample(self) -> bool:
         return self.base_dist.has_rsample
 
-    def sample(self, sample_shape=_EMPTY):
+    def sample(self, sample_shape=_EMPTY) -> Tensor:
         """A base sample pushed through the transforms, without gradient."""
         with torch.no_grad():
             x = self.base_dist.sample(sample_shape)
@@ -92,14 +93,14 @@ class TransformedDistribution(Distribution):
                 x = transform(x)
             return x
 
-    def rsample(self, sample_shape=_EMPTY):
+    def rsample(self, sample_shape=_EMPTY) -> Tensor:
         """A reparameterised base sample pushed through the transforms."""
         x = self.base_dist.rsample(sample_shape)
         for transform in self.transforms:
             x = transform(x)
         return x
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         """Base log density of the pulled-back value minus the log-det-Jacobians."""
         if self._validate_args:
             self._validate_sample(value)
@@ -123,7 +124,7 @@ class TransformedDistribution(Distribution):
             return value
         return sign * (value - 0.5) + 0.5
 
-    def cdf(self, value):
+    def cdf(self, value) -> Tensor:
         """The base cdf of the pulled-back value, flipped where the chain decreases."""
         for transform in self.transforms[::-1]:
             value = transform.inv(value)
@@ -131,7 +132,7 @@ class TransformedDistribution(Distribution):
             self.base_dist._validate_sample(value)
         return self._monotonize_cdf(self.base_dist.cdf(value))
 
-    def icdf(self, value):
+    def icdf(self, value) -> Tensor:
         """The base icdf pushed through the transforms."""
         value = self.base_dist.icdf(self._monotonize_cdf(value))
         for transform in self.transforms:

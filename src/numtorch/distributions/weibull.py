@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .exponential import Exponential
@@ -41,20 +42,20 @@ class Weibull(TransformedDistribution):
         return new
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return self.scale * torch.exp(torch.lgamma(1 + self.concentration_reciprocal))
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         k = self.concentration
         return self.scale * ((k - 1) / k) ** k.reciprocal()
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         r = self.concentration_reciprocal
         return self.scale.pow(2) * (torch.exp(torch.lgamma(1 + 2 * r))
                                     - torch.exp(2 * torch.lgamma(1 + r)))
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         r = self.concentration_reciprocal
         return euler_constant * (1 - r) + torch.log(self.scale * r) + 1

@@ -8,6 +8,7 @@ import warnings
 from numbers import Number
 
 import numtorch as torch
+from numtorch._tensor import Tensor
 
 from . import constraints
 from .chi2 import Chi2
@@ -110,16 +111,16 @@ class Wishart(ExponentialFamily):
         return self._batch_shape + self._event_shape
 
     @lazy_property
-    def scale_tril(self):
+    def scale_tril(self) -> Tensor:
         return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
 
     @lazy_property
-    def covariance_matrix(self):
+    def covariance_matrix(self) -> Tensor:
         low = self._unbroadcasted_scale_tril
         return (low @ low.transpose(-2, -1)).expand(self._matrix_shape())
 
     @lazy_property
-    def precision_matrix(self):
+    def precision_matrix(self) -> Tensor:
         low = self._unbroadcasted_scale_tril
         eye = torch.eye(self._event_shape[-1], device=low.device, dtype=low.dtype)
         return torch.cholesky_solve(eye, low).expand(self._matrix_shape())
@@ -128,17 +129,17 @@ class Wishart(ExponentialFamily):
         return self.df.view(self._batch_shape + (1, 1))
 
     @property
-    def mean(self):
+    def mean(self) -> Tensor:
         return self._df_matrix() * self.covariance_matrix
 
     @property
-    def mode(self):
+    def mode(self) -> Tensor:
         factor = self.df - self.covariance_matrix.shape[-1] - 1
         factor = torch.where(factor <= 0, math.nan, factor)
         return factor.view(self._batch_shape + (1, 1)) * self.covariance_matrix
 
     @property
-    def variance(self):
+    def variance(self) -> Tensor:
         v = self.covariance_matrix
         diag = v.diagonal(dim1=-2, dim2=-1)
         return self._df_matrix() * (v.pow(2) + torch.einsum("...i,...j->...ij", diag, diag))
@@ -154,7 +155,7 @@ class Wishart(ExponentialFamily):
         chol = self._unbroadcasted_scale_tril @ noise
         return chol @ chol.transpose(-2, -1)
 
-    def rsample(self, sample_shape=_EMPTY, max_try_correction=None):
+    def rsample(self, sample_shape=_EMPTY, max_try_correction=None) -> Tensor:
         """Bartlett samples; draws flagged by torch's positive-definiteness check are redrawn
         up to ``max_try_correction`` (10) times, with torch's warning."""
         if max_try_correction is None:
@@ -180,7 +181,7 @@ class Wishart(ExponentialFamily):
     def _half_log_det(self):
         return self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
 
-    def log_prob(self, value):
+    def log_prob(self, value) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
         nu = self.df
@@ -192,7 +193,7 @@ class Wishart(ExponentialFamily):
                 + (nu - p - 1) / 2 * torch.linalg.slogdet(value).logabsdet
                 - trace / 2)
 
-    def entropy(self):
+    def entropy(self) -> Tensor:
         nu = self.df
         p = self._event_shape[-1]
         return ((p + 1) * (p * _LOG_2 / 2 + self._half_log_det())
