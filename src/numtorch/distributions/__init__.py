@@ -3,19 +3,74 @@ sampling, log densities and moments; constraints; KL divergences.
 
 Samples equal torch's for the same ``manual_seed`` wherever torch draws through the generator
 calls numtorch reproduces (``normal_``, ``uniform_``, ``exponential_``, ``cauchy_``,
-``bernoulli``, ``multinomial``, ...). Samplers built on torch's gamma, Dirichlet, Poisson and
-binomial kernels are numtorch's own (same distribution, different draws): Gamma, Chi2, Beta,
-Dirichlet, StudentT, FisherSnedecor, Poisson, Binomial, NegativeBinomial and VonMises.
+``bernoulli``, ``multinomial``, ``rand``): Normal, Uniform, Exponential, Laplace, Cauchy,
+Bernoulli, Categorical, OneHotCategorical, Multinomial, Geometric, ContinuousBernoulli,
+VonMises, and MixtureSameFamily/Independent over those.
+
+Samplers built on torch's gamma, Dirichlet, Poisson and binomial kernels are numtorch's own
+(same distribution, different numbers; tested statistically): Gamma, Chi2, Beta, Dirichlet,
+StudentT, FisherSnedecor, Poisson, Binomial and NegativeBinomial. Their reparameterised
+samples (Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor) carry implicit gradients.
 """
 
 from . import constraints
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
+from .categorical import Categorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
+from .continuous_bernoulli import ContinuousBernoulli
+from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
+from .exponential import Exponential
+from .fishersnedecor import FisherSnedecor
+from .gamma import Gamma
+from .geometric import Geometric
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
+from .negative_binomial import NegativeBinomial
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .poisson import Poisson
+from .studentT import StudentT
+from .uniform import Uniform
+from .von_mises import VonMises
 
 __all__ = [
+    "Bernoulli",
+    "Beta",
+    "Binomial",
+    "Categorical",
+    "Cauchy",
+    "Chi2",
+    "ContinuousBernoulli",
+    "Dirichlet",
     "Distribution",
+    "Exponential",
     "ExponentialFamily",
+    "FisherSnedecor",
+    "Gamma",
+    "Geometric",
+    "Independent",
+    "Laplace",
+    "MixtureSameFamily",
+    "Multinomial",
+    "NegativeBinomial",
+    "Normal",
+    "OneHotCategorical",
+    "OneHotCategoricalStraightThrough",
+    "Poisson",
+    "StudentT",
+    "Uniform",
+    "VonMises",
     "constraints",
+    "kl_divergence",
+    "register_kl",
 ]
 
 # -- transforms, the constraint registry, transformed and multivariate distributions --

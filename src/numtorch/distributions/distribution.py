@@ -179,6 +179,19 @@ class Distribution:
                 f"{tuple(value.shape)}) to be within the support ({support!r}) of the "
                 f"distribution {self!r}, but found invalid values:\n{value}")
 
+    def _expand_params(self, cls: type, batch_shape: _Shape, _instance, names,
+                       param_tail: tuple = ()) -> Distribution:
+        """A checked instance of ``cls`` whose parameters ``names`` (those set on ``self``) are
+        expanded to ``batch_shape + param_tail``, initialised with this event shape."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = Size(batch_shape)
+        for name in names:
+            if name in self.__dict__:
+                setattr(new, name, getattr(self, name).expand(tuple(batch_shape) + param_tail))
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls: type, _instance=None) -> Distribution:
         """A bare instance for ``expand``; refuses subclasses with their own ``__init__``."""
         if _instance is None and type(self).__init__ != cls.__init__:
