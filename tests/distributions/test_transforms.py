@@ -291,3 +291,36 @@ def test_transform_parameter_gradients():
         y = t(x)
         return y, t.log_abs_det_jacobian(x, y)
     check(fn, arrays=[_arr(4), _arr(4, low=0.5, high=2), _pos(4), _arr(3, 4)])
+
+
+MY_NAMES = ["LogNormal", "HalfNormal", "HalfCauchy", "Gumbel", "Weibull", "Pareto", "Kumaraswamy",
+            "LogisticNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical", "GeneralizedPareto",
+            "InverseGamma", "TransformedDistribution", "MultivariateNormal",
+            "LowRankMultivariateNormal", "Wishart", "LKJCholesky", "biject_to", "transform_to",
+            *torch.distributions.transforms.__all__]
+
+
+@pytest.mark.parametrize("name", MY_NAMES)
+def test_public_names_and_bases(name):
+    """The name is exported and its class has torch's chain of distribution base classes."""
+    assert name in numtorch.distributions.__all__
+    ours, theirs = getattr(numtorch.distributions, name), getattr(torch.distributions, name)
+    assert type(ours).__name__ == type(theirs).__name__
+    if isinstance(theirs, type):
+        want = [c.__name__ for c in theirs.__mro__ if c.__module__.startswith("torch.distrib")]
+        got = [c.__name__ for c in ours.__mro__
+               if c.__module__.startswith("numtorch.distributions")]
+        assert got == want
+
+
+@pytest.mark.parametrize("mod", ["transforms", "constraint_registry", "transformed_distribution",
+                                 "log_normal", "half_normal", "half_cauchy", "gumbel", "weibull",
+                                 "pareto", "kumaraswamy", "logistic_normal", "relaxed_bernoulli",
+                                 "relaxed_categorical", "generalized_pareto", "inverse_gamma",
+                                 "multivariate_normal", "lowrank_multivariate_normal", "wishart",
+                                 "lkj_cholesky"])
+def test_submodules(mod):
+    t = getattr(torch.distributions, mod)
+    n = getattr(numtorch.distributions, mod)
+    assert n.__name__ == f"numtorch.distributions.{mod}"
+    assert set(getattr(t, "__all__", [])) <= set(dir(n))

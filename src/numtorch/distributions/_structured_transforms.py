@@ -9,13 +9,16 @@ import numtorch as torch
 import numtorch.nn.functional as F
 
 from . import constraints
-from .transforms import _TOO_FEW, Transform, _clipped_sigmoid, _SameTypeEq
+from .transforms import _TOO_FEW, Transform, _clipped_sigmoid, _same_type_eq
 from .utils import _finfo, _sum_rightmost, lazy_property, tril_matrix_to_vec, vec_to_tril_matrix
 
 
-class SoftmaxTransform(_SameTypeEq, Transform):
+class SoftmaxTransform(Transform):
     """Real vectors to the simplex by exp-and-normalise (not bijective: the inverse is ``log``),
     as torch's ``SoftmaxTransform``."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real_vector
     codomain = constraints.simplex
@@ -83,9 +86,12 @@ class StickBreakingTransform(Transform):
         return shape[:-1] + (shape[-1] - 1,)
 
 
-class LowerCholeskyTransform(_SameTypeEq, Transform):
+class LowerCholeskyTransform(Transform):
     """Square matrices to lower-triangular ones with a positive diagonal (strict lower part
     kept, diagonal exponentiated), as torch's ``LowerCholeskyTransform``."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
@@ -97,8 +103,11 @@ class LowerCholeskyTransform(_SameTypeEq, Transform):
         return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
 
 
-class PositiveDefiniteTransform(_SameTypeEq, Transform):
+class PositiveDefiniteTransform(Transform):
     """Square matrices to positive-definite ones as L @ L^T of their lower-Cholesky image."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite

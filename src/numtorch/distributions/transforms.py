@@ -403,17 +403,16 @@ class ReshapeTransform(Transform):
         return shape[:cut] + new
 
 
-class _SameTypeEq:
-    """Equality for parameterless transforms: any two of the same class are equal."""
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, type(self))
-
-    __hash__ = None
+def _same_type_eq(self, other) -> bool:
+    """Equality of parameterless transforms: any two of the same class are equal."""
+    return isinstance(other, type(self))
 
 
-class ExpTransform(_SameTypeEq, Transform):
+class ExpTransform(Transform):
     """y = exp(x)."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real
     codomain = constraints.positive
@@ -476,8 +475,11 @@ def _clipped_sigmoid(x):
     return torch.clamp(torch.sigmoid(x), min=float(fi.tiny), max=1.0 - float(fi.eps))
 
 
-class SigmoidTransform(_SameTypeEq, Transform):
+class SigmoidTransform(Transform):
     """y = sigmoid(x), clipped inside (0, 1) by the dtype's tiny and eps."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real
     codomain = constraints.unit_interval
@@ -496,8 +498,11 @@ class SigmoidTransform(_SameTypeEq, Transform):
         return -F.softplus(-x) - F.softplus(x)
 
 
-class SoftplusTransform(_SameTypeEq, Transform):
+class SoftplusTransform(Transform):
     """y = log(1 + exp(x))."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real
     codomain = constraints.positive
@@ -514,8 +519,11 @@ class SoftplusTransform(_SameTypeEq, Transform):
         return -F.softplus(-x)
 
 
-class TanhTransform(_SameTypeEq, Transform):
+class TanhTransform(Transform):
     """y = tanh(x); the log-det-Jacobian uses the stable softplus form."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
@@ -532,8 +540,11 @@ class TanhTransform(_SameTypeEq, Transform):
         return 2.0 * (math.log(2.0) - x - F.softplus(-2.0 * x))
 
 
-class AbsTransform(_SameTypeEq, Transform):
+class AbsTransform(Transform):
     """y = |x| (not injective: the inverse returns the positive branch)."""
+
+    __eq__ = _same_type_eq
+    __hash__ = None
 
     domain = constraints.real
     codomain = constraints.positive
