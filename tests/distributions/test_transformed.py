@@ -43,17 +43,18 @@ def _call(d, method, value, prob):
 
 
 def compare_methods(make, params, value, prob=None, methods=METHODS, rtol=2e-5, atol=2e-5,
-                    no_grad=()):
-    """Every method torch implements gives the same values and parameter/value gradients
-    (values only for the methods in ``no_grad``); where torch raises, numtorch raises the
-    same type."""
+                    no_grad=(), no_graph=()):
+    """Every method torch implements gives the same values, grad_fn trees and parameter/value
+    gradients (no gradients for the methods in ``no_grad``, no graph comparison for those in
+    ``no_graph``); where torch raises, numtorch raises the same type."""
     prob = prob if prob is not None else uni(*value.shape, low=0.05, high=0.95)
     arrays = [*params, value, prob]
     for method in methods:
         def fn(lib, *ins, method=method):
             *ps, v, q = ins
             return _call(make(lib, *ps), method, v, q)
-        check(fn, arrays=arrays, rtol=rtol, atol=atol, graph=False, grad=method not in no_grad)
+        check(fn, arrays=arrays, rtol=rtol, atol=atol, graph=method not in no_graph,
+              grad=method not in no_grad)
 
 
 def compare_samples(make, params, shape=(5,), rtol=2e-5, atol=2e-5, rsample=True):

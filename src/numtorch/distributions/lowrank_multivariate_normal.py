@@ -17,8 +17,12 @@ __all__ = ["LowRankMultivariateNormal"]
 
 
 def _plus_identity(k):
-    """K + I for a batch of square matrices."""
-    return k + torch.eye(k.shape[-1], dtype=k.dtype, device=k.device)
+    """K + I for a batch of square matrices, written in place on a fresh contiguous copy's
+    flattened diagonal as torch does (so the graph shows torch's CopySlices)."""
+    m = k.shape[-1]
+    k = k.contiguous()
+    k.view(-1, m * m)[:, ::m + 1] += 1
+    return k
 
 
 def _batch_capacitance_tril(W, D):

@@ -20,17 +20,33 @@ def _batch_mv(bmat, bvec):
 
 
 def _batch_mahalanobis(bL, bx):
-    """|L^-1 x|^2 for lower-triangular ``bL`` (..., n, n) and ``bx`` (..., n), broadcast.
+    """|L^-1 x|^2 for lower-triangular ``bL`` (..., n, n) and ``bx`` (..., n), whose batch
+    shape already covers ``bL``'s.
 
-    torch folds the batch dims of ``bx`` onto ``bL``'s to solve once per factor; one
-    broadcast triangular solve gives the same values.
+    As torch does, ``bL`` is never expanded: the batch dims of ``bx`` are split into (extra,
+    factor) pairs and permuted so that every factor solves all its right-hand sides at once,
+    then the result is permuted back (so the autograd graph matches torch's too).
     """
-    shape = torch.broadcast_shapes(bL.shape[:-2], bx.shape[:-1])
     n = bx.size(-1)
-    lhs = bL.expand(shape + (n, n))
-    rhs = bx.expand(shape + (n,)).unsqueeze(-1)
-    sol = torch.linalg.solve_triangular(lhs, rhs, upper=False)
-    return sol.squeeze(-1).pow(2).sum(-1)
+    x_batch = bx.shape[:-1]
+    l_dims = bL.dim() - 2
+    outer = len(x_batch) - l_dims
+    split = x_batch[:outer]
+    for s_l, s_x in zip(bL.shape[:-2], x_batch[outer:]):
+        split += (s_x // s_l, s_l)
+    bx = bx.reshape(split + (n,))
+    paired = outer + 2 * l_dims
+    order = (list(range(outer)) + list(range(outer, paired, 2))
+             + list(range(outer + 1, paired, 2)) + [paired])
+    bx = bx.permute(order)
+    flat_l = bL.reshape(-1, n, n)
+    flat_x = bx.reshape(-1, flat_l.size(0), n).permute(1, 2, 0)
+    sq = torch.linalg.solve_triangular(flat_l, flat_x, upper=False).pow(2).sum(-2)
+    folded = sq.t().reshape(bx.shape[:-1])
+    back = list(range(outer))
+    for i in range(l_dims):
+        back += [outer + i, outer + l_dims + i]
+    return folded.permute(back).reshape(x_batch)
 
 
 def _precision_to_scale_tril(P):

@@ -135,7 +135,7 @@ class Wishart(ExponentialFamily):
     @property
     def mode(self) -> Tensor:
         factor = self.df - self.covariance_matrix.shape[-1] - 1
-        factor = torch.where(factor <= 0, math.nan, factor)
+        factor[factor <= 0] = math.nan
         return factor.view(self._batch_shape + (1, 1)) * self.covariance_matrix
 
     @property
