@@ -83,10 +83,12 @@ def test_normal_expanded(name, make, params, value, expand):
     def fn(lib, *ins):
         *ps, v = ins
         d = make(lib, *ps).expand(expand)
-        return [d.log_prob(v), d.covariance_matrix, d.scale_tril, d.precision_matrix,
-                d.variance, d.entropy()]
-    check(fn, arrays=[*params, uni(*expand, value.shape[-1])], rtol=1e-4, atol=1e-4,
-          graph=False)
+        return [d.log_prob(v), d.covariance_matrix, d.scale_tril, d.variance, d.entropy()]
+    check(fn, arrays=[*params, uni(*expand, value.shape[-1])], rtol=1e-4, atol=1e-4)
+
+    def precision(lib, *ins):
+        return make(lib, *ins[:-1]).expand(expand).precision_matrix
+    check(precision, arrays=[*params, value], rtol=1e-4, atol=1e-4, graph=False)
 
 
 def test_lazy_matrices_are_cached():
@@ -248,7 +250,7 @@ def test_kl(name, make, params):
     def fn(lib, *ps):
         p, q = make(lib, *ps)
         return lib.distributions.kl_divergence(p, q)
-    check(fn, arrays=params, rtol=1e-4, atol=1e-4, graph=False)
+    check(fn, arrays=params, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("make", [

@@ -63,7 +63,7 @@ def compare_samples(make, params, shape=(5,), rtol=2e-5, atol=2e-5, rsample=True
         lib.manual_seed(1234)
         d = make(lib, *ps)
         return d.rsample(shape) if rsample else d.sample(shape)
-    check(fn, arrays=list(params), rtol=rtol, atol=atol, graph=False, grad=rsample)
+    check(fn, arrays=list(params), rtol=rtol, atol=atol, grad=rsample)
 
 
 def compare_shapes(make, params, expand_to):
@@ -200,7 +200,7 @@ def test_expanded_log_prob(name, make, params, value, expand):
         return d.log_prob(v.expand(torch.Size(expand) + d.event_shape))
     ev = len(make(torch, *[torch.tensor(p) for p in params]).event_shape)
     v = value.reshape((-1,) + value.shape[value.ndim - ev:])[0] if ev else value.flat[0]
-    check(fn, arrays=[*params, np.asarray(v)], rtol=2e-5, atol=2e-5, graph=False)
+    check(fn, arrays=[*params, np.asarray(v)], rtol=2e-5, atol=2e-5)
 
 
 def test_inverse_gamma_statistics():
@@ -267,7 +267,7 @@ def test_no_validation_values():
                 D.HalfCauchy(1.5, validate_args=False).log_prob(v),
                 D.LogNormal(0.0, 1.0, validate_args=False).log_prob(v.abs()),
                 D.Pareto(1.0, 3.0, validate_args=False).log_prob(v.abs() + 0.5)]
-    check(fn, arrays=[uni(6, low=-2, high=2)], graph=False)
+    check(fn, arrays=[uni(6, low=-2, high=2)])
 
 
 def test_transformed_attributes():
@@ -374,7 +374,7 @@ def test_kl(name, make, params):
     def fn(lib, *ps):
         p, q = make(lib, *ps)
         return lib.distributions.kl_divergence(p, q)
-    check(fn, arrays=params, rtol=5e-5, atol=5e-5, graph=False)
+    check(fn, arrays=params, rtol=5e-5, atol=5e-5)
 
 
 def test_kl_transformed_mismatch():

@@ -482,6 +482,8 @@ def _kl_uniform_normal(p, q):
 
 
 # -- pairs of transformed and multivariate distributions --
+# Each formula keeps torch's order of operations (and its in-place infinities), so values,
+# gradients and grad_fn trees agree.
 from .gumbel import Gumbel  # noqa: E402
 from .half_normal import HalfNormal  # noqa: E402
 from .lowrank_multivariate_normal import (  # noqa: E402
@@ -494,89 +496,67 @@ from .pareto import Pareto  # noqa: E402
 from .transformed_distribution import TransformedDistribution  # noqa: E402
 
 
-def _batch_trace_XXT(bmat):
-    """trace(X @ X^T) for a batch of matrices."""
-    return bmat.pow(2).sum((-2, -1))
+def _batch_trace_XXT(bmat: Tensor) -> Tensor:
+    """trace(X @ X^T) for a batch of matrices (sum of squares over the last two dims)."""
+    rows, cols = bmat.size(-2), bmat.size(-1)
+    return bmat.reshape(-1, rows * cols).pow(2).sum(-1).reshape(bmat.shape[:-2])
 
 
-def _inf_where(result, mask):
-    """``result`` with +inf where ``mask`` holds."""
-    return torch.where(mask, math.inf, result)
-
-
-def _same_event_shape(p, q, what: str) -> None:
+def _check_event_shapes(p, q, what: str) -> None:
     if p.event_shape != q.event_shape:
         # torch's message carries the indentation of its source line
         raise ValueError(f"KL-divergence between two {what} with{' ' * 26}different event "
                          "shapes cannot be computed")
 
 
-def _log_det_tril(scale_tril):
+def _log_det_tril(scale_tril: Tensor) -> Tensor:
     return scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
 
 
-@register_kl(MultivariateNormal, MultivariateNormal)
-def _kl_mvn_mvn(p, q):
-    _same_event_shape(p, q, "Multivariate Normals")
-    n = p.event_shape[0]
-    batch = torch.broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2],
-                                   p._unbroadcasted_scale_tril.shape[:-2])
-    q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
-    p_tril = p._unbroadcasted_scale_tril.expand(batch + (n, n))
-    half_log_ratio = (_log_det_tril(q._unbroadcasted_scale_tril)
-                      - _log_det_tril(p._unbroadcasted_scale_tril))
-    trace = _batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_tril, upper=False))
-    maha = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
-    return half_log_ratio + 0.5 * (trace + maha - n)
+def _lowrank_terms(d):
+    return d._unbroadcasted_cov_factor, d._unbroadcasted_cov_diag, d._capacitance_tril
 
 
-def _woodbury_factor(q):
+def _woodbury_solve(q) -> Tensor:
     """C^-1/2 W^T D^-1 for q's capacitance Cholesky factor C^1/2."""
     wt_dinv = q._unbroadcasted_cov_factor.mT / q._unbroadcasted_cov_diag.unsqueeze(-2)
     return torch.linalg.solve_triangular(q._capacitance_tril, wt_dinv, upper=False)
 
 
-def _lowrank_log_det(d):
-    return _batch_lowrank_logdet(d._unbroadcasted_cov_factor, d._unbroadcasted_cov_diag,
-                                 d._capacitance_tril)
-
-
-def _lowrank_maha(q, x):
-    return _batch_lowrank_mahalanobis(q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag,
-                                      x, q._capacitance_tril)
-
-
 @register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
 def _kl_lowrankmvn_lowrankmvn(p, q):
-    _same_event_shape(p, q, "Low Rank Multivariate Normals")
-    log_ratio = _lowrank_log_det(q) - _lowrank_log_det(p)
-    maha = _lowrank_maha(q, q.loc - p.loc)
-    a = _woodbury_factor(q)
+    _check_event_shapes(p, q, "Low Rank Multivariate Normals")
+    log_det = _batch_lowrank_logdet(*_lowrank_terms(q)) - _batch_lowrank_logdet(
+        *_lowrank_terms(p))
+    q_w, q_d, q_c = _lowrank_terms(q)
+    maha = _batch_lowrank_mahalanobis(q_w, q_d, q.loc - p.loc, q_c)
+    a = _woodbury_solve(q)
     p_w, p_d = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
-    q_d = q._unbroadcasted_cov_diag
-    trace = ((p_d / q_d).sum(-1)
-             + _batch_trace_XXT(p_w * q_d.rsqrt().unsqueeze(-1))
+    trace = ((p_d / q_d).sum(-1) + _batch_trace_XXT(p_w * q_d.rsqrt().unsqueeze(-1))
              - _batch_trace_XXT(a * p_d.sqrt().unsqueeze(-2))
              - _batch_trace_XXT(a.matmul(p_w)))
-    return 0.5 * (log_ratio + trace + maha - p.event_shape[0])
+    return 0.5 * (log_det + trace + maha - p.event_shape[0])
 
 
 @register_kl(MultivariateNormal, LowRankMultivariateNormal)
-def _kl_mvn_lowrankmvn(p, q):
-    _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
-    log_ratio = _lowrank_log_det(q) - 2 * _log_det_tril(p._unbroadcasted_scale_tril)
-    maha = _lowrank_maha(q, q.loc - p.loc)
-    a = _woodbury_factor(q)
+def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    log_det = _batch_lowrank_logdet(*_lowrank_terms(q)) - 2 * _log_det_tril(
+        p._unbroadcasted_scale_tril)
+    q_w, q_d, q_c = _lowrank_terms(q)
+    maha = _batch_lowrank_mahalanobis(q_w, q_d, q.loc - p.loc, q_c)
+    a = _woodbury_solve(q)
     p_tril = p._unbroadcasted_scale_tril
-    trace = (_batch_trace_XXT(p_tril * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1))
+    trace = (_batch_trace_XXT(p_tril * q_d.rsqrt().unsqueeze(-1))
              - _batch_trace_XXT(a.matmul(p_tril)))
-    return 0.5 * (log_ratio + trace + maha - p.event_shape[0])
+    return 0.5 * (log_det + trace + maha - p.event_shape[0])
 
 
 @register_kl(LowRankMultivariateNormal, MultivariateNormal)
-def _kl_lowrankmvn_mvn(p, q):
-    _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
-    log_ratio = 2 * _log_det_tril(q._unbroadcasted_scale_tril) - _lowrank_log_det(p)
+def _kl_lowrankmultivariatenormal_multivariatenormal(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    log_det = 2 * _log_det_tril(q._unbroadcasted_scale_tril) - _batch_lowrank_logdet(
+        *_lowrank_terms(p))
     maha = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
     n = p.event_shape[0]
     batch = torch.broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2],
@@ -586,7 +566,22 @@ def _kl_lowrankmvn_mvn(p, q):
     p_d = torch.diag_embed(p._unbroadcasted_cov_diag.sqrt()).expand(batch + (n, n))
     trace = (_batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_w, upper=False))
              + _batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_d, upper=False)))
-    return 0.5 * (log_ratio + trace + maha - n)
+    return 0.5 * (log_det + trace + maha - n)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p, q):
+    _check_event_shapes(p, q, "Multivariate Normals")
+    half_log_det = (_log_det_tril(q._unbroadcasted_scale_tril)
+                    - _log_det_tril(p._unbroadcasted_scale_tril))
+    n = p.event_shape[0]
+    batch = torch.broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2],
+                                   p._unbroadcasted_scale_tril.shape[:-2])
+    q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
+    p_tril = p._unbroadcasted_scale_tril.expand(batch + (n, n))
+    trace = _batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_tril, upper=False))
+    maha = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    return half_log_det + 0.5 * (trace + maha - n)
 
 
 @register_kl(TransformedDistribution, TransformedDistribution)
@@ -600,8 +595,7 @@ def _kl_transformed_transformed(p, q):
 
 @register_kl(HalfNormal, HalfNormal)
 def _kl_halfnormal_halfnormal(p, q):
-    var_ratio = (p.scale / q.scale).pow(2)
-    return 0.5 * (var_ratio - 1 - var_ratio.log())
+    return _kl_normal_normal(p.base_dist, q.base_dist)
 
 
 @register_kl(Gumbel, Gumbel)
@@ -609,23 +603,29 @@ def _kl_gumbel_gumbel(p, q):
     scale_ratio = p.scale / q.scale
     q_loc, p_loc = q.loc / q.scale, p.loc / q.scale
     t1 = -scale_ratio.log() - q_loc + p_loc
+    t2 = scale_ratio * euler_constant
     t3 = torch.exp(q_loc + (1 + scale_ratio).lgamma() - p_loc)
-    return t1 + scale_ratio * euler_constant + t3 - (1 + euler_constant)
+    return t1 + t2 + t3 - (1 + euler_constant)
 
 
 @register_kl(Pareto, Pareto)
 def _kl_pareto_pareto(p, q):
     alpha_ratio = q.alpha / p.alpha
-    result = q.alpha * (p.scale / q.scale).log() - alpha_ratio.log() + alpha_ratio - 1
-    return _inf_where(result, p.support.lower_bound < q.support.lower_bound)
+    t1 = q.alpha * (p.scale / q.scale).log()
+    t2 = -alpha_ratio.log()
+    result = t1 + t2 + alpha_ratio - 1
+    result[p.support.lower_bound < q.support.lower_bound] = math.inf
+    return result
 
 
 @register_kl(Exponential, Gumbel)
 def _kl_exponential_gumbel(p, q):
     prod = p.rate * q.scale
     loc_ratio = q.loc / q.scale
-    return (prod.log() - 1 - loc_ratio + torch.exp(loc_ratio) * prod / (prod + 1)
-            + prod.reciprocal())
+    t1 = prod.log() - 1
+    t2 = torch.exp(loc_ratio) * prod / (prod + 1)
+    t3 = prod.reciprocal()
+    return t1 - loc_ratio + t2 + t3
 
 
 @register_kl(Gamma, Gumbel)
@@ -653,9 +653,10 @@ def _kl_normal_gumbel(p, q):
     mean_ratio = p.loc / q.scale
     var_ratio = (p.scale / q.scale).pow(2)
     loc_ratio = q.loc / q.scale
+    t1 = var_ratio.log() * 0.5
+    t2 = mean_ratio - loc_ratio
     t3 = torch.exp(-mean_ratio + 0.5 * var_ratio + loc_ratio)
-    return (-var_ratio.log() * 0.5 + mean_ratio - loc_ratio + t3
-            - 0.5 * (1 + math.log(2 * math.pi)))
+    return -t1 + t2 + t3 - (0.5 * (1 + math.log(2 * math.pi)))
 
 
 @register_kl(Uniform, Gumbel)
@@ -664,15 +665,19 @@ def _kl_uniform_gumbel(p, q):
     high = (p.high - q.loc) / q.scale
     low = (p.low - q.loc) / q.scale
     t1 = ratio.log() + 0.5 * (high + low)
-    return t1 - ratio * (torch.exp(-high) - torch.exp(-low))
+    t2 = ratio * (torch.exp(-high) - torch.exp(-low))
+    return t1 - t2
 
 
 @register_kl(Pareto, Exponential)
 def _kl_pareto_exponential(p, q):
     prod = p.scale * q.rate
-    result = ((p.alpha / prod).log() - p.alpha.reciprocal() + p.alpha * prod / (p.alpha - 1)
-              - 1)
-    return _inf_where(result, p.alpha <= 1)
+    t1 = (p.alpha / prod).log()
+    t2 = p.alpha.reciprocal()
+    t3 = p.alpha * prod / (p.alpha - 1)
+    result = t1 - t2 + t3 - 1
+    result[p.alpha <= 1] = math.inf
+    return result
 
 
 @register_kl(Pareto, Gamma)
@@ -682,7 +687,9 @@ def _kl_pareto_gamma(p, q):
     t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
     t3 = (1 - q.concentration) * common
     t4 = q.rate * p.alpha * p.scale / (p.alpha - 1)
-    return _inf_where(t1 + t2 + t3 + t4 - 1, p.alpha <= 1)
+    result = t1 + t2 + t3 + t4 - 1
+    result[p.alpha <= 1] = math.inf
+    return result
 
 
 @register_kl(Pareto, Normal)
@@ -690,10 +697,12 @@ def _kl_pareto_normal(p, q):
     var_normal = 2 * q.scale.pow(2)
     common = p.scale / (p.alpha - 1)
     t1 = (math.sqrt(2 * math.pi) * q.scale * p.alpha / p.scale).log()
+    t2 = p.alpha.reciprocal()
     t3 = p.alpha * common.pow(2) / (p.alpha - 2)
     t4 = (p.alpha * common - q.loc).pow(2)
-    result = t1 - p.alpha.reciprocal() + (t3 + t4) / var_normal - 1
-    return _inf_where(result, p.alpha <= 2)
+    result = t1 - t2 + (t3 + t4) / var_normal - 1
+    result[p.alpha <= 2] = math.inf
+    return result
 
 
 @register_kl(Uniform, Pareto)
@@ -701,10 +710,12 @@ def _kl_uniform_pareto(p, q):
     width = p.high - p.low
     t1 = (q.alpha * q.scale.pow(q.alpha) * width).log()
     t2 = (_x_log_x(p.high) - _x_log_x(p.low) - width) / width
-    return _inf_where(t2 * (q.alpha + 1) - t1, p.low < q.support.lower_bound)
+    result = t2 * (q.alpha + 1) - t1
+    result[p.low < q.support.lower_bound] = math.inf
+    return result
 
 
-def _kl_infinite(attr: str):
+def _kl_infinite(attr: str) -> Callable:
     def kl(p, q):
         return _infinite_like(getattr(p, attr))
     return kl
