@@ -43,7 +43,7 @@ def _call(d, method, value, prob):
 
 
 def compare_methods(make, params, value, prob=None, methods=METHODS, rtol=2e-5, atol=2e-5,
-                    no_grad=(), no_graph=()):
+                    no_grad=(), no_graph=(), second_order=True):
     """Every method torch implements gives the same values, grad_fn trees and parameter/value
     gradients (no gradients for the methods in ``no_grad``, no graph comparison for those in
     ``no_graph``); where torch raises, numtorch raises the same type."""
@@ -54,7 +54,7 @@ def compare_methods(make, params, value, prob=None, methods=METHODS, rtol=2e-5, 
             *ps, v, q = ins
             return _call(make(lib, *ps), method, v, q)
         check(fn, arrays=arrays, rtol=rtol, atol=atol, graph=method not in no_graph,
-              grad=method not in no_grad)
+              grad=method not in no_grad, second_order=second_order)
 
 
 def compare_samples(make, params, shape=(5,), rtol=2e-5, atol=2e-5, rsample=True):
