@@ -109,3 +109,39 @@ def test_bounds_flow_into_transform():
                 assert_same_value(x, y)
             else:
                 assert x == y
+
+
+# distributions whose support the registries map: name, factory, unconstrained input shape
+SUPPORTS = [
+    ("lognormal", lambda lib: lib.distributions.LogNormal(lib.zeros(3), 1.0), (2, 3)),
+    ("halfnormal", lambda lib: lib.distributions.HalfNormal(lib.ones(3)), (2, 3)),
+    ("pareto", lambda lib: lib.distributions.Pareto(lib.tensor([1.0, 2.0, 0.5]), 2.0), (2, 3)),
+    ("kumaraswamy", lambda lib: lib.distributions.Kumaraswamy(2.0, 3.0), (2, 3)),
+    ("logistic_normal", lambda lib: lib.distributions.LogisticNormal(lib.zeros(3), 1.0), (2, 3)),
+    ("relaxed_one_hot", lambda lib: lib.distributions.RelaxedOneHotCategorical(
+        lib.tensor(0.5), logits=lib.zeros(4)), (2, 3)),
+    ("mvn", lambda lib: lib.distributions.MultivariateNormal(lib.zeros(3), lib.eye(3)), (2, 3)),
+    ("wishart", lambda lib: lib.distributions.Wishart(4.0, lib.eye(3)), (2, 3, 3)),
+    ("lkj", lambda lib: lib.distributions.LKJCholesky(3, 1.0), (2, 3)),
+    ("generalized_pareto", lambda lib: lib.distributions.GeneralizedPareto(
+        lib.zeros(3), 1.0, lib.tensor([-0.5, -0.25, -1.0])), (2, 3)),
+]
+
+
+@pytest.mark.parametrize("which", ["biject_to", "transform_to"])
+@pytest.mark.parametrize("name,make,shape", SUPPORTS, ids=[c[0] for c in SUPPORTS])
+def test_distribution_supports(which, name, make, shape):
+    """The registries map each distribution's support; images lie in the support."""
+    x = np.random.default_rng(4).uniform(-1.0, 1.0, shape).astype("float32")
+
+    def fn(lib, x):
+        d = make(lib)
+        t = _registry(lib, which)(d.support)
+        y = t(x)
+        return y, d.support.check(y)
+    check(fn, arrays=[x], rtol=3e-5, atol=3e-5)
+    try:
+        want = repr(_registry(torch, which)(make(torch).support))
+    except NotImplementedError:
+        return
+    assert repr(_registry(numtorch, which)(make(numtorch).support)) == want

@@ -59,9 +59,7 @@ class LKJCholesky(Distribution):
         normals = torch.randn(self._extended_shape(sample_shape), dtype=radius.dtype,
                               device=radius.device).tril(-1)
         direction = normals / normals.norm(dim=-1, keepdim=True)
-        first_row = torch.zeros(self.dim, dtype=torch.bool, device=direction.device)
-        first_row[0] = True
-        direction = torch.where(first_row.unsqueeze(-1), 0.0, direction)
+        direction[..., 0, :] = 0.0  # the first row is 0 / 0
         w = torch.sqrt(radius) * direction
         tiny = float(_finfo(w.dtype).tiny)
         diag = torch.clamp(1 - torch.sum(w ** 2, dim=-1), min=tiny).sqrt()
