@@ -1,16 +1,20 @@
 """Probability distributions (``torch.distributions``): parameterised distributions with
 sampling, log densities and moments; constraints; KL divergences.
 
-Samples equal torch's for the same ``manual_seed`` wherever torch draws through the generator
-calls numtorch reproduces (``normal_``, ``uniform_``, ``exponential_``, ``cauchy_``,
-``bernoulli``, ``multinomial``, ``rand``): Normal, Uniform, Exponential, Laplace, Cauchy,
-Bernoulli, Categorical, OneHotCategorical, Multinomial, Geometric, ContinuousBernoulli,
-VonMises, and MixtureSameFamily/Independent over those.
+Samples equal torch's for the same ``manual_seed``, and leave the generator in the same state:
+Normal, Uniform, Exponential, Laplace, Cauchy, Bernoulli, Categorical, OneHotCategorical,
+Multinomial, Geometric, ContinuousBernoulli and VonMises draw through generator calls numtorch
+reproduces (``normal_``, ``uniform_``, ``exponential_``, ``cauchy_``, ``bernoulli``,
+``multinomial``, ``rand``); Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor, Poisson,
+Binomial and NegativeBinomial replay torch's CPU kernels ``_standard_gamma``,
+``_sample_dirichlet``, ``poisson`` and ``binomial`` on the same uniform/normal stream
+(``_samplers.py``; an element-by-element Python loop, so slower than the others).
+Independent and MixtureSameFamily sample through their components.
 
-Samplers built on torch's gamma, Dirichlet, Poisson and binomial kernels are numtorch's own
-(same distribution, different numbers; tested statistically): Gamma, Chi2, Beta, Dirichlet,
-StudentT, FisherSnedecor, Poisson, Binomial and NegativeBinomial. Their reparameterised
-samples (Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor) carry implicit gradients.
+The reparameterised samples of Gamma, Chi2, Beta, Dirichlet, StudentT and FisherSnedecor
+carry torch's implicit gradients given the sample (the rules of ``_standard_gamma_grad`` and
+``_dirichlet_grad``), evaluated to double precision where torch uses approximations good to
+about 1e-3, so these gradients agree with torch's to that tolerance.
 """
 
 from . import constraints

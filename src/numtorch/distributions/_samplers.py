@@ -1,29 +1,216 @@
-"""Samplers for the distributions whose torch kernels numtorch does not reproduce draw for draw
-(torch's ``_standard_gamma``, ``_sample_dirichlet``, ``poisson`` and ``binomial``).
+"""Samplers reproducing torch's CPU kernels ``_standard_gamma``, ``_sample_dirichlet``,
+``poisson`` and ``binomial`` draw for draw.
 
-They draw from the right distribution with a NumPy generator seeded from numtorch's default
-generator, so ``manual_seed`` makes them repeatable, but the numbers differ from torch's.
-Gamma samples are reparameterised with implicit gradients: ``dx/dalpha = -dF/dalpha / f(x)``
-for the gamma CDF ``F`` and density ``f``, as torch's ``_standard_gamma_grad`` is.
+torch runs each of them element by element on its CPU generator, taking uniform doubles
+(``uniform_real_distribution<double>``) and cached Box-Muller normals
+(``normal_distribution<double>``) as Marsaglia-Tsang (gamma), Hoermann's PTRS or
+multiplication of uniforms (Poisson), and BTRS or geometric inversion (binomial) ask for
+them. :class:`_DoubleStream` replays that stream from numtorch's default generator (which
+reproduces torch's), so the same ``manual_seed`` gives the same samples and leaves the
+generator in the same state.
+
+Reparameterised gamma samples get implicit gradients ``dx/dalpha = -dF/dalpha / f(x)`` for
+the gamma CDF ``F`` and density ``f`` (torch's ``_standard_gamma_grad`` rule), and Dirichlet
+(so Beta) samples torch's ``_dirichlet_grad`` rule on each Beta marginal; both are evaluated
+to double precision where torch uses approximations good to about 1e-3.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import numtorch as torch
+from numtorch._random import default_generator
+from numtorch._random.distributions import uniform_raw
 from numtorch._tensor import Tensor
 
 from .utils import _tiny
 
+_THIRD_F32 = float(np.float32(1.0) / np.float32(3.0))  # torch's 1.0f / 3.0f
+_C0331_F32 = float(np.float32(0.0331))  # torch's 0.0331f
+_TWO_PI = 2.0 * math.pi
+# log(k!) - Stirling's approximation of it, for k = 0..9 (BTRS's correction table)
+_STIRLING_TAIL = (0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
+                  0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
+                  0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
+                  0.008330563433362871)
 
-def _numpy_generator() -> np.random.Generator:
-    seed = int(torch.randint(0, 2 ** 62, ()).item())
-    return np.random.default_rng(seed)
+
+class _DoubleStream:
+    """The generator's uniform doubles, read ahead in blocks, and Box-Muller normals with the
+    generator's one-value cache. ``close`` leaves the generator exactly as far advanced as the
+    draws that were used."""
+
+    def __init__(self, expected: int) -> None:
+        self.gen = default_generator
+        self.saved = self.gen._get_state_array().copy()
+        self.cache = self.gen._normal_cache
+        self.buf: list[float] = []
+        self.pos = 0
+        self._more(max(64, expected))
+
+    def _more(self, n: int) -> None:
+        self.buf.extend(uniform_raw(self.gen, n, np.float64).tolist())
+
+    def uniform(self) -> float:
+        if self.pos == len(self.buf):
+            self._more(len(self.buf))
+        v = self.buf[self.pos]
+        self.pos += 1
+        return v
+
+    def normal(self) -> float:
+        if self.cache is not None:
+            v, self.cache = self.cache, None
+            return v
+        u1 = self.uniform()
+        u2 = self.uniform()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = _TWO_PI * u1
+        self.cache = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def close(self) -> None:
+        self.gen._set_state_array(self.saved)
+        if self.pos:
+            uniform_raw(self.gen, self.pos, np.float64)
+        self.gen._normal_cache = self.cache
 
 
 def _host(t: Tensor) -> np.ndarray:
-    return np.asarray(t.detach().cpu().numpy(), dtype=np.float64)
+    """The values in C order (torch's kernels walk a fresh contiguous output)."""
+    return np.array(t.detach().cpu().numpy(), dtype=np.float64, order="C")
+
+
+def _gamma_one(alpha: float, s: _DoubleStream, single: bool) -> float:
+    """One Marsaglia-Tsang draw; ``single`` rounds the steps torch does in float32."""
+    f32 = np.float32
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        inv = float(f32(1.0) / f32(alpha)) if single else 1.0 / alpha
+        scale *= math.pow(1 - s.uniform(), inv)
+        alpha = float(f32(alpha) + f32(1.0)) if single else alpha + 1.0
+    d = float(f32(alpha) - f32(_THIRD_F32)) if single else alpha - _THIRD_F32
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        while True:
+            x = s.normal()
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1 - s.uniform()
+        xx = x * x
+        if u < 1.0 - _C0331_F32 * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def _gamma_draws(alpha: np.ndarray, single: bool) -> np.ndarray:
+    s = _DoubleStream(3 * alpha.size)
+    try:
+        return np.array([_gamma_one(a, s, single) for a in alpha.ravel().tolist()],
+                        dtype=np.float64).reshape(alpha.shape)
+    finally:
+        s.close()
+
+
+def _poisson_one(lam: float, s: _DoubleStream) -> float:
+    if lam >= 10:
+        # transformed rejection with squeeze (Hoermann 1993)
+        slam = math.sqrt(lam)
+        loglam = math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = s.uniform() - 0.5
+            v = s.uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1)):
+                return k
+    if lam == 0:
+        return 0
+    limit = math.exp(-lam)
+    count, prod = 0, 1.0
+    while True:
+        prod *= s.uniform()
+        if prod > limit:
+            count += 1
+        else:
+            return count
+
+
+def _stirling_tail(k: float) -> float:
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _btrs(n: float, p: float, s: _DoubleStream) -> float:
+    """Hoermann's BTRS transformed rejection for ``n p >= 10``, ``p <= 1/2``."""
+    stddev = math.sqrt(n * p * (1 - p))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * p
+    c = n * p + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = p / (1 - p)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor((n + 1) * p)
+    while True:
+        u = s.uniform() - 0.5
+        v = s.uniform()
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + c)
+        if k < 0 or k > n:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = math.log(v * alpha / (a / (us * us) + b))
+        bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1)))
+                 + (n + 1) * math.log((n - m + 1) / (n - k + 1))
+                 + (k + 0.5) * math.log(r * (n - k + 1) / (k + 1))
+                 + _stirling_tail(m) + _stirling_tail(n - m)
+                 - _stirling_tail(k) - _stirling_tail(n - k))
+        if v <= bound:
+            return k
+
+
+def _binomial_inversion(n: float, p: float, s: _DoubleStream) -> float:
+    """Counts geometric waiting times until they pass ``n`` (for ``n p < 10``)."""
+    total, successes = 0.0, 0
+    log_q = math.log1p(-p)
+    while True:
+        total += math.ceil(math.log(s.uniform()) / log_q)
+        if total > n:
+            return successes
+        successes += 1
+
+
+def _binomial_one(n: float, p: float, s: _DoubleStream) -> float:
+    if n <= 0 or p <= 0:
+        return 0
+    if p >= 1:
+        return n
+    if p <= 0.5:
+        return _btrs(n, p, s) if n * p >= 10 else _binomial_inversion(n, p, s)
+    if p > 0.5:
+        q = 1 - p
+        return n - (_btrs(n, q, s) if n * q >= 10 else _binomial_inversion(n, q, s))
+    return math.nan
 
 
 def standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
@@ -42,9 +229,9 @@ def standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
 class _StandardGamma(torch.autograd.Function):
     @staticmethod
     def forward(ctx, alpha: Tensor) -> Tensor:
-        rng = _numpy_generator()
-        draws = rng.standard_gamma(_host(alpha))
-        x = torch.tensor(np.asarray(draws), dtype=alpha.dtype, device=alpha.device)
+        single = alpha.dtype == torch.float32
+        draws = _gamma_draws(_host(alpha), single)
+        x = torch.tensor(draws, dtype=alpha.dtype, device=alpha.device)
         x = x.clamp(min=_tiny(alpha.dtype))
         ctx.save_for_backward(alpha, x)
         return x
@@ -60,24 +247,98 @@ def standard_gamma(alpha: Tensor) -> Tensor:
     return _StandardGamma.apply(alpha)
 
 
+def _log_beta(a: Tensor, b: Tensor) -> Tensor:
+    return torch.lgamma(a) + torch.lgamma(b) - torch.lgamma(a + b)
+
+
+def _beta_cdf_series(x: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """The regularised incomplete beta ``I_x(a, b)`` for ``x <= 1/2`` from its series of
+    positive terms ``x^a (1-x)^b / (a B(a,b)) * sum_n prod_{k<n} (a+b+k)/(a+1+k) x``,
+    summed in log space. Differentiable in ``a`` and ``b``.
+
+    The terms peak near ``n = b`` and then shrink at least geometrically by ``x <= 1/2``, so
+    ``max(b) + 100`` terms (at most 2000) reach double precision.
+    """
+    terms = int(min(2000.0, float(b.detach().max()) + 100.0)) if b.numel() else 1
+    k = torch.arange(terms - 1, dtype=x.dtype, device=x.device).reshape(
+        (terms - 1,) + (1,) * x.dim())
+    log_ratio = torch.log((a + b + k) / (a + 1 + k)) + torch.log(x)
+    log_terms = torch.cat([torch.zeros_like(log_ratio[:1]), torch.cumsum(log_ratio, 0)], 0)
+    front = a * torch.log(x) + b * torch.log1p(-x) - torch.log(a) - _log_beta(a, b)
+    return torch.exp(front + torch.logsumexp(log_terms, 0))
+
+
+def _beta_cdf(x: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """``I_x(a, b)``, through the complement ``1 - I_{1-x}(b, a)`` for ``x > 1/2``."""
+    flip = x > 0.5
+    xs = torch.where(flip, 1 - x, x)
+    lo = _beta_cdf_series(xs, torch.where(flip, b, a), torch.where(flip, a, b))
+    return torch.where(flip, 1 - lo, lo)
+
+
+def dirichlet_grad(x: Tensor, alpha: Tensor, total: Tensor) -> Tensor:
+    """torch's ``_dirichlet_grad``: for ``x ~ Beta(alpha, total - alpha)`` (a Dirichlet
+    marginal), ``-dF/dalpha / (f(x) (1 - x))`` with the second Beta parameter held fixed."""
+    with torch.no_grad():
+        xd = x.detach().to(torch.float64)
+        b = (total - alpha).detach().to(torch.float64)
+        a0 = alpha.detach().to(torch.float64)
+    with torch.enable_grad():
+        a = a0.clone().requires_grad_(True)
+        (d_cdf,) = torch.autograd.grad(_beta_cdf(xd, a, b).sum(), a)
+    with torch.no_grad():
+        log_pdf = (a0 - 1) * torch.log(xd) + (b - 1) * torch.log1p(-xd) - _log_beta(a0, b)
+        grad = -d_cdf / (torch.exp(log_pdf) * (1 - xd))
+        grad = torch.where(torch.isfinite(grad), grad, torch.zeros_like(grad))
+        return grad.to(x.dtype)
+
+
+class _Dirichlet(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, concentration: Tensor) -> Tensor:
+        g = np.maximum(_gamma_draws(_host(concentration), False), np.finfo(np.float64).tiny)
+        np_dtype = concentration.dtype.np
+        x = (g / g.sum(-1, keepdims=True)).astype(np_dtype)
+        top = np.nextafter(np.array(1, np_dtype), np.array(0, np_dtype))
+        x = np.minimum(top, np.maximum(np.finfo(np_dtype).tiny, x))
+        x = torch.tensor(x, dtype=concentration.dtype, device=concentration.device)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad: Tensor) -> Tensor:
+        x, concentration = ctx.saved_tensors
+        total = concentration.sum(-1, keepdim=True).expand_as(concentration)
+        g = dirichlet_grad(x, concentration, total)
+        return g * (grad - (x * grad).sum(-1, keepdim=True))
+
+
 def sample_dirichlet(concentration: Tensor) -> Tensor:
-    """Dirichlet draws (normalised gammas), differentiable in ``concentration``."""
-    g = standard_gamma(concentration)
-    x = g / g.sum(-1, keepdim=True)
-    return x.clamp(min=_tiny(concentration.dtype))
+    """Dirichlet draws (normalised gammas), with torch's implicit reparameterisation
+    gradient in ``concentration`` (:func:`dirichlet_grad`)."""
+    return _Dirichlet.apply(concentration)
 
 
 def poisson(rate: Tensor) -> Tensor:
-    """Poisson draws of ``rate``'s shape and dtype (no gradient)."""
-    rng = _numpy_generator()
-    draws = rng.poisson(_host(rate))
-    return torch.tensor(np.asarray(draws, dtype=np.float64), dtype=rate.dtype, device=rate.device)
+    """``torch.poisson``'s draws (no gradient)."""
+    lam = _host(rate)
+    stream = _DoubleStream(2 * lam.size)
+    try:
+        draws = [_poisson_one(v, stream) for v in lam.ravel().tolist()]
+    finally:
+        stream.close()
+    out = np.array(draws, dtype=np.float64).reshape(lam.shape)
+    return torch.tensor(out, dtype=rate.dtype, device=rate.device)
 
 
 def binomial(count: Tensor, prob: Tensor) -> Tensor:
-    """Binomial draws of ``count``/``prob``'s (broadcast) shape and dtype (no gradient)."""
-    rng = _numpy_generator()
-    n = np.rint(_host(count)).astype(np.int64)
-    p = np.clip(_host(prob), 0.0, 1.0)
-    draws = rng.binomial(n, p)
-    return torch.tensor(np.asarray(draws, dtype=np.float64), dtype=prob.dtype, device=prob.device)
+    """``torch.binomial``'s draws for ``count``/``prob`` of one shape (no gradient)."""
+    n, p = _host(count), _host(prob)
+    stream = _DoubleStream(2 * n.size)
+    try:
+        draws = [_binomial_one(a, b, stream) for a, b in zip(n.ravel().tolist(),
+                                                               p.ravel().tolist())]
+    finally:
+        stream.close()
+    out = np.array(draws, dtype=np.float64).reshape(n.shape)
+    return torch.tensor(out, dtype=prob.dtype, device=prob.device)

@@ -17,7 +17,8 @@ __all__ = ["Beta"]
 
 
 class Beta(ExponentialFamily):
-    """Beta(concentration1, concentration0); draws are numtorch's own (see Dirichlet)."""
+    """Beta(concentration1, concentration0): a two-component Dirichlet, with torch's draws
+    and its implicit reparameterisation gradient."""
 
     arg_constraints = {"concentration1": constraints.positive,
                        "concentration0": constraints.positive}

@@ -20,8 +20,8 @@ def _clamp_by_zero(x: Tensor) -> Tensor:
 
 
 class Binomial(Distribution):
-    """Binomial(total_count, probs | logits); ``sample`` draws are numtorch's own (torch's
-    ``torch.binomial`` kernel is not reproduced)."""
+    """Binomial(total_count, probs | logits); ``sample`` reproduces ``torch.binomial``'s
+    draws."""
 
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}

@@ -11,7 +11,7 @@ __all__ = ["Chi2"]
 
 
 class Chi2(Gamma):
-    """Chi-squared with ``df`` degrees of freedom (draws are numtorch's own, see Gamma)."""
+    """Chi-squared with ``df`` degrees of freedom (torch's draws, see Gamma)."""
 
     arg_constraints = {"df": constraints.positive}
 

@@ -16,8 +16,8 @@ __all__ = ["Dirichlet"]
 class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration) over the simplex of the last dimension.
 
-    ``rsample`` normalises reparameterised gamma draws (numtorch's own numbers, not torch's
-    ``_sample_dirichlet``); gradients flow to ``concentration`` through the gammas.
+    ``rsample`` reproduces torch's ``_sample_dirichlet`` draws; their gradient in
+    ``concentration`` is torch's implicit rule (``_dirichlet_grad``) given the sample.
     """
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}

@@ -17,7 +17,7 @@ __all__ = ["FisherSnedecor"]
 
 
 class FisherSnedecor(Distribution):
-    """F(df1, df2); ``rsample`` is a ratio of numtorch's gamma draws (reparameterised)."""
+    """F(df1, df2); ``rsample`` is a ratio of (reparameterised) gamma draws, torch's numbers."""
 
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
     support = constraints.positive

@@ -19,8 +19,8 @@ __all__ = ["Gamma"]
 class Gamma(ExponentialFamily):
     """Gamma(concentration, rate).
 
-    ``rsample`` is reparameterised (implicit gradients in ``concentration``) but its draws are
-    numtorch's own, not torch's ``_standard_gamma`` numbers.
+    ``rsample`` reproduces torch's ``_standard_gamma`` draws and is reparameterised with
+    implicit gradients in ``concentration``.
     """
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}

@@ -18,7 +18,7 @@ __all__ = ["NegativeBinomial"]
 
 class NegativeBinomial(Distribution):
     """Successes before ``total_count`` failures; samples are Poisson-Gamma mixtures drawn with
-    numtorch's own gamma and Poisson samplers (numbers differ from torch's)."""
+    torch's gamma and Poisson draws."""
 
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0),

@@ -17,8 +17,7 @@ __all__ = ["Poisson"]
 
 
 class Poisson(ExponentialFamily):
-    """Poisson(rate); ``sample`` draws are numtorch's own (torch's ``torch.poisson`` kernel is
-    not reproduced)."""
+    """Poisson(rate); ``sample`` reproduces ``torch.poisson``'s draws."""
 
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer

@@ -16,8 +16,8 @@ __all__ = ["StudentT"]
 
 
 class StudentT(Distribution):
-    """Student's t(df, loc, scale); ``rsample`` is normal / sqrt(chi2 / df) with numtorch's
-    own chi-squared draws (reparameterised, numbers differ from torch's)."""
+    """Student's t(df, loc, scale); ``rsample`` is normal / sqrt(chi2 / df) (reparameterised),
+    with torch's draws."""
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real,
                        "scale": constraints.positive}
