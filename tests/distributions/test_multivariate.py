@@ -1,6 +1,7 @@
 """MultivariateNormal, LowRankMultivariateNormal, Wishart and LKJCholesky against torch:
 densities, moments, matrices, gradients, shapes, samples (the same under a seed for the normal
-ones; statistics for the gamma-based Wishart and LKJ), errors; and their KL divergences."""
+ones and for Wishart and LKJ, whose gamma draws numtorch replays too), errors; and their KL
+divergences."""
 
 import warnings
 
@@ -154,9 +155,17 @@ def test_wishart_shapes(name, make, params, value, expand):
     compare_shapes(make, params, expand)
 
 
+@pytest.mark.parametrize("name,make,params,value,expand", WISHART, ids=WISHART_IDS)
+def test_wishart_same_samples(name, make, params, value, expand):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # torch's rsample cannot be differentiated (its retry loop writes in place into a
+        # tensor autograd saved), so the draws are compared through sample()
+        compare_samples(make, params, shape=(3,), rsample=False, rtol=1e-4, atol=1e-4)
+
+
 def test_wishart_statistics():
-    """numtorch's Bartlett draws match torch's mean and variance (numtorch's own gamma
-    draws, so compared statistically)."""
+    """The Bartlett draws have torch's mean and variance."""
     cov = spd(n=3)
     numtorch.manual_seed(0)
     n = numtorch.distributions.Wishart(numtorch.tensor(6.0), covariance_matrix=numtorch.tensor(cov))
@@ -204,8 +213,13 @@ def test_lkj(name, make, params, expand):
     compare_shapes(make, params, expand)
 
 
+@pytest.mark.parametrize("name,make,params,expand", LKJ, ids=[c[0] for c in LKJ])
+def test_lkj_same_samples(name, make, params, expand):
+    compare_samples(make, params, shape=(3,), rsample=False, rtol=1e-4, atol=1e-4)
+
+
 def test_lkj_statistics():
-    """Correlations implied by numtorch's LKJ draws match torch's (both sampled)."""
+    """Correlations implied by many LKJ draws match torch's."""
     torch.manual_seed(0)
     numtorch.manual_seed(0)
     t = torch.distributions.LKJCholesky(3, 2.0).sample((8000,))

@@ -16,11 +16,8 @@ __all__ = ["InverseGamma"]
 
 
 class InverseGamma(TransformedDistribution):
-    """``1 / X`` for ``X ~ Gamma(concentration, rate)``.
-
-    Samples come from numtorch's gamma sampler: the same distribution as torch's, not the same
-    draws for a seed.
-    """
+    """``1 / X`` for ``X ~ Gamma(concentration, rate)``; samples equal torch's for the same
+    seed (numtorch's gamma sampler replays torch's)."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive

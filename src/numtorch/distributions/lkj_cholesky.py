@@ -20,8 +20,8 @@ class LKJCholesky(Distribution):
     """LKJ(concentration) over lower Cholesky factors of ``dim x dim`` correlation matrices,
     sampled by the onion method.
 
-    The row radii come from a Beta drawn with numtorch's gamma sampler: the same distribution
-    as torch's, not the same draws for a seed.
+    Samples equal torch's for the same seed (the row radii come from a Beta, drawn by
+    numtorch's replay of torch's gamma sampler).
     """
 
     arg_constraints = {"concentration": constraints.positive}

@@ -33,9 +33,10 @@ class Wishart(ExponentialFamily):
     """Wishart with ``df`` degrees of freedom and one of ``covariance_matrix``,
     ``precision_matrix`` or ``scale_tril``, sampled by the Bartlett decomposition.
 
-    The chi-square diagonal of the Bartlett factor comes from numtorch's gamma sampler: the
-    same distribution as torch's, not the same draws for a seed. torch's retry loop for
-    singular draws, its "Singular sample detected." warning and its low-df warning are kept.
+    Samples equal torch's for the same seed (the chi-square diagonal comes from numtorch's
+    replay of torch's gamma sampler). torch's retry loop is kept as torch runs it: its check
+    flags the positive-definite draws, so it warns "Singular sample detected." and redraws them;
+    so is the low-df warning.
     """
 
     support = constraints.positive_definite
