@@ -388,3 +388,20 @@ def test_kl_transformed_mismatch():
         _D(lib).TransformedDistribution(_D(lib).Normal(lib.zeros(2), 1.0),
                                         _D(lib).transforms.SigmoidTransform())), arrays=[],
                  match_message=False)
+
+
+def test_generalized_pareto_extras():
+    """log_survival_function, log_cdf and the support's bounds (finite only for negative
+    concentration)."""
+    conc = np.array([0.3, -0.2, 0.0, 0.7], "float32")
+
+    def fn(lib, loc, scale, c, v):
+        d = _D(lib).GeneralizedPareto(loc, scale, c)
+        return [d.log_survival_function(v), d.log_cdf(v), d.support.lower_bound,
+                d.support.upper_bound]
+    loc = uni(4)
+    check(fn, arrays=[loc, uni(4, low=0.5, high=2.0), conc, _GPD_VALUE + loc])
+    for lib in (torch, numtorch):
+        d = _D(lib).GeneralizedPareto(0.0, 1.0, 0.5)
+        assert tuple(d.batch_shape) == ()
+        assert type(d.support).__name__ == "_Interval"
