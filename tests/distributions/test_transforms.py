@@ -311,6 +311,7 @@ def test_public_names_and_bases(name):
         got = [c.__name__ for c in ours.__mro__
                if c.__module__.startswith("numtorch.distributions")]
         assert got == want
+        assert ours.__module__.replace("numtorch", "torch", 1) == theirs.__module__
 
 
 @pytest.mark.parametrize("mod", ["transforms", "constraint_registry", "transformed_distribution",

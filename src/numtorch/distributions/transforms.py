@@ -673,3 +673,9 @@ from ._structured_transforms import (  # noqa: E402
     StackTransform,
     StickBreakingTransform,
 )
+
+# they are public here, as in torch (class reprs and pickles name this module)
+for _cls in (CatTransform, CorrCholeskyTransform, LowerCholeskyTransform,
+             PositiveDefiniteTransform, SoftmaxTransform, StackTransform, StickBreakingTransform):
+    _cls.__module__ = __name__
+del _cls
