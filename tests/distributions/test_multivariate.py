@@ -62,10 +62,12 @@ MVN = [
 MVN_IDS = [c[0] for c in MVN]
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,make,params,value,expand", MVN, ids=MVN_IDS)
-def test_normal_methods(name, make, params, value, expand):
-    compare_methods(make, params, value, methods=MATRIX_METHODS, rtol=1e-4, atol=1e-4,
-                    no_graph=NO_GRAPH)
+def test_normal_methods(name, make, params, value, expand, dtype):
+    tol = 1e-4 if dtype == "float32" else 1e-7
+    compare_methods(make, [p.astype(dtype) for p in params], value.astype(dtype),
+                    methods=MATRIX_METHODS, rtol=tol, atol=tol, no_graph=NO_GRAPH)
 
 
 @pytest.mark.parametrize("name,make,params,value,expand", MVN, ids=MVN_IDS)
@@ -143,9 +145,12 @@ WISHART = [
 WISHART_IDS = [c[0] for c in WISHART]
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,make,params,value,expand", WISHART, ids=WISHART_IDS)
-def test_wishart_methods(name, make, params, value, expand):
-    compare_methods(make, params, value, methods=MATRIX_METHODS, rtol=1e-4, atol=1e-4,
+def test_wishart_methods(name, make, params, value, expand, dtype):
+    tol = 1e-4 if dtype == "float32" else 1e-7
+    compare_methods(make, [p.astype(dtype) for p in params], value.astype(dtype),
+                    methods=MATRIX_METHODS, rtol=tol, atol=tol,
                     no_graph=NO_GRAPH + ("log_prob", "entropy", "variance", "stddev"),
                     second_order=False)  # numtorch's slogdet gradient is not differentiable
 
