@@ -96,7 +96,12 @@ def test_forward_inverse_ladj(name, make, x, has_ladj, dtype):
             out.append(t.log_abs_det_jacobian(x, y))
         return out
     tol = 2e-5 if dtype == "float32" else 1e-6
-    check(fn, arrays=[x.astype(dtype)], rtol=tol, atol=tol, second_order=True)
+    layouts = ("contiguous", "transposed", "strided")
+    if name == "affine_event2_num":
+        # torch's full_like keeps a transposed input's strides, so its view(...) raises there;
+        # numtorch's full_like is contiguous
+        layouts = ("contiguous", "strided")
+    check(fn, arrays=[x.astype(dtype)], rtol=tol, atol=tol, second_order=True, layouts=layouts)
 
 
 @pytest.mark.parametrize("name,make,x,has_ladj", CASES, ids=IDS)
