@@ -14,6 +14,7 @@ import numtorch
 from tests.oracle import assert_same_value, check, check_raises
 
 RNG = np.random.default_rng(11)
+LAYOUTS = ("contiguous", "transposed", "strided")
 METHODS = ("log_prob", "cdf", "icdf", "entropy", "mean", "mode", "variance", "stddev")
 
 
@@ -54,7 +55,7 @@ def compare_methods(make, params, value, prob=None, methods=METHODS, rtol=2e-5, 
             *ps, v, q = ins
             return _call(make(lib, *ps), method, v, q)
         check(fn, arrays=arrays, rtol=rtol, atol=atol, graph=method not in no_graph,
-              grad=method not in no_grad, second_order=second_order)
+              grad=method not in no_grad, second_order=second_order, layouts=LAYOUTS)
 
 
 def compare_samples(make, params, shape=(5,), rtol=2e-5, atol=2e-5, rsample=True, graph=True):
