@@ -211,3 +211,35 @@ def test_dirichlet_rsample_backward_formula():
     ours = dirichlet_grad(x, c, c.sum(-1, keepdim=True).expand_as(c))
     np.testing.assert_allclose(g.numpy(), (ours * (up - (x * up).sum(-1, keepdim=True)))
                                .detach().numpy(), rtol=1e-12)
+
+
+def test_standard_gamma_grad_is_the_implicit_derivative():
+    """Independently of torch: -dP(a, x)/da / f(x) by central differences of gammainc."""
+    from numtorch.distributions._samplers import standard_gamma_grad
+    a = numtorch.tensor([0.05, 0.4, 1.0, 3.0, 20.0, 300.0], dtype=numtorch.float64)
+    x = numtorch.tensor([1e-4, 0.2, 2.5, 1.0, 25.0, 280.0], dtype=numtorch.float64)
+    h = 1e-5 * a
+    d_cdf = (numtorch.special.gammainc(a + h, x) - numtorch.special.gammainc(a - h, x)) / (2 * h)
+    pdf = numtorch.exp((a - 1) * x.log() - x - numtorch.lgamma(a))
+    np.testing.assert_allclose(standard_gamma_grad(a, x).numpy(), (-d_cdf / pdf).numpy(),
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gamma_kernel_edge_values(dtype):
+    """NaN, infinite, negative and zero concentrations give torch's values (and draws)."""
+    from numtorch.distributions._samplers import standard_gamma
+    vals = [float("nan"), 1.0, float("inf"), -1.0, 0.0, 1e-30, 1 / 3]
+    res = []
+    for lib, fn in ((torch, torch._standard_gamma), (numtorch, standard_gamma)):
+        lib.manual_seed(0)
+        g = fn(lib.tensor(vals, dtype=getattr(lib, dtype)))
+        res.append((g.numpy(), lib.rand(2, dtype=lib.float64).numpy()))
+    np.testing.assert_array_equal(res[1][0], res[0][0])
+    np.testing.assert_array_equal(res[1][1], res[0][1])
+
+
+def test_poisson_kernel_rejects_negative_rates():
+    from numtorch.distributions._samplers import poisson
+    same(outcome(poisson, numtorch.tensor([1.0, -1.0])),
+         outcome(torch.poisson, torch.tensor([1.0, -1.0])), "poisson")

@@ -26,8 +26,6 @@ from numtorch._random import default_generator
 from numtorch._random.distributions import uniform_raw
 from numtorch._tensor import Tensor
 
-from .utils import _tiny
-
 _THIRD_F32 = float(np.float32(1.0) / np.float32(3.0))  # torch's 1.0f / 3.0f
 _C0331_F32 = float(np.float32(0.0331))  # torch's 0.0331f
 _TWO_PI = 2.0 * math.pi
@@ -84,6 +82,38 @@ def _host(t: Tensor) -> np.ndarray:
     return np.array(t.detach().cpu().numpy(), dtype=np.float64, order="C")
 
 
+def _log(v: float) -> float:
+    """C's ``log``: -inf at 0 and NaN below, where ``math.log`` raises."""
+    return math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan)
+
+
+def _sqrt(v: float) -> float:
+    return math.sqrt(v) if v >= 0 else math.nan
+
+
+def _div(a: float, b: float) -> float:
+    """IEEE division (a signed infinity or NaN where Python raises on a zero divisor)."""
+    if b != 0:
+        return a / b
+    if a != a or a == 0:
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _floor(v: float) -> float:
+    return math.floor(v) if math.isfinite(v) else v
+
+
+def _ceil(v: float) -> float:
+    return math.ceil(v) if math.isfinite(v) else v
+
+
+def _c_max(low: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``std::max(low, v)``: ``low`` unless ``low < v`` (so NaN gives ``low``), as torch
+    clamps its samples."""
+    return np.where(low < v, v, low)
+
+
 def _gamma_one(alpha: float, s: _DoubleStream, single: bool) -> float:
     """One Marsaglia-Tsang draw; ``single`` rounds the steps torch does in float32."""
     f32 = np.float32
@@ -95,19 +125,19 @@ def _gamma_one(alpha: float, s: _DoubleStream, single: bool) -> float:
         scale *= math.pow(1 - s.uniform(), inv)
         alpha = float(f32(alpha) + f32(1.0)) if single else alpha + 1.0
     d = float(f32(alpha) - f32(_THIRD_F32)) if single else alpha - _THIRD_F32
-    c = 1.0 / math.sqrt(9.0 * d)
+    c = _div(1.0, _sqrt(9.0 * d))
     while True:
         while True:
             x = s.normal()
             y = 1.0 + c * x
-            if y > 0:
+            if not y <= 0:  # NaN leaves the loop, as in torch
                 break
         v = y * y * y
         u = 1 - s.uniform()
         xx = x * x
         if u < 1.0 - _C0331_F32 * xx * xx:
             return scale * d * v
-        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+        if _log(u) < 0.5 * xx + d * (1.0 - v + _log(v)):
             return scale * d * v
 
 
@@ -121,6 +151,8 @@ def _gamma_draws(alpha: np.ndarray, single: bool) -> np.ndarray:
 
 
 def _poisson_one(lam: float, s: _DoubleStream) -> float:
+    if not lam >= 0:
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     if lam >= 10:
         # transformed rejection with squeeze (Hoermann 1993)
         slam = math.sqrt(lam)
@@ -133,12 +165,12 @@ def _poisson_one(lam: float, s: _DoubleStream) -> float:
             u = s.uniform() - 0.5
             v = s.uniform()
             us = 0.5 - abs(u)
-            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            k = _floor((_div(2 * a, us) + b) * u + lam + 0.43)
             if us >= 0.07 and v <= vr:
                 return k
             if k < 0 or (us < 0.013 and v > us):
                 continue
-            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+            if (_log(v) + math.log(invalpha) - _log(_div(a, us * us) + b)
                     <= -lam + k * loglam - math.lgamma(k + 1)):
                 return k
     if lam == 0:
@@ -174,12 +206,12 @@ def _btrs(n: float, p: float, s: _DoubleStream) -> float:
         u = s.uniform() - 0.5
         v = s.uniform()
         us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + c)
+        k = _floor((_div(2 * a, us) + b) * u + c)
         if k < 0 or k > n:
             continue
         if us >= 0.07 and v <= v_r:
             return k
-        v = math.log(v * alpha / (a / (us * us) + b))
+        v = _log(v * alpha / (_div(a, us * us) + b))
         bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1)))
                  + (n + 1) * math.log((n - m + 1) / (n - k + 1))
                  + (k + 0.5) * math.log(r * (n - k + 1) / (k + 1))
@@ -194,13 +226,15 @@ def _binomial_inversion(n: float, p: float, s: _DoubleStream) -> float:
     total, successes = 0.0, 0
     log_q = math.log1p(-p)
     while True:
-        total += math.ceil(math.log(s.uniform()) / log_q)
+        total += _ceil(_div(_log(s.uniform()), log_q))
         if total > n:
             return successes
         successes += 1
 
 
 def _binomial_one(n: float, p: float, s: _DoubleStream) -> float:
+    if n != n or p != p:
+        return math.nan  # torch's kernel never returns for NaN parameters
     if n <= 0 or p <= 0:
         return 0
     if p >= 1:
@@ -213,15 +247,48 @@ def _binomial_one(n: float, p: float, s: _DoubleStream) -> float:
     return math.nan
 
 
-def standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
-    """``d x / d alpha`` of a Gamma(alpha, 1) sample ``x`` held at a fixed CDF value."""
+def _chunks(n_elements: int, terms: int) -> tuple[range, int]:
+    """Chunk offsets and size keeping a chunk's (elements x terms) work near 4M values."""
+    step = max(1, 4_000_000 // max(terms, 1))
+    return range(0, max(n_elements, 1), step), step
+
+
+def _gamma_marginal_grad(a: Tensor, x: Tensor) -> Tensor:
+    """``-dP(a, x)/da / f(x)`` on float64 1-D inputs, from the series
+    ``P = x^a e^-x / Gamma(a+1) * sum_n prod_{k=1..n} x / (a+k)`` of positive terms.
+
+    Its terms peak near ``n = x - a`` and then shrink geometrically; ``P / f = x / a * sum``
+    so the density's normaliser cancels and only the series' derivative is needed.
+    """
     with torch.no_grad():
-        a = alpha.detach().to(torch.float64)
-        v = x.detach().to(torch.float64)
-        h = 1e-4 * a.clamp(min=1e-3)
-        d_cdf = (torch.special.gammainc(a + h, v) - torch.special.gammainc(a - h, v)) / (2 * h)
-        log_pdf = torch.xlogy(a - 1, v) - v - torch.lgamma(a)
-        grad = -d_cdf / torch.exp(log_pdf)
+        top = float((x - a).clamp(min=0).max()) if x.numel() else 0.0
+        xmax = float(x.max()) if x.numel() else 0.0
+        terms = int(top + 10 * math.sqrt(xmax + 1) + 60)
+        (starts, step) = _chunks(x.numel(), terms)
+        out = []
+        for i in starts:
+            av, xv = a[i:i + step].unsqueeze(-1), x[i:i + step].unsqueeze(-1)
+            k = torch.arange(1, terms, dtype=x.dtype, device=x.device)
+            log_terms = torch.cat([torch.zeros_like(av),
+                                   torch.cumsum(torch.log(xv / (av + k)), -1)], -1)
+            d_terms = torch.cat([torch.zeros_like(av), torch.cumsum(-1 / (av + k), -1)], -1)
+            lse = torch.logsumexp(log_terms, -1, keepdim=True)
+            d_lse = (torch.exp(log_terms - lse) * d_terms).sum(-1, keepdim=True)
+            # dP/da = P (log x - digamma(a+1) + d lse/da) and P / f = exp(log x - log a + lse)
+            d_log_p = torch.log(xv) - torch.digamma(av + 1) + d_lse
+            ratio = torch.exp(torch.log(xv) - torch.log(av) + lse)
+            out.append((-ratio * d_log_p).squeeze(-1))
+        return torch.cat(out) if out else x.clone()
+
+
+def standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
+    """``d x / d alpha`` of a Gamma(alpha, 1) sample ``x`` held at a fixed CDF value (the rule
+    of torch's ``_standard_gamma_grad``), to double precision."""
+    with torch.no_grad():
+        shape = torch.broadcast_shapes(alpha.shape, x.shape)
+        a = alpha.detach().to(torch.float64).expand(shape).reshape(-1)
+        v = x.detach().to(torch.float64).expand(shape).reshape(-1)
+        grad = _gamma_marginal_grad(a, v).reshape(shape)
         grad = torch.where(torch.isfinite(grad), grad, torch.zeros_like(grad))
         return grad.to(x.dtype)
 
@@ -230,9 +297,10 @@ class _StandardGamma(torch.autograd.Function):
     @staticmethod
     def forward(ctx, alpha: Tensor) -> Tensor:
         single = alpha.dtype == torch.float32
-        draws = _gamma_draws(_host(alpha), single)
+        np_dtype = alpha.dtype.np
+        draws = _gamma_draws(_host(alpha), single).astype(np_dtype)
+        draws = _c_max(np.finfo(np_dtype).tiny, draws)
         x = torch.tensor(draws, dtype=alpha.dtype, device=alpha.device)
-        x = x.clamp(min=_tiny(alpha.dtype))
         ctx.save_for_backward(alpha, x)
         return x
 
@@ -247,48 +315,59 @@ def standard_gamma(alpha: Tensor) -> Tensor:
     return _StandardGamma.apply(alpha)
 
 
-def _log_beta(a: Tensor, b: Tensor) -> Tensor:
-    return torch.lgamma(a) + torch.lgamma(b) - torch.lgamma(a + b)
+def _beta_marginal_grad(x: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """``-dI_x(a, b)/da / (f(x) (1 - x))`` on float64 1-D inputs (``b`` held fixed).
 
-
-def _beta_cdf_series(x: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    """The regularised incomplete beta ``I_x(a, b)`` for ``x <= 1/2`` from its series of
-    positive terms ``x^a (1-x)^b / (a B(a,b)) * sum_n prod_{k<n} (a+b+k)/(a+1+k) x``,
-    summed in log space. Differentiable in ``a`` and ``b``.
-
-    The terms peak near ``n = b`` and then shrink at least geometrically by ``x <= 1/2``, so
-    ``max(b) + 100`` terms (at most 2000) reach double precision.
+    ``I_x(p, q)`` comes from its series of positive terms
+    ``x^p (1-x)^q / (p B(p,q)) * sum_n prod_{k<n} (p+q+k)/(p+1+k) x``, taken at ``x <= 1/2``
+    (through ``I_x(a, b) = 1 - I_{1-x}(b, a)`` above); the Beta function cancels against the
+    density, so only the series and its derivative in ``a`` are needed. The terms grow up to
+    ``n* = (x(p+q) - p - 1) / (1 - x)`` and then shrink within about ``sqrt(n*)`` terms towards
+    a ratio ``x <= 1/2``.
     """
-    terms = int(min(2000.0, float(b.detach().max()) + 100.0)) if b.numel() else 1
-    k = torch.arange(terms - 1, dtype=x.dtype, device=x.device).reshape(
-        (terms - 1,) + (1,) * x.dim())
-    log_ratio = torch.log((a + b + k) / (a + 1 + k)) + torch.log(x)
-    log_terms = torch.cat([torch.zeros_like(log_ratio[:1]), torch.cumsum(log_ratio, 0)], 0)
-    front = a * torch.log(x) + b * torch.log1p(-x) - torch.log(a) - _log_beta(a, b)
-    return torch.exp(front + torch.logsumexp(log_terms, 0))
-
-
-def _beta_cdf(x: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    """``I_x(a, b)``, through the complement ``1 - I_{1-x}(b, a)`` for ``x > 1/2``."""
     flip = x > 0.5
     xs = torch.where(flip, 1 - x, x)
-    lo = _beta_cdf_series(xs, torch.where(flip, b, a), torch.where(flip, a, b))
-    return torch.where(flip, 1 - lo, lo)
+    p = torch.where(flip, b, a)
+    q = torch.where(flip, a, b)
+    peak = ((xs * (p + q) - p - 1) / (1 - xs)).clamp(min=0)
+    top = float(peak.max()) if peak.numel() else 0.0
+    terms = int(min(20000.0, top + 10 * math.sqrt(top + 1) + 60))
+    (starts, step) = _chunks(x.numel(), terms)
+    k = torch.arange(terms - 1, dtype=x.dtype, device=x.device)
+    out = []
+    for i in starts:
+        sl = slice(i, i + step)
+        xv, av, bv = x[sl].unsqueeze(-1), a[sl].unsqueeze(-1), b[sl].unsqueeze(-1)
+        fv, xsv, pv, qv = (t[sl].unsqueeze(-1) for t in (flip, xs, p, q))
+        log_terms = torch.cat([torch.zeros_like(xv), torch.cumsum(
+            torch.log((pv + qv + k) / (pv + 1 + k)) + torch.log(xsv), -1)], -1)
+        # d/da of each log term: a is p unflipped, q flipped
+        d_ratio = 1 / (pv + qv + k) - torch.where(fv, torch.zeros_like(pv), 1 / (pv + 1 + k))
+        d_terms = torch.cat([torch.zeros_like(xv), torch.cumsum(d_ratio, -1)], -1)
+        lse = torch.logsumexp(log_terms, -1, keepdim=True)
+        d_lse = (torch.exp(log_terms - lse) * d_terms).sum(-1, keepdim=True)
+        psi = torch.digamma(av + bv) - torch.digamma(av)
+        d_front = torch.log(xv) + psi - torch.where(fv, torch.zeros_like(av), 1 / av)
+        # I (or 1 - I) over the density, with B(a, b) cancelled
+        log_front = pv * torch.log(xsv) + qv * torch.log1p(-xsv) - torch.log(pv)
+        log_pdf = (av - 1) * torch.log(xv) + (bv - 1) * torch.log1p(-xv)
+        ratio = torch.exp(log_front + lse - log_pdf)
+        sign = torch.where(fv, -torch.ones_like(xv), torch.ones_like(xv))
+        out.append((-sign * ratio * (d_front + d_lse) / (1 - xv)).squeeze(-1))
+    return torch.cat(out) if out else x.clone()
 
 
 def dirichlet_grad(x: Tensor, alpha: Tensor, total: Tensor) -> Tensor:
     """torch's ``_dirichlet_grad``: for ``x ~ Beta(alpha, total - alpha)`` (a Dirichlet
-    marginal), ``-dF/dalpha / (f(x) (1 - x))`` with the second Beta parameter held fixed."""
+    marginal), ``-dF/dalpha / (f(x) (1 - x))`` with the second Beta parameter held fixed,
+    evaluated in float64."""
     with torch.no_grad():
-        xd = x.detach().to(torch.float64)
-        b = (total - alpha).detach().to(torch.float64)
-        a0 = alpha.detach().to(torch.float64)
-    with torch.enable_grad():
-        a = a0.clone().requires_grad_(True)
-        (d_cdf,) = torch.autograd.grad(_beta_cdf(xd, a, b).sum(), a)
-    with torch.no_grad():
-        log_pdf = (a0 - 1) * torch.log(xd) + (b - 1) * torch.log1p(-xd) - _log_beta(a0, b)
-        grad = -d_cdf / (torch.exp(log_pdf) * (1 - xd))
+        shape = torch.broadcast_shapes(x.shape, alpha.shape, total.shape)
+        a64 = alpha.detach().to(torch.float64)
+        xd = x.detach().to(torch.float64).expand(shape).reshape(-1)
+        b = (total.detach().to(torch.float64) - a64).expand(shape).reshape(-1)
+        a = a64.expand(shape).reshape(-1)
+        grad = _beta_marginal_grad(xd, a, b).reshape(shape)
         grad = torch.where(torch.isfinite(grad), grad, torch.zeros_like(grad))
         return grad.to(x.dtype)
 
@@ -296,11 +375,12 @@ def dirichlet_grad(x: Tensor, alpha: Tensor, total: Tensor) -> Tensor:
 class _Dirichlet(torch.autograd.Function):
     @staticmethod
     def forward(ctx, concentration: Tensor) -> Tensor:
-        g = np.maximum(_gamma_draws(_host(concentration), False), np.finfo(np.float64).tiny)
+        g = _c_max(np.finfo(np.float64).tiny, _gamma_draws(_host(concentration), False))
         np_dtype = concentration.dtype.np
-        x = (g / g.sum(-1, keepdims=True)).astype(np_dtype)
+        x = _c_max(np_dtype.type(np.finfo(np_dtype).tiny),
+                   (g / g.sum(-1, keepdims=True)).astype(np_dtype))
         top = np.nextafter(np.array(1, np_dtype), np.array(0, np_dtype))
-        x = np.minimum(top, np.maximum(np.finfo(np_dtype).tiny, x))
+        x = np.where(x < top, x, top)  # std::min(top, x)
         x = torch.tensor(x, dtype=concentration.dtype, device=concentration.device)
         ctx.save_for_backward(x, concentration)
         return x

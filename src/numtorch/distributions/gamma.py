@@ -52,7 +52,9 @@ class Gamma(ExponentialFamily):
     def rsample(self, sample_shape=_EMPTY) -> Tensor:
         shape = self._extended_shape(sample_shape)
         value = standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
-        return value.clamp(min=_tiny(value.dtype))
+        with torch.no_grad():
+            value.detach().clamp_(min=_tiny(value.dtype))  # in place: the graph is unchanged
+        return value
 
     def log_prob(self, value) -> Tensor:
         value = torch.as_tensor(value, dtype=self.rate.dtype, device=self.rate.device)
