@@ -76,3 +76,33 @@ __all__ = [
     "kl_divergence",
     "register_kl",
 ]
+
+# -- transforms, the constraint registry, transformed and multivariate distributions --
+from . import transforms  # noqa: E402
+from .constraint_registry import biject_to, transform_to  # noqa: E402
+from .generalized_pareto import GeneralizedPareto  # noqa: E402
+from .gumbel import Gumbel  # noqa: E402
+from .half_cauchy import HalfCauchy  # noqa: E402
+from .half_normal import HalfNormal  # noqa: E402
+from .inverse_gamma import InverseGamma  # noqa: E402
+from .kumaraswamy import Kumaraswamy  # noqa: E402
+from .lkj_cholesky import LKJCholesky  # noqa: E402
+from .log_normal import LogNormal  # noqa: E402
+from .logistic_normal import LogisticNormal  # noqa: E402
+from .lowrank_multivariate_normal import LowRankMultivariateNormal  # noqa: E402
+from .multivariate_normal import MultivariateNormal  # noqa: E402
+from .pareto import Pareto  # noqa: E402
+from .relaxed_bernoulli import RelaxedBernoulli  # noqa: E402
+from .relaxed_categorical import RelaxedOneHotCategorical  # noqa: E402
+from .transformed_distribution import TransformedDistribution  # noqa: E402
+from .transforms import *  # noqa: E402, F403
+from .weibull import Weibull  # noqa: E402
+from .wishart import Wishart  # noqa: E402
+
+__all__ += [
+    "GeneralizedPareto", "Gumbel", "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy",
+    "LKJCholesky", "LogNormal", "LogisticNormal", "LowRankMultivariateNormal",
+    "MultivariateNormal", "Pareto", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+    "TransformedDistribution", "Weibull", "Wishart", "biject_to", "transform_to",
+    *transforms.__all__,
+]

@@ -482,3 +482,250 @@ def _kl_uniform_normal(p, q):
 
 
 # -- pairs of transformed and multivariate distributions --
+# Each formula keeps torch's order of operations (and its in-place infinities), so values,
+# gradients and grad_fn trees agree.
+from .gumbel import Gumbel  # noqa: E402
+from .half_normal import HalfNormal  # noqa: E402
+from .lowrank_multivariate_normal import (  # noqa: E402
+    LowRankMultivariateNormal,
+    _batch_lowrank_logdet,
+    _batch_lowrank_mahalanobis,
+)
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis  # noqa: E402
+from .pareto import Pareto  # noqa: E402
+from .transformed_distribution import TransformedDistribution  # noqa: E402
+
+
+def _batch_trace_XXT(bmat: Tensor) -> Tensor:
+    """trace(X @ X^T) for a batch of matrices (sum of squares over the last two dims)."""
+    rows, cols = bmat.size(-2), bmat.size(-1)
+    return bmat.reshape(-1, rows * cols).pow(2).sum(-1).reshape(bmat.shape[:-2])
+
+
+def _check_event_shapes(p, q, what: str) -> None:
+    if p.event_shape != q.event_shape:
+        # torch's message carries the indentation of its source line
+        raise ValueError(f"KL-divergence between two {what} with{' ' * 26}different event "
+                         "shapes cannot be computed")
+
+
+def _log_det_tril(scale_tril: Tensor) -> Tensor:
+    return scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+
+def _lowrank_terms(d):
+    return d._unbroadcasted_cov_factor, d._unbroadcasted_cov_diag, d._capacitance_tril
+
+
+def _woodbury_solve(q) -> Tensor:
+    """C^-1/2 W^T D^-1 for q's capacitance Cholesky factor C^1/2."""
+    wt_dinv = q._unbroadcasted_cov_factor.mT / q._unbroadcasted_cov_diag.unsqueeze(-2)
+    return torch.linalg.solve_triangular(q._capacitance_tril, wt_dinv, upper=False)
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrankmvn_lowrankmvn(p, q):
+    _check_event_shapes(p, q, "Low Rank Multivariate Normals")
+    log_det = _batch_lowrank_logdet(*_lowrank_terms(q)) - _batch_lowrank_logdet(
+        *_lowrank_terms(p))
+    q_w, q_d, q_c = _lowrank_terms(q)
+    maha = _batch_lowrank_mahalanobis(q_w, q_d, q.loc - p.loc, q_c)
+    a = _woodbury_solve(q)
+    p_w, p_d = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    trace = ((p_d / q_d).sum(-1) + _batch_trace_XXT(p_w * q_d.rsqrt().unsqueeze(-1))
+             - _batch_trace_XXT(a * p_d.sqrt().unsqueeze(-2))
+             - _batch_trace_XXT(a.matmul(p_w)))
+    return 0.5 * (log_det + trace + maha - p.event_shape[0])
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    log_det = _batch_lowrank_logdet(*_lowrank_terms(q)) - 2 * _log_det_tril(
+        p._unbroadcasted_scale_tril)
+    q_w, q_d, q_c = _lowrank_terms(q)
+    maha = _batch_lowrank_mahalanobis(q_w, q_d, q.loc - p.loc, q_c)
+    a = _woodbury_solve(q)
+    p_tril = p._unbroadcasted_scale_tril
+    trace = (_batch_trace_XXT(p_tril * q_d.rsqrt().unsqueeze(-1))
+             - _batch_trace_XXT(a.matmul(p_tril)))
+    return 0.5 * (log_det + trace + maha - p.event_shape[0])
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _kl_lowrankmultivariatenormal_multivariatenormal(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    log_det = 2 * _log_det_tril(q._unbroadcasted_scale_tril) - _batch_lowrank_logdet(
+        *_lowrank_terms(p))
+    maha = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    n = p.event_shape[0]
+    batch = torch.broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2],
+                                   p._unbroadcasted_cov_factor.shape[:-2])
+    q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
+    p_w = p._unbroadcasted_cov_factor.expand(batch + (n, p.cov_factor.size(-1)))
+    p_d = torch.diag_embed(p._unbroadcasted_cov_diag.sqrt()).expand(batch + (n, n))
+    trace = (_batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_w, upper=False))
+             + _batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_d, upper=False)))
+    return 0.5 * (log_det + trace + maha - n)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p, q):
+    _check_event_shapes(p, q, "Multivariate Normals")
+    half_log_det = (_log_det_tril(q._unbroadcasted_scale_tril)
+                    - _log_det_tril(p._unbroadcasted_scale_tril))
+    n = p.event_shape[0]
+    batch = torch.broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2],
+                                   p._unbroadcasted_scale_tril.shape[:-2])
+    q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
+    p_tril = p._unbroadcasted_scale_tril.expand(batch + (n, n))
+    trace = _batch_trace_XXT(torch.linalg.solve_triangular(q_tril, p_tril, upper=False))
+    maha = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    return half_log_det + 0.5 * (trace + maha - n)
+
+
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p, q):
+    if p.transforms != q.transforms:
+        raise NotImplementedError
+    if p.event_shape != q.event_shape:
+        raise NotImplementedError
+    return kl_divergence(p.base_dist, q.base_dist)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p, q):
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p, q):
+    scale_ratio = p.scale / q.scale
+    q_loc, p_loc = q.loc / q.scale, p.loc / q.scale
+    t1 = -scale_ratio.log() - q_loc + p_loc
+    t2 = scale_ratio * euler_constant
+    t3 = torch.exp(q_loc + (1 + scale_ratio).lgamma() - p_loc)
+    return t1 + t2 + t3 - (1 + euler_constant)
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p, q):
+    alpha_ratio = q.alpha / p.alpha
+    t1 = q.alpha * (p.scale / q.scale).log()
+    t2 = -alpha_ratio.log()
+    result = t1 + t2 + alpha_ratio - 1
+    result[p.support.lower_bound < q.support.lower_bound] = math.inf
+    return result
+
+
+@register_kl(Exponential, Gumbel)
+def _kl_exponential_gumbel(p, q):
+    prod = p.rate * q.scale
+    loc_ratio = q.loc / q.scale
+    t1 = prod.log() - 1
+    t2 = torch.exp(loc_ratio) * prod / (prod + 1)
+    t3 = prod.reciprocal()
+    return t1 - loc_ratio + t2 + t3
+
+
+@register_kl(Gamma, Gumbel)
+def _kl_gamma_gumbel(p, q):
+    prod = p.rate * q.scale
+    loc_ratio = q.loc / q.scale
+    c = p.concentration
+    t1 = (c - 1) * c.digamma() - c.lgamma() - c
+    t2 = prod.log() + c / prod
+    t3 = torch.exp(loc_ratio) * (1 + prod.reciprocal()).pow(-c) - loc_ratio
+    return t1 + t2 + t3
+
+
+@register_kl(Gumbel, Normal)
+def _kl_gumbel_normal(p, q):
+    ratio = p.scale / q.scale
+    t1 = (ratio / math.sqrt(2 * math.pi)).log()
+    t2 = (math.pi * ratio * 0.5).pow(2) / 3
+    t3 = ((p.loc + p.scale * euler_constant - q.loc) / q.scale).pow(2) * 0.5
+    return -t1 + t2 + t3 - (euler_constant + 1)
+
+
+@register_kl(Normal, Gumbel)
+def _kl_normal_gumbel(p, q):
+    mean_ratio = p.loc / q.scale
+    var_ratio = (p.scale / q.scale).pow(2)
+    loc_ratio = q.loc / q.scale
+    t1 = var_ratio.log() * 0.5
+    t2 = mean_ratio - loc_ratio
+    t3 = torch.exp(-mean_ratio + 0.5 * var_ratio + loc_ratio)
+    return -t1 + t2 + t3 - (0.5 * (1 + math.log(2 * math.pi)))
+
+
+@register_kl(Uniform, Gumbel)
+def _kl_uniform_gumbel(p, q):
+    ratio = q.scale / (p.high - p.low)
+    high = (p.high - q.loc) / q.scale
+    low = (p.low - q.loc) / q.scale
+    t1 = ratio.log() + 0.5 * (high + low)
+    t2 = ratio * (torch.exp(-high) - torch.exp(-low))
+    return t1 - t2
+
+
+@register_kl(Pareto, Exponential)
+def _kl_pareto_exponential(p, q):
+    prod = p.scale * q.rate
+    t1 = (p.alpha / prod).log()
+    t2 = p.alpha.reciprocal()
+    t3 = p.alpha * prod / (p.alpha - 1)
+    result = t1 - t2 + t3 - 1
+    result[p.alpha <= 1] = math.inf
+    return result
+
+
+@register_kl(Pareto, Gamma)
+def _kl_pareto_gamma(p, q):
+    common = p.scale.log() + p.alpha.reciprocal()
+    t1 = p.alpha.log() - common
+    t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
+    t3 = (1 - q.concentration) * common
+    t4 = q.rate * p.alpha * p.scale / (p.alpha - 1)
+    result = t1 + t2 + t3 + t4 - 1
+    result[p.alpha <= 1] = math.inf
+    return result
+
+
+@register_kl(Pareto, Normal)
+def _kl_pareto_normal(p, q):
+    var_normal = 2 * q.scale.pow(2)
+    common = p.scale / (p.alpha - 1)
+    t1 = (math.sqrt(2 * math.pi) * q.scale * p.alpha / p.scale).log()
+    t2 = p.alpha.reciprocal()
+    t3 = p.alpha * common.pow(2) / (p.alpha - 2)
+    t4 = (p.alpha * common - q.loc).pow(2)
+    result = t1 - t2 + (t3 + t4) / var_normal - 1
+    result[p.alpha <= 2] = math.inf
+    return result
+
+
+@register_kl(Uniform, Pareto)
+def _kl_uniform_pareto(p, q):
+    width = p.high - p.low
+    t1 = (q.alpha * q.scale.pow(q.alpha) * width).log()
+    t2 = (_x_log_x(p.high) - _x_log_x(p.low) - width) / width
+    result = t2 * (q.alpha + 1) - t1
+    result[p.low < q.support.lower_bound] = math.inf
+    return result
+
+
+def _kl_infinite(attr: str) -> Callable:
+    def kl(p, q):
+        return _infinite_like(getattr(p, attr))
+    return kl
+
+
+for _p, _q, _attr in [(Beta, Pareto, "concentration1"), (ContinuousBernoulli, Pareto, "probs"),
+                      (Exponential, Pareto, "rate"), (Gamma, Pareto, "concentration"),
+                      (Laplace, Pareto, "loc"), (Normal, Pareto, "loc"),
+                      (Pareto, Beta, "scale"), (Pareto, ContinuousBernoulli, "scale"),
+                      (Pareto, Uniform, "scale")] + [
+        (Gumbel, _q, "loc") for _q in (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto,
+                                       Uniform)]:
+    register_kl(_p, _q)(_kl_infinite(_attr))
