@@ -17,6 +17,7 @@ from ._functional.activation import (
     elu_,
     gelu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -54,9 +55,20 @@ from ._functional.conv import (
     conv3d,
     conv_transpose1d,
     conv_transpose2d,
+    conv_tbc,
     conv_transpose3d,
     fold,
     unfold,
+)
+from ._functional.ctc import ctc_loss
+from ._functional.fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
 )
 from ._functional.distance import cosine_similarity, pairwise_distance, pdist
 from ._functional.dropout import (
@@ -118,6 +130,7 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool2d_with_indices,
     max_pool3d,
+    max_pool3d_with_indices,
     max_unpool1d,
     max_unpool2d,
     max_unpool3d,
@@ -128,6 +141,7 @@ from ._functional.vision import (
     channel_shuffle,
     grid_sample,
     interpolate,
+    native_channel_shuffle,
     pad,
     pixel_shuffle,
     pixel_unshuffle,
@@ -176,4 +190,8 @@ __all__ = [
     # vision
     "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "pad", "interpolate", "upsample",
     "upsample_nearest", "upsample_bilinear", "grid_sample", "affine_grid",
+    # added: pooling, losses, activations and conv forms
+    "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "max_pool3d_with_indices", "ctc_loss", "gumbel_softmax", "conv_tbc", "native_channel_shuffle",
 ]

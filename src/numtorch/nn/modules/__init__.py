@@ -35,7 +35,18 @@ from .sparse import *  # noqa: F403
 from .sparse import __all__ as _sparse_all
 from .upsampling import *  # noqa: F403
 from .upsampling import __all__ as _upsampling_all
+from .adaptive import *  # noqa: F403
+from .adaptive import __all__ as _adaptive_all
+from .channelshuffle import *  # noqa: F403
+from .channelshuffle import __all__ as _channelshuffle_all
+from .distance import *  # noqa: F403
+from .distance import __all__ as _distance_all
+from .legacy import *  # noqa: F403
+from .legacy import __all__ as _legacy_all
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
 
 __all__ = ["Module", *_activation_all, *_batchnorm_all, *_container_all, *_conv_all, *_dropout_all,
            *_flatten_all, *_fold_all, *_linear_all, *_loss_all, *_normalization_all, *_padding_all,
            *_pixelshuffle_all, *_pooling_all, *_rnn_all, *_sparse_all, *_upsampling_all]
+__all__ += [*_adaptive_all, *_channelshuffle_all, *_distance_all, *_legacy_all,
+            "LinearCrossEntropyOptions"]
