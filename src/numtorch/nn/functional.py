@@ -53,23 +53,14 @@ from ._functional.conv import (
     conv1d,
     conv2d,
     conv3d,
+    conv_tbc,
     conv_transpose1d,
     conv_transpose2d,
-    conv_tbc,
     conv_transpose3d,
     fold,
     unfold,
 )
 from ._functional.ctc import ctc_loss
-from ._functional.fractional import (
-    fractional_max_pool2d,
-    fractional_max_pool2d_with_indices,
-    fractional_max_pool3d,
-    fractional_max_pool3d_with_indices,
-    lp_pool1d,
-    lp_pool2d,
-    lp_pool3d,
-)
 from ._functional.distance import cosine_similarity, pairwise_distance, pdist
 from ._functional.dropout import (
     alpha_dropout,
@@ -78,6 +69,15 @@ from ._functional.dropout import (
     dropout2d,
     dropout3d,
     feature_alpha_dropout,
+)
+from ._functional.fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
 )
 from ._functional.linear import bilinear, linear
 from ._functional.loss import (

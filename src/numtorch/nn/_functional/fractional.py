@@ -10,8 +10,8 @@ input's floating dtype, the last window ending at the input's edge.
 from __future__ import annotations
 
 from ..._ops.creation import arange
-from ..._ops.random import rand
 from ..._ops.indexing import gather
+from ..._ops.random import rand
 from ..._tensor import Tensor
 from .activation import relu
 from .pooling import _tuple, avg_pool1d, avg_pool2d, avg_pool3d
