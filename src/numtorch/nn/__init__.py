@@ -6,6 +6,8 @@ from . import functional, init, parallel, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
 from .parameter import Buffer, Parameter, UninitializedParameter
+from .parameter import UninitializedBuffer
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils",
            *_modules_all]
+__all__ += ["UninitializedBuffer"]

@@ -23,6 +23,8 @@ from .flatten import __all__ as _flatten_all
 from .fold import *  # noqa: F403
 from .fold import __all__ as _fold_all
 from .legacy import *  # noqa: F403
+from .lazy import *  # noqa: F403
+from .lazy import __all__ as _lazy_all
 from .legacy import __all__ as _legacy_all
 from .linear import *  # noqa: F403
 from .linear import __all__ as _linear_all
@@ -48,5 +50,5 @@ from .upsampling import __all__ as _upsampling_all
 __all__ = ["Module", *_activation_all, *_batchnorm_all, *_container_all, *_conv_all, *_dropout_all,
            *_flatten_all, *_fold_all, *_linear_all, *_loss_all, *_normalization_all, *_padding_all,
            *_pixelshuffle_all, *_pooling_all, *_rnn_all, *_sparse_all, *_upsampling_all]
-__all__ += [*_adaptive_all, *_channelshuffle_all, *_distance_all, *_legacy_all,
+__all__ += [*_adaptive_all, *_channelshuffle_all, *_distance_all, *_legacy_all, *_lazy_all,
             "LinearCrossEntropyOptions"]

@@ -1,0 +1,158 @@
+"""Global module hooks (``torch.nn.modules.module.register_module_*``) and the less common
+``nn.Module`` methods: state_dict pre/post hooks, load_state_dict post hooks, ``to_empty`` and
+``set_submodule``.
+
+Global hooks run for every module, before the module's own hooks of the same kind, in
+registration order; each ``register_*`` returns a ``RemovableHandle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...autograd.graph import HookDict, RemovableHandle
+
+__all__ = ["register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_backward_hook", "register_module_full_backward_hook",
+           "register_module_full_backward_pre_hook", "register_module_buffer_registration_hook",
+           "register_module_module_registration_hook",
+           "register_module_parameter_registration_hook"]
+
+_global_forward_pre_hooks: HookDict = HookDict()
+_global_forward_hooks: HookDict = HookDict()
+_global_forward_hooks_with_kwargs: dict = {}
+_global_forward_hooks_always_called: dict = {}
+_global_backward_hooks: HookDict = HookDict()
+_global_backward_pre_hooks: HookDict = HookDict()
+_global_buffer_registration_hooks: HookDict = HookDict()
+_global_module_registration_hooks: HookDict = HookDict()
+_global_parameter_registration_hooks: HookDict = HookDict()
+
+
+def _add(store: HookDict, hook: Callable, extra=None) -> RemovableHandle:
+    h = RemovableHandle(store, extra_dict=extra)
+    store[h.id] = hook
+    return h
+
+
+def register_module_forward_pre_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """``hook(module, args)`` before every module's ``forward`` (may return new args)."""
+    return _add(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable[..., None], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """``hook(module, args, output)`` (or ``(module, args, kwargs, output)``) after every
+    module's ``forward``; a non-None return replaces the output."""
+    h = _add(_global_forward_hooks, hook,
+             [_global_forward_hooks_with_kwargs, _global_forward_hooks_always_called])
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[h.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[h.id] = True
+    return h
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """``hook(module, grad_input, grad_output)`` for every module's backward."""
+    return _add(_global_backward_hooks, hook)
+
+
+def register_module_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """The deprecated global backward hook; numtorch runs it as a full backward hook."""
+    return _add(_global_backward_hooks, hook)
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """``hook(module, grad_output)`` before every module's input gradients are computed."""
+    return _add(_global_backward_pre_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """``hook(module, name, buffer)`` on every buffer registration; may return a new buffer."""
+    return _add(_global_buffer_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """``hook(module, name, submodule)`` on every submodule registration."""
+    return _add(_global_module_registration_hooks, hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """``hook(module, name, param)`` on every (non-None) parameter registration."""
+    return _add(_global_parameter_registration_hooks, hook)
+
+
+def run_registration_hooks(store: HookDict, module, name: str, value):
+    """Apply the global registration hooks of one kind; returns the (possibly new) value."""
+    for hook in list(store.values()):
+        out = hook(module, name, value)
+        if out is not None:
+            value = out
+    return value
+
+
+def _hooks_of(module, attr: str) -> HookDict:
+    d = module.__dict__
+    if attr not in d:
+        d[attr] = HookDict()
+    return d[attr]
+
+
+class ModuleExtrasMixin:
+    """``nn.Module`` methods kept beside the core class: state-dict hooks, ``to_empty``,
+    ``set_submodule``."""
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, prefix, keep_vars)`` before ``state_dict`` collects this module."""
+        store = _hooks_of(self, "_state_dict_pre_hooks")
+        return _add(store, hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata)`` after this module's entries are
+        collected; it must edit ``state_dict`` in place and return None."""
+        def checked(module, state_dict, prefix, local_metadata):
+            if hook(module, state_dict, prefix, local_metadata) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+
+        return _add(_hooks_of(self, "_state_dict_hooks"), checked)
+
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        return self.register_state_dict_hook(hook)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable,
+                                           with_module: bool = False) -> RemovableHandle:
+        store = _hooks_of(self, "_load_state_dict_pre_hooks")
+        if with_module:
+            return _add(store, lambda sd, *rest: hook(self, sd, *rest))
+        return _add(store, hook)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(module, incompatible_keys)`` after ``load_state_dict`` loaded this module and
+        its children; it may edit the key lists in place (before ``strict`` is checked)."""
+        return _add(_hooks_of(self, "_load_state_dict_post_hooks"), hook)
+
+    def to_empty(self, *, device, recurse: bool = True):
+        """Move parameters and buffers to ``device`` as uninitialised tensors of the same
+        shapes and dtypes (``nn.Module.to_empty``)."""
+        from ..._ops.creation import empty_like
+
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
+    def set_submodule(self, target: str, module, strict: bool = False) -> None:
+        """Replace (or, unless ``strict``, add) the submodule at dotted path ``target``."""
+        from .module import Module
+
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        name = atoms[-1]
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
