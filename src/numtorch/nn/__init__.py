@@ -5,8 +5,7 @@ from __future__ import annotations
 from . import functional, init, parallel, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
-from .parameter import Buffer, Parameter, UninitializedParameter
-from .parameter import UninitializedBuffer
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils",
            *_modules_all]

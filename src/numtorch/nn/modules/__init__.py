@@ -22,9 +22,9 @@ from .flatten import *  # noqa: F403
 from .flatten import __all__ as _flatten_all
 from .fold import *  # noqa: F403
 from .fold import __all__ as _fold_all
-from .legacy import *  # noqa: F403
 from .lazy import *  # noqa: F403
 from .lazy import __all__ as _lazy_all
+from .legacy import *  # noqa: F403
 from .legacy import __all__ as _legacy_all
 from .linear import *  # noqa: F403
 from .linear import __all__ as _linear_all
