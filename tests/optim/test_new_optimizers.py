@@ -162,3 +162,35 @@ def test_differentiable_refused_where_unsupported():
     opt = numtorch.optim.RMSprop([p], differentiable=True)
     with pytest.raises(RuntimeError, match="differentiable=True"):
         opt.step()
+
+
+def _swap_run(lib):
+    import copy
+
+    p = lib.ones(2, requires_grad=True)
+    opt = lib.optim.Adam([p], lr=0.1)
+    p.grad = lib.ones(2)
+    opt.step()
+    q = lib.full((2,), 5.0, requires_grad=True)
+    q.grad = lib.tensor([1.0, -2.0])
+    sd = copy.deepcopy(opt.state_dict())
+    sd["param_groups"][0]["lr"] = 0.5
+    with lib.optim.swap_in_optimizer_params_and_state(opt, {"p": q}, sd):
+        inside = (opt.param_groups[0]["params"][0] is q, next(iter(opt.state)) is q,
+                  opt.param_groups[0]["lr"])
+        opt.step()
+    after = (opt.param_groups[0]["params"][0] is p, opt.param_groups[0]["lr"],
+             float(opt.state[p]["step"]))
+    with pytest.raises(RuntimeError) as e:
+        with lib.optim.swap_in_optimizer_params_and_state(opt, {}, sd):
+            pass
+    return (inside, after, q.detach().numpy().tolist(), p.detach().numpy().tolist(),
+            float(sd["state"][0]["step"]), sd["state"][0]["exp_avg"].numpy().tolist(),
+            str(e.value))
+
+
+def test_swap_in_optimizer_params_and_state():
+    t, n = _swap_run(torch), _swap_run(numtorch)
+    assert n[:2] == t[:2] and n[-1] == t[-1] and n[4] == t[4]
+    for a, b in zip(n[2:6], t[2:6]):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
