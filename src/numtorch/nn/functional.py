@@ -137,6 +137,8 @@ from ._functional.pooling import (
 )
 from ._functional.sparse import embedding, embedding_bag, one_hot
 from ._functional.vision import (
+    GRID_SAMPLE_INTERPOLATION_MODES,
+    GRID_SAMPLE_PADDING_MODES,
     affine_grid,
     channel_shuffle,
     grid_sample,
@@ -196,7 +198,3 @@ __all__ = [
     "max_pool3d_with_indices", "ctc_loss", "gumbel_softmax", "conv_tbc", "native_channel_shuffle",
     "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES",
 ]
-
-# grid_sample's mode and padding_mode names with their kernel codes, as torch exposes them
-GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
-GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}

@@ -19,7 +19,12 @@ from ..._tensor import Tensor
 
 __all__ = ["pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
            "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
-           "native_channel_shuffle"]
+           "native_channel_shuffle", "GRID_SAMPLE_INTERPOLATION_MODES",
+           "GRID_SAMPLE_PADDING_MODES"]
+
+# grid_sample's mode and padding_mode names with their kernel codes, as torch exposes them
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
