@@ -104,3 +104,38 @@ def test_lazy_conv_errors():
         with pytest.raises((RuntimeError, ValueError)) as ne:
             numtorch.nn.LazyConv2d(*args)(numtorch.ones(shape))
         assert type(ne.value) is type(te.value) and str(ne.value) == str(te.value)
+
+
+def test_placeholder_refuses_computation():
+    msgs = []
+    for lib in (torch, numtorch):
+        p = lib.nn.UninitializedParameter()
+        out = []
+        for fn in (lambda t: t + 1, lambda t: t.numel(), lambda t: t.sum(), lambda t: t @ t,
+                   lambda t: t.detach()):
+            with pytest.raises(ValueError) as e:
+                fn(p)
+            out.append(str(e.value))
+        assert tuple(p.size()) == (0,) and p.requires_grad
+        msgs.append(out)
+    assert msgs[0] == msgs[1]
+
+
+def test_lazy_module_cast_before_first_call():
+    shapes = []
+    for lib in (torch, numtorch):
+        m = lib.nn.LazyLinear(3).to(lib.float64)
+        assert repr(m.weight) == "<UninitializedParameter>"
+        m(lib.ones(2, 4, dtype=lib.float64))
+        shapes.append((str(m.weight.dtype), tuple(m.weight.shape), type(m).__name__))
+    assert shapes[0] == shapes[1]
+
+
+def test_lazy_module_deepcopy():
+    import copy
+
+    for lib in (torch, numtorch):
+        m = copy.deepcopy(lib.nn.LazyConv1d(2, 3))
+        assert type(m).__name__ == "LazyConv1d" and repr(m.weight) == "<UninitializedParameter>"
+        m(lib.ones(1, 4, 6))
+        assert type(m).__name__ == "Conv1d" and tuple(m.weight.shape) == (2, 4, 3)

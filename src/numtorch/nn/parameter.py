@@ -90,19 +90,6 @@ class UninitializedTensorMixin:
     def shape(self):
         raise RuntimeError(_UNINIT_USE)
 
-    def size(self, dim=None):
-        raise RuntimeError(_UNINIT_USE)
-
-    def numel(self):
-        raise RuntimeError(_UNINIT_USE)
-
-    @property
-    def ndim(self):
-        raise RuntimeError(_UNINIT_USE)
-
-    def dim(self):
-        raise RuntimeError(_UNINIT_USE)
-
     def share_memory_(self):
         raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call "
                            "`forward` to initialize the parameters before calling "
@@ -113,6 +100,29 @@ class UninitializedTensorMixin:
 
     def __reduce_ex__(self, protocol):
         return (type(self), (self._requires_grad,))
+
+
+def _refuse(name: str):
+    def method(self, *args, **kwargs):
+        kind = "parameter" if isinstance(self, Parameter) else "buffer"
+        raise ValueError(
+            f"Attempted to use an uninitialized {kind} in <method '{name.strip('_')}' of "
+            "'torch._C.TensorBase' objects>. This error happens when you are using a "
+            "`LazyModule` or explicitly manipulating `torch.nn.parameter.Uninitialized"
+            f"{kind.capitalize()}` objects. When using LazyModules Call `forward` with a dummy "
+            "batch to initialize the parameters before calling torch functions")
+
+    method.__name__ = name
+    return method
+
+
+# the computations PyTorch refuses on a placeholder (shape-free metadata stays readable)
+for _name in ("numel", "dim", "add", "sub", "mul", "div", "matmul", "sum", "mean", "detach",
+              "clone", "pow", "neg", "abs", "exp", "log", "view", "reshape", "t", "__add__",
+              "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+              "__rtruediv__", "__matmul__", "__rmatmul__", "__neg__", "__pow__", "__getitem__"):
+    setattr(UninitializedTensorMixin, _name, _refuse(_name))
+del _name
 
 
 def is_lazy(param) -> bool:
