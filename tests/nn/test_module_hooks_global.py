@@ -234,3 +234,35 @@ def test_module_compile_keeps_results():
     before = m(x).detach().numpy()
     assert m.compile() is None
     np.testing.assert_array_equal(m(x).detach().numpy(), before)
+
+
+def _always_call_run(lib):
+    class Boom(lib.nn.Module):
+        def forward(self, x):
+            raise KeyError("boom")
+
+    log = []
+    m = Boom()
+    m.register_forward_hook(lambda mod, a, o: log.append(("local", o)), always_call=True)
+    m.register_forward_hook(lambda mod, a, o: log.append(("local-not", o)))
+    h = lib.nn.modules.module.register_module_forward_hook(
+        lambda mod, a, o: log.append(("glob", o)), always_call=True)
+    try:
+        with pytest.raises(KeyError):
+            m(1)
+    finally:
+        h.remove()
+
+    def failing(mod, a, o):
+        log.append(1)
+        raise ValueError("h")
+    lin = lib.nn.Linear(1, 1)
+    lin.register_forward_hook(failing, always_call=True)
+    lin.register_forward_hook(lambda mod, a, o: log.append(2), always_call=True)
+    with pytest.raises(ValueError, match="h"):
+        lin(lib.ones(1))
+    return log
+
+
+def test_always_call_forward_hooks():
+    assert _always_call_run(numtorch) == _always_call_run(torch)

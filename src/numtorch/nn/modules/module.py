@@ -686,21 +686,25 @@ class Module(ModuleExtrasMixin):
                 or _g._global_backward_pre_hooks):
             bw = _BackwardHook(self)
             args = bw.setup_inputs(args)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(_g._global_forward_hooks.items()):
-            if _g._global_forward_hooks_with_kwargs.get(hid):
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
-        for hid, hook in list(self._forward_hooks.items()):
-            if self._forward_hooks_with_kwargs.get(hid):
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
+        result = None
+        called: set = set()
+        hooks = [(hid, hook, _g._global_forward_hooks_with_kwargs,
+                  _g._global_forward_hooks_always_called)
+                 for hid, hook in _g._global_forward_hooks.items()]
+        hooks += [(hid, hook, self._forward_hooks_with_kwargs, self._forward_hooks_always_called)
+                  for hid, hook in self._forward_hooks.items()]
+        try:
+            result = self.forward(*args, **kwargs)
+            for hid, hook, with_kwargs, always in hooks:
+                if always.get(hid):
+                    called.add(hid)
+                res = hook(self, args, kwargs, result) if with_kwargs.get(hid) else \
+                    hook(self, args, result)
+                if res is not None:
+                    result = res
+        except Exception:
+            _g.run_always_called_hooks(self, hooks, called, args, kwargs, result)
+            raise
         if bw is not None:
             result = bw.setup_outputs(result)
         return result

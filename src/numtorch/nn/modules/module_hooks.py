@@ -93,6 +93,25 @@ def run_registration_hooks(store: HookDict, module, name: str, value):
     return value
 
 
+def run_always_called_hooks(module, hooks: list, called: set, args, kwargs, result) -> None:
+    """After a failed forward, run the ``always_call`` forward hooks that have not run yet; an
+    exception they raise is reported as a warning (the forward's error wins)."""
+    import warnings
+
+    for hid, hook, with_kwargs, always in hooks:
+        if not always.get(hid) or hid in called:
+            continue
+        try:
+            if with_kwargs.get(hid):
+                hook(module, args, kwargs, result)
+            else:
+                hook(module, args, result)
+        except Exception as e:  # noqa: BLE001 - silenced as torch silences it
+            warnings.warn("forward hook with ``always_call=True`` raised an exception that was "
+                          f"silenced as another error was raised in forward: {e!s}",
+                          stacklevel=3)
+
+
 def _hooks_of(module, attr: str) -> HookDict:
     d = module.__dict__
     if attr not in d:
