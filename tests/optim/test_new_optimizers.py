@@ -114,6 +114,9 @@ DIFF_CASES = [
     ("Adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.05, "maximize": True}),
     ("AdamW", {"lr": 0.1, "weight_decay": 0.2}),
+    ("RMSprop", {"lr": 0.1}),
+    ("RMSprop", {"lr": 0.1, "momentum": 0.5, "centered": True, "weight_decay": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1, "weight_decay": 0.1}),
 ]
 
 
@@ -126,8 +129,10 @@ def _diff_run(lib, cls, kw):
     p = w.clone()
     opt = getattr(lib.optim, cls)([p], differentiable=True, **kw)
     leaves = [w, g1, g2]
-    if cls == "SGD":
+    if cls in ("SGD", "Adagrad"):
         grads = (g1, g2)
+    elif cls == "RMSprop":
+        grads = (g1,)
     else:
         grads = (g1,)
         ea = lib.tensor([0.1, -0.2, 0.05], requires_grad=True)
@@ -159,7 +164,7 @@ def test_differentiable_step(cls, kw):
 def test_differentiable_refused_where_unsupported():
     p = numtorch.zeros(2, requires_grad=True).clone()
     p.grad = numtorch.ones(2)
-    opt = numtorch.optim.RMSprop([p], differentiable=True)
+    opt = numtorch.optim.Adamax([p], differentiable=True)
     with pytest.raises(RuntimeError, match="differentiable=True"):
         opt.step()
 
