@@ -266,3 +266,26 @@ def _always_call_run(lib):
 
 def test_always_call_forward_hooks():
     assert _always_call_run(numtorch) == _always_call_run(torch)
+
+
+def _non_full_run(lib):
+    import warnings
+
+    log = []
+    h = lib.nn.modules.module.register_module_backward_hook(
+        lambda m, gi, go: log.append((type(m).__name__,
+                                      [None if g is None else tuple(g.shape) for g in gi],
+                                      [tuple(g.shape) for g in go])))
+    m = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU())
+    x = lib.ones(2, 3, requires_grad=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m(x).sum().backward()
+    finally:
+        h.remove()
+    return log
+
+
+def test_global_non_full_backward_hook():
+    assert _non_full_run(numtorch) == _non_full_run(torch)

@@ -663,7 +663,7 @@ class Module(ModuleExtrasMixin):
         if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]
                 or d["_backward_pre_hooks"] or _g._global_forward_pre_hooks
                 or _g._global_forward_hooks or _g._global_backward_hooks
-                or _g._global_backward_pre_hooks):
+                or _g._global_backward_pre_hooks or _g._global_non_full_backward_hooks):
             return self.forward(*args, **kwargs)
         for hook in list(_g._global_forward_pre_hooks.values()):
             res = hook(self, args)
@@ -705,6 +705,8 @@ class Module(ModuleExtrasMixin):
         except Exception:
             _g.run_always_called_hooks(self, hooks, called, args, kwargs, result)
             raise
+        if _g._global_non_full_backward_hooks:
+            _g.attach_non_full_backward_hooks(self, result)
         if bw is not None:
             result = bw.setup_outputs(result)
         return result

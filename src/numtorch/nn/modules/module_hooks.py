@@ -25,6 +25,7 @@ _global_forward_hooks_with_kwargs: dict = {}
 _global_forward_hooks_always_called: dict = {}
 _global_backward_hooks: HookDict = HookDict()
 _global_backward_pre_hooks: HookDict = HookDict()
+_global_non_full_backward_hooks: HookDict = HookDict()
 _global_buffer_registration_hooks: HookDict = HookDict()
 _global_module_registration_hooks: HookDict = HookDict()
 _global_parameter_registration_hooks: HookDict = HookDict()
@@ -60,8 +61,37 @@ def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHan
 
 
 def register_module_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
-    """The deprecated global backward hook; numtorch runs it as a full backward hook."""
-    return _add(_global_backward_hooks, hook)
+    """The deprecated (non-full) global backward hook: ``hook(module, grad_input,
+    grad_output)`` with the gradients of the last autograd node of each module's output, as
+    PyTorch's. Known difference: PyTorch's FutureWarning for forwards of several nodes is not
+    issued."""
+    return _add(_global_non_full_backward_hooks, hook)
+
+
+def attach_non_full_backward_hooks(module, result) -> None:
+    """Hook the global non-full backward hooks onto ``result``'s autograd node."""
+    from ..._tensor import Tensor
+
+    if not isinstance(result, Tensor) or result.grad_fn is None:
+        return
+    hooks = list(_global_non_full_backward_hooks.values())
+
+    node = result.grad_fn
+
+    def on_node(grad_inputs, grad_outputs):
+        from ...autograd.engine import _fit
+
+        # the node's input gradients as PyTorch shows them: summed to each input's shape
+        metas = getattr(node, "_input_meta", ())
+        grad_inputs = tuple(g if g is None or i >= len(metas) else _fit(g, metas[i])
+                            for i, g in enumerate(grad_inputs))
+        for hook in hooks:
+            res = hook(module, grad_inputs, tuple(grad_outputs))
+            if res is not None:
+                grad_inputs = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+        return grad_inputs
+
+    result.grad_fn.register_hook(on_node)
 
 
 def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
