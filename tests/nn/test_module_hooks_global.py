@@ -268,9 +268,12 @@ def test_always_call_forward_hooks():
     assert _always_call_run(numtorch) == _always_call_run(torch)
 
 
-def _non_full_run(lib):
-    import warnings
+_NON_FULL_SCRIPT = """
+import warnings
+import torch
+import numtorch
 
+def run(lib):
     log = []
     h = lib.nn.modules.module.register_module_backward_hook(
         lambda m, gi, go: log.append((type(m).__name__,
@@ -278,14 +281,35 @@ def _non_full_run(lib):
                                       [tuple(g.shape) for g in go])))
     m = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU())
     x = lib.ones(2, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m(x).sum().backward()
+    h.remove()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            m(x).sum().backward()
-    finally:
-        h.remove()
+        lib.nn.modules.module.register_module_full_backward_hook(lambda *a: None)
+    except RuntimeError as e:
+        log.append(str(e))
     return log
+
+print(run(torch) == run(numtorch))
+"""
 
 
 def test_global_non_full_backward_hook():
-    assert _non_full_run(numtorch) == _non_full_run(torch)
+    """In a fresh process: torch's global backward-hook kind is fixed by the first one."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    out = subprocess.run([sys.executable, "-c", _NON_FULL_SCRIPT], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr
+
+
+def test_mixing_global_backward_hook_kinds_raises():
+    # this process already registered global full backward hooks (test_global_backward_hooks)
+    for lib in (torch, numtorch):
+        lib.nn.modules.module.register_module_full_backward_hook(lambda *a: None).remove()
+        with pytest.raises(RuntimeError, match="Cannot use both regular backward hooks"):
+            lib.nn.modules.module.register_module_backward_hook(lambda *a: None)

@@ -26,6 +26,17 @@ _global_forward_hooks_always_called: dict = {}
 _global_backward_hooks: HookDict = HookDict()
 _global_backward_pre_hooks: HookDict = HookDict()
 _global_non_full_backward_hooks: HookDict = HookDict()
+# set by the first global backward hook of either kind and never reset (as in PyTorch)
+_global_is_full_backward_hook: bool | None = None
+_MIXED = ("Cannot use both regular backward hooks and full backward hooks as a global Module "
+          "hook. Please use only one of them.")
+
+
+def _set_backward_kind(full: bool) -> None:
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is (not full):
+        raise RuntimeError(_MIXED)
+    _global_is_full_backward_hook = full
 _global_buffer_registration_hooks: HookDict = HookDict()
 _global_module_registration_hooks: HookDict = HookDict()
 _global_parameter_registration_hooks: HookDict = HookDict()
@@ -57,6 +68,7 @@ def register_module_forward_hook(hook: Callable[..., None], *, with_kwargs: bool
 
 def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """``hook(module, grad_input, grad_output)`` for every module's backward."""
+    _set_backward_kind(True)
     return _add(_global_backward_hooks, hook)
 
 
@@ -65,6 +77,7 @@ def register_module_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
     grad_output)`` with the gradients of the last autograd node of each module's output, as
     PyTorch's. Known difference: PyTorch's FutureWarning for forwards of several nodes is not
     issued."""
+    _set_backward_kind(False)
     return _add(_global_non_full_backward_hooks, hook)
 
 
