@@ -315,3 +315,16 @@ def test_toplevel_triplet_margin_loss():
               [(3, 4)] * 3, graph=False)
     check_raises(lambda lib, a, p, n: lib.triplet_margin_loss(a, p, n, reduction="mean"),
                  [(3, 4)] * 3)
+
+
+def test_instance_norm_num_features_check():
+    for lib in (torch, numtorch):
+        with pytest.raises(ValueError, match=r"expected input's size at dim=1 to match "
+                                             r"num_features \(3\), but got: 4."):
+            lib.nn.InstanceNorm1d(3, affine=True)(lib.ones(2, 4, 5))
+        with pytest.warns(UserWarning, match="input's size at dim=0 does not match"):
+            lib.nn.InstanceNorm2d(3)(lib.ones(4, 5, 5))
+    for lib in (torch, numtorch):
+        m = lib.nn.LazyInstanceNorm1d()
+        with pytest.raises(ValueError, match="dim=0 to match num_features"):
+            m(lib.ones(3, 7))

@@ -110,6 +110,17 @@ class _InstanceNorm(_NormBase):
         if input.ndim not in (nd + 1, nd + 2):
             raise ValueError(f"expected {nd + 1}D or {nd + 2}D input (got {input.ndim}D input)")
         unbatched = input.ndim == nd + 1
+        feature_dim = 0 if unbatched else 1
+        if input.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match "
+                                 f"num_features ({self.num_features}), but got: "
+                                 f"{input.shape[feature_dim]}.")
+            import warnings
+
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You "
+                          "can silence this warning by not passing in num_features, which is not "
+                          "used because affine=False", UserWarning, stacklevel=3)
         if unbatched:
             input = input.unsqueeze(0)
         out = F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
