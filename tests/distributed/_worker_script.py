@@ -413,6 +413,40 @@ def leave_rank1() -> None:
     dist.all_reduce(torch.ones(2))
 
 
+def syncbn() -> None:
+    """SyncBatchNorm over the ranks' shards equals BatchNorm over the whole batch: outputs,
+    input gradients, summed parameter gradients and running statistics."""
+    r, n = dist.get_rank(), dist.get_world_size()
+    gen = np.random.default_rng(3)
+    x_all = gen.standard_normal((4 * n, 3, 5, 5))
+    g_all = gen.standard_normal((4 * n, 3, 5, 5))
+    torch.set_default_dtype(torch.float64)
+    ref = nn.BatchNorm2d(3)
+    with torch.no_grad():
+        ref.weight.copy_(torch.tensor([1.0, 2.0, -0.5]))
+        ref.bias.copy_(torch.tensor([0.1, 0.0, 0.3]))
+    x = torch.tensor(x_all, requires_grad=True)
+    out = ref(x)
+    out.backward(torch.tensor(g_all))
+    sync = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.BatchNorm2d(3)))[0]
+    with torch.no_grad():
+        sync.weight.copy_(torch.tensor([1.0, 2.0, -0.5]))
+        sync.bias.copy_(torch.tensor([0.1, 0.0, 0.3]))
+    part = slice(4 * r, 4 * (r + 1))
+    xs = torch.tensor(x_all[part], requires_grad=True)
+    outs = sync(xs)
+    outs.backward(torch.tensor(g_all[part]))
+    close(outs.detach().numpy(), out.detach().numpy()[part], "SyncBatchNorm output")
+    close(xs.grad.numpy(), x.grad.numpy()[part], "SyncBatchNorm input gradient")
+    for name in ("weight", "bias"):
+        grad = getattr(sync, name).grad.clone()
+        dist.all_reduce(grad)
+        close(grad.numpy(), getattr(ref, name).grad.numpy(), f"SyncBatchNorm {name} gradient")
+    close(sync.running_mean.numpy(), ref.running_mean.numpy(), "running_mean")
+    close(sync.running_var.numpy(), ref.running_var.numpy(), "running_var")
+    torch.set_default_dtype(torch.float32)
+
+
 def stuck_rank1() -> None:
     if dist.get_rank() == 1:
         time.sleep(30)
@@ -421,7 +455,7 @@ def stuck_rank1() -> None:
 
 SCENARIOS = {"collectives": collectives, "errors": errors, "ddp": ddp, "sampler": sampler,
              "raise": raise_on_rank1, "kill": kill_rank1, "stuck": stuck_rank1,
-             "leave": leave_rank1, "timed": lambda: None}
+             "leave": leave_rank1, "timed": lambda: None, "syncbn": syncbn}
 
 
 def main(names: list[str]) -> None:

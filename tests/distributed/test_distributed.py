@@ -86,6 +86,11 @@ def test_ddp_matches_single_process_training():
 
 
 @needs_mpi
+def test_sync_batchnorm_matches_whole_batch_on_2_ranks():
+    run_ok(2, "syncbn")
+
+
+@needs_mpi
 def test_single_process_world():
     proc = subprocess.run([sys.executable, WORKER, "collectives", "sampler"],
                           capture_output=True, text=True, timeout=60, env=_env())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from . import functional, init, parallel, utils
+from ._factory import factory_kwargs
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
-from .parallel import DataParallel
-from .parameter import Buffer, Parameter, UninitializedParameter
+from .parallel.data_parallel import DataParallel
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils",
-           "DataParallel", *_modules_all]
+           *_modules_all]
+__all__ += ["UninitializedBuffer", "DataParallel", "factory_kwargs"]

@@ -17,6 +17,7 @@ from ._functional.activation import (
     elu_,
     gelu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -52,12 +53,14 @@ from ._functional.conv import (
     conv1d,
     conv2d,
     conv3d,
+    conv_tbc,
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
     fold,
     unfold,
 )
+from ._functional.ctc import ctc_loss
 from ._functional.distance import cosine_similarity, pairwise_distance, pdist
 from ._functional.dropout import (
     alpha_dropout,
@@ -66,6 +69,15 @@ from ._functional.dropout import (
     dropout2d,
     dropout3d,
     feature_alpha_dropout,
+)
+from ._functional.fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
 )
 from ._functional.linear import bilinear, linear
 from ._functional.loss import (
@@ -118,16 +130,20 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool2d_with_indices,
     max_pool3d,
+    max_pool3d_with_indices,
     max_unpool1d,
     max_unpool2d,
     max_unpool3d,
 )
 from ._functional.sparse import embedding, embedding_bag, one_hot
 from ._functional.vision import (
+    GRID_SAMPLE_INTERPOLATION_MODES,
+    GRID_SAMPLE_PADDING_MODES,
     affine_grid,
     channel_shuffle,
     grid_sample,
     interpolate,
+    native_channel_shuffle,
     pad,
     pixel_shuffle,
     pixel_unshuffle,
@@ -176,4 +192,9 @@ __all__ = [
     # vision
     "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "pad", "interpolate", "upsample",
     "upsample_nearest", "upsample_bilinear", "grid_sample", "affine_grid",
+    # added: pooling, losses, activations and conv forms
+    "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "max_pool3d_with_indices", "ctc_loss", "gumbel_softmax", "conv_tbc", "native_channel_shuffle",
+    "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES",
 ]

@@ -72,3 +72,25 @@ class Adagrad(Optimizer):
             param += (-clr * g) / std
 
         return update
+
+
+def _adagrad_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """Adagrad's ``differentiable=True`` update as recorded Tensor operations."""
+    lr, eps = _scalar(group["lr"]), group["eps"]
+    lr_decay, wd = group["lr_decay"], group["weight_decay"]
+    for p in group["params"]:
+        if p._grad is None:
+            continue
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        state["step"] += 1
+        if wd != 0:
+            grad = grad.add(p, alpha=wd)
+        clr = lr / (1 + (float(state["step"].item()) - 1) * lr_decay)
+        state_sum = state["sum"]
+        state_sum.addcmul_(grad, grad, value=1)
+        std = state_sum.sqrt().add(eps)
+        p.addcdiv_(grad, std, value=-clr)
+
+
+Adagrad._differentiable_group_step = _adagrad_differentiable_step

@@ -104,6 +104,48 @@ class Adam(Optimizer):
         return update
 
 
+def _adam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """Adam's ``differentiable=True`` update as recorded Tensor operations (torch's tensor-step
+    form: bias corrections from the step tensor, ``param.addcdiv_(exp_avg, denom)`` with the
+    negated step size folded into ``denom``)."""
+    from .._ops.pointwise import maximum
+
+    lr = _scalar(group["lr"])
+    beta1, beta2 = (_scalar(b) for b in group["betas"])
+    eps, wd = group["eps"], group["weight_decay"]
+    for p in group["params"]:
+        if p._grad is None:
+            continue
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        if not state:
+            opt._init_state(p, group, state)
+        state["step"] += 1
+        step = state["step"]
+        if wd != 0:
+            if group.get("decoupled_weight_decay"):
+                p.mul_(1 - lr * wd)
+            else:
+                grad = grad.add(p, alpha=wd)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad.conj(), value=1 - beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        step_size_neg = (lr / bias_correction1).neg()
+        bias_correction2_sqrt = bias_correction2.sqrt()
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = maximum(state["max_exp_avg_sq"].clone(), exp_avg_sq)
+            second = state["max_exp_avg_sq"]
+        else:
+            second = exp_avg_sq
+        denom = (second.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(eps / step_size_neg)
+        p.addcdiv_(exp_avg, denom)
+
+
+Adam._differentiable_group_step = _adam_differentiable_step
+
+
 def _buffers(opt: Optimizer, like) -> tuple:
     """Two scratch arrays shaped like ``like`` (views of per-optimizer buffers; not state)."""
     scratch = opt.__dict__.setdefault("_scratch", {})

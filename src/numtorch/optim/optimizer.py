@@ -344,6 +344,11 @@ class Optimizer:
         loss = _eval_closure(closure)
         differentiable = self.defaults.get("differentiable", False)
         if differentiable is not False:
+            if differentiable is True and hasattr(self, "_differentiable_group_step"):
+                with enable_grad():
+                    for group in self.param_groups:
+                        self._differentiable_group_step(group)
+                return loss
             self._refuse_differentiable(differentiable)
         for group in self.param_groups:
             self._step_params(group, self._group_update(group))

@@ -74,3 +74,37 @@ class RMSprop(Optimizer):
                 param += (-lr * g) / avg
 
         return update
+
+
+def _rmsprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """RMSprop's ``differentiable=True`` update as recorded Tensor operations."""
+    lr, alpha, eps = _scalar(group["lr"]), group["alpha"], group["eps"]
+    momentum, centered, wd = group["momentum"], group["centered"], group["weight_decay"]
+    for p in group["params"]:
+        if p._grad is None:
+            continue
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        if not state:
+            opt._init_state(p, group, state)
+        state["step"] += 1
+        if wd != 0:
+            grad = grad.add(p, alpha=wd)
+        square_avg = state["square_avg"]
+        square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        if centered:
+            grad_avg = state["grad_avg"]
+            grad_avg.lerp_(grad, 1 - alpha)
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt()
+        else:
+            avg = square_avg.sqrt()
+        avg = avg.add(eps)
+        if momentum > 0:
+            buf = state["momentum_buffer"]
+            buf.mul_(momentum).addcdiv_(grad, avg)
+            p.add_(buf, alpha=-lr)
+        else:
+            p.addcdiv_(grad, avg, value=-lr)
+
+
+RMSprop._differentiable_group_step = _rmsprop_differentiable_step

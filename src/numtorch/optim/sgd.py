@@ -81,3 +81,25 @@ class SGD(Optimizer):
             _add_scaled_(param, g, -lr, scratch)
 
         return update
+
+    def _differentiable_group_step(self, group: dict[str, Any]) -> None:
+        """``differentiable=True``: the update as recorded Tensor operations, so gradients
+        flow from the updated params to the old params and gradients (the momentum buffer is
+        started from a detached copy, as in torch)."""
+        lr = group["lr"]
+        momentum, dampening = group["momentum"], group["dampening"]
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            grad = -p._grad if group["maximize"] else p._grad
+            if group["weight_decay"] != 0:
+                grad = grad.add(p, alpha=group["weight_decay"])
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = grad.clone().detach()
+                else:
+                    buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            p.add_(grad, alpha=-_scalar(lr))

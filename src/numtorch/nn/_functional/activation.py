@@ -26,7 +26,7 @@ __all__ = [
     "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "sigmoid", "tanh",
     "softplus", "hardswish", "hardsigmoid", "threshold", "threshold_", "glu", "logsigmoid",
     "softshrink", "hardshrink", "softsign", "tanhshrink", "prelu", "rrelu", "rrelu_", "softmax",
-    "softmin", "log_softmax",
+    "softmin", "log_softmax", "gumbel_softmax",
 ]
 
 
@@ -298,3 +298,23 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
            training: bool = False) -> Tensor:
     return rrelu(input, lower, upper, training, inplace=True)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """``F.gumbel_softmax``: softmax of ``(logits + g) / tau`` with Gumbel noise
+    ``g = -log(Exp(1))`` drawn as PyTorch draws it; ``hard`` returns the one-hot argmax with the
+    soft sample's gradient (straight-through). ``eps`` is unused, as in PyTorch."""
+    if eps != 1e-10:
+        import warnings
+
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    from ..._ops.creation import empty_like, zeros_like
+
+    gumbels = -empty_like(logits).exponential_().log()
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

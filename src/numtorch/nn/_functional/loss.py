@@ -659,7 +659,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     if swap:
         d_pn = pairwise_distance(positive, negative, p, eps)
         d_an = minimum(d_an, d_pn)
-    loss = (margin + d_ap - d_an).clamp(min=0)
+    loss = (margin + d_ap - d_an).clamp_min(0)
     return _reduce_checked(loss, reduction)
 
 
@@ -677,7 +677,7 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
     d_an = dist(anchor, negative)
     if swap:
         d_an = minimum(d_an, dist(positive, negative))
-    loss = (margin + d_ap - d_an).clamp(min=0)
+    loss = (margin + d_ap - d_an).clamp_min(0)
     return _reduce_checked(loss, reduction)
 
 

@@ -35,7 +35,8 @@ def rms_norm(input: Tensor, normalized_shape: int | Sequence[int],
     if eps is None:
         eps = float(np.finfo(input.dtype.np).eps)
     dims = list(range(input.dim() - k, input.dim()))
-    ms = (input * input).mean(dim=dims, keepdim=True) if dims else input * input
+    sq = input.pow(2)  # PowBackward0, as PyTorch's graph
+    ms = sq.mean(dim=dims, keepdim=True) if dims else sq
     out = input * rsqrt(ms + eps)
     if weight is None:
         return out

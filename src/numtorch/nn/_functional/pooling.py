@@ -37,6 +37,7 @@ __all__ = [
     "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
     "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+    "max_pool3d_with_indices",
 ]
 
 _Size = int | tuple[int, ...]
@@ -64,6 +65,13 @@ def max_pool2d_with_indices(input: Tensor, kernel_size: _Size, stride: _Size | N
                             return_indices: bool = True) -> tuple[Tensor, Tensor]:
     """``max_pool2d`` returning ``(values, indices)``."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: _Size, stride: _Size | None = None,
+                            padding: _Size = 0, dilation: _Size = 1, ceil_mode: bool = False,
+                            return_indices: bool = True) -> tuple[Tensor, Tensor]:
+    """``max_pool3d`` returning ``(values, indices)``."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: _OutSize,

@@ -151,8 +151,21 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     if padding_idx is not None:
         pi = padding_idx % weight.shape[0]
         keep &= ids != pi
+    ghost = np.zeros(len(bag), dtype=bool)
+    if mode == "mean" and include_last_offset and input.dim() == 1 and n_bags:
+        # PyTorch's mean bags run to the input's end for the divisor and the gradient even
+        # when the last offset stops short: those entries count but add zero to the value
+        ghost = np.arange(len(bag)) >= off[n_bags]
+        bag[ghost] = n_bags - 1
+        keep = bag >= 0
+        if padding_idx is not None:
+            keep &= ids != padding_idx % weight.shape[0]
     sel = np.nonzero(keep)[0]
     rows = index_select(weight, 0, _tensor(ids[sel]))
+    if ghost[sel].any():
+        from ..._ops.indexing import where
+
+        rows = where(_tensor(ghost[sel]).unsqueeze(1), rows - rows.detach(), rows)
     if psw is not None:
         rows = rows * index_select(psw, 0, _tensor(sel)).unsqueeze(1)
     bag_ids = _tensor(bag[sel].astype(np.int64))

@@ -18,7 +18,13 @@ from ..._ops.nn.sampling import (
 from ..._tensor import Tensor
 
 __all__ = ["pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-           "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
+           "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+           "native_channel_shuffle", "GRID_SAMPLE_INTERPOLATION_MODES",
+           "GRID_SAMPLE_PADDING_MODES"]
+
+# grid_sample's mode and padding_mode names with their kernel codes, as torch exposes them
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
@@ -36,3 +42,8 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     rest = tuple(input.shape[2:])
     x = input.reshape((n, groups, c // groups) + rest).transpose(1, 2)
     return x.reshape((n, c) + rest)
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """``F.native_channel_shuffle``: the same permutation as ``channel_shuffle``."""
+    return channel_shuffle(input, groups)

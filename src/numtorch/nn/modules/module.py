@@ -16,9 +16,25 @@ from ..._ops._base import Op
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.graph import HookDict, RemovableHandle
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
+from . import module_hooks as _g
+from .module_hooks import (  # noqa: F401 - torch.nn.modules.module's global hook functions
+    ModuleExtrasMixin,
+    register_module_backward_hook,
+    register_module_buffer_registration_hook,
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+    register_module_full_backward_hook,
+    register_module_full_backward_pre_hook,
+    register_module_module_registration_hook,
+    register_module_parameter_registration_hook,
+)
 
-__all__ = ["Module"]
+__all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_full_backward_pre_hook", "register_module_backward_hook",
+           "register_module_full_backward_hook", "register_module_buffer_registration_hook",
+           "register_module_module_registration_hook",
+           "register_module_parameter_registration_hook"]
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -58,7 +74,7 @@ def _check_name(kind: str, name, owner: Module, store: dict) -> None:
         raise KeyError(f"attribute '{name}' already exists")
 
 
-class Module:
+class Module(ModuleExtrasMixin):
     """Base class of all layers and models (``torch.nn.Module``)."""
 
     dump_patches = False
@@ -87,6 +103,8 @@ class Module:
         d["_backward_pre_hooks"] = HookDict()
         d["_state_dict_hooks"] = HookDict()
         d["_load_state_dict_pre_hooks"] = HookDict()
+        d["_state_dict_pre_hooks"] = HookDict()
+        d["_load_state_dict_post_hooks"] = HookDict()
 
     def forward(self, *input: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
@@ -103,6 +121,9 @@ class Module:
                             "(torch Tensor or None required)")
         if isinstance(tensor, Buffer):
             tensor = _plain(tensor)
+        if _g._global_buffer_registration_hooks:
+            tensor = _g.run_registration_hooks(_g._global_buffer_registration_hooks, self, name,
+                                               tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -125,6 +146,9 @@ class Module:
                              f"parameters must be created explicitly. To express '{name}' as a "
                              "function of another Tensor, compute the value in the forward() "
                              "method.")
+        if _g._global_parameter_registration_hooks:
+            param = _g.run_registration_hooks(_g._global_parameter_registration_hooks, self,
+                                              name, param)
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -132,6 +156,9 @@ class Module:
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         _check_name("module", name, self, self._modules)
+        if _g._global_module_registration_hooks:
+            module = _g.run_registration_hooks(_g._global_module_registration_hooks, self, name,
+                                               module)
         self._modules[name] = module
 
     register_module = add_module
@@ -196,6 +223,9 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             _remove_from(self, name, skip="_modules")
+            if _g._global_module_registration_hooks:
+                value = _g.run_registration_hooks(_g._global_module_registration_hooks, self,
+                                                  name, value)
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -215,6 +245,9 @@ class Module:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
                                 "(torch.nn.Buffer, torch.Tensor or None expected)")
+            if _g._global_buffer_registration_hooks:
+                value = _g.run_registration_hooks(_g._global_buffer_registration_hooks, self,
+                                                  name, value)
             buffers[name] = value
             return
         object.__setattr__(self, name, value)
@@ -240,7 +273,8 @@ class Module:
         for k in ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs",
                   "_forward_hooks_always_called"):
             self.__dict__.setdefault(k, {})
-        for k in ("_backward_pre_hooks", "_state_dict_hooks", "_load_state_dict_pre_hooks"):
+        for k in ("_backward_pre_hooks", "_state_dict_hooks", "_load_state_dict_pre_hooks",
+                  "_state_dict_pre_hooks", "_load_state_dict_post_hooks"):
             self.__dict__.setdefault(k, HookDict())
         self.__dict__.setdefault("_non_persistent_buffers_set", set())
 
@@ -444,16 +478,19 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
+        for hook in self.__dict__.get("_state_dict_pre_hooks", {}).values():
+            hook(self, prefix, keep_vars)
         meta = getattr(destination, "_metadata", None)
+        local_meta = {"version": self._version}
         if meta is not None:
-            meta[prefix[:-1]] = {"version": self._version}
+            meta[prefix[:-1]] = local_meta
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            res = hook(self, destination, prefix, {})
+            res = hook(self, destination, prefix, local_meta)
             if res is not None:
                 destination = res
         return destination
@@ -488,6 +525,8 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", expected '
                                   "torch.Tensor or Tensor-like object from checkpoint but "
                                   f"received {type(value)}")
+                continue
+            if is_lazy(param):
                 continue
             if param.ndim == 0 and value.ndim == 1 and value.numel() == 1:
                 value = value[0]
@@ -544,6 +583,15 @@ class Module:
             for name, child in module._modules.items():
                 if child is not None:
                     load(child, prefix + name + ".")
+            post = module.__dict__.get("_load_state_dict_post_hooks")
+            if post:
+                keys = _IncompatibleKeys(missing, unexpected)
+                for hook in list(post.values()):
+                    if hook(module, keys) is not None:
+                        raise AssertionError(
+                            "Hooks registered with ``register_load_state_dict_post_hook`` are "
+                            "not expected to return new values, if incompatible_keys need to be "
+                            "modified, it should be done inplace.")
 
         load(self)
         if strict:
@@ -613,8 +661,14 @@ class Module:
     def _call_impl(self, *args, **kwargs):
         d = self.__dict__
         if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]
-                or d["_backward_pre_hooks"]):
+                or d["_backward_pre_hooks"] or _g._global_forward_pre_hooks
+                or _g._global_forward_hooks or _g._global_backward_hooks
+                or _g._global_backward_pre_hooks or _g._global_non_full_backward_hooks):
             return self.forward(*args, **kwargs)
+        for hook in list(_g._global_forward_pre_hooks.values()):
+            res = hook(self, args)
+            if res is not None:
+                args = res if isinstance(res, tuple) else (res,)
         for hid, hook in list(self._forward_pre_hooks.items()):
             if self._forward_pre_hooks_with_kwargs.get(hid):
                 res = hook(self, args, kwargs)
@@ -628,17 +682,31 @@ class Module:
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
         bw = None
-        if self._backward_hooks or self._backward_pre_hooks:
+        if (self._backward_hooks or self._backward_pre_hooks or _g._global_backward_hooks
+                or _g._global_backward_pre_hooks):
             bw = _BackwardHook(self)
             args = bw.setup_inputs(args)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_hooks.items()):
-            if self._forward_hooks_with_kwargs.get(hid):
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
+        result = None
+        called: set = set()
+        hooks = [(hid, hook, _g._global_forward_hooks_with_kwargs,
+                  _g._global_forward_hooks_always_called)
+                 for hid, hook in _g._global_forward_hooks.items()]
+        hooks += [(hid, hook, self._forward_hooks_with_kwargs, self._forward_hooks_always_called)
+                  for hid, hook in self._forward_hooks.items()]
+        try:
+            result = self.forward(*args, **kwargs)
+            for hid, hook, with_kwargs, always in hooks:
+                if always.get(hid):
+                    called.add(hid)
+                res = hook(self, args, kwargs, result) if with_kwargs.get(hid) else \
+                    hook(self, args, result)
+                if res is not None:
+                    result = res
+        except Exception:
+            _g.run_always_called_hooks(self, hooks, called, args, kwargs, result)
+            raise
+        if _g._global_non_full_backward_hooks:
+            _g.attach_non_full_backward_hooks(self, result)
         if bw is not None:
             result = bw.setup_outputs(result)
         return result
@@ -749,13 +817,14 @@ class _BackwardHook:
 
     def _on_output_grads(self, grads):
         grads = tuple(grads)
-        for hook in list(self.module._backward_pre_hooks.values()):
+        for hook in [*_g._global_backward_pre_hooks.values(),
+                     *self.module._backward_pre_hooks.values()]:
             res = hook(self.module, grads)
             if res is not None:
                 grads = tuple(res) if isinstance(res, (tuple, list)) else (res,)
         self.grad_outputs = grads
         if not self.inputs_wrapped:
-            if self.module._backward_hooks:
+            if self.module._backward_hooks or _g._global_backward_hooks:
                 import warnings
 
                 warnings.warn("Full backward hook is firing when gradients are computed with "
@@ -770,7 +839,7 @@ class _BackwardHook:
         return self._run_hooks(tuple(grads))
 
     def _run_hooks(self, grad_inputs):
-        for hook in list(self.module._backward_hooks.values()):
+        for hook in [*_g._global_backward_hooks.values(), *self.module._backward_hooks.values()]:
             res = hook(self.module, grad_inputs, self.grad_outputs)
             if res is not None:
                 res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
