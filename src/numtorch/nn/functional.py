@@ -47,7 +47,7 @@ from ._functional.activation import (
     threshold,
     threshold_,
 )
-from ._functional.attention import scaled_dot_product_attention
+from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention
 from ._functional.conv import (
     conv1d,
     conv2d,
@@ -149,6 +149,7 @@ __all__ = [
     "adaptive_avg_pool3d",
     # attention
     "scaled_dot_product_attention",
+    "multi_head_attention_forward",
     # activations
     "threshold", "threshold_", "relu", "relu_", "hardtanh", "hardtanh_", "hardswish", "relu6",
     "elu", "elu_", "selu", "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu",
