@@ -21,6 +21,17 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _empty_in_layout(input: Tensor) -> Tensor:
+    """An empty tensor with ``input``'s dim order in memory (torch's ``empty_like`` keeps a
+    permuted layout), so that ``bernoulli_``, which fills in memory order, draws the mask
+    torch draws for a transposed input."""
+    if input.is_contiguous():
+        return input.new_empty(tuple(input.shape))
+    order = sorted(range(input.ndim), key=lambda d: -input.stride(d))
+    inverse = sorted(range(input.ndim), key=lambda i: order[i])
+    return input.new_empty(tuple(input.shape[d] for d in order)).permute(*inverse)
+
+
 def _dropout_impl(input: Tensor, p: float, train: bool, inplace: bool, feature: bool,
                   alpha: bool) -> Tensor:
     """PyTorch's dropout arithmetic: mask = bernoulli_(1 - p) (one draw per element, or per
@@ -37,7 +48,7 @@ def _dropout_impl(input: Tensor, p: float, train: bool, inplace: bool, feature: 
         shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
     else:
         shape = tuple(input.shape)
-    noise = input.new_empty(shape)
+    noise = input.new_empty(shape) if feature else _empty_in_layout(input)
     with grad_mode.no_grad():
         noise.bernoulli_(1 - p)
         if alpha:
