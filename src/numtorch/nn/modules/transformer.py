@@ -1,4 +1,4 @@
-"""``nn.Transformer`` and its encoder/decoder stacks and layers, as ``torch.nn.modules.transformer``.
+"""``nn.Transformer``, its encoder/decoder stacks and layers (``torch.nn.modules.transformer``).
 
 Parameters, state_dict keys, construction order (hence the random draws after a seed) and the
 forward arithmetic are torch's general (slow) path. torch's inference fast paths compute the
