@@ -92,6 +92,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     torch's math path after the same seed. Known difference: the graph is the composition
     (``grad_fn`` names are not torch's fused ``ScaledDotProduct...Backward0``).
     """
+    if attn_mask is not None and not isinstance(attn_mask, Tensor):
+        # a torch.nn.attention.bias.CausalBias (torch routes it through __torch_function__)
+        return attn_mask._dispatch(query, key, value, attn_mask, dropout_p, is_causal, scale,
+                                   enable_gqa)
     _check_sdpa(query, key, value, attn_mask, dropout_p)
     flash = _flash_cpu_applies(query, key, value, attn_mask, dropout_p)
     if flash and attn_mask is not None and attn_mask.dim() < 2:
