@@ -6,8 +6,10 @@ import warnings
 import numpy as np
 import pytest
 import torch
+import torch.nn.attention.bias  # noqa: F401 - torch does not import it eagerly
 
 import numtorch
+import numtorch.nn.attention.bias  # noqa: F401
 from tests.oracle import assert_same_value, check, check_raises, copy_weights, make_array
 
 FLOATS = ["float32", "float64"]
@@ -368,3 +370,96 @@ def test_functional_mha_static_kv_and_separate_weights():
                  lib.nn.functional.multi_head_attention_forward(
                      q, kv, kv, 6, H, w_in, b_in, None, None, False, 0.0, w_out, b_out),
                  arrays=[arrays[n] for n in names])
+
+
+# -- torch.nn.attention: sdpa_kernel, SDPBackend, bias ---------------------------------------------
+def _attn(lib):
+    return lib.nn.attention
+
+
+def _pick(enum, backends):
+    if isinstance(backends, str):
+        return getattr(enum, backends)
+    return [getattr(enum, b) for b in backends]
+
+
+def test_sdp_backend_enum():
+    for name, member in torch.nn.attention.SDPBackend.__members__.items():
+        ours = getattr(numtorch.nn.attention.SDPBackend, name)
+        assert repr(ours) == repr(member) and str(ours) == str(member)
+        assert ours.name == member.name and int(ours) == int(member)
+    assert numtorch.nn.attention.WARN_FOR_UNFUSED_KERNELS == \
+        torch.nn.attention.WARN_FOR_UNFUSED_KERNELS
+
+
+@pytest.mark.parametrize("backends", [["MATH"], ["FLASH_ATTENTION"], ["EFFICIENT_ATTENTION"],
+                                      ["CUDNN_ATTENTION"], [], ["MATH", "ERROR"], "MATH",
+                                      ["EFFICIENT_ATTENTION", "FLASH_ATTENTION"]])
+@pytest.mark.parametrize("kw", [{}, {"dropout_p": 0.5}, {"is_causal": True}])
+def test_sdpa_kernel_restricts_backends(backends, kw):
+    def fn(lib, q, k, v):
+        B = _attn(lib).SDPBackend
+        chosen = _pick(B, backends)
+        with _attn(lib).sdpa_kernel(chosen):
+            lib.manual_seed(0)
+            out = sdpa(lib, q, k, v, **kw)
+        assert len(_attn(lib)._cur_sdpa_kernel_backends()) == 5
+        return out
+
+    # the enabled lists are compared inside torch's own context
+    with torch.nn.attention.sdpa_kernel(_pick(torch.nn.attention.SDPBackend, backends)):
+        expected = [b.name for b in torch.nn.attention._cur_sdpa_kernel_backends()]
+    with numtorch.nn.attention.sdpa_kernel(_pick(numtorch.nn.attention.SDPBackend, backends)):
+        assert [b.name for b in numtorch.nn.attention._cur_sdpa_kernel_backends()] == expected
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(fn, [(2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 8)], graph=False, grad=False)
+
+
+def test_sdpa_kernel_as_decorator_and_errors():
+    for lib in (torch, numtorch):
+        @_attn(lib).sdpa_kernel(_attn(lib).SDPBackend.EFFICIENT_ATTENTION)
+        def names(lib=lib):
+            return [b.name for b in _attn(lib)._cur_sdpa_kernel_backends()]
+
+        assert names() == ["EFFICIENT_ATTENTION"]
+        assert len(_attn(lib)._cur_sdpa_kernel_backends()) == 5
+    check_raises(lambda lib: _attn(lib).sdpa_kernel("MATH").__enter__(), [])
+
+
+@pytest.mark.parametrize("variant", ["upper_left", "lower_right"])
+@pytest.mark.parametrize("L, S", [(4, 6), (6, 4), (5, 5)])
+def test_causal_bias(variant, L, S):
+    def fn(lib, q, k, v):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bias = getattr(lib.nn.attention.bias, f"causal_{variant}")(L, S)
+        return sdpa(lib, q, k, v, attn_mask=bias)
+
+    check(fn, [(2, 3, L, 8), (2, 3, S, 8), (2, 3, S, 8)], graph=False)
+    for lib in (torch, numtorch):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            bias = getattr(lib.nn.attention.bias, f"causal_{variant}")(L, S)
+        if lib is torch:
+            t_repr, t_warn = repr(bias), [str(w.message) for w in rec]
+            t_mask = bias._materialize()
+        else:
+            assert repr(bias) == t_repr and [str(w.message) for w in rec] == t_warn
+            assert_same_value(bias._materialize(), t_mask)
+            assert bias.variant == t_mask_variant(variant) and bias.seq_len_q == L
+
+
+def t_mask_variant(variant):
+    return numtorch.nn.attention.bias.CausalVariant[variant.upper()]
+
+
+def test_causal_bias_errors():
+    check_raises(lambda lib: lib.nn.attention.bias.causal_lower_right(3), [])
+    check_raises(lambda lib: lib.nn.attention.bias.causal_upper_left(3, 4, 5), [])
+    check_raises(lambda lib: lib.nn.attention.bias.CausalBias(1, 3, 4), [])
+    check_raises(lambda lib, q, k, v: sdpa(lib, q, k, v, is_causal=True,
+                                           attn_mask=lib.nn.attention.bias.causal_upper_left(
+                                               4, 5)), [(2, 4, 8), (2, 5, 8), (2, 5, 8)])
+    assert [int(v) for v in numtorch.nn.attention.bias.CausalVariant] == \
+        [int(v) for v in torch.nn.attention.bias.CausalVariant]
