@@ -2,6 +2,7 @@
 the same seed, state_dict keys, reprs, warnings, forward/backward values in eval and train mode
 (dropout 0, and dropout > 0 under the same seed), masks and causal hints, errors."""
 
+import math
 import warnings
 
 import numpy as np
@@ -318,3 +319,177 @@ def test_encoder_batch_first_dropout_same_seed():
     compare(lambda lib: lib.nn.TransformerEncoder(
         lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, batch_first=True), 2),
             [(3, 5, 8)], train=True, seed=21)
+
+
+# -- end to end: the same training run in both libraries -----------------------------------------
+def _gpt(lib, vocab=17, E=16, heads=2, layers=2, ctx=8, dropout=0.1, use_sdpa=False):
+    """A small GPT: token + position embeddings, pre-norm blocks with causal self-attention
+    (nn.MultiheadAttention or F.scaled_dot_product_attention) and a GELU MLP, a LM head."""
+    nn, F = lib.nn, lib.nn.functional
+
+    class SdpaAttention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(E, 3 * E)
+            self.proj = nn.Linear(E, E)
+
+        def forward(self, x):
+            B, T, _ = x.shape
+            q, k, v = self.qkv(x).split(E, dim=2)
+            q, k, v = (t.view(B, T, heads, E // heads).transpose(1, 2) for t in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                               dropout_p=dropout if self.training else 0.0)
+            return self.proj(y.transpose(1, 2).contiguous().view(B, T, E))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1 = nn.LayerNorm(E)
+            if use_sdpa:
+                self.attn = SdpaAttention()
+            else:
+                self.attn = nn.MultiheadAttention(E, heads, dropout=dropout, batch_first=True)
+            self.ln2 = nn.LayerNorm(E)
+            self.mlp = nn.Sequential(nn.Linear(E, 4 * E), nn.GELU(), nn.Linear(4 * E, E),
+                                     nn.Dropout(dropout))
+
+        def forward(self, x):
+            h = self.ln1(x)
+            if use_sdpa:
+                x = x + self.attn(h)
+            else:
+                T = x.shape[1]
+                mask = nn.Transformer.generate_square_subsequent_mask(T)
+                x = x + self.attn(h, h, h, attn_mask=mask, is_causal=True,
+                                  need_weights=False)[0]
+            return x + self.mlp(self.ln2(x))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(vocab, E)
+            self.pos = nn.Embedding(ctx, E)
+            self.drop = nn.Dropout(dropout)
+            self.blocks = nn.ModuleList([Block() for _ in range(layers)])
+            self.ln_f = nn.LayerNorm(E)
+            self.head = nn.Linear(E, vocab, bias=False)
+
+        def forward(self, idx):
+            T = idx.shape[1]
+            x = self.drop(self.tok(idx) + self.pos(lib.arange(T)))
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.ln_f(x))
+
+    return GPT()
+
+
+def _word_lm(lib, ntoken=23, ninp=16, nhead=2, nhid=32, nlayers=2, dropout=0.2):
+    """pytorch/examples' word_language_model Transformer: an nn.Transformer subclass whose
+    encoder runs over embedded tokens plus sinusoidal positions, then a linear decoder."""
+    nn, F = lib.nn, lib.nn.functional
+
+    class PositionalEncoding(nn.Module):
+        def __init__(self, d_model, max_len=64):
+            super().__init__()
+            self.dropout = nn.Dropout(p=dropout)
+            position = lib.arange(0, max_len, dtype=lib.float).unsqueeze(1)
+            div_term = lib.exp(lib.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+            pe = lib.zeros(max_len, d_model)
+            pe[:, 0::2] = lib.sin(position * div_term)
+            pe[:, 1::2] = lib.cos(position * div_term)
+            self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+
+        def forward(self, x):
+            return self.dropout(x + self.pe[:x.size(0), :])
+
+    class TransformerModel(nn.Transformer):
+        def __init__(self):
+            super().__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid,
+                             num_encoder_layers=nlayers, dropout=dropout)
+            self.src_mask = None
+            self.pos_encoder = PositionalEncoding(ninp)
+            self.input_emb = nn.Embedding(ntoken, ninp)
+            self.ninp = ninp
+            self.decoder = nn.Linear(ninp, ntoken)
+            nn.init.uniform_(self.input_emb.weight, -0.1, 0.1)
+            nn.init.zeros_(self.decoder.bias)
+            nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+
+        def forward(self, src, has_mask=True):
+            if has_mask:
+                if self.src_mask is None or self.src_mask.size(0) != len(src):
+                    self.src_mask = self.generate_square_subsequent_mask(len(src))
+            else:
+                self.src_mask = None
+            src = self.pos_encoder(self.input_emb(src) * math.sqrt(self.ninp))
+            out = self.decoder(self.encoder(src, mask=self.src_mask))
+            return F.log_softmax(out, dim=-1)
+
+    return TransformerModel()
+
+
+def _train(lib, make, steps, batch_fn, loss_fn, opt_name):
+    lib.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make(lib)
+    if opt_name == "adam":
+        opt = lib.optim.AdamW(model.parameters(), lr=3e-3)
+    else:
+        opt = lib.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    losses = []
+    model.train()
+    for step in range(steps):
+        x, y = (lib.tensor(a) for a in batch_fn(step))
+        opt.zero_grad()
+        loss = loss_fn(lib, model(x), y)
+        loss.backward()
+        lib.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+        opt.step()
+        losses.append(loss.item())
+    model.eval()
+    with lib.no_grad():
+        x, y = (lib.tensor(a) for a in batch_fn(steps))
+        losses.append(loss_fn(lib, model(x), y).item())
+    return losses
+
+
+@pytest.mark.parametrize("use_sdpa", [False, True])
+@pytest.mark.parametrize("opt_name", ["adam", "sgd"])
+def test_gpt_block_trains_the_same(use_sdpa, opt_name):
+    corpus = np.random.default_rng(3).integers(0, 17, size=(6, 4, 9))
+
+    def batch(step):
+        seq = corpus[step % len(corpus)]
+        return seq[:, :-1], seq[:, 1:]
+
+    def loss_fn(lib, logits, y):
+        return lib.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+    make = lambda lib: _gpt(lib, use_sdpa=use_sdpa)  # noqa: E731
+    theirs = _train(torch, make, 5, batch, loss_fn, opt_name)
+    ours = _train(numtorch, make, 5, batch, loss_fn, opt_name)
+    print("torch   ", theirs)
+    print("numtorch", ours)
+    np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("opt_name", ["sgd", "adam"])
+def test_word_language_model_trains_the_same(opt_name):
+    corpus = np.random.default_rng(4).integers(0, 23, size=200)
+    bptt, bsz = 7, 3
+    data = corpus[:len(corpus) // bsz * bsz].reshape(bsz, -1).T  # (len, bsz) as batchify
+
+    def batch(step):
+        i = (step * bptt) % (data.shape[0] - bptt - 1)
+        return data[i:i + bptt], data[i + 1:i + 1 + bptt].reshape(-1)
+
+    def loss_fn(lib, out, y):
+        return lib.nn.functional.nll_loss(out.view(-1, out.shape[-1]), y)
+
+    theirs = _train(torch, _word_lm, 6, batch, loss_fn, opt_name)
+    ours = _train(numtorch, _word_lm, 6, batch, loss_fn, opt_name)
+    print("torch   ", theirs)
+    print("numtorch", ours)
+    np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)
