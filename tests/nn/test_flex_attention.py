@@ -271,3 +271,28 @@ def _raises(fn):
 ])
 def test_errors(fn):
     _raises(fn)
+
+
+@pytest.mark.parametrize("index", [0, -1, (1, 2), (slice(None), 1), (0, slice(1, 3), 1),
+                                   (slice(None), slice(None), slice(0, 2))])
+def test_block_mask_slicing(index):
+    bms = {lib: FLEX[lib].create_block_mask(causal, 2, 4, 6, 7, device="cpu", BLOCK_SIZE=2)[index]
+           for lib in (torch, numtorch)}
+    for f in FIELDS:
+        assert_same_value(getattr(bms[numtorch], f), getattr(bms[torch], f), what=f)
+    assert str(bms[numtorch]) == str(bms[torch])
+    _raises(lambda lib, F, q, k, v: F.flex_attention(q, k, v, block_mask=bms[lib]))
+
+
+@pytest.mark.parametrize("new", [(4, 7), (6, 5), (3, 3), (6, 7)])
+def test_block_mask_adjust(new):
+    res = {}
+    for lib in (torch, numtorch):
+        bm = FLEX[lib].create_block_mask(window, 2, 4, 6, 7, device="cpu", BLOCK_SIZE=2)
+        bm = bm._adjust(*new)
+        q, k, v = _inputs(lib, shapes=((2, 4, new[0], 8), (2, 4, new[1], 8), (2, 4, new[1], 5)))
+        res[lib] = (bm, FLEX[lib].flex_attention(q, k, v, block_mask=bm))
+    for f in FIELDS:
+        assert_same_value(getattr(res[numtorch][0], f), getattr(res[torch][0], f), what=f)
+    assert res[numtorch][0].shape == res[torch][0].shape
+    assert_same_value(res[numtorch][1], res[torch][1])

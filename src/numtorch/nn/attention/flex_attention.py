@@ -60,6 +60,16 @@ def noop_mask(batch: Tensor, head: Tensor, token_q: Tensor, token_kv: Tensor) ->
     return batch.new_ones((), dtype=D.bool_, device=batch.device)
 
 
+def _sliced_mask_mod_error(batch: Tensor, head: Tensor, token_q: Tensor, token_kv: Tensor):
+    """The mask_mod of a sliced BlockMask: using it is an error."""
+    raise RuntimeError(
+        "Cannot use mask_mod from a sliced BlockMask. When you slice a BlockMask using [], the "
+        "mask_mod attribute is reset. You must set it from the original BlockMask's mask_mod."
+        "\n\nIncorrect usage:\n  base_mask = create_block_mask(my_mask_fn, ...)\n  sliced_mask "
+        "= base_mask[:, :, block_idx]\n  sliced_mask.mask_mod = apply_offset(sliced_mask."
+        "mask_mod, offset)  # WRONG!")
+
+
 def or_masks(*mask_mods: Callable) -> Callable:
     """The mask_mod keeping a position when any of ``mask_mods`` keeps it."""
     if not all(callable(m) for m in mask_mods):
@@ -284,6 +294,42 @@ class BlockMask:
                 f"    mask_mod={name}\n"
                 ")")
 
+    def __getitem__(self, index) -> BlockMask:
+        """Select batches, heads or query blocks (ints keep their dim); the result's
+        ``mask_mod`` refuses to run, as torch's does."""
+        index = index if isinstance(index, tuple) else (index,)
+        padded = (*index, slice(None), slice(None), slice(None))[:3]
+        sizes = self.kv_num_blocks.shape[:3]
+        index = tuple((slice(i + n, i + n + 1) if -n <= i < 0 else slice(i, i + 1))
+                      if isinstance(i, int) else i for i, n in zip(padded, sizes))
+        full_num = full_idx = None
+        if self.full_kv_num_blocks is not None:
+            full_num, full_idx = self.full_kv_num_blocks[index], self.full_kv_indices[index]
+        return BlockMask.from_kv_blocks(self.kv_num_blocks[index], self.kv_indices[index],
+                                        full_num, full_idx, BLOCK_SIZE=self.BLOCK_SIZE,
+                                        mask_mod=_sliced_mask_mod_error,
+                                        seq_lengths=self.seq_lengths,
+                                        compute_q_blocks=self.q_indices is not None)
+
+    def _adjust(self, new_q_len: int, new_kv_len: int) -> BlockMask:
+        """Crop the block lists to the upper-left (new_q_len, new_kv_len) corner."""
+        rows = -(-new_q_len // self.BLOCK_SIZE[0])
+        cols = -(-new_kv_len // self.BLOCK_SIZE[1])
+
+        def crop(num: Tensor, idx: Tensor) -> tuple[Tensor, Tensor]:
+            idx = idx[:, :, :rows, :cols]
+            num = num[:, :, :rows].clamp(max=cols)
+            return (idx < num.unsqueeze(-1)).sum(dim=-1).to(D.int32), idx
+
+        num, idx = crop(self.kv_num_blocks, self.kv_indices)
+        full_num = full_idx = None
+        if self.full_kv_num_blocks is not None:
+            full_num, full_idx = crop(self.full_kv_num_blocks, self.full_kv_indices)
+        return BlockMask.from_kv_blocks(num, idx, full_num, full_idx, BLOCK_SIZE=self.BLOCK_SIZE,
+                                        mask_mod=self.mask_mod,
+                                        seq_lengths=(new_q_len, new_kv_len),
+                                        compute_q_blocks=self.q_indices is not None)
+
     def to(self, device) -> BlockMask:
         """The same mask with its index tensors on ``device``."""
         def mv(t):
@@ -401,6 +447,8 @@ def flex_attention(query: Tensor, key: Tensor, value: Tensor, score_mod: Callabl
     _validate(query, key, value, block_mask, enable_gqa)
     score_mod = score_mod or _identity
     block_mask = block_mask if block_mask is not None else _empty_block_mask(query)
+    if block_mask.mask_mod is _sliced_mask_mod_error:
+        raise RuntimeError("Cannot use mask_mod from a sliced BlockMask")
     _check_block_lengths(block_mask, query.size(-2), key.size(-2))
     if scale is None:
         scale = 1.0 / math.sqrt(query.size(-1))
