@@ -463,3 +463,33 @@ def test_causal_bias_errors():
                                                4, 5)), [(2, 4, 8), (2, 5, 8), (2, 5, 8)])
     assert [int(v) for v in numtorch.nn.attention.bias.CausalVariant] == \
         [int(v) for v in torch.nn.attention.bias.CausalVariant]
+
+
+def test_private_helpers_and_merge_masks():
+    rng = np.random.default_rng(6)
+    bool_mask = rng.random((3, 5)) < 0.5
+    for mask in (bool_mask, np.where(bool_mask, -1.5, 0.0).astype("float32")):
+        check(lambda lib, x, mask=mask: lib.nn.functional._canonical_mask(
+            lib.tensor(mask), "m", None, "", x.dtype), [(2,)], grad=False)
+    check(lambda lib, q, k, v, w, b: lib.nn.functional._in_projection_packed(q, k, v, w, b),
+          [(4, 2, 8), (5, 2, 8), (5, 2, 8), (24, 8), (24,)], graph=False)
+    check(lambda lib, q, k, w, b: lib.nn.functional._in_projection_packed(q, k, k, w, b),
+          [(4, 2, 8), (5, 2, 8), (24, 8), (24,)], graph=False)
+    check(lambda lib, q, w, b: lib.nn.functional._in_projection_packed(q, q, q, w, b),
+          [(4, 2, 8), (24, 8), (24,)], graph=False)
+    check_raises(lambda lib, q, k, v, w: lib.nn.functional._in_projection(q, k, v, w, w, w),
+                 [(4, 2, 8), (5, 2, 6), (5, 2, 8), (8, 8)])
+    kpm = np.where(rng.random((3, 5)) < 0.3, -np.inf, 0.0).astype("float32")
+    am2 = np.where(rng.random((5, 5)) < 0.3, -np.inf, 0.0).astype("float32")
+    am3 = np.where(rng.random((6, 5, 5)) < 0.3, -np.inf, 0.0).astype("float32")
+    t, n = _mha_pair({"batch_first": True})
+    for args in [(None, kpm), (am2, None), (am2, kpm), (am3, kpm), (None, None)]:
+        outs = []
+        for lib, m in ((torch, t), (numtorch, n)):
+            a, k = (None if x is None else lib.tensor(x) for x in args)
+            outs.append(m.merge_masks(a, k, lib.zeros(3, 5, 8)))
+        assert outs[0][1] == outs[1][1]
+        if outs[0][0] is None:
+            assert outs[1][0] is None
+        else:
+            assert_same_value(outs[1][0], outs[0][0])

@@ -47,7 +47,15 @@ from ._functional.activation import (
     threshold,
     threshold_,
 )
-from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention
+from ._functional.attention import (  # noqa: F401 - the private helpers torch's F exposes too
+    _canonical_mask,
+    _in_projection,
+    _in_projection_packed,
+    _mha_shape_check,
+    _none_or_dtype,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
 from ._functional.conv import (
     conv1d,
     conv2d,
