@@ -221,6 +221,14 @@ def test_block_mask_contents(mask, block, separate):
     assert str(n) == str(t)
     assert repr(n) == repr(t)
     assert n.to_string(grid_size=2, limit=2) == t.to_string(grid_size=2, limit=2)
+    for flatten in (True, False):
+        nt, tt = n.as_tuple(flatten), t.as_tuple(flatten)
+        assert len(nt) == len(tt)
+        for a, b in zip(nt, tt):
+            if isinstance(b, torch.Tensor):
+                assert_same_value(a, b)
+            elif not callable(b):
+                assert a == b
 
 
 @pytest.mark.parametrize("mod", ["causal", "documents", "relative", "where_score", "shifted"])

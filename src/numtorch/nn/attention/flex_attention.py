@@ -178,6 +178,9 @@ class BlockMask:
         self.full_q_indices = full_q_indices
         self.BLOCK_SIZE = tuple(BLOCK_SIZE)
         self.mask_mod = mask_mod
+        # torch's backward-kernel scheduling metadata; numtorch computes none
+        self.dq_write_order = self.dq_write_order_full = None
+        self.dq_kv_order = self.dq_kv_order_spt = None
 
     @classmethod
     def from_kv_blocks(cls, kv_num_blocks: Tensor, kv_indices: Tensor,
@@ -208,18 +211,21 @@ class BlockMask:
                    mask_mod if mask_mod is not None else noop_mask)
 
     def as_tuple(self, flatten: bool = True) -> tuple[Any, ...]:
-        """The fields in torch's order (block size flattened to two ints)."""
-        block = self.BLOCK_SIZE if not flatten else tuple(self.BLOCK_SIZE)
-        fields = (*self.seq_lengths, self.kv_num_blocks, self.kv_indices,
-                  self.full_kv_num_blocks, self.full_kv_indices, self.q_num_blocks,
-                  self.q_indices, self.full_q_num_blocks, self.full_q_indices)
-        return (*fields, *block, self.mask_mod) if flatten else (*fields, block, self.mask_mod)
+        """The fields in torch's order; ``flatten`` spreads the lengths and block sizes."""
+        lengths = tuple(self.seq_lengths) if flatten else (self.seq_lengths,)
+        block = tuple(self.BLOCK_SIZE) if flatten else (self.BLOCK_SIZE,)
+        return (*lengths, self.kv_num_blocks, self.kv_indices, self.full_kv_num_blocks,
+                self.full_kv_indices, self.q_num_blocks, self.q_indices, self.full_q_num_blocks,
+                self.full_q_indices, self.dq_write_order, self.dq_write_order_full,
+                self.dq_kv_order, self.dq_kv_order_spt, *block, self.mask_mod)
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """(batch dims..., Q_LEN, KV_LEN)."""
         return tuple(self.kv_indices.shape[:-2]) + self.seq_lengths
 
     def numel(self) -> int:
+        """The number of (b, h, q, kv) positions the mask covers."""
         return math.prod(self.shape)
 
     def sparsity(self) -> float:
