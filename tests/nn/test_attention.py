@@ -493,3 +493,13 @@ def test_private_helpers_and_merge_masks():
             assert outs[1][0] is None
         else:
             assert_same_value(outs[1][0], outs[0][0])
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 8)],
+                                    [(3, 4, 8), (3, 5, 8), (3, 5, 8)]])
+@pytest.mark.parametrize("kw", [{}, {"is_causal": True}])
+def test_sdpa_half(shapes, kw):
+    """Half inputs accumulate in float32 as torch's CPU kernels do (its flash kernel rounds the
+    unnormalised weights to half before the product with value)."""
+    check(lambda lib, q, k, v: sdpa(lib, q, k, v, **kw), shapes, dtypes=["float16"],
+          graph=False, grad=False)

@@ -78,6 +78,18 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     return where(dead, zero, probs)
 
 
+def _flash_half(scores: Tensor, value: Tensor) -> Tensor:
+    """torch's CPU flash kernel for half inputs: float32 scores and row sums, the unnormalised
+    exponentials rounded to half before the product with ``value``, one final rounding."""
+    top = scores.amax(dim=-1, keepdim=True).detach()
+    zero = zeros((), dtype=top.dtype, device=top.device)
+    top = where(top == -math.inf, zero, top)
+    e = (scores - top).exp()
+    total = e.sum(dim=-1, keepdim=True)
+    total = where(total == 0, ones((), dtype=total.dtype, device=total.device), total)
+    return (matmul(e.half().float(), value) / total).half()
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                                  attn_mask: Tensor | None = None, dropout_p: float = 0.0,
                                  is_causal: bool = False, scale: float | None = None,
@@ -114,6 +126,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
             key = key.repeat_interleave(hq // hk, dim=-3)
         if hv != hq:
             value = value.repeat_interleave(hq // hv, dim=-3)
+    out_dtype = query.dtype
+    if out_dtype == D.float16:  # torch's CPU kernels accumulate half in float32
+        query, key, value = query.float(), key.float(), value.float()
     scores = matmul(query, key.transpose(-2, -1)) * sc
     masked = False
     if is_causal:
@@ -126,10 +141,12 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
         else:
             scores = scores + attn_mask.to(scores.dtype)
         masked = True
+    if flash and out_dtype == D.float16:
+        return _flash_half(scores, value)
     probs = _safe_softmax(scores) if masked else softmax(scores, dim=-1)
     if dropout_p > 0.0:
         probs = dropout(probs, dropout_p, training=True)
-    return matmul(probs, value)
+    return matmul(probs, value).to(out_dtype)
 
 
 # -- multi-head attention ----------------------------------------------------------------------
