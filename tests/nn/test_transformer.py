@@ -303,13 +303,23 @@ def test_mismatched_mask_warning():
     assert expected
 
 
-@pytest.mark.parametrize("perm", [(1, 0, 2), (2, 0, 1), (0, 2, 1)])
-def test_dropout_of_permuted_input_same_mask(perm):
-    """torch draws a dropout mask in the input's memory order (MultiheadAttention's batch_first
-    output is a transposed view); so does numtorch."""
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.arange(60.).reshape(4, 3, 5).permute(1, 0, 2),
+    lambda lib: lib.arange(60.).reshape(4, 3, 5).permute(2, 0, 1),
+    lambda lib: lib.arange(60.).reshape(4, 3, 5).permute(0, 2, 1),
+    lambda lib: lib.arange(24.).reshape(4, 6)[:, ::2].t(),
+    lambda lib: lib.arange(72.).reshape(4, 6, 3).permute(2, 0, 1)[:, ::2],
+    lambda lib: lib.arange(12.).reshape(4, 1, 3).transpose(0, 2),
+    lambda lib: lib.arange(12.).reshape(4, 3).expand(2, 4, 3),
+    lambda lib: lib.arange(12.).reshape(3, 4).t().unsqueeze(1).expand(4, 2, 3),
+    lambda lib: lib.arange(20.).reshape(4, 5).t()[1:],
+])
+def test_dropout_of_strided_input_same_mask(make):
+    """torch draws a dropout mask in the memory order ``empty_like`` gives the input
+    (MultiheadAttention's batch_first output is a transposed view); so does numtorch."""
     outs = []
     for lib in (torch, numtorch):
-        x = lib.arange(60, dtype=lib.float32).reshape(4, 3, 5).permute(*perm)
+        x = make(lib)
         lib.manual_seed(2)
         outs.append(lib.nn.functional.dropout(x, 0.4))
     assert_same_value(outs[1], outs[0])
