@@ -290,6 +290,7 @@ class GLU(Module):
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
+
 # torch keeps MultiheadAttention in this module; it lives in _attention.py
 from ._attention import MultiheadAttention  # noqa: E402
 
