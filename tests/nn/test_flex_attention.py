@@ -304,3 +304,15 @@ def test_block_mask_adjust(new):
         assert_same_value(getattr(res[numtorch][0], f), getattr(res[torch][0], f), what=f)
     assert res[numtorch][0].shape == res[torch][0].shape
     assert_same_value(res[numtorch][1], res[torch][1])
+
+
+def test_compile_flag_deprecation():
+    msgs = {}
+    for lib in (torch, numtorch):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            bm = FLEX[lib].create_block_mask(causal, 1, 1, 4, 4, device="cpu", BLOCK_SIZE=2,
+                                             _compile=True)
+        msgs[lib] = [str(w.message) for w in rec if "_compile flag" in str(w.message)]
+        assert bm.shape == (1, 1, 4, 4)
+    assert msgs[numtorch] == msgs[torch] and msgs[torch]

@@ -31,6 +31,8 @@ __all__ = ["BlockMask", "flex_attention", "AuxOutput", "AuxRequest", "FlexKernel
            "create_block_mask", "create_mask", "or_masks", "and_masks", "noop_mask"]
 
 _DEFAULT_SPARSE_BLOCK_SIZE = 128
+# torch's switch for running score/mask mods uncompiled; numtorch always runs them eagerly
+_FLEX_ATTENTION_DISABLE_COMPILE_DEBUG = False
 _LARGE_SPARSE_BLOCK_SIZE = 1 << 30
 
 FlexKernelOptions = dict
@@ -376,6 +378,12 @@ def create_block_mask(mask_mod: Callable, B: int | None, H: int | None, Q_LEN: i
     B = 1 if B is None else B
     H = 1 if H is None else H
     qb, kb = (BLOCK_SIZE, BLOCK_SIZE) if isinstance(BLOCK_SIZE, int) else BLOCK_SIZE
+    if _compile:
+        warnings.warn("_compile flag on create_block_mask was originally added to work around a "
+                      "torch.compile limitation. That limitation has since been addressed. So, to "
+                      "compile create_block_mask, we suggest doing "
+                      "torch.compile(create_block_mask). This still works for now, but will be "
+                      "removed in the future.", DeprecationWarning, stacklevel=2)
     if not isinstance(dq_kv_order, bool):
         raise ValueError("dq_kv_order must be a bool when using create_block_mask")
     dense = create_mask(mask_mod, B, H, Q_LEN, KV_LEN, device)
