@@ -223,8 +223,12 @@ def test_encoder_nested_path_pads_with_zeros(batch_first, mask_check):
     pad2 = pad.copy()
     pad2[0, 0] = True
     call2 = lambda lib, m, x: m(x, src_key_padding_mask=lib.tensor(pad2))  # noqa: E731
-    if mask_check:
-        compare(make, [_src(kw)], call2, no_grad=True)
+    # (without mask_check torch takes each row's kept-token count as its length)
+    compare(make, [_src(kw)], call2, no_grad=True)
+    fpad = np.where(pad2, 2.5, 0.0).astype("float32")  # a float mask: nonzero is padding there
+    call3 = lambda lib, m, x: m(x, src_key_padding_mask=lib.tensor(fpad))  # noqa: E731
+    compare(make, [_src(kw)], call3, no_grad=True)
+    compare(make, [_src(kw)], call3)
 
 
 @pytest.mark.parametrize("kw", [{}, {"batch_first": True, "norm_first": True},
@@ -503,3 +507,54 @@ def test_word_language_model_trains_the_same(opt_name):
     print("torch   ", theirs)
     print("numtorch", ours)
     np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("case", ["float_kpm", "float_mask", "causal_flag_only", "full_row",
+                                  "full_sequence", "hooked"])
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_encoder_layer_inference_fast_path(case, norm_first):
+    """Eval mode without grad (batch_first, even heads...): torch's fused layer reads masks as
+    bool, ignores is_causal and gives NaN where every key is masked; numtorch does the same."""
+    fpad = np.zeros((3, 5), dtype="float32")
+    fpad[1, [0, 3]] = 2.5
+    fmask = np.random.default_rng(1).normal(size=(5, 5)).astype("float32")
+    fmask[:, 0] = 0.0
+    row = np.zeros((5, 5), dtype=bool)
+    row[2] = True
+    seq = np.zeros((3, 5), dtype=bool)
+    seq[0] = True
+
+    def call(lib, m, x):
+        if case == "hooked":
+            m.linear1.register_forward_hook(lambda *a: None)
+            return m(x, src_key_padding_mask=lib.tensor(fpad))
+        kw = {"float_kpm": {"src_key_padding_mask": lib.tensor(fpad)},
+              "float_mask": {"src_mask": lib.tensor(fmask)},
+              "causal_flag_only": {"is_causal": True},
+              "full_row": {"src_mask": lib.tensor(row)},
+              "full_sequence": {"src_key_padding_mask": lib.tensor(seq)}}[case]
+        return m(x, **kw)
+
+    make = lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True,  # noqa: E731
+                                                      norm_first=norm_first)
+    if case != "causal_flag_only":  # (with grad, torch requires a mask for the flag)
+        compare(make, [(3, 5, 8)], call, no_grad=False)
+    compare(make, [(3, 5, 8)], call, no_grad=True)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_mha_inference_fast_path(need_weights):
+    seq = np.zeros((3, 5), dtype=bool)
+    seq[0] = True
+    seq[1, 3:] = True
+    row = np.zeros((5, 5), dtype=bool)
+    row[2] = True
+    make = lambda lib: lib.nn.MultiheadAttention(8, 2, batch_first=True)  # noqa: E731
+    for kw in ({"key_padding_mask": seq}, {"attn_mask": row}, {"attn_mask": row,
+                                                               "is_causal": True}):
+        def call(lib, m, x, kw=kw):
+            args = {k: lib.tensor(v) for k, v in kw.items() if k != "is_causal"}
+            out, w = m(x, x, x, need_weights=need_weights, is_causal="is_causal" in kw, **args)
+            return out if w is None else lib.cat([out.flatten(), w.flatten()])
+
+        compare(make, [(3, 5, 8)], call, no_grad=True)

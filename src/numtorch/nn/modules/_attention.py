@@ -4,6 +4,7 @@ re-exports it from here)."""
 from __future__ import annotations
 
 from ..._tensor import Tensor
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from .._functional.attention import _canonical_mask, _none_or_dtype
@@ -24,8 +25,10 @@ class MultiheadAttention(Module):
     (the ``out_proj`` Linear's draws, then xavier_uniform_ of the in-projection, zero biases,
     xavier_normal_ of ``bias_k``/``bias_v``).
 
-    The forward is torch's general path for every input; torch's inference fast path computes
-    the same values up to round-off.
+    The forward is torch's general path; where torch would take its fused inference path (eval
+    mode, no grad, batched self-attention, bool masks...) the values are the same up to
+    round-off and its two visible differences are reproduced: fully masked rows give NaN and
+    ``is_causal`` is ignored.
     """
 
     __constants__ = ["batch_first"]
@@ -96,6 +99,7 @@ class MultiheadAttention(Module):
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
         """Attention of ``query`` over ``key``/``value``; returns (output, weights or None)."""
         batched = query.dim() == 3
+        fast = self._inference_fast_path(query, key, value, key_padding_mask, attn_mask)
         key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask",
                                            _none_or_dtype(attn_mask), "attn_mask", query.dtype)
         attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype,
@@ -115,13 +119,33 @@ class MultiheadAttention(Module):
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
             self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
             self.out_proj.weight, self.out_proj.bias, training=self.training,
-            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
-            use_separate_proj_weight=separate, q_proj_weight=self.q_proj_weight,
-            k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
-            average_attn_weights=average_attn_weights, is_causal=is_causal)
+            key_padding_mask=key_padding_mask, need_weights=need_weights or fast,
+            attn_mask=attn_mask, use_separate_proj_weight=separate,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal and not fast)
         if self.batch_first and batched:
             out = out.transpose(1, 0)
-        return out, weights
+        return out, weights if need_weights else None
+
+    def _inference_fast_path(self, query: Tensor, key: Tensor, value: Tensor,
+                             key_padding_mask: Tensor | None, attn_mask: Tensor | None) -> bool:
+        """Whether torch would run its fused inference kernel: its visible differences are a
+        plain softmax (rows with every key masked give NaN) and an ignored ``is_causal``."""
+        if ((attn_mask is not None and attn_mask.dtype.is_floating_point)
+                or (key_padding_mask is not None and key_padding_mask.dtype.is_floating_point)):
+            return False
+        if (query.dim() != 3 or query is not key or key is not value or self.training
+                or self.in_proj_bias is None or self.in_proj_weight is None
+                or query.dtype != self.in_proj_weight.dtype
+                or query.dtype != self.in_proj_bias.dtype or self.num_heads % 2
+                or not self.batch_first or self.bias_k is not None or self.bias_v is not None
+                or self.add_zero_attn or not self._qkv_same_embed_dim):
+            return False
+        args = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight,
+                self.out_proj.bias)
+        return not (grad_mode.is_grad_enabled()
+                    and any(a is not None and a.requires_grad for a in args))
 
     def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                     query: Tensor) -> tuple[Tensor | None, int | None]:

@@ -1,9 +1,10 @@
 """``nn.Transformer``, its encoder/decoder stacks and layers (``torch.nn.modules.transformer``).
 
 Parameters, state_dict keys, construction order (hence the random draws after a seed) and the
-forward arithmetic are torch's general (slow) path. torch's inference fast paths compute the
-same values up to round-off; the one visible effect of its nested-tensor path (padded positions
-of ``TransformerEncoder``'s output come back as zeros) is reproduced.
+forward arithmetic are torch's general (slow) path. Where torch would take an inference fast
+path, its visible effects are reproduced: the nested-tensor path of ``TransformerEncoder``
+(padding by lengths, padded positions zero) and the fused layer's reading of masks as bool,
+ignored ``is_causal`` and NaN for fully masked rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import _dtype as D
-from ..._ops.creation import full
+from ..._ops.creation import arange, full
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from .. import functional as F
@@ -170,12 +171,18 @@ class TransformerEncoder(Module):
         is_causal = _detect_is_causal_mask(mask, is_causal,
                                            _get_seq_len(src, first.self_attn.batch_first))
         out = src
+        pad = None
+        if nested:
+            # torch packs each sequence's first (number of kept) tokens into a nested tensor
+            # and pads back with zeros: padding by lengths, whatever the mask's layout/values
+            kept = (src_key_padding_mask == 0).sum(dim=1, keepdim=True)
+            pad = arange(src_key_padding_mask.shape[1], device=src.device).unsqueeze(0) >= kept
+            src_key_padding_mask = _canonical_mask(pad, "src_key_padding_mask", None, "",
+                                                   src.dtype, check_other=False)
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=is_causal,
                         src_key_padding_mask=src_key_padding_mask)
         if nested:
-            # torch's nested tensors hold only the kept tokens and pad back with zeros
-            pad = src_key_padding_mask != 0
             if not first.self_attn.batch_first:
                 pad = pad.transpose(0, 1)
             out = out.masked_fill(pad.unsqueeze(-1), 0.0)
@@ -302,19 +309,45 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = _canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                                _none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = _canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        fast = self._inference_fast_path(src)
+        if fast:
+            # torch's fused inference kernel reads masks as bool (nonzero: masked), ignores
+            # is_causal and gives NaN for rows with every key masked
+            src_mask, src_key_padding_mask = (
+                None if m is None else _canonical_mask(m != 0, "", None, "", src.dtype, False)
+                for m in (src_mask, src_key_padding_mask))
+            is_causal = False
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal,
+                                   fast)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal,
+                                              fast))
             x = self.norm2(x + self._ff_block(x))
         return x
 
+    def _inference_fast_path(self, src: Tensor) -> bool:
+        """Whether torch would run this layer through its fused inference kernel."""
+        attn = self.self_attn
+        if (src.dim() != 3 or self.training or not attn.batch_first or attn.in_proj_bias is None
+                or not attn._qkv_same_embed_dim or not self.activation_relu_or_gelu
+                or self.norm1.eps != self.norm2.eps or attn.num_heads % 2):
+            return False
+        if any(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in self.modules()):
+            return False
+        args = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight,
+                attn.out_proj.bias, self.norm1.weight, self.norm1.bias, self.norm2.weight,
+                self.norm2.bias, self.linear1.weight, self.linear1.bias, self.linear2.weight,
+                self.linear2.bias)
+        return not (grad_mode.is_grad_enabled()
+                    and any(a is not None and a.requires_grad for a in args))
+
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
-                  is_causal: bool = False) -> Tensor:
+                  is_causal: bool = False, plain_softmax: bool = False) -> Tensor:
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
+                           need_weights=plain_softmax, is_causal=is_causal)[0]
         return self.dropout1(x)
 
     def _ff_block(self, x: Tensor) -> Tensor:
