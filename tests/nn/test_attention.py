@@ -503,3 +503,39 @@ def test_sdpa_half(shapes, kw):
     unnormalised weights to half before the product with value)."""
     check(lambda lib, q, k, v: sdpa(lib, q, k, v, **kw), shapes, dtypes=["float16"],
           graph=False, grad=False)
+
+
+def test_sdpa_follows_backends_cuda_switches():
+    """sdpa_kernel and torch.backends.cuda.enable_*_sdp are one set of switches."""
+    def state(lib):
+        c = lib.backends.cuda
+        return (c.math_sdp_enabled(), c.flash_sdp_enabled(), c.mem_efficient_sdp_enabled(),
+                c.cudnn_sdp_enabled(), [b.name for b in _attn(lib)._cur_sdpa_kernel_backends()])
+
+    def run(lib, q, k, v):
+        c = lib.backends.cuda
+        seen = []
+        with _attn(lib).sdpa_kernel([_attn(lib).SDPBackend.FLASH_ATTENTION]):
+            seen.append(state(lib))
+        seen.append(state(lib))
+        try:
+            c.enable_math_sdp(False)
+            seen.append(state(lib))
+            out = sdpa(lib, q, k, v)
+            with pytest.raises(RuntimeError):
+                sdpa(lib, q, k, v, dropout_p=0.5)
+            c.enable_flash_sdp(False)
+            with pytest.raises(RuntimeError, match="No viable backend"):
+                sdpa(lib, q, k, v)
+        finally:
+            c.enable_math_sdp(True)
+            c.enable_flash_sdp(True)
+        seen.append(state(lib))
+        return out, seen
+
+    rng = np.random.default_rng(0)
+    arrs = [make_array((1, 2, 3, 4), "float32", rng) for _ in range(3)]
+    (t_out, t_seen), (n_out, n_seen) = (run(lib, *(lib.tensor(a) for a in arrs))
+                                        for lib in (torch, numtorch))
+    assert n_seen == t_seen
+    assert_same_value(n_out, t_out)

@@ -1,9 +1,9 @@
 """Attention of ``torch.nn.functional``: ``scaled_dot_product_attention`` (the math path) and
 ``multi_head_attention_forward``.
 
-The kernel choice of ``torch.nn.attention.sdpa_kernel`` is kept here (``_SDPA_ENABLED``): numtorch
-has one kernel (the math composition), which runs when the math or the flash backend is enabled,
-as torch's CPU build runs one of those two.
+The kernel switches (``torch.nn.attention.sdpa_kernel``, ``torch.backends.cuda.enable_*_sdp``)
+are read through ``_sdpa_enabled``: numtorch has one kernel (the math composition), which runs
+when the math or the flash backend is enabled, as torch's CPU build runs one of those two.
 """
 
 from __future__ import annotations
@@ -19,19 +19,35 @@ from ..._ops.nn.activation import softmax
 from ..._ops.nn.conv import cpp_type_name
 from ..._ops.pointwise import where
 from ..._tensor import Tensor
+from ...backends import cuda as _cuda_flags
 from .dropout import dropout
 from .linear import linear
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
-# SDPBackend values enabled by sdpa_kernel (MATH=0, FLASH_ATTENTION=1, EFFICIENT_ATTENTION=2,
-# CUDNN_ATTENTION=3, OVERRIDEABLE=4); all on by default, as in torch
-_SDPA_ENABLED: set[int] = {0, 1, 2, 3, 4}
+# torch keeps the backend switches in torch.backends.cuda (math, flash, mem_efficient, cudnn);
+# the overrideable one, which has no switch there, is kept here
+_SDP_FLAGS = {0: "math", 1: "flash", 2: "mem_efficient", 3: "cudnn"}
+_OVERRIDEABLE = {"enabled": True}
+
+
+def _sdpa_enabled() -> set[int]:
+    """The SDPBackend values enabled now (MATH=0, FLASH_ATTENTION=1, EFFICIENT_ATTENTION=2,
+    CUDNN_ATTENTION=3, OVERRIDEABLE=4)."""
+    on = {b for b, name in _SDP_FLAGS.items() if _cuda_flags._sdp[name]}
+    return on | {4} if _OVERRIDEABLE["enabled"] else on
+
+
+def _set_sdpa_enabled(backends: set[int]) -> None:
+    for b, name in _SDP_FLAGS.items():
+        _cuda_flags._sdp[name] = b in backends
+    _OVERRIDEABLE["enabled"] = 4 in backends
 
 
 def _check_sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None,
                 dropout_p: float) -> None:
-    if not (_SDPA_ENABLED & {0, 1}):
+    enabled = _sdpa_enabled()
+    if not (enabled & {0, 1}):
         raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This "
                            "is likely due to turning off both the math kernel and the fused "
                            "kernels.")
@@ -54,7 +70,7 @@ def _check_sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | N
         raise RuntimeError(f"expected scalar type Float but found {query.dtype.c_name}")
     if dropout_p < 0.0 or dropout_p > 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
-    if dropout_p > 0.0 and 0 not in _SDPA_ENABLED:
+    if dropout_p > 0.0 and 0 not in enabled:
         raise RuntimeError("No available kernel.  Aborting execution.")
 
 
@@ -62,7 +78,7 @@ def _flash_cpu_applies(query: Tensor, key: Tensor, value: Tensor, attn_mask: Ten
                        dropout_p: float) -> bool:
     """Whether torch's CPU build would take its flash kernel (which accepts a mask together
     with ``is_causal``) rather than the math path (which refuses the pair)."""
-    return (1 in _SDPA_ENABLED and query.dim() == 4 and key.dim() == 4 and value.dim() == 4
+    return (1 in _sdpa_enabled() and query.dim() == 4 and key.dim() == 4 and value.dim() == 4
             and dropout_p == 0.0 and (attn_mask is None or (attn_mask.dim() in (1, 2, 4)
                                                             and not attn_mask.requires_grad)))
 

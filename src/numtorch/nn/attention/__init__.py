@@ -43,19 +43,18 @@ _REPORT_ORDER = (SDPBackend.CUDNN_ATTENTION, SDPBackend.FLASH_ATTENTION,
 
 def _cur_sdpa_kernel_backends(with_priority: bool = False) -> list[SDPBackend]:
     """The backends enabled now."""
-    return [b for b in _REPORT_ORDER if b.value in _sdpa._SDPA_ENABLED]
+    enabled = _sdpa._sdpa_enabled()
+    return [b for b in _REPORT_ORDER if b.value in enabled]
 
 
 @contextlib.contextmanager
 def _sdpa_kernel(backends: Iterable[SDPBackend]) -> Iterator[None]:
-    previous = set(_sdpa._SDPA_ENABLED)
+    previous = _sdpa._sdpa_enabled()
     try:
-        _sdpa._SDPA_ENABLED.clear()
-        _sdpa._SDPA_ENABLED.update(int(b) for b in backends if int(b) >= 0)
+        _sdpa._set_sdpa_enabled({int(b) for b in backends if int(b) >= 0})
         yield
     finally:
-        _sdpa._SDPA_ENABLED.clear()
-        _sdpa._SDPA_ENABLED.update(previous)
+        _sdpa._set_sdpa_enabled(previous)
 
 
 @contextlib.contextmanager
