@@ -13,16 +13,8 @@ import torch  # noqa: F401 - the oracle
 
 # name -> why numtorch does not provide it
 EXCLUDED = {
-    "torch.nn": {
-        "MultiheadAttention": "being added",
-        "Transformer": "being added",
-        "TransformerEncoder": "being added",
-        "TransformerDecoder": "being added",
-        "TransformerEncoderLayer": "being added",
-        "TransformerDecoderLayer": "being added",
-    },
+    "torch.nn": {},
     "torch.nn.functional": {
-        "multi_head_attention_forward": "being added",
         "BroadcastingList1": "TorchScript type annotation",
         "BroadcastingList2": "TorchScript type annotation",
         "BroadcastingList3": "TorchScript type annotation",
@@ -87,8 +79,7 @@ def test_exclusions_are_still_needed(module):
     ours = importlib.import_module("numtorch" + module[len("torch"):])
     for name, reason in EXCLUDED[module].items():
         assert hasattr(theirs, name), f"{module}.{name} is gone from torch"
-        if reason != "being added":
-            assert not hasattr(ours, name), f"{module}.{name} exists now: drop the exclusion"
+        assert not hasattr(ours, name), f"{module}.{name} exists now: drop the exclusion"
 
 
 def test_submodules_present():

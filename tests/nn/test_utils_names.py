@@ -25,6 +25,10 @@ def public_names(lib: str, sub: str) -> dict:
     """Names a user sees in the module: its ``__all__``, and the objects defined in the
     ``nn.utils`` tree (imports of unrelated helpers such as ``torch`` or ``Iterable`` are
     left out)."""
+    # a submodule becomes an attribute once anything imports it: import them all on both sides
+    # so that which tests ran before does not matter
+    for other in SUBMODULES:
+        importlib.import_module(f"{lib}.nn.utils{other}")
     mod = importlib.import_module(f"{lib}.nn.utils{sub}")
     out = {}
     for name in dir(mod):

@@ -11,7 +11,8 @@ from .. import _autocast
 from .. import _dtype as D
 from .._device import device as _device_cls
 
-__all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available"]
+__all__ = ["autocast", "autocast_decorator", "custom_bwd", "custom_fwd",
+           "is_autocast_available"]
 
 _CPU_DTYPES = (D.bfloat16, D.float16)
 
@@ -83,11 +84,16 @@ class autocast:  # noqa: N801 - torch's name
         _autocast._state["cache_enabled"] = cache
 
     def __call__(self, func):
-        @functools.wraps(func)
-        def decorated(*args, **kwargs):
-            with self:
-                return func(*args, **kwargs)
-        return decorated
+        return autocast_decorator(self, func)
+
+
+def autocast_decorator(autocast_instance: autocast, func):
+    """``func`` run inside ``autocast_instance`` (what ``@torch.autocast(...)`` returns)."""
+    @functools.wraps(func)
+    def decorate_autocast(*args, **kwargs):
+        with autocast_instance:
+            return func(*args, **kwargs)
+    return decorate_autocast
 
 
 def custom_fwd(fwd=None, *, device_type: str, cast_inputs: D.dtype | None = None):

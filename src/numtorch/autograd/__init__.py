@@ -117,7 +117,39 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     return tuple(out)
 
 
+def variable(*args, **kwargs):
+    """Removed in torch: raises its RuntimeError pointing to ``torch.tensor``."""
+    raise RuntimeError("torch.autograd.variable(...) is deprecated, use torch.tensor(...) "
+                       "instead")
+
+
+_variable = variable
+
+
+class set_multithreading_enabled:  # noqa: N801 - torch's name
+    """``torch.autograd.set_multithreading_enabled(mode)``: numtorch's backward runs on the
+    calling thread whatever the mode, so this only records it (context manager)."""
+
+    enabled = True
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = set_multithreading_enabled.enabled
+        set_multithreading_enabled.enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        set_multithreading_enabled.enabled = self.prev
+
+
 def __getattr__(name):
+    if name == "Variable":
+        from .variable import Variable
+
+        globals()["variable"] = _variable  # importing the module rebinds the name, as in torch
+        globals()["Variable"] = Variable
+        return Variable
     if name in ("graph", "function", "grad_mode", "anomaly_mode", "engine", "forward_ad",
                 "functional"):
         import importlib

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import functional, init, parallel, utils
+from . import attention, functional, init, parallel, utils
 from ._factory import factory_kwargs
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all

@@ -48,7 +48,15 @@ from ._functional.activation import (
     threshold,
     threshold_,
 )
-from ._functional.attention import scaled_dot_product_attention
+from ._functional.attention import (  # noqa: F401 - the private helpers torch's F exposes too
+    _canonical_mask,
+    _in_projection,
+    _in_projection_packed,
+    _mha_shape_check,
+    _none_or_dtype,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
 from ._functional.conv import (
     conv1d,
     conv2d,
@@ -165,6 +173,7 @@ __all__ = [
     "adaptive_avg_pool3d",
     # attention
     "scaled_dot_product_attention",
+    "multi_head_attention_forward",
     # activations
     "threshold", "threshold_", "relu", "relu_", "hardtanh", "hardtanh_", "hardswish", "relu6",
     "elu", "elu_", "selu", "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu",

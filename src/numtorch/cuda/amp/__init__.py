@@ -10,8 +10,15 @@ from ... import _dtype as D
 from ... import amp as _amp
 from ...amp import autocast_mode, grad_scaler
 
-__all__ = ["GradScaler", "autocast", "autocast_mode", "custom_bwd", "custom_fwd",
-           "grad_scaler"]
+__all__ = ["GradScaler", "amp_definitely_not_available", "autocast", "autocast_mode",
+           "custom_bwd", "custom_fwd", "grad_scaler"]
+
+
+def amp_definitely_not_available() -> bool:
+    """True without CUDA (numtorch's CPU build), as torch's."""
+    from ... import cuda
+
+    return not cuda.is_available()
 
 
 class autocast(_amp.autocast):  # noqa: N801 - torch's name

@@ -21,6 +21,44 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _memory_order(input: Tensor) -> list[int]:
+    """Dims from outermost to innermost in memory, ordered as torch's ``empty_like`` orders
+    them (an insertion sort on strides where a zero stride leaves the order alone)."""
+    n = input.ndim
+    strides, sizes = input.stride(), input.shape
+    perm = list(range(n - 1, -1, -1))  # innermost first
+
+    def should_swap(d0: int, d1: int) -> int:
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if sizes[d0] > sizes[d1] else 0
+
+    for i in range(1, n):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            cmp = should_swap(perm[d0], perm[d1])
+            if cmp > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif cmp < 0:
+                break
+    return perm[::-1]
+
+
+def _empty_in_layout(input: Tensor) -> Tensor:
+    """An empty tensor laid out as torch's ``empty_like`` lays out ``input`` (a permuted input
+    keeps its dim order), so that ``bernoulli_``, which fills in memory order, draws the mask
+    torch draws for a transposed input."""
+    if input.is_contiguous():
+        return input.new_empty(tuple(input.shape))
+    order = _memory_order(input)
+    inverse = sorted(range(input.ndim), key=lambda i: order[i])
+    return input.new_empty(tuple(input.shape[d] for d in order)).permute(*inverse)
+
+
 def _dropout_impl(input: Tensor, p: float, train: bool, inplace: bool, feature: bool,
                   alpha: bool) -> Tensor:
     """PyTorch's dropout arithmetic: mask = bernoulli_(1 - p) (one draw per element, or per
@@ -37,7 +75,7 @@ def _dropout_impl(input: Tensor, p: float, train: bool, inplace: bool, feature: 
         shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
     else:
         shape = tuple(input.shape)
-    noise = input.new_empty(shape)
+    noise = input.new_empty(shape) if feature else _empty_in_layout(input)
     with grad_mode.no_grad():
         noise.bernoulli_(1 - p)
         if alpha:

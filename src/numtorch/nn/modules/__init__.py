@@ -44,11 +44,14 @@ from .rnn import *  # noqa: F403
 from .rnn import __all__ as _rnn_all
 from .sparse import *  # noqa: F403
 from .sparse import __all__ as _sparse_all
+from .transformer import *  # noqa: F403
+from .transformer import __all__ as _transformer_all
 from .upsampling import *  # noqa: F403
 from .upsampling import __all__ as _upsampling_all
 
 __all__ = ["Module", *_activation_all, *_batchnorm_all, *_container_all, *_conv_all, *_dropout_all,
            *_flatten_all, *_fold_all, *_linear_all, *_loss_all, *_normalization_all, *_padding_all,
-           *_pixelshuffle_all, *_pooling_all, *_rnn_all, *_sparse_all, *_upsampling_all]
+           *_pixelshuffle_all, *_pooling_all, *_rnn_all, *_sparse_all, *_upsampling_all,
+           *_transformer_all]
 __all__ += [*_adaptive_all, *_channelshuffle_all, *_distance_all, *_legacy_all, *_lazy_all,
             "LinearCrossEntropyOptions"]

@@ -320,3 +320,11 @@ class Softmax2d(Module):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
                              "instead")
         return F.softmax(input, -3)
+
+
+# torch keeps MultiheadAttention in this module; it lives in _attention.py
+from ._attention import MultiheadAttention  # noqa: E402
+
+MultiheadAttention.__module__ = __name__  # torch's path (whole-model checkpoints name it)
+
+__all__ += ["MultiheadAttention"]
