@@ -143,6 +143,7 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
                "triplet_margin_loss": ".nn.functional"}
+_LAZY_NAMES["vmap"] = ".func"
 
 
 def __getattr__(name: str):
