@@ -246,8 +246,14 @@ def mm(cls, inputs, params, level, size):
         flat = _nt().reshape(a._inner, (size * n, k))
         out = _call(cls, [flat, b], params)
         return wrap(out.reshape(size, n, out.shape[-1]), level)
-    return wrap(_call(_class("Bmm"), [materialize(a, level, size), materialize(b, level, size)],
-                      {}), level)
+    return wrap(_call(_batched_matmul(), [materialize(a, level, size),
+                                          materialize(b, level, size)], {}), level)
+
+
+def _batched_matmul():
+    from .kernels import BatchedMatmul
+
+    return BatchedMatmul
 
 
 def addmm(cls, inputs, params, level, size):
@@ -274,8 +280,8 @@ def _affine(bias, prod, alpha, beta):
 
 def bmm(cls, inputs, params, level, size):
     a, b = inputs
-    nt = _nt()
-    return wrap(nt.matmul(materialize(a, level, size), materialize(b, level, size)), level)
+    return wrap(_call(_batched_matmul(), [materialize(a, level, size),
+                                          materialize(b, level, size)], {}), level)
 
 
 def mv(cls, inputs, params, level, size):
@@ -477,7 +483,10 @@ def _table() -> dict:
     t[join.Rot90] = dims_rule(("dims",))
     t[diagonals.Diagonal] = t[diagonals.DiagonalCopy] = dims_rule(("dim1", "dim2"))
     t[diagonals.DiagEmbed] = dims_rule(("dim1", "dim2"), out_extra=1)
-    t[views.Transpose] = t[views.T] = dims_rule(("d0", "d1"))
+    t[views.Transpose] = dims_rule(("d0", "d1"))
+    transpose = dims_rule(("d0", "d1"))
+    t[views.T] = lambda cls, i, p, lv, n: (
+        transpose(views.Transpose, i, p, lv, n) if i[0]._data.ndim == 2 else same(cls, i, p, lv, n))
     t[views.Unsqueeze] = dims_rule(("dim",), out_extra=1)
     t[join.Stack] = dims_rule(("dim",), out_extra=1)
     for c in (views.Squeeze, views.SqueezeDims, views.SqueezeMulti):
