@@ -188,9 +188,40 @@ _prev_tracer = [None]
 _RANDOM: set = set()
 
 
+#: the generator's sampling methods: while a vmap runs they check its randomness mode first
+_DRAWS = ("_uniform", "_normal", "_randint", "_random", "_random_bounded", "_randperm",
+          "_bernoulli_tensor", "_bernoulli_scalar", "_exponential", "_geometric", "_cauchy",
+          "_multinomial", "_log_normal")
+_saved_draws: dict = {}
+
+
+def _guard_draw(original):
+    def draw(self, *args, **kwargs):
+        if FRAMES:
+            _random_op(None, 0)
+        return original(self, *args, **kwargs)
+    return draw
+
+
+def _guard_generator(on: bool) -> None:
+    from .._random.generator import Generator
+
+    if on:
+        for name in _DRAWS:
+            original = Generator.__dict__.get(name)
+            if original is not None:
+                _saved_draws[name] = original
+                setattr(Generator, name, _guard_draw(original))
+    else:
+        for name, original in _saved_draws.items():
+            setattr(Generator, name, original)
+        _saved_draws.clear()
+
+
 def push(size: int, randomness: str) -> Frame:
     if not FRAMES:
         _random_classes()
+        _guard_generator(True)
         _prev_tracer[0] = _base._tracer
         _base._tracer = interpose
     frame = Frame(len(FRAMES) + 1, size, randomness)
@@ -203,6 +234,7 @@ def pop() -> None:
     if not FRAMES:
         _base._tracer = _prev_tracer[0]
         _prev_tracer[0] = None
+        _guard_generator(False)
 
 
 def _random_classes() -> None:

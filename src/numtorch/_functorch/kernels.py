@@ -37,8 +37,8 @@ class BatchedMatmul(Op):
                 bs, n, m = g.shape
                 ga = (g.reshape(bs * n, m) @ b[0].t()).reshape(a.shape)
             else:
-                ga = g @ b.transpose(1, 2)
+                ga = g @ b.transpose(-1, -2)
         if need[1]:
-            at = a.transpose(1, 2)
-            gb = at * g if a.shape[1] == 1 else at @ g
+            at = a.transpose(-1, -2)
+            gb = at * g if a.shape[-2] == 1 else at @ g
         return ga, gb

@@ -102,7 +102,7 @@ def _run(func, flat, dims, spec, kwargs, size, out_dims, randomness):
     frame = B.push(size, randomness)
     try:
         level = frame.level
-        args = [B.make(x.movedim(d, 0), level) if d is not None else x
+        args = [B.make(x if d in (0, -x.dim()) else x.movedim(d, 0), level) if d is not None else x
                 for x, d in zip(flat, dims)]
         out = func(*tree_unflatten(args, spec), **kwargs)
     except B.NeedsLoop:
