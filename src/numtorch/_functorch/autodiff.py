@@ -137,6 +137,7 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
                         raise RuntimeError("grad_and_value(f)(*args): output of function f "
                                            "should be a tuple: (output, aux) if has_aux is True")
                     out, aux = out
+                    _check_tensors(aux)
                 if not isinstance(out, Tensor):
                     raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a "
                                        f"Tensor, got {type(out)}")
@@ -159,6 +160,12 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
         return grads, value
 
     return wrapper
+
+
+def _check_tensors(tree) -> None:
+    for x in tree_flatten(tree)[0]:
+        if not isinstance(x, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
 
 
 def _detach(t):
@@ -205,6 +212,7 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
             raise RuntimeError("vjp(f, *primals): output of function f should be a tuple: "
                                "(output, aux) if has_aux is True")
         out, aux = out
+        _check_tensors(aux)
     oflat, ospec = tree_flatten(out)
     for o in oflat:
         if not isinstance(o, Tensor):

@@ -13,6 +13,7 @@ from .._functorch.vmap import vmap
 from ._functional_call import functional_call, stack_module_state
 from ._misc import debug_unwrap, functionalize, replace_all_batch_norm_modules_
 
+# torch.func's ``rearrange`` (on functorch's first-class dims) is not provided
 __all__ = ["grad", "grad_and_value", "vmap", "replace_all_batch_norm_modules_", "functionalize",
            "hessian", "jacfwd", "jacrev", "jvp", "linearize", "vjp", "functional_call",
            "stack_module_state", "debug_unwrap"]
