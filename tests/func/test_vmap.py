@@ -285,3 +285,86 @@ def test_batched_tensor_inside():
         "randomness", "no-inputs", "int-input", "0d-input", "out-dims-structure", "list-int"])
 def test_errors(case):
     check_raises(case, shapes=[(3, 4)])
+
+
+def _looped(fn):
+    from numtorch._functorch import rules
+
+    rules.LOOPED.clear()
+    out = fn()
+    return out, dict(rules.LOOPED)
+
+
+def test_cnn_per_sample_grads_without_loop():
+    """A conv net's per-sample gradients run every op through a batching rule."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 1, 8, 8)).astype("float32")
+    y = rng.integers(0, 3, 4)
+
+    def run(lib):
+        lib.manual_seed(0)
+        nn = lib.nn
+        model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(18, 3), nn.LogSoftmax(-1))
+        params = {k: v.detach() for k, v in model.named_parameters()}
+
+        def loss(p, s, t):
+            out = lib.func.functional_call(model, p, (s.unsqueeze(0),))
+            return nn.functional.nll_loss(out, t.unsqueeze(0))
+        return lib.vmap(lib.func.grad(loss), in_dims=(None, 0, 0))(
+            params, lib.tensor(x), lib.tensor(y))
+    (ours, looped), theirs = _looped(lambda: run(numtorch)), run(torch)
+    for k in theirs:
+        same(ours[k], theirs[k], rtol=1e-4, atol=1e-6)
+    assert looped == {}
+
+
+INPLACE = [
+    ("add_", lambda L, t, u: t.clone().add_(u)),
+    ("mul_-unbatched-arg", lambda L, t, u: t.clone().mul_(u[0])),
+    ("zero_", lambda L, t, u: t.clone().zero_() + u),
+    ("fill_", lambda L, t, u: t.clone().fill_(3.0)),
+    ("copy_", lambda L, t, u: t.clone().copy_(u)),
+    ("chain", lambda L, t, u: t.clone().mul_(2).sin_().add_(u)),
+    ("setitem-slice", lambda L, t, u: _set(t.clone(), slice(0, 2), 5.0)),
+    ("setitem-batched-value", lambda L, t, u: _set(t.clone(), 1, u.sum())),
+    ("setitem-batched-index", lambda L, t, u: _set(t.clone(), (u > 0).nonzero()[:1, 0], 0.0)),
+]
+
+
+def _set(t, index, value):
+    t[index] = value
+    return t
+
+
+@pytest.mark.parametrize("name,fn", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_on_batched(name, fn):
+    if name == "setitem-batched-index":
+        # torch refuses nonzero under vmap; numtorch runs it per sample
+        ours = numtorch.vmap(lambda t, u: fn(numtorch, t, u))(numtorch.tensor(rand(3, 4)),
+                                                               numtorch.tensor(rand(3, 4)))
+        ref = [fn(numtorch, numtorch.tensor(a), numtorch.tensor(b)).numpy()
+               for a, b in zip(rand(3, 4), rand(3, 4))]
+        np.testing.assert_allclose(ours.numpy(), np.stack(ref))
+        return
+    ours, theirs, _, _ = both(lambda L, t, u: L.vmap(lambda a, b: fn(L, a, b))(t, u),
+                              [rand(3, 4), rand(3, 4)])
+    same(ours, theirs)
+
+
+def test_inplace_under_vmap_grad():
+    def fn(lib, x):
+        f = lib.func.grad(lambda t: (t.clone().mul_(2).sin_() ** 2).sum())
+        return lib.vmap(f)(x)
+    ours, theirs, _, _ = both(fn, [rand(3, 4)])
+    same(ours, theirs)
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_conv_per_sample_weights(groups):
+    def fn(lib, x, w, b):
+        f = lambda a, k, c: lib.nn.functional.conv2d(a, k, c, padding=1, groups=groups)  # noqa
+        return lib.vmap(f)(x, w, b)
+    ours, theirs, _, _ = both(fn, [rand(3, 2, 4, 5, 5), rand(3, 6, 4 // groups, 3, 3),
+                                   rand(3, 6)])
+    same(ours, theirs, rtol=1e-4, atol=1e-5)

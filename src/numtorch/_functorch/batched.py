@@ -240,6 +240,9 @@ def pop() -> None:
 def _random_classes() -> None:
     if _RANDOM:
         return
+    from .inplace import install
+
+    install()
     from .._ops import random as R
 
     stack = [R._Fill]
@@ -267,18 +270,24 @@ def interpose(cls, inputs, params):
     for x in inputs:
         if x.__class__ is BatchedTensor and x._level > level:
             level = x._level
+    plevel = 0
     if params:
         for v in params.values():
             lv = _param_level(v)
-            if lv > level:
-                level = lv
+            if lv > plevel:
+                plevel = lv
     if cls in _RANDOM:
         _random_op(cls, level)
+    if plevel > level:
+        level = plevel
     if not level:
         return passthrough(cls, inputs, params)
-    from .rules import rule_for
+    from .rules import PARAM_AWARE, loop, rule_for
 
-    return rule_for(cls)(cls, inputs, params, level, FRAMES[level - 1].size)
+    rule = rule_for(cls)
+    if plevel == level and rule not in PARAM_AWARE:
+        rule = loop  # a batched parameter the rule does not map: once per sample
+    return rule(cls, inputs, params, level, FRAMES[level - 1].size)
 
 
 def _param_level(v) -> int:

@@ -332,6 +332,28 @@ def fold_first(cls, inputs, params, level, size):
     return make(out.reshape((size, shape[0]) + tuple(out.shape[1:])), level)
 
 
+def convolution(cls, inputs, params, level, size):
+    """Convolution: a batched input folds into N; a batched weight (per-sample weights, as
+    under ``vmap(grad)``) becomes a grouped convolution with one group set per sample."""
+    x, w, b = inputs
+    if not _is_batched(w, level) and not _is_batched(b, level):
+        return fold_first(cls, inputs, params, level, size)
+    if params.get("transposed"):
+        return loop(cls, inputs, params, level, size)
+    nt = _nt()
+    xs = x._data.shape  # (N, C, *spatial)
+    xin = materialize(x, level, size)  # (B, N, C, ...)
+    xin = nt.reshape(xin.movedim(0, 1), (xs[0], size * xs[1]) + tuple(xs[2:]))
+    ws = w._data.shape
+    win = nt.reshape(materialize(w, level, size), (size * ws[0],) + tuple(ws[1:]))
+    bin_ = None if b is None else nt.reshape(materialize(b, level, size), (size * ws[0],))
+    p = dict(params)
+    p["groups"] = params["groups"] * size
+    out = _call(cls, [xin, win, bin_], p)  # (N, B*O, ...)
+    out = nt.reshape(out, (xs[0], size, ws[0]) + tuple(out.shape[2:])).movedim(1, 0)
+    return make(out, level)
+
+
 def first_only(cls, inputs, params, level, size):
     """Ops that act on trailing dims of input 0 (layer norm, padding): batched input 0 only."""
     if any(_is_batched(y, level) for y in inputs[1:]):
@@ -394,9 +416,14 @@ def nll_loss(cls, inputs, params, level, size):
     return make(total / nt.tensor(denom), level)
 
 
+#: op name -> how many times it ran through the per-sample loop (to spot missing rules)
+LOOPED: dict[str, int] = {}
+
+
 # -- the per-sample loop --
 def loop(cls, inputs, params, level, size):
     """The fallback: run the op once per sample and stack the results."""
+    LOOPED[cls.__name__] = LOOPED.get(cls.__name__, 0) + 1
     nt = _nt()
     if size == 0:
         raise RuntimeError(f"vmap: numtorch cannot run {cls.__name__} over a batch of size 0")
@@ -512,7 +539,8 @@ def _table() -> dict:
     t[products.Addmv] = addmv
     t[products.Baddbmm] = t[products.Addbmm] = baddbmm
     # nn
-    for c in (conv.Convolution, pooling.MaxPoolWithIndices, pooling.MaxPool3DWithIndices,
+    t[conv.Convolution] = convolution
+    for c in (pooling.MaxPoolWithIndices, pooling.MaxPool3DWithIndices,
               pooling.AvgPool, pooling.AdaptiveAvgPool, pooling.AdaptiveAvgPool3D,
               pooling.AdaptiveMaxPool, normalization.NativeGroupNorm, sampling.PixelShuffle,
               sampling.PixelUnshuffle):
@@ -535,6 +563,10 @@ def embedding_rule(cls, inputs, params, level, size):
     p = dict(params)
     p["indices"] = phys
     return make(_call(cls, [w], p), level)
+
+
+#: rules that map batched parameters (arrays derived from a batched tensor) themselves
+PARAM_AWARE = {nll_loss, embedding_rule, index, loop}
 
 
 @functools.cache
