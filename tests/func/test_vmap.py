@@ -280,9 +280,24 @@ def test_batched_tensor_inside():
     lambda lib, x: lib.vmap(lambda t: t)(x.sum()),
     lambda lib, x: lib.vmap(lambda t: t, out_dims=(0, 0))(x),
     lambda lib, x: lib.vmap(lambda t: t)([x, 3]),
+    lambda lib, x: lib.vmap(lambda t: t, out_dims=None)(x),
+    lambda lib, x: lib.vmap(lambda t: t, in_dims=1.5)(x),
+    lambda lib, x: lib.vmap(lambda t: t, in_dims=(1.5,))(x),
+    lambda lib, x: lib.vmap(lambda t: t, chunk_size=0)(x),
+    lambda lib, x: lib.vmap(lambda t: t, out_dims="a")(x),
+    lambda lib, x: lib.vmap(lambda t: t.shape)(x),
+    lambda lib, x: lib.vmap(lambda t: (t, None))(x),
+    lambda lib, x: lib.vmap(lambda t: t.numpy())(x),
+    lambda lib, x: lib.vmap(lambda t: float(t[0]))(x),
+    lambda lib, x: lib.vmap(lambda t: t.requires_grad_())(x),
+    lambda lib, x: lib.vmap(lambda t: t + 1, in_dims={"a": 0})(x),
+    lambda lib, x: lib.vmap(lambda d: d["a"] + 1, in_dims=({"b": 0},))({"a": x}),
 ], ids=["item", "bool", "in-dim-range", "in-dims-structure", "sizes", "in-dims-none",
         "no-tensor", "in-dims-str", "in-dims-list", "out-dim-range", "non-tensor-out",
-        "randomness", "no-inputs", "int-input", "0d-input", "out-dims-structure", "list-int"])
+        "randomness", "no-inputs", "int-input", "0d-input", "out-dims-structure", "list-int",
+        "out-dims-none-batched", "in-dims-float", "in-dim-float", "chunk-size",
+        "out-dims-str", "shape-out", "none-out", "numpy", "float", "requires-grad",
+        "in-dims-dict", "dict-keys"])
 def test_errors(case):
     check_raises(case, shapes=[(3, 4)])
 

@@ -50,7 +50,7 @@ def tree_flatten(tree) -> tuple[list, TreeSpec]:
 def _flatten(tree, leaves) -> TreeSpec:
     if _is_namedtuple(tree):
         return TreeSpec(type(tree), None, [_flatten(v, leaves) for v in tree])
-    if type(tree) in (tuple, list):
+    if type(tree) in (tuple, list) or isinstance(tree, tuple):  # torch.Size too
         return TreeSpec(type(tree), None, [_flatten(v, leaves) for v in tree])
     if isinstance(tree, dict):
         keys = list(tree)
@@ -69,8 +69,11 @@ def _unflatten(it, spec: TreeSpec):
     if spec.kind is None:
         return next(it)
     children = [_unflatten(it, c) for c in spec.children]
-    if spec.kind in (tuple, list):
-        return spec.kind(children)
+    if spec.kind in (tuple, list) or not hasattr(spec.kind, "_fields"):
+        if spec.kind is dict or issubclass(spec.kind, dict):
+            pass
+        else:
+            return spec.kind(children)
     if issubclass(spec.kind, tuple):
         return spec.kind(*children)
     out = spec.kind() if spec.kind is not dict else {}

@@ -28,6 +28,11 @@ ITEM = ("vmap: It looks like you're calling .item() on a Tensor. We don't suppor
 CONTROL_FLOW = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent "
                 "control flow. We don't support that yet, please file an issue at "
                 "https://github.com/pytorch/pytorch/issues .")
+REQUIRES_GRAD = ("You are attempting to call Tensor.requires_grad_() (or perhaps using "
+                 "torch.autograd.functional.* APIs) inside of a function being transformed by a "
+                 "functorch transform. This is unsupported, please attempt to use the functorch "
+                 "transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() "
+                 "outside of a function being transformed instead.")
 RANDOM_ERROR = ("vmap: called random operation while in randomness error mode. Please either "
                 "use the 'same' or 'different' randomness flags on vmap or perform the "
                 "randomness operation out of vmap")
@@ -79,6 +84,9 @@ class BatchedTensor(Tensor):
 
     def item(self):
         raise RuntimeError(ITEM)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        raise RuntimeError(REQUIRES_GRAD)
 
     def tolist(self):
         raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")

@@ -120,9 +120,9 @@ def _unwrap_outputs(func, out, out_dims, level, size):
     name = _fname(func)
     flat, spec = tree_flatten(out)
     if not isinstance(out_dims, (int, tuple)) and out_dims is not None:
-        raise ValueError(f"vmap({name}, ..., out_dims={out_dims}): out_dims must be an int, "
-                         f"None or a python collection of ints representing where in the "
-                         f"outputs the vmapped dimension should appear.")
+        raise ValueError(f"vmap({name}, ..., out_dims={out_dims}): `out_dims` must be an int, "
+                         "None or a python collection of ints representing where in the outputs "
+                         "the vmapped dimension should appear.")
     dims = broadcast_prefix(out_dims, spec)
     if dims is None:
         _, dspec = tree_flatten(out_dims)
@@ -140,9 +140,8 @@ def _unwrap_outputs(func, out, out_dims, level, size):
         batched = x.__class__ is B.BatchedTensor and x._level == level
         if d is None:
             if batched:
-                raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): Returning "
-                                 "a batched Tensor with out_dims=None is not supported; either "
-                                 "set out_dims or return an unbatched Tensor.")
+                raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor "
+                                 "when out_dim is None")
             res.append(x)
             continue
         inner = x._inner if batched else x.unsqueeze(0).expand((size,) + tuple(x.shape))
