@@ -383,3 +383,20 @@ def test_conv_per_sample_weights(groups):
     ours, theirs, _, _ = both(fn, [rand(3, 2, 4, 5, 5), rand(3, 6, 4 // groups, 3, 3),
                                    rand(3, 6)])
     same(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("training,stats", [(True, False), (False, True)])
+def test_batch_norm(training, stats):
+    def fn(lib, x, w, b, rm, rv):
+        f = lambda t: lib.nn.functional.batch_norm(  # noqa: E731
+            t, rm if stats else None, rv.abs() + 0.5 if stats else None, w, b,
+            training=training)
+        return lib.vmap(f)(x)
+    ours, theirs, _, _ = both(fn, [rand(3, 4, 2, 5), rand(2), rand(2), rand(2), rand(2)])
+    same(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def test_batch_norm_running_stats_error():
+    check_raises(lambda lib, x, rm, rv: lib.vmap(
+        lambda t: lib.nn.functional.batch_norm(t, rm, rv, training=True))(x),
+        shapes=[(3, 4, 5), (5,), (5,)])

@@ -85,6 +85,11 @@ class BatchedTensor(Tensor):
     def item(self):
         raise RuntimeError(ITEM)
 
+    def resize_(self, *sizes, memory_format=None):
+        raise RuntimeError("vmap: resize_ of a tensor being vmapped over is not supported")
+
+    resize_as_ = resize_
+
     def requires_grad_(self, requires_grad: bool = True):
         raise RuntimeError(REQUIRES_GRAD)
 
@@ -196,34 +201,30 @@ _prev_tracer = [None]
 _RANDOM: set = set()
 
 
-#: the generator's sampling methods: while a vmap runs they check its randomness mode first
-_DRAWS = ("_uniform", "_normal", "_randint", "_random", "_random_bounded", "_randperm",
-          "_bernoulli_tensor", "_bernoulli_scalar", "_exponential", "_geometric", "_cauchy",
-          "_multinomial", "_log_normal")
-_saved_draws: dict = {}
+#: every draw reaches the generator's engine through ``_get_engine``: while a vmap runs it
+#: checks the randomness mode first (the generator's own state methods pass)
+_saved_engine: list = []
 
 
 def _guard_draw(original):
-    def draw(self, *args, **kwargs):
-        if FRAMES:
+    import sys
+
+    def get_engine(self):
+        if FRAMES and not sys._getframe(1).f_code.co_filename.endswith("generator.py"):
             _random_op(None, 0)
-        return original(self, *args, **kwargs)
-    return draw
+        return original(self)
+    return get_engine
 
 
 def _guard_generator(on: bool) -> None:
     from .._random.generator import Generator
 
     if on:
-        for name in _DRAWS:
-            original = Generator.__dict__.get(name)
-            if original is not None:
-                _saved_draws[name] = original
-                setattr(Generator, name, _guard_draw(original))
-    else:
-        for name, original in _saved_draws.items():
-            setattr(Generator, name, original)
-        _saved_draws.clear()
+        original = Generator.__dict__["_get_engine"]
+        _saved_engine.append(original)
+        Generator._get_engine = _guard_draw(original)
+    elif _saved_engine:
+        Generator._get_engine = _saved_engine.pop()
 
 
 def push(size: int, randomness: str) -> Frame:

@@ -172,6 +172,8 @@ def expand(cls, inputs, params, level, size):
 def index(cls, inputs, params, level, size):
     """Basic and advanced indexing: the batch dim is a leading full slice; advanced indices
     that are not adjacent move their dims first, so the batch dim is moved back."""
+    if "index" not in params:  # an alias
+        return same(cls, inputs, params, level, size)
     idx = params["index"]
     if not isinstance(idx, tuple):
         idx = (idx,)
@@ -551,7 +553,78 @@ def _table() -> dict:
         t[c] = pair_loss
     t[loss.NllLoss] = t[loss.NllLoss2d] = nll_loss
     t[embedding.Embedding] = embedding_rule
+    t[sampling.Gather] = gather_axes
+    t[normalization.NativeBatchNorm] = batch_norm
+    t[sel.IndexSelect] = index_select
+    t[join.Roll] = roll
+    spectral = m("spectral")
+    for c in (spectral._C2C, spectral._R2C, spectral._C2R):
+        t[c] = dims_rule(("dim",), all_none="tuple")
+    t[m("indexing.strided").AsStrided] = unsupported
+    import numtorch.special as special
+
+    t[special._Polynomial] = t[special._ForwardOnly] = pointwise
     return t
+
+
+BATCH_NORM = ("Batch norm got a batched tensor as input while the running_mean or running_var, "
+              "which will be updated in place, were not batched.\nIf you are using a module and "
+              "do not need eval mode, please set `track_running_stats` to be False.If you are "
+              "using a prebuilt module and do not need eval mode, please see the functorch "
+              "website for resources on how to patch your module to work with vmap")
+
+
+def batch_norm(cls, inputs, params, level, size):
+    """Batch norm: with running statistics the batch dim folds into N; with batch statistics
+    it folds into the channels, so each sample is normalised over its own batch."""
+    x, w, b = inputs
+    if not params["use_input_stats"]:
+        return fold_first(cls, inputs, params, level, size)
+    if params.get("running_mean") is not None and _is_batched(x, level):
+        raise RuntimeError(BATCH_NORM)
+    if _is_batched(w, level) or _is_batched(b, level) or x._data.ndim < 2:
+        return loop(cls, inputs, params, level, size)
+    nt = _nt()
+    shape = x._data.shape  # (N, C, *rest)
+    phys = materialize(x, level, size).movedim(0, 1)  # (N, B, C, ...)
+    folded = nt.reshape(phys, (shape[0], size * shape[1]) + tuple(shape[2:]))
+    arr = folded._data
+    axes = (0,) + tuple(range(2, arr.ndim))
+    mean = arr.mean(axis=axes, keepdims=True)
+    xc = arr - mean
+    p = dict(params)
+    p["stats"] = (mean, (xc * xc).mean(axis=axes, keepdims=True))
+    wf = None if w is None else w.repeat(size)
+    bf = None if b is None else b.repeat(size)
+    out = _call(cls, [folded, wf, bf], p)
+    out = nt.reshape(out, (shape[0], size) + tuple(shape[1:])).movedim(1, 0)
+    return make(out, level)
+
+
+def gather_axes(cls, inputs, params, level, size):
+    """Separable gathers (interpolation, reflection/replication padding): axes shift by one."""
+    n = inputs[0]._data.ndim
+    maps = [(_wrap_dim(m[0], n) + 1,) + tuple(m[1:]) for m in params["maps"]]
+    return wrap(_call(cls, [materialize(inputs[0], level, size)], {"maps": maps}), level)
+
+
+def index_select(cls, inputs, params, level, size):
+    x, idx = inputs
+    if _is_batched(idx, level) or x._data.ndim == 0:
+        return loop(cls, inputs, params, level, size)
+    dim = _wrap_dim(params["dim"], x._data.ndim) + 1
+    return wrap(_call(cls, [materialize(x, level, size), idx], {"dim": dim}), level)
+
+
+def roll(cls, inputs, params, level, size):
+    if not params.get("dims"):
+        return loop(cls, inputs, params, level, size)
+    return dims_rule(("dims",))(cls, inputs, params, level, size)
+
+
+def unsupported(cls, inputs, params, level, size):
+    raise RuntimeError(f"vmap: numtorch has no batching rule for {cls.__name__} (it depends on "
+                       "the memory layout of each sample)")
 
 
 def embedding_rule(cls, inputs, params, level, size):
@@ -566,7 +639,7 @@ def embedding_rule(cls, inputs, params, level, size):
 
 
 #: rules that map batched parameters (arrays derived from a batched tensor) themselves
-PARAM_AWARE = {nll_loss, embedding_rule, index, loop}
+PARAM_AWARE = {nll_loss, embedding_rule, index, loop, batch_norm}
 
 
 @functools.cache
@@ -580,12 +653,21 @@ def rule_for(cls):
     r = table.get(cls)
     if r is not None:
         return r
+    r = loop
     for base in cls.__mro__[1:]:
-        r = table.get(base)
-        if r is not None and base.__module__ == cls.__module__ and base.__name__ in (
-                "UnaryOp", "BinaryOp", "_Act", "Comparison", "Logical", "Bitwise", "Shift",
-                "FloatTest", "Predicate"):
-            table[cls] = r
-            return r
-    table[cls] = loop
-    return loop
+        br = table.get(base)
+        if br is None:
+            if "forward" in vars(base):
+                break
+            continue
+        # a subclass that only renames the node (or a family base) computes as its base
+        if ("forward" not in vars(cls) and base._param_names == cls._param_names) or (
+                base.__name__ in _FAMILY_BASES and base.__module__ == cls.__module__):
+            r = br
+        break
+    table[cls] = r
+    return r
+
+
+_FAMILY_BASES = ("UnaryOp", "BinaryOp", "_Act", "Comparison", "Logical", "Bitwise", "Shift",
+                 "FloatTest", "Predicate")
