@@ -159,3 +159,16 @@ def test_vmap_of_vjp_fn():
         "empty-argnums", "float-argnums", "int-input", "aux-int"])
 def test_errors(case):
     check_raises(case, shapes=[(2, 3)])
+
+
+@pytest.mark.parametrize("argnum", [0, 1])
+def test_grad_inside_two_vmaps(argnum):
+    """The differentiated argument is batched at one vmap level only; its gradient still
+    differs per sample of the other level."""
+    def fn(lib, x, y):
+        def f(a, b):
+            return (a.sin() * b).sum() * (a if argnum == 0 else b).sum()
+        g = lib.func.grad(f, argnums=argnum)
+        return lib.vmap(lib.vmap(g, in_dims=(None, 0)), in_dims=(0, None))(x, y)
+    ours, theirs, _, _ = both(fn, [rand(3, 4), rand(5, 4)])
+    same(ours, theirs, rtol=1e-4)

@@ -96,3 +96,12 @@ def test_linearize():
         "aux-not-tuple", "argnums"])
 def test_errors(case):
     check_raises(case, shapes=[(3,)])
+
+
+def test_vmap_of_hessian_and_jacfwd():
+    def fn(lib, x):
+        h = lib.vmap(lib.func.hessian(lambda a: (a.sin() ** 2).sum()))(x)
+        j = lib.vmap(lib.func.jacfwd(lambda a: a.sin() * a.sum()))(x)
+        return h, j
+    ours, theirs, _, _ = both(fn, [rand(3, 4)])
+    same(ours, theirs, rtol=1e-4)
