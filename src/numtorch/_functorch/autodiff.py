@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
 
 from .._tensor import Tensor
 from . import batched as B
@@ -335,4 +334,3 @@ def hessian(func: Callable, argnums=0) -> Callable:
 
 
 __all__ = ["grad", "grad_and_value", "vjp", "jacrev", "hessian"]
-_ = Any

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
-from .batched import BatchedTensor, make
+from .batched import BatchedTensor
 
 _RANDOM_FILLS = ("uniform_", "normal_", "random_", "exponential_", "geometric_", "cauchy_",
                  "log_normal_", "bernoulli_")
@@ -130,5 +130,3 @@ def install() -> None:
                      ("div", "__itruediv__")):
         setattr(BatchedTensor, name, _method(op + "_") if hasattr(Tensor, op) else None)
 
-
-_ = make

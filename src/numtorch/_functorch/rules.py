@@ -86,7 +86,7 @@ def same(cls, inputs, params, level, size):
 
 
 # -- ops taking dims --
-def _shift(v, n, out_rank=False):
+def _shift(v, n):
     if v is None:
         return None
     if isinstance(v, (tuple, list)):
@@ -440,9 +440,6 @@ def loop(cls, inputs, params, level, size):
 
 
 # -- the table --
-_DIMS = "dims"
-
-
 def _class(name: str):
     return _CLASSES[name]
 

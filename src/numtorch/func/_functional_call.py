@@ -7,8 +7,6 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from .._tensor import Tensor
-
 
 def _tied_names(module) -> dict[str, list[str]]:
     """Each parameter/buffer name -> every name of the same tensor (tied weights)."""
@@ -153,4 +151,3 @@ def stack_module_state(models) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 __all__ = ["functional_call", "stack_module_state"]
-_ = Tensor
