@@ -125,6 +125,16 @@ OPS = [
     ("clone", lambda L, x: x.clone(), [rand(3, 4)], 0, 0),
     ("to-dtype", lambda L, x: x.to(L.float64), [rand(3, 4)], 0, 0),
     ("zeros_like", lambda L, x: L.zeros_like(x) + x, [rand(3, 4)], 0, 0),
+    ("0d-sum-dim", lambda L, x: x.sum(0, keepdim=True), [rand(3)], 0, 0),
+    ("0d-softmax", lambda L, x: x.softmax(0), [rand(3)], 0, 0),
+    ("0d-unsqueeze", lambda L, x: x.unsqueeze(0), [rand(3)], 0, 0),
+    ("fft", lambda L, x: L.fft.rfft(x).abs(), [rand(3, 8)], 0, 0),
+    ("index_select", lambda L, x, i: x.index_select(1, i), [rand(3, 4, 5), _int(2)],
+     (0, None), 0),
+    ("interpolate", lambda L, x: _f(L, F).interpolate(x, scale_factor=2, mode="bilinear"),
+     [rand(2, 1, 3, 4, 4)], 0, 0),
+    ("reflection-pad", lambda L, x: _f(L, F).pad(x, (1, 1), mode="reflect"), [rand(2, 3, 4)],
+     0, 0),
 ]
 
 

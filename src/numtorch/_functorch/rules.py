@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 
+from .._tensor import Tensor
 from .batched import BatchedTensor, make, param_physical, param_sample, wrap
 
 
@@ -54,7 +55,7 @@ def pointwise(cls, inputs, params, level, size):
     """Broadcasting ops: align the batched inputs' logical ranks, batch dim first."""
     rank = 0
     for x in inputs:
-        if isinstance(x, BatchedTensor) or x.__class__ is not int and hasattr(x, "_data"):
+        if isinstance(x, Tensor):
             n = x._data.ndim
             if n > rank:
                 rank = n
@@ -102,9 +103,11 @@ def dims_rule(names: tuple, out_extra: int = 0, all_none: str = ""):
     flattened input (``argmax``)."""
 
     def rule(cls, inputs, params, level, size):
-        first = next(x for x in inputs if hasattr(x, "_data"))
+        first = next(x for x in inputs if isinstance(x, Tensor))
+        if first._data.ndim == 0 and not out_extra:
+            return loop(cls, inputs, params, level, size)  # a dim of a 0-d sample
         n = first._data.ndim + out_extra
-        new = [materialize(x, level, size) if hasattr(x, "_data") else x for x in inputs]
+        new = [materialize(x, level, size) if isinstance(x, Tensor) else x for x in inputs]
         params = dict(params)
         flat = False
         for name in names:
