@@ -58,6 +58,7 @@ def check(batch: int = 8) -> float:
 
 
 def main(argv=None) -> int:
+    import benchmarks.__main__ as suite
     from benchmarks.__main__ import _limit_threads, _print_row, time_workload
 
     p = argparse.ArgumentParser(prog="python -m benchmarks.bench_func",
@@ -68,7 +69,9 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     libs = [importlib.import_module("numtorch")]
     try:
-        libs.append(importlib.import_module("torch"))
+        torch = importlib.import_module("torch")
+        suite._default_torch_threads = torch.get_num_threads()
+        libs.append(torch)
     except ImportError:
         print("note: torch is not installed; numtorch figures only", file=sys.stderr)
     if args.check and len(libs) > 1:
