@@ -1,5 +1,5 @@
-"""functional_call, stack_module_state, functionalize and the small helpers, compared with
-torch.func."""
+"""functional_call, stack_module_state, functionalize, debug_unwrap and
+replace_all_batch_norm_modules_, compared with torch.func."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import numtorch
-from tests.func._helpers import rand, same
+from tests.func._common import rand, same
 from tests.oracle import copy_weights
 
 

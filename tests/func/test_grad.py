@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import numtorch
-from tests.func._helpers import both, rand, same
+from tests.func._common import both, rand, same
 from tests.oracle import check_raises
 
 

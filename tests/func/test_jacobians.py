@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.func._helpers import both, rand, same
+from tests.func._common import both, rand, same
 from tests.oracle import check_raises
 
 

@@ -1,4 +1,4 @@
-"""Shared helpers for the function-transform tests: run one callable on both libraries."""
+"""What the function-transform tests share: run one callable on both libraries."""
 
 from __future__ import annotations
 
