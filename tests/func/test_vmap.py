@@ -410,3 +410,14 @@ def test_batch_norm_running_stats_error():
     check_raises(lambda lib, x, rm, rv: lib.vmap(
         lambda t: lib.nn.functional.batch_norm(t, rm, rv, training=True))(x),
         shapes=[(3, 4, 5), (5,), (5,)])
+
+
+@pytest.mark.parametrize("op", ["mul_", "copy_", "masked_fill_", "add_"])
+def test_inplace_into_unbatched_raises(op):
+    def fn(lib, x, y):
+        calls = {"mul_": lambda t: y.clone().mul_(t), "copy_": lambda t: y.clone().copy_(t),
+                 "masked_fill_": lambda t: y.clone().masked_fill_(t > 0, 1.0),
+                 "add_": lambda t: y.clone().add_(t)}
+        return lib.vmap(calls[op])(x)
+    # torch words add_'s refusal as a shape mismatch; the others as below
+    check_raises(fn, shapes=[(3, 4), (4,)], match_message=op != "add_")

@@ -227,10 +227,41 @@ def _guard_generator(on: bool) -> None:
         Generator._get_engine = _saved_engine.pop()
 
 
+INPLACE = ("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a "
+           "Tensor `other` in extra_args that has more elements than `self`. This happened due "
+           "to `other` being vmapped over but `self` not being vmapped over in a vmap. Please "
+           "try to use out-of-place operators instead of inplace arithmetic. If said operator "
+           "is being called inside the PyTorch framework, please file a bug report instead.")
+_prev_after_write: list = []
+
+
+def _after_write(self, res) -> None:
+    """After an in-place write into a tensor: refuse a result batched deeper than ``self``
+    (the write could only hold one sample)."""
+    if res.__class__ is BatchedTensor and level_of(self) < res._level:
+        raise RuntimeError(INPLACE)
+    prev = _prev_after_write[-1] if _prev_after_write else None
+    if prev is not None:
+        prev(self, res)
+
+
+def _guard_inplace(on: bool) -> None:
+    from .._ops import _inplace
+
+    if on:
+        _prev_after_write.append(_inplace._after_write)
+        _inplace._after_write = _after_write
+    elif _prev_after_write:
+        prev = _prev_after_write.pop()
+        if _inplace._after_write is _after_write:
+            _inplace._after_write = prev
+
+
 def push(size: int, randomness: str) -> Frame:
     if not FRAMES:
         _random_classes()
         _guard_generator(True)
+        _guard_inplace(True)
         _prev_tracer[0] = _base._tracer
         _base._tracer = interpose
     frame = Frame(len(FRAMES) + 1, size, randomness)
@@ -244,6 +275,7 @@ def pop() -> None:
         _base._tracer = _prev_tracer[0]
         _prev_tracer[0] = None
         _guard_generator(False)
+        _guard_inplace(False)
 
 
 def _random_classes() -> None:
