@@ -549,7 +549,8 @@ def _table() -> dict:
         t[c] = fold_first
     t[normalization.NativeLayerNorm] = first_only
     t[sampling.ConstantPadNd] = first_only
-    for c in (loss.MseLoss, loss.SmoothL1Loss, loss.HuberLoss):
+    for c in (loss.MseLoss, loss.SmoothL1Loss, loss.HuberLoss, loss.BinaryCrossEntropy,
+              loss.BinaryCrossEntropyWithLogits):
         t[c] = pair_loss
     t[loss.NllLoss] = t[loss.NllLoss2d] = nll_loss
     t[embedding.Embedding] = embedding_rule
