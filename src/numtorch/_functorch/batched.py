@@ -85,6 +85,30 @@ class BatchedTensor(Tensor):
     def item(self):
         raise RuntimeError(ITEM)
 
+    def detach(self) -> Tensor:
+        return make(self._inner.detach(), self._level)
+
+    def detach_(self) -> Tensor:
+        self._inner.detach_()
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        return self.detach()
+
+    @property
+    def grad_fn(self):
+        return _innermost(self).grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, value) -> None:
+        pass
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return make(copy.deepcopy(self._inner, memo), self._level)
+
     def resize_(self, *sizes, memory_format=None):
         raise RuntimeError("vmap: resize_ of a tensor being vmapped over is not supported")
 
