@@ -133,7 +133,6 @@ OPS = [
     ("fallback-cross", lambda L, x, y: L.linalg.cross(x, y), [rand(2, 3), rand(2, 3)], 0, 0),
     ("clone", lambda L, x: x.clone(), [rand(3, 4)], 0, 0),
     ("detach", lambda L, x: x.detach() * x, [rand(3, 4)], 0, 0),
-    ("data", lambda L, x: x.data * x, [rand(3, 4)], 1, 0),
     ("contiguous", lambda L, x: x.t().contiguous(), [rand(3, 4, 2)], 0, 0),
     ("to-dtype", lambda L, x: x.to(L.float64), [rand(3, 4)], 0, 0),
     ("zeros_like", lambda L, x: L.zeros_like(x) + x, [rand(3, 4)], 0, 0),
@@ -314,12 +313,13 @@ def test_batched_tensor_inside():
     lambda lib, x: lib.vmap(lambda t: t.requires_grad_())(x),
     lambda lib, x: lib.vmap(lambda t: t + 1, in_dims={"a": 0})(x),
     lambda lib, x: lib.vmap(lambda d: d["a"] + 1, in_dims=({"b": 0},))({"a": x}),
+    lambda lib, x: lib.vmap(lambda t: t.data)(x),
 ], ids=["item", "bool", "in-dim-range", "in-dims-structure", "sizes", "in-dims-none",
         "no-tensor", "in-dims-str", "in-dims-list", "out-dim-range", "non-tensor-out",
         "randomness", "no-inputs", "int-input", "0d-input", "out-dims-structure", "list-int",
         "out-dims-none-batched", "in-dims-float", "in-dim-float", "chunk-size",
         "out-dims-str", "shape-out", "none-out", "numpy", "float", "requires-grad",
-        "in-dims-dict", "dict-keys"])
+        "in-dims-dict", "dict-keys", "data"])
 def test_errors(case):
     check_raises(case, shapes=[(3, 4)])
 

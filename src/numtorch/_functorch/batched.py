@@ -94,7 +94,7 @@ class BatchedTensor(Tensor):
 
     @property
     def data(self) -> Tensor:
-        return self.detach()
+        raise RuntimeError("accessing `data` under vmap transform is not allowed")
 
     @property
     def grad_fn(self):
