@@ -104,7 +104,8 @@ def dims_rule(names: tuple, out_extra: int = 0, all_none: str = ""):
 
     def rule(cls, inputs, params, level, size):
         first = next(x for x in inputs if isinstance(x, Tensor))
-        if first._data.ndim == 0 and not out_extra:
+        if first._data.ndim == 0 and not out_extra and any(
+                params.get(name) not in (None, ()) for name in names):
             return loop(cls, inputs, params, level, size)  # a dim of a 0-d sample
         n = first._data.ndim + out_extra
         new = [materialize(x, level, size) if isinstance(x, Tensor) else x for x in inputs]
