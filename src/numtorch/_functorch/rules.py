@@ -360,6 +360,17 @@ def convolution(cls, inputs, params, level, size):
     return make(out, level)
 
 
+def fold_all(cls, inputs, params, level, size):
+    """Ops on several (N, ...) tensors sampled together (``grid_sample``): every input batched,
+    the batch dim folded into N."""
+    nt = _nt()
+    n = inputs[0]._data.shape[0]
+    new = [nt.reshape(materialize(x, level, size), (size * x._data.shape[0],) +
+                      tuple(x._data.shape[1:])) for x in inputs]
+    out = _call(cls, new, params)
+    return make(out.reshape((size, n) + tuple(out.shape[1:])), level)
+
+
 def first_only(cls, inputs, params, level, size):
     """Ops that act on trailing dims of input 0 (layer norm, padding): batched input 0 only."""
     if any(_is_batched(y, level) for y in inputs[1:]):
@@ -556,6 +567,7 @@ def _table() -> dict:
     t[loss.NllLoss] = t[loss.NllLoss2d] = nll_loss
     t[embedding.Embedding] = embedding_rule
     t[sampling.Gather] = gather_axes
+    t[sampling.GridSampler2D] = fold_all
     t[normalization.NativeBatchNorm] = batch_norm
     t[sel.IndexSelect] = index_select
     t[join.Roll] = roll
