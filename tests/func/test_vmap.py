@@ -145,7 +145,7 @@ OPS = [
     ("interpolate", lambda L, x: _f(L, F).interpolate(x, scale_factor=2, mode="bilinear"),
      [rand(2, 1, 3, 4, 4)], 0, 0),
     ("grid_sample", lambda L, x, g: _f(L, F).grid_sample(x, g.tanh(), align_corners=False),
-     [rand(2, 1, 2, 4, 4), rand(1, 2, 3, 3, 2)], (0, 1), 0),
+     [rand(2, 1, 2, 4, 4), rand(2, 1, 3, 3, 2)], 0, 0),
     ("reflection-pad", lambda L, x: _f(L, F).pad(x, (1, 1), mode="reflect"), [rand(2, 3, 4)],
      0, 0),
 ]
