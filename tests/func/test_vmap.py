@@ -316,12 +316,14 @@ def test_batched_tensor_inside():
     lambda lib, x: lib.vmap(lambda t: t + 1, in_dims={"a": 0})(x),
     lambda lib, x: lib.vmap(lambda d: d["a"] + 1, in_dims=({"b": 0},))({"a": x}),
     lambda lib, x: lib.vmap(lambda t: t.data)(x),
+    lambda lib, x: (lambda w: lib.vmap(lambda t: (t * w).sum().backward())(x))(
+        x[0].clone().requires_grad_()),
 ], ids=["item", "bool", "in-dim-range", "in-dims-structure", "sizes", "in-dims-none",
         "no-tensor", "in-dims-str", "in-dims-list", "out-dim-range", "non-tensor-out",
         "randomness", "no-inputs", "int-input", "0d-input", "out-dims-structure", "list-int",
         "out-dims-none-batched", "in-dims-float", "in-dim-float", "chunk-size",
         "out-dims-str", "shape-out", "none-out", "numpy", "float", "requires-grad",
-        "in-dims-dict", "dict-keys", "data"])
+        "in-dims-dict", "dict-keys", "data", "backward"])
 def test_errors(case):
     check_raises(case, shapes=[(3, 4)])
 

@@ -85,6 +85,12 @@ class BatchedTensor(Tensor):
     def item(self):
         raise RuntimeError(ITEM)
 
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
+                 inputs=None) -> None:
+        raise RuntimeError("backward() called inside a functorch transform. This is not "
+                           "supported, please use functorch.grad or functorch.vjp instead or "
+                           "call backward() outside of functorch transforms.")
+
     def detach(self) -> Tensor:
         return make(self._inner.detach(), self._level)
 
