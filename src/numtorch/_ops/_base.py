@@ -39,6 +39,9 @@ _BY_NP = D._BY_NP
 _METHODS: dict[str, object] = {}
 #: set by ``numtorch.onnx`` while tracing: called as ``_tracer(cls, inputs, params)`` instead
 _tracer = None
+#: set by ``autograd.forward_ad`` while a dual level is active: gives a saved output, rebuilt
+#: for backward, the tangent of the output it stands for (``hook(node, output_nr, tensor)``)
+_saved_output_hook = None
 
 
 def tensor_method(*names: str):
@@ -154,6 +157,8 @@ class Op(Node):
                 t.grad_fn = self
                 t._output_nr = idx
                 t._version_box = box
+                if _saved_output_hook is not None:
+                    _saved_output_hook(self, idx, t)
                 out.append(t)
         return tuple(out)
 

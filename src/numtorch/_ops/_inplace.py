@@ -66,8 +66,9 @@ _OVERLAP_WARN = {
 _SUFFIX = {"index_put_": "tensor[indices] = tensor"}
 #: what ``fn`` passes through to a write that checks the overlap itself (fill_, zero_, setitem)
 OVERLAP_OK = set()
-#: set by ``autograd.forward_ad`` while a dual level is active: ``_after_write(self, result)``
-_after_write = None
+#: set by ``autograd.forward_ad`` while a dual level is active: ``inplace_start(self, snapshot)``
+#: and ``inplace_done(self, result)`` carry tangents through in-place writes
+_forward_hook = None
 
 
 def _overlaps(arr) -> bool:
@@ -156,8 +157,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         _check_shape(res._data.shape, self._data.shape)
         _write(self._data, res._data, sparse)
         self._version_box[0] += 1
-        if _after_write is not None:
-            _after_write(self, res)
+        if _forward_hook is not None:
+            _forward_hook.inplace_done(self, res)
         return self
     base = self._base
     if base is not None and self.__dict__.get("_no_grad_view") and base._requires_grad:
@@ -166,6 +167,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
     if self.grad_fn is None and self._requires_grad:
         old._acc = self._acc
+    if _forward_hook is not None:
+        _forward_hook.inplace_start(self, old)
     res = fn(old, *args, **kwargs)
     check_cast(res._data.dtype, self._data.dtype)
     _check_shape(res._data.shape, self._data.shape)
@@ -178,8 +181,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     _write(self._data, res._data, sparse)
     self._version_box[0] += 1
     _resave_output(res, self)
-    if _after_write is not None:
-        _after_write(self, res)
+    if _forward_hook is not None:
+        _forward_hook.inplace_done(self, res)
     return self
 
 

@@ -13,13 +13,55 @@ _RULES: dict | None = None
 def rule_for(cls):
     """The explicit rule of op class ``cls``, or None."""
     rules = _RULES if _RULES is not None else _build()
-    rule = rules.get(cls)
-    if rule is None and cls.is_view and cls not in rules:
-        from .._ops.shape.views import ViewDtype
+    try:
+        return rules[cls]
+    except KeyError:
+        pass
+    from .._ops.nn.activation import _Act
+    from .._ops.pointwise.unary import UnaryOp
+    from .._ops.shape.views import ViewDtype
 
-        rule = None if issubclass(cls, ViewDtype) else _same_op(cls)
-        rules[cls] = rule
+    rule = None
+    if cls.is_view and not issubclass(cls, ViewDtype):
+        rule = _same_op(cls)
+    elif issubclass(cls, UnaryOp) and "backward" not in cls.__dict__:
+        rule = _unary(cls)
+    elif issubclass(cls, _Act):
+        rule = _activation(cls)
+    rules[cls] = rule
     return rule
+
+
+def _unary(cls):
+    """A generated unary op: its gradient formula ``grad(g, x, out)`` is ``g * f'(x)`` for real
+    tensors, which is also the JVP."""
+    def rule(inputs, tans, params, out):
+        t = tans[0]
+        if t.is_complex() or out.is_complex():
+            return GENERAL
+        return cls.grad(t, inputs[0], out)
+    return rule
+
+
+def _activation(cls):
+    """An elementwise activation: the tangent times ``derivative(x)``."""
+    def rule(inputs, tans, params, out):
+        t = tans[0]
+        if t.is_complex():
+            return GENERAL
+        op = object.__new__(cls)
+        op.__dict__.update(params)
+        return t * op.derivative(inputs[0])
+    return rule
+
+
+def _logcumsumexp(inputs, tans, params, out):
+    x, t = inputs[0], tans[0]
+    if x.is_complex() or x.ndim == 0:
+        return GENERAL
+    d = params["dim"]
+    top = x.amax(d, keepdim=True)
+    return (t * (x - top).exp()).cumsum(d) * (top - out).exp()
 
 
 def _same_op(cls):
@@ -177,6 +219,7 @@ def _build() -> dict:
     from .._ops.nn.activation import LogSoftmax, Softmax
     from .._ops.pointwise import arith, unary
     from .._ops.reduction.sums import Mean, MeanAll, Sum, SumAll
+    from .._ops.scan import Logcumsumexp
     from .._ops.shape import views
 
     rules: dict = {
@@ -186,7 +229,7 @@ def _build() -> dict:
         unary.Exp: _exp, unary.Log: _log, unary.Tanh: _tanh, unary.Sigmoid: _sigmoid,
         unary.Relu: _relu, unary.Sqrt: _sqrt, unary.Sin: _sin, unary.Cos: _cos,
         Softmax: _softmax, LogSoftmax: _log_softmax, ToCopy: _to_copy,
-        Cat: _joint(Cat), Stack: _joint(Stack),
+        Cat: _joint(Cat), Stack: _joint(Stack), Logcumsumexp: _logcumsumexp,
     }
     for cls in (Clone, Sum, SumAll, Mean, MeanAll, Index, views.UnsafeView, _UnsafeView):
         rules[cls] = _same_op(cls)

@@ -4,21 +4,23 @@ Inside a dual level, tensors may carry a tangent (``make_dual``); every op that 
 ``Op.apply`` propagates it to its outputs, and ``unpack_dual`` reads it back. Outside a level
 nothing is installed, so ops pay nothing (Note [tangent propagation]).
 
-Known differences: one level at a time (torch's limit too); custom ``autograd.Function``s are
-not given tangents through a ``jvp`` method; complex tangents follow the real formulas only for
-the ops with an explicit rule.
+Known differences: one level at a time (torch's limit too); ops without an explicit rule take
+the double-backward rule, which can give NaN at a point where the op's gradient picks a
+subgradient (``norm`` at 0: torch's tangent is 0); tangents record other node names than
+torch's formulas (``tangent=tensor(..., grad_fn=<MulBackward0>)`` where torch has another op).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import weakref
 from collections import namedtuple
 
 from .. import _tensor_str
 from .._ops import _base, _inplace
 from .._tensor import Tensor
-from . import grad_mode
+from . import _forward_rules, function, grad_mode
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual",
            "unpack_dual", "dual_level"]
@@ -38,11 +40,19 @@ __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_du
 #     differentiable call of the node's backward, and one backward pass through it.
 # Rules run with the interposer switched off: the tangents computed are not themselves dual,
 # but they record for reverse mode when the primals or tangents require grad, so gradients of
-# tangents work.
+# tangents work. Three more hooks stay set while a level is active: a saved output rebuilt for a
+# backward gets its output's tangent (``_ops._base._saved_output_hook``: so a gradient computed
+# inside the level has a tangent, forward-over-reverse), custom ``autograd.Function``s get
+# tangents from their ``jvp`` (``autograd.function._forward_hook``), and ``repr`` shows the
+# tangent (``_tensor_str.tangent_suffix``).
 
 _LEVEL: int | None = None
 _TANGENTS: dict = {}
+#: (id(node), output_nr) -> (weak ref to node, tangent): for outputs a backward saves
+_NODE_TANGENTS: dict = {}
 _outer = None
+#: > 0 while a custom Function's forward or jvp runs: no tangents flow there (as in torch)
+_suspended = 0
 
 
 class UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
@@ -68,6 +78,23 @@ def _forget(key, ref) -> None:
 def _set_tangent(x, t) -> None:
     key = id(x)
     _TANGENTS[key] = (weakref.ref(x, lambda r, key=key: _forget(key, r)), t)
+    node = x.grad_fn
+    if node is not None and getattr(node, "_save", None):
+        nkey = (id(node), x._output_nr)
+        _NODE_TANGENTS[nkey] = (weakref.ref(node, lambda r, k=nkey: _forget_node(k, r)), t)
+
+
+def _forget_node(key, ref) -> None:
+    e = _NODE_TANGENTS.get(key)
+    if e is not None and e[0] is ref:
+        del _NODE_TANGENTS[key]
+
+
+def _saved_output(node, output_nr: int, t: Tensor) -> None:
+    """A saved output rebuilt for ``node``'s backward gets its output's tangent."""
+    e = _NODE_TANGENTS.get((id(node), output_nr))
+    if e is not None and e[0]() is node:
+        _set_tangent(t, e[1])
 
 
 # -- levels ------------------------------------------------------------------------------------
@@ -80,8 +107,10 @@ def enter_dual_level() -> int:
     if _base._tracer is not _trace:
         _outer = _base._tracer
         _base._tracer = _trace
-    _inplace._after_write = _after_inplace
+    _inplace._forward_hook = sys.modules[__name__]
     _tensor_str.tangent_suffix = _tangent_suffix
+    _base._saved_output_hook = _saved_output
+    function._forward_hook = sys.modules[__name__]
     return _LEVEL
 
 
@@ -97,7 +126,10 @@ def exit_dual_level(*, level: int | None = None) -> None:
                            "created. This is not supported.")
     _LEVEL = None
     _TANGENTS.clear()
-    _inplace._after_write = None
+    _NODE_TANGENTS.clear()
+    _base._saved_output_hook = None
+    function._forward_hook = None
+    _inplace._forward_hook = None
     _tensor_str.tangent_suffix = None
     if _base._tracer is _trace:
         _base._tracer = _outer
@@ -197,11 +229,12 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
                         f"{type(tensor).__name__}")
     if level is None:
         level = -1 if _LEVEL is None else _LEVEL
-    if level < 0 or level != _LEVEL:
+    if level < 0:
         return UnpackedDualTensor(tensor, None)
-    tangent = _tangent_of(tensor)
-    if tangent is None:
-        return UnpackedDualTensor(tensor, None)
+    tangent = _tangent_of(tensor) if not _suspended else None
+    if level != _LEVEL:
+        if tangent is not None:
+            raise RuntimeError("Invalid level given to _fw_primal")
     return UnpackedDualTensor(_alias(tensor), tangent)
 
 
@@ -217,7 +250,7 @@ def _plain(cls, inputs, params):
 def _trace(cls, inputs, params):
     """The interposer installed while a level is active (Note [tangent propagation])."""
     tans = None
-    if _TANGENTS:
+    if _TANGENTS and not _suspended:
         get = _TANGENTS.get
         for i, x in enumerate(inputs):
             if isinstance(x, Tensor):
@@ -226,10 +259,8 @@ def _trace(cls, inputs, params):
                     if tans is None:
                         tans = [None] * len(inputs)
                     tans[i] = e[1]
-    if tans is None:
+    if tans is None or grad_mode.state.inference:  # inference mode: no tangents (as torch)
         return _plain(cls, inputs, params)
-    from . import _forward_rules
-
     rule = _forward_rules.rule_for(cls)
     if rule is not None:
         out = _plain(cls, inputs, params)
@@ -280,16 +311,28 @@ def _general(cls, inputs, tans, params):
     state = grad_mode.state
     real_graph = state.enabled and any(isinstance(x, Tensor) and x._requires_grad
                                        for x in inputs)
-    if real_graph:
-        out = _plain(cls, inputs, params)
-        _general_on(cls, inputs, tans, params, out)
+    if real_graph and all(t is None or x._requires_grad for x, t in zip(inputs, tans)):
+        out = _plain(cls, inputs, params)  # its node is the one to differentiate
+        _jvp_into(cls, out, out if type(out) is tuple else (out,), tans, True)
         return out
     node_out = _node_forward(cls, inputs, tans, params, real_graph)
     outs = node_out if type(node_out) is tuple else (node_out,)
+    if real_graph:
+        # one run serves both: the dual inputs that do not require grad were stand-in leaves;
+        # once the tangents are computed, the node forgets its edges to them
+        _jvp_into(cls, node_out, outs, tans, True)
+        for o in outs:
+            node = o.grad_fn
+            if node is not None:
+                node.next_functions = tuple(
+                    _base._NO_EDGE if t is not None and not x._requires_grad else e
+                    for e, x, t in zip(node.next_functions, inputs, tans))
+                break
+        return node_out
     res = tuple([_base._wrap(o._data) for o in outs])
     if cls.is_view:
         _base._share_version(res, inputs[0])
-    _jvp_into(cls, node_out, res, tans, real_graph)
+    _jvp_into(cls, node_out, res, tans, False)
     return res if type(node_out) is tuple else res[0]
 
 
@@ -321,6 +364,7 @@ def _node_forward(cls, inputs, tans, params, keep_graph: bool):
             a = _base._wrap(x._data)
             a._requires_grad = True
             a._version_box = x._version_box
+            a._base = x._base if x._base is not None else x
             node_inputs[i] = a
     state = grad_mode.state
     prev = state.enabled
@@ -359,6 +403,10 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
         try:
             grads = node.backward(*us)
         except RuntimeError as e:
+            aten = getattr(node, "aten", None)
+            if aten is not None:  # an op torch records as not differentiable
+                raise NotImplementedError(f"Trying to use forward AD with aten::{aten} that "
+                                          "does not support it.") from None
             if "not implemented" in str(e) or "derivative for" in str(e):
                 raise _no_forward_ad(cls) from None
             raise
@@ -373,7 +421,10 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
                 if bool((g._data != 0).any()):
                     raise _no_forward_ad(cls)
                 continue
-            term = (g * t).sum()
+            # Re <B(u), t> has gradient J t in u (torch's conjugate convention for complex)
+            term = (g.conj() * t).sum() if g.is_complex() else (g * t).sum()
+            if term.is_complex():
+                term = term.real
             total = term if total is None else total + term
     finally:
         state.enabled = user_grad
@@ -399,8 +450,65 @@ def _jvp_into(cls, node_out, outs, tans, real_graph: bool) -> None:
         _set_tangent(out, j)
 
 
+# -- custom Functions (``autograd.function`` calls these while a level is active) ----------------
+def enter(args):
+    """Before a custom Function's forward: the tangents of its arguments (None when none has
+    one); tangents stop flowing until ``leave``."""
+    global _suspended
+    tangents = None
+    if _TANGENTS and not _suspended and not grad_mode.state.inference:
+        tangents = [_tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+        if all(t is None for t in tangents):
+            tangents = None
+    _suspended += 1
+    return tangents
+
+
+def leave() -> None:
+    global _suspended
+    _suspended -= 1
+
+
+def attach(cls, ctx, tangents, out) -> None:
+    """The output tangents of a custom Function from its ``jvp`` (torch's error without one);
+    ``ctx.saved_tensors`` gives what ``save_for_forward`` kept."""
+    global _suspended
+    forward_saved = getattr(ctx, "saved_for_forward", None)
+    kept = ctx.__dict__.get("_to_save")
+    if forward_saved is not None:
+        ctx._to_save = forward_saved
+    _suspended += 1
+    try:
+        res = cls.jvp(ctx, *tangents)
+    finally:
+        _suspended -= 1
+        if forward_saved is not None:
+            if kept is None:
+                del ctx._to_save
+            else:
+                ctx._to_save = kept
+    outs = out if isinstance(out, tuple) else (out,)
+    res = res if isinstance(res, tuple) else (res,)
+    for o, t in zip(outs, res):
+        if isinstance(o, Tensor) and isinstance(t, Tensor) and o._data.dtype.kind in "fc":
+            _set_tangent(o, t)
+
+
 # -- in-place writes ---------------------------------------------------------------------------
-def _after_inplace(self: Tensor, res: Tensor) -> None:
+def inplace_start(self: Tensor, snapshot: Tensor) -> None:
+    """An in-place op on ``self`` computes from ``snapshot`` (its old value): same tangent."""
+    t = _tangent_of(self)
+    if t is not None:
+        if t._requires_grad:  # the update writes into t: its history must not save t itself
+            saved, _base._tracer = _base._tracer, _outer
+            try:
+                t = t.clone()
+            finally:
+                _base._tracer = saved
+        _set_tangent(snapshot, t)
+
+
+def inplace_done(self: Tensor, res: Tensor) -> None:
     """After ``self`` took ``res``'s values in place: ``self``'s tangent takes ``res``'s (a view
     of a non-dual base first gives the base a zero tangent, so the write shows there too)."""
     tr = _tangent_of(res)
@@ -414,6 +522,16 @@ def _after_inplace(self: Tensor, res: Tensor) -> None:
             return
     if tr is None:
         ts._data[...] = 0
+    elif tr._requires_grad or ts._requires_grad:
+        saved, _base._tracer = _base._tracer, _outer
+        try:
+            ts.copy_(tr)  # recorded: the tangent stays differentiable
+        except RuntimeError:  # a user's tangent that is a leaf requiring grad: replaced
+            _set_tangent(self, tr)
+            return
+        finally:
+            _base._tracer = saved
+        return
     else:
         ts._data[...] = tr._data
     ts._version_box[0] += 1

@@ -10,6 +10,9 @@ from __future__ import annotations
 from . import grad_mode
 from .graph import FREED_MESSAGE, Node, _sequence, edge_of
 
+#: set by ``autograd.forward_ad`` while a dual level is active (``enter``/``leave``/``attach``)
+_forward_hook = None
+
 
 class FunctionCtx:
     """The ``ctx`` object: ``save_for_backward``, ``saved_tensors``, ``needs_input_grad``..."""
@@ -97,6 +100,11 @@ class Function(metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError("You must implement the jvp function for custom "
+                                  "autograd.Function to use it with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
@@ -108,10 +116,16 @@ class Function(metaclass=FunctionMeta):
                                      for a in args)
         prev = grad_mode.state.enabled
         grad_mode.state.enabled = False
+        fw = _forward_hook
+        tangents = fw.enter(args) if fw is not None else None
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             grad_mode.state.enabled = prev
+            if fw is not None:
+                fw.leave()
+        if tangents is not None:
+            fw.attach(cls, ctx, tangents, out)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         if not needs:

@@ -275,7 +275,7 @@ def _forward_jacobian(func, inputs, strict: bool, vectorize: bool):
     for i, out in enumerate(outputs):
         row = []
         for k, inp in enumerate(inputs):
-            cols = [c[i].detach() for c in columns[k]]
+            cols = [c[i] for c in columns[k]]
             if cols:
                 block = stack(cols, -1).reshape(out.size() + inp.size())
             else:
