@@ -262,29 +262,46 @@ INPLACE = ("vmap: inplace arithmetic(self, *extra_args) is not possible because 
            "to `other` being vmapped over but `self` not being vmapped over in a vmap. Please "
            "try to use out-of-place operators instead of inplace arithmetic. If said operator "
            "is being called inside the PyTorch framework, please file a bug report instead.")
-_prev_after_write: list = []
+_prev_hook: list = []
 
 
-def _after_write(self, res) -> None:
-    """After an in-place write into a tensor: refuse a result batched deeper than ``self``
-    (the write could only hold one sample)."""
-    if res.__class__ is BatchedTensor and level_of(self) < res._level:
-        raise RuntimeError(INPLACE)
-    prev = _prev_after_write[-1] if _prev_after_write else None
-    if prev is not None:
-        prev(self, res)
+class _InplaceGuard:
+    """The in-place write hook of ``_ops._inplace`` while a vmap runs: refuses a result batched
+    deeper than the tensor written into (the write could only hold one sample); chained with
+    the hook installed before (forward AD's)."""
+
+    @staticmethod
+    def _prev():
+        return _prev_hook[-1] if _prev_hook else None
+
+    def inplace_start(self, target, snapshot) -> None:
+        prev = self._prev()
+        if prev is not None:
+            prev.inplace_start(target, snapshot)
+
+    def inplace_done(self, target, res) -> None:
+        if res.__class__ is BatchedTensor and level_of(target) < res._level:
+            raise RuntimeError(INPLACE)
+        prev = self._prev()
+        if prev is not None:
+            prev.inplace_done(target, res)
+
+
+_GUARD = _InplaceGuard()
 
 
 def _guard_inplace(on: bool) -> None:
     from .._ops import _inplace
 
+    if not hasattr(_inplace, "_forward_hook"):
+        return
     if on:
-        _prev_after_write.append(_inplace._after_write)
-        _inplace._after_write = _after_write
-    elif _prev_after_write:
-        prev = _prev_after_write.pop()
-        if _inplace._after_write is _after_write:
-            _inplace._after_write = prev
+        _prev_hook.append(_inplace._forward_hook)
+        _inplace._forward_hook = _GUARD
+    elif _prev_hook:
+        prev = _prev_hook.pop()
+        if _inplace._forward_hook is _GUARD:
+            _inplace._forward_hook = prev
 
 
 def push(size: int, randomness: str) -> Frame:

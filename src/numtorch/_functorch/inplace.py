@@ -4,8 +4,8 @@ An in-place method of a batched tensor runs its out-of-place form (batched as us
 the result into the inner tensor with ``copy_``, so the write reaches every sample, the views
 that share the storage, and autograd (at the physical level). Random fills draw as their
 ``randomness`` mode says. An in-place op on a tensor that is not batched, with a batched
-argument, raises torch's error (``batched._after_write``); numtorch has written sample 0 by
-then, where torch leaves the tensor unchanged.
+argument, raises torch's error (the in-place hook in ``batched``); numtorch has written sample
+0 by then, where torch leaves the tensor unchanged.
 """
 
 from __future__ import annotations
