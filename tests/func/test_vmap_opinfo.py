@@ -23,7 +23,6 @@ from tests.ops.test_opinfo import Converter, _numpy_of, _op_db, entry_id, numtor
 KNOWN_DIFFERENT = {
     "native_layer_norm": "mean/rstd outputs are computed from the logical sample, not batched",
     "empty_like": "uninitialised memory",
-    "native_batch_norm": "eval mode's saved statistics are uninitialised (new_empty)",
 }
 #: entries that raise under vmap (as torch does, or a documented limit)
 KNOWN_ERRORS = {
@@ -32,7 +31,7 @@ KNOWN_ERRORS = {
     "nn.functional.cosine_similarity",  # data-dependent control flow in numtorch's version
     "rand_like", "randn_like", "normal", "nn.functional.rrelu",  # randomness='error', as torch
     # training with unbatched running statistics: torch's batch norm error
-    "nn.functional.batch_norm", "nn.functional.instance_norm",
+    "nn.functional.batch_norm", "nn.functional.instance_norm", "native_batch_norm",
     # the unbound in-place forms (``Tensor.uniform_(t)``) bypass the batched tensor's methods
     "cauchy", "exponential", "geometric", "log_normal", "normal.in_place", "uniform", "zero_",
 }
