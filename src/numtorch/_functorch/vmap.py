@@ -26,8 +26,11 @@ def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = 
     """``torch.vmap``: map ``func`` over a dim of its inputs, batching its ops.
 
     Ops with a batching rule run once on the whole batch; the others run once per sample (see
-    ``numtorch._functorch.rules``). ``randomness='different'`` runs a function that draws random
-    numbers once per sample (each sample draws its own values, but not torch's stream)."""
+    ``numtorch._functorch.rules``). Known differences: ``randomness='different'`` runs a
+    function that draws random numbers once per sample (each sample draws its own values, not
+    torch's stream); values a public function computes from a batched tensor's data without an
+    op (``native_layer_norm``'s mean/rstd) are those of sample 0; an in-place write of a batched
+    value into an unbatched tensor raises torch's error after writing sample 0."""
     if randomness not in _RANDOMNESS:
         raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
                            f"'same'. Got {randomness}")
