@@ -171,7 +171,8 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "pdist": ".nn.functional", "channel_shuffle": ".nn.functional",
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
-               "triplet_margin_loss": ".nn._functional.toplevel", "autocast": ".amp"}
+               "triplet_margin_loss": ".nn._functional.toplevel", "autocast": ".amp",
+               "vmap": ".func"}
 
 
 def __getattr__(name: str):

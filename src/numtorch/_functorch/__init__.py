@@ -1,0 +1,1 @@
+"""The machinery behind ``numtorch.func``: batched tensors and batching rules for ``vmap``."""
