@@ -437,3 +437,24 @@ def test_inplace_into_unbatched_raises(op):
         return lib.vmap(calls[op])(x)
     # torch words add_'s refusal as a shape mismatch; the others as below
     check_raises(fn, shapes=[(3, 4), (4,)], match_message=op != "add_")
+
+
+def test_vmap_of_attention_and_its_per_sample_gradients():
+    """SDPA (with and without a causal mask) under vmap and vmap(grad), as torch.func."""
+    import numpy as np
+    import torch
+
+    import numtorch
+
+    x = np.random.default_rng(0).standard_normal((3, 2, 4, 8)).astype(np.float32)
+    for kw in ({}, {"is_causal": True}):
+        outs = []
+        for lib in (torch, numtorch):
+            def f(q, lib=lib):
+                return lib.nn.functional.scaled_dot_product_attention(q, q, q, **kw)
+            q = lib.tensor(x)
+            y = lib.vmap(f)(q)
+            g = lib.func.vmap(lib.func.grad(lambda q, f=f: f(q).pow(2).sum()))(q)
+            outs.append((y.detach().numpy(), g.detach().numpy()))
+        for a, b in zip(outs[1], outs[0]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

@@ -31,8 +31,6 @@ KNOWN_ERRORS = {
     "nn.functional.cosine_similarity",  # data-dependent control flow in numtorch's version
     "rand_like", "randn_like", "normal", "nn.functional.rrelu",  # randomness='error', as torch
     "nn.functional.fractional_max_pool2d", "nn.functional.fractional_max_pool3d",  # the same
-    # numtorch's SDPA looks at mask values (fully masked rows) with data-dependent branches
-    "nn.functional.scaled_dot_product_attention",
     # training with unbatched running statistics: torch's batch norm error
     "nn.functional.batch_norm", "nn.functional.instance_norm", "native_batch_norm",
     # the unbound in-place forms (``Tensor.uniform_(t)``) bypass the batched tensor's methods

@@ -87,7 +87,8 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     """Softmax over the last dim whose rows that are all ``-inf`` give zeros (not NaN), with
     zero gradient, as torch's ``_safe_softmax`` in the math path and its CPU flash kernel."""
     dead = (scores == -math.inf).all(dim=-1, keepdim=True)
-    if not bool(dead.any()):
+    # the shortcut reads values: only for plain tensors (vmap's batched ones cannot branch)
+    if type(scores) is Tensor and not bool(dead.any()):
         return softmax(scores, dim=-1)
     zero = zeros((), dtype=scores.dtype, device=scores.device)
     probs = softmax(where(dead, zero, scores), dim=-1)
