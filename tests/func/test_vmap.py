@@ -450,7 +450,7 @@ def test_vmap_of_attention_and_its_per_sample_gradients():
     for kw in ({}, {"is_causal": True}):
         outs = []
         for lib in (torch, numtorch):
-            def f(q, lib=lib):
+            def f(q, lib=lib, kw=kw):
                 return lib.nn.functional.scaled_dot_product_attention(q, q, q, **kw)
             q = lib.tensor(x)
             y = lib.vmap(f)(q)
