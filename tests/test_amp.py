@@ -249,3 +249,38 @@ def test_mixed_precision_training_matches():
     n_l, n_s, n_d = train(nt)
     assert n_s == t_s and str(n_d) == str(t_d)
     np.testing.assert_allclose(n_l, t_l, rtol=3e-2, atol=3e-2)
+
+
+X3 = RNG.standard_normal((2, 5, 8)).astype(np.float32)
+MODULES = {
+    "lstm": lambda L: L.nn.LSTM(8, 6, batch_first=True),
+    "gru": lambda L: L.nn.GRU(8, 6, batch_first=True),
+    "mha": lambda L: (lambda m: (lambda x: m(x, x, x)))(L.nn.MultiheadAttention(8, 2,
+                                                                                 batch_first=True)),
+    "encoder_layer": lambda L: L.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True),
+    "layer_norm": lambda L: L.nn.LayerNorm(8),
+    "linear_gelu_norm": lambda L: L.nn.Sequential(L.nn.Linear(8, 8), L.nn.GELU(),
+                                                  L.nn.LayerNorm(8)),
+    "linear_batch_norm": lambda L: L.nn.Sequential(L.nn.Linear(8, 8), L.nn.Flatten(0, 1),
+                                                   L.nn.BatchNorm1d(8)),
+    "conv_group_norm": lambda L: L.nn.Sequential(L.nn.Conv1d(5, 4, 3), L.nn.GroupNorm(2, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_modules_under_autocast(name):
+    """Each module's output dtype, values and input gradient under CPU autocast, as torch's."""
+    res = []
+    for lib in (torch, nt):
+        lib.manual_seed(0)
+        m = MODULES[name](lib)
+        x = lib.tensor(X3.copy(), requires_grad=True)
+        with lib.autocast("cpu"):
+            out = m(x)
+        out = out[0] if isinstance(out, tuple) else out
+        out.float().sum().backward()
+        res.append((str(out.dtype), out.detach().float().numpy(), x.grad.numpy()))
+    (t_dt, t_out, t_g), (n_dt, n_out, n_g) = res
+    assert n_dt == t_dt
+    np.testing.assert_allclose(n_out, t_out, rtol=3e-2, atol=3e-2 * max(1.0, np.abs(t_out).max()))
+    np.testing.assert_allclose(n_g, t_g, rtol=3e-2, atol=3e-2 * max(1.0, np.abs(t_g).max()))

@@ -123,6 +123,8 @@ class _LstmLayer(Op):
 
     grad_fn_name = "MkldnnRnnLayerBackward0"
     params = ("reverse",)
+    autocast_policy = "lower"  # mkldnn_rnn_layer is on CPU autocast's lower-precision list
+    reduced_float_in_float32 = True
 
     def forward(self, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
         xp = xp_of(x)
@@ -157,7 +159,9 @@ class _LstmLayer(Op):
         """Gate activations, cell states and outputs: the saved arrays, or (to build a graph)
         recomputed from the inputs with Tensor ops."""
         if not grad_mode.backward_builds_graph():
-            return (_from_array(self.acts), _from_array(self.cells), _from_array(self.outs))
+            dt = x._data.dtype  # a bfloat16 layer computed in float32: back to its dtype
+            return tuple([_from_array(a if a.dtype == dt else a.astype(dt))
+                          for a in (self.acts, self.cells, self.outs)])
         hidden = w_hh.shape[1]
         xw = F.linear(x, w_ih, b_ih)
         acts, cells, outs = [None] * x.shape[0], [None] * x.shape[0], [None] * x.shape[0]
