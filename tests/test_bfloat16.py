@@ -4,6 +4,7 @@ random draws from the same seed, conversion to NumPy refused as torch refuses it
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -147,3 +148,27 @@ def test_import_does_not_load_ml_dtypes():
     code = ("import sys, numtorch; assert 'ml_dtypes' not in sys.modules; "
             "numtorch.zeros(1, dtype=numtorch.bfloat16); assert 'ml_dtypes' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("op", [
+    lambda x, L: x * 0.998, lambda x, L: x + 0.001, lambda x, L: x - 0.3, lambda x, L: x / 3.3,
+    lambda x, L: 3.3 / x, lambda x, L: 1 - x, lambda x, L: x.clone().mul_(0.998),
+    lambda x, L: x.clone().add_(0.01), lambda x, L: x.clone().div_(7.0),
+    lambda x, L: x * L.tensor(0.998), lambda x, L: x + L.tensor(0.01, dtype=L.float64),
+    lambda x, L: x.add(x, alpha=0.998), lambda x, L: x.lerp(x * 2, 0.3), lambda x, L: x * x,
+], ids=["mul", "add", "sub", "div", "rdiv", "rsub", "mul_", "add_", "div_", "mul_0d",
+        "add_0d_double", "add_alpha", "lerp", "mul_tensor"])
+def test_reduced_float_scalar_arithmetic_rounds_once(op, dtype):
+    """float16/bfloat16 arithmetic with a Python scalar, a 0-d tensor or ``alpha`` computes in
+    float32 and rounds once, as torch's vectorised CPU loops do; torch's scalar tail loop (the
+    last elements that do not fill a vector register, machine-dependent) rounds after each
+    step, so there a result may be one unit in the last place away."""
+    x = np.random.default_rng(0).standard_normal(2000).astype(np.float32) * 50
+    theirs, ours = _both(lambda L: op(L.tensor(x).to(getattr(L, dtype)), L))
+    assert str(ours.dtype) == str(theirs.dtype)
+    a, b = np.array(ours.float().tolist()), np.array(theirs.float().tolist())
+    body = len(x) - 64
+    assert np.array_equal(a[:body], b[:body])
+    ulp = np.abs(b[body:]) * (2.0 ** -7 if dtype == "bfloat16" else 2.0 ** -10)
+    assert np.all(np.abs(a[body:] - b[body:]) <= ulp)

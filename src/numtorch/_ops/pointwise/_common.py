@@ -52,6 +52,42 @@ def cast(a, dt):
     return a
 
 
+def opmath(dt, a, b, alpha=1, round_scalar=False):
+    """The float32 operands PyTorch's vectorised CPU kernels compute a float16/bfloat16 result
+    ``dt`` with, or None where the kernel's own dtype is used (two tensors of ``dt``, no
+    ``alpha``). The array operand is rounded to ``dt`` first; a Python scalar or 0-d operand
+    of another dtype stays at float32 precision (``mul``/``div``) or is rounded to ``dt`` too
+    (``add``/``sub``: ``round_scalar``). The caller rounds its float32 result once.
+
+    Known difference: torch's scalar tail loop (the last elements that do not fill a vector
+    register) rounds after each step; numtorch rounds every element as the vector loop does."""
+    if dt.itemsize != 2 or dt.kind not in "fV":
+        return None
+    if alpha == 1 and _full(a, dt) and _full(b, dt):
+        return None
+    return _wide(a, dt, round_scalar), _wide(b, dt, round_scalar)
+
+
+def _full(v, dt) -> bool:
+    return hasattr(v, "dtype") and (v.dtype == dt or v.ndim > 0)
+
+
+def _wide(v, dt, round_scalar):
+    if not hasattr(v, "dtype"):
+        v = xp_of_default().float32(v)
+        return v.astype(dt).astype("float32") if round_scalar else v
+    if v.ndim == 0 and v.dtype != dt and not round_scalar:
+        return v.astype("float32")
+    return (v if v.dtype == dt else v.astype(dt)).astype("float32")
+
+
+def xp_of_default():
+    """The host array module (for Python scalars, which carry no device)."""
+    from ..._backend import host
+
+    return host
+
+
 def as_tensor(x, like: Tensor) -> Tensor:
     """``x`` as a Tensor of ``like``'s dtype and device (Tensors are returned as is)."""
     if isinstance(x, Tensor):

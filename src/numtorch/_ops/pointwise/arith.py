@@ -24,7 +24,17 @@ from .._base import (
     write_out,
 )
 from .._inplace import inplace
-from ._common import CPLX, NotImplementedNode, as_tensor, cast, floatify, quiet, refusals, refuse
+from ._common import (
+    CPLX,
+    NotImplementedNode,
+    as_tensor,
+    cast,
+    floatify,
+    opmath,
+    quiet,
+    refusals,
+    refuse,
+)
 from .ternary import where
 
 __all__ = [
@@ -32,6 +42,12 @@ __all__ = [
     "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "float_power", "square",
     "positive", "deg2rad", "rad2deg", "nan_to_num",
 ]
+
+
+def _opmath_alpha(alpha, dt):
+    """``alpha`` as torch's vectorised kernels use it: rounded to float16 for a float16 result,
+    at float32 precision for bfloat16."""
+    return float(dt.type(alpha)) if dt.kind == "f" else alpha
 
 
 class Add(Op):
@@ -46,6 +62,9 @@ class Add(Op):
             return xp_of(a).asarray(a + b * dt.type(self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a + b
+        wide = opmath(dt, a, b, self.alpha, round_scalar=True)
+        if wide is not None:
+            return (wide[0] + wide[1] * _opmath_alpha(self.alpha, dt)).astype(dt)
         a, b = cast(a, dt), cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -68,6 +87,9 @@ class Sub(Op):
             return xp_of(a).asarray(a + b * dt.type(-self.alpha), dtype=dt)
         if self.alpha == 1 and a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a - b
+        wide = opmath(dt, a, b, self.alpha, round_scalar=True)
+        if wide is not None:
+            return (wide[0] - wide[1] * _opmath_alpha(self.alpha, dt)).astype(dt)
         a, b = cast(a, dt), cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -127,6 +149,9 @@ class Mul(Op):
         dt = self.dtype
         if a.dtype is dt and getattr(b, "dtype", None) is dt:
             return a * b
+        wide = opmath(dt, a, b)
+        if wide is not None:
+            return (wide[0] * wide[1]).astype(dt)
         a, b = cast(a, dt), cast(b, dt)
         out = a * b
         return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
@@ -145,8 +170,14 @@ class Div(Op):
 
     def forward(self, a, b):
         dt = self.dtype
-        a, b = cast(a, dt), cast(b, dt)
         self.save_inputs(0, 1)
+        wide = opmath(dt, a, b)
+        if wide is not None:
+            xp = xp_of(wide[0]) if hasattr(wide[0], "shape") and wide[0].shape else \
+                xp_of(wide[1])
+            with quiet(xp):
+                return xp.asarray(xp.true_divide(wide[0], wide[1])).astype(dt)
+        a, b = cast(a, dt), cast(b, dt)
         xp = xp_of(a) if hasattr(a, "dtype") else xp_of(b)
         with quiet(xp):
             out = xp.true_divide(a, b)
@@ -458,7 +489,8 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
                     return _wrap(a + b)
                 except ValueError:
                     pass  # shapes that do not broadcast: the op raises PyTorch's error
-        elif other.__class__ is float and a.dtype.kind in "fV" and not recording(input):
+        elif (other.__class__ is float and a.dtype.kind == "f" and a.dtype.itemsize > 2
+              and not recording(input)):  # float16/bfloat16 compute in float32 (Add.forward)
             return _wrap(a + other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("add", _ADD, (input, other), numbers=True)
@@ -492,7 +524,8 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
                     return _wrap(a - b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind in "fV" and not recording(input):
+        elif (other.__class__ is float and a.dtype.kind == "f" and a.dtype.itemsize > 2
+              and not recording(input)):  # float16/bfloat16 compute in float32 (Add.forward)
             return _wrap(a - other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("sub", _ADD, (input, other), numbers=True)
@@ -551,7 +584,8 @@ def mul(input, other, *, out=None) -> Tensor:
                     return _wrap(a * b)
                 except ValueError:
                     pass
-        elif other.__class__ is float and a.dtype.kind in "fcV" and not recording(input):
+        elif (other.__class__ is float and a.dtype.kind in "fc" and a.dtype.itemsize > 2
+              and not recording(input)):  # float16/bfloat16 compute in float32 (Mul.forward)
             return _wrap(a * other)
         if other.__class__ not in PLAIN:
             input, other = _kinds("mul", _MUL, (input, other), numbers=True)

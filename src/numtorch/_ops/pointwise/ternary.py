@@ -113,9 +113,17 @@ class Lerp(Op):
 
     def forward(self, a, b, w):
         dt = self.dtype
-        a, b, w = cast(a, dt), cast(b, dt), cast(w, dt)
         if self.tensor_weight:
             self.save_inputs(0, 1, 2)
+        if dt.itemsize == 2 and dt.kind in "fV":  # float16/bfloat16: float32 math, one rounding
+            low, dt = dt, a.dtype.type(0).astype("float32").dtype
+            a, b = cast(a, low).astype(dt), cast(b, low).astype(dt)
+            w = cast(w, low).astype(dt) if hasattr(w, "dtype") else w
+            xp = xp_of(a)
+            diff = b - a
+            out = xp.where(xp.abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+            return xp.asarray(out, dtype=dt).astype(low)
+        a, b, w = cast(a, dt), cast(b, dt), cast(w, dt)
         xp = xp_of(a)
         diff = b - a
         # PyTorch's formula: exact at both ends
