@@ -163,3 +163,56 @@ def test_table_exercises_gradients_and_every_supported_optimizer():
     assert names == {n for n, *_ in CASES}
     graded = sum(isinstance(_run(torch, *c)[3], list) for c in CASES)
     assert graded >= len(CASES) * 3 // 4
+
+
+DIFF_NAMES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "ASGD",
+              "NAdam", "RAdam", "Rprop"]
+ERROR_CASES = (
+    [(n, {"foreach": True}, g) for n in DIFF_NAMES for g in (True, False)]
+    + [(n, {"capturable": True}, True) for n in DIFF_NAMES
+       if "capturable" in inspect.signature(getattr(torch.optim, n)).parameters]
+    + [(n, {"fused": True}, True) for n in ("SGD", "Adam", "AdamW", "Adagrad")]
+    + [(n, {"lr": (T, 0.1)}, True) for n in DIFF_NAMES]
+    + [("RMSprop", {"lr": (T, 0.1), "momentum": 0.5}, True),
+       ("Rprop", {"lr": (T, 0.1), "differentiable": False}, True),
+       ("Adam", {"step": (T, 0.0)}, True),
+       ("SGD", {"differentiable": None}, True), ("Adam", {"differentiable": 1}, True)]
+)
+
+
+def _outcome(lib, name, kwargs, grad):
+    """(stage, exception type, message) of a differentiable step, and the state after it."""
+    leaves = []
+    kw = {k: _hyper(lib, v, "float32", leaves) for k, v in kwargs.items() if k != "step"}
+    kw.setdefault("differentiable", True)
+    p = lib.tensor([1.0, -2.0, 0.5], requires_grad=True).clone()
+    outcome = ("ok", None, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            opt = getattr(lib.optim, name)([p], **kw)
+        except Exception as e:  # noqa: BLE001
+            return ("ctor", type(e).__name__, str(e)), {}
+        if "step" in kwargs:
+            opt.state[p].update(step=_hyper(lib, kwargs["step"], "float32", leaves),
+                                exp_avg=lib.zeros(3), exp_avg_sq=lib.zeros(3))
+        if grad:
+            p.grad = lib.tensor([0.3, 0.2, -0.1])
+        try:
+            opt.step()
+        except Exception as e:  # noqa: BLE001
+            outcome = ("step", type(e).__name__, str(e))
+    state = {k: v.detach().numpy().tolist() for k, v in opt.state[p].items()}
+    return outcome, state
+
+
+@pytest.mark.parametrize("name,kwargs,grad", ERROR_CASES,
+                         ids=[f"{n}-{kw}-{'grad' if g else 'nograd'}"
+                              for n, kw, g in ERROR_CASES])
+def test_unsupported_options_raise_like_torch(name, kwargs, grad):
+    (n_out, n_state), (t_out, t_state) = (_outcome(lib, name, kwargs, grad)
+                                          for lib in (numtorch, torch))
+    assert n_out == t_out
+    assert n_state.keys() == t_state.keys()
+    for k in t_state:
+        np.testing.assert_allclose(n_state[k], t_state[k], rtol=1e-6, err_msg=k)

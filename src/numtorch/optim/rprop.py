@@ -44,9 +44,9 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
-        lr = _number(_squeezed(group["lr"]), "full_like(): argument 'fill_value' (position 2)")
         state["step"] = _scalar_tensor(0.0)
         state["prev"] = _zeros_like(p)
+        lr = _number(_squeezed(group["lr"]), "full_like(): argument 'fill_value' (position 2)")
         state["step_size"] = _full_like(p, complex(lr, lr) if p.is_complex() else lr)
 
     def _group_update(self, group: dict[str, Any]) -> Callable:
