@@ -16,6 +16,7 @@ from .optimizer import (
     _check_non_negative,
     _number,
     _real_data,
+    _RealWork,
     _scalar,
     _squeezed,
 )
@@ -78,15 +79,15 @@ class Adadelta(Optimizer):
             grad = -p._grad if group["maximize"] else p._grad
             if wd != 0:
                 grad = grad.add(p, alpha=wd)
-            square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-            if p.is_complex():
-                square_avg, acc_delta, grad = (_as_real(t) for t in
-                                               (square_avg, acc_delta, grad))
+            grad = _as_real(grad)
+            work = _RealWork(state["square_avg"], state["acc_delta"])
+            square_avg, acc_delta = work.tensors
             square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
             std = square_avg.add(eps).sqrt_()
             delta = acc_delta.add(eps).sqrt_().clone()
             delta.div_(std).mul_(grad)
             acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+            work.write_back()
             if p.is_complex():
                 delta = view_as_complex(delta)
             p.add_(delta, alpha=_number(-lr, "add_(): argument 'alpha'"))

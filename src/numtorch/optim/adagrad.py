@@ -17,6 +17,7 @@ from .optimizer import (
     _full_like,
     _number,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
     _squeezed,
@@ -92,12 +93,13 @@ def _adagrad_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         if wd != 0:
             grad = grad.add(p, alpha=wd)
         clr = lr / (1 + (step - 1) * lr_decay)
-        param, state_sum = p, state["sum"]
-        if p.is_complex():
-            param, grad, state_sum = _as_real(param), _as_real(grad), _as_real(state_sum)
+        grad = _as_real(grad)
+        work = _RealWork(p, state["sum"])
+        param, state_sum = work.tensors
         state_sum.addcmul_(grad, grad, value=1)
         std = state_sum.sqrt() + eps
         param.addcdiv_(grad, std, value=_number(-clr, "addcdiv_(): argument 'value'"))
+        work.write_back()
 
 
 Adagrad._differentiable_group_step = _adagrad_differentiable_step

@@ -16,6 +16,7 @@ from .optimizer import (
     _check_fused_flags,
     _check_lr,
     _real_data,
+    _RealWork,
     _scalar,
     _squeezed,
     _zeros_like,
@@ -135,10 +136,9 @@ def _adam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
                 grad = grad.add(p, alpha=_scalar(wd))
         param, exp_avg, exp_avg_sq = p, state["exp_avg"], state["exp_avg_sq"]
         max_sq = state.get("max_exp_avg_sq") if amsgrad else None
-        if p.is_complex():
-            grad, exp_avg, exp_avg_sq, param = (_as_real(t) for t in
-                                                (grad, exp_avg, exp_avg_sq, param))
-            max_sq = None if max_sq is None else _as_real(max_sq)
+        grad = _as_real(grad)
+        work = _RealWork(param, exp_avg, exp_avg_sq, max_sq)
+        param, exp_avg, exp_avg_sq, max_sq = work.tensors
         b1 = beta1.to(param.dtype) if isinstance(beta1, Tensor) else beta1
         exp_avg.lerp_(grad, 1 - b1)
         if _requires_grad(beta2):
@@ -157,6 +157,7 @@ def _adam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
             second = exp_avg_sq
         denom = (second.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(eps / step_size_neg)
         param.addcdiv_(exp_avg.clone(), denom)
+        work.write_back()
 
 
 def _requires_grad(x) -> bool:

@@ -17,6 +17,7 @@ from .optimizer import (
     _lerp_,
     _number,
     _real_data,
+    _RealWork,
     _scalar,
     _squeezed,
 )
@@ -75,13 +76,13 @@ class Adamax(Optimizer):
             state["step"] += 1
             if wd != 0:
                 grad = grad.add(p, alpha=wd)
-            param, exp_avg, exp_inf = p, state["exp_avg"], state["exp_inf"]
-            if p.is_complex():
-                param, grad, exp_avg, exp_inf = (_as_real(t) for t in
-                                                 (param, grad, exp_avg, exp_inf))
+            grad = _as_real(grad)
+            work = _RealWork(p, state["exp_avg"], state["exp_inf"])
+            param, exp_avg, exp_inf = work.tensors
             exp_avg.lerp_(grad, 1 - beta1)
             norm_buf = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze(0)],
                            0)
             exp_inf.copy_(norm_buf.amax(0, keepdim=False))
             clr = lr / (1 - beta1 ** state["step"].item())
             param.addcdiv_(exp_avg, exp_inf, value=_number(-clr, "addcdiv_(): argument 'value'"))
+            work.write_back()

@@ -15,6 +15,7 @@ from .optimizer import (
     _check_lr,
     _check_non_negative,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
     _squeezed,
@@ -85,9 +86,9 @@ def _asgd_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
         eta, mu, step_t = state["eta"], state["mu"], state["step"]
-        param, ax = p, state["ax"]
-        if p.is_complex():
-            grad, param, ax = _as_real(grad), _as_real(param), _as_real(ax)
+        grad = _as_real(grad)
+        work = _RealWork(p, state["ax"])
+        param, ax = work.tensors
         step_t += 1
         if wd != 0:
             grad = grad.add(param, alpha=wd)
@@ -98,6 +99,7 @@ def _asgd_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
             ax.add_(param.sub(ax).mul_(mu))
         else:
             ax.copy_(param)
+        work.write_back()
         step = step_t.item()
         eta.copy_(as_tensor(lr / ((1 + lambd * lr * step) ** alpha)))
         mu.copy_(as_tensor(1 / max(1, step - t0)))

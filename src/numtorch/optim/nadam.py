@@ -16,6 +16,7 @@ from .optimizer import (
     _check_non_negative,
     _lerp_,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
     _squeezed,
@@ -92,11 +93,10 @@ def _nadam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
     for p in opt._differentiable_params(group):
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
-        param, exp_avg, exp_avg_sq = p, state["exp_avg"], state["exp_avg_sq"]
         mu_product = state["mu_product"]
-        if p.is_complex():
-            param, grad, exp_avg, exp_avg_sq = (_as_real(t) for t in
-                                                (param, grad, exp_avg, exp_avg_sq))
+        grad = _as_real(grad)
+        work = _RealWork(p, state["exp_avg"], state["exp_avg_sq"])
+        param, exp_avg, exp_avg_sq = work.tensors
         state["step"] += 1
         step = state["step"].item()
         bias_correction2 = 1 - beta2 ** step
@@ -117,6 +117,7 @@ def _nadam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         exp_avg = _unsaved(exp_avg, factor) * factor
         param.addcdiv_(grad, denom)
         param.addcdiv_(exp_avg, denom)
+        work.write_back()
 
 
 NAdam._differentiable_group_step = _nadam_differentiable_step

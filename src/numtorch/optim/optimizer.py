@@ -20,7 +20,7 @@ from typing import Any
 from .. import _dtype as D
 from .._backend import xp_for, xp_of
 from .._device import device
-from .._ops.shape.views import view_as_real
+from .._ops.shape.views import view_as_complex, view_as_real
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from ..autograd.graph import RemovableHandle
@@ -129,6 +129,37 @@ def _unsaved(t: Tensor, other=None) -> Tensor:
 def _as_real(t: Tensor) -> Tensor:
     """``torch.view_as_real`` of a complex tensor (recorded); other tensors as they are."""
     return view_as_real(t) if t.is_complex() else t
+
+
+class _RealWork:
+    """The tensors a differentiable step updates in place, complex ones as real pairs.
+
+    torch updates ``view_as_real`` views of complex params and state in place. numtorch's
+    autograd loses the imaginary part of gradients that flow through in-place updates of such
+    views, so complex tensors are updated as real copies (``tensors``) that ``write_back``
+    copies into the complex tensors (recorded): the same values and gradients. A copy shares
+    its tensor's version counter, as the view does, so a graph that a later step invalidates
+    raises torch's error at backward, and one that torch can differentiate does not.
+    """
+
+    def __init__(self, *tensors: Tensor | None) -> None:
+        self._pairs = []
+        self.tensors = []
+        for t in tensors:
+            if t is not None and t.is_complex():
+                work = view_as_real(t).clone()
+                work._version_box = t._version_box
+                self._pairs.append((t, work))
+                t = work
+            self.tensors.append(t)
+
+    def write_back(self) -> None:
+        """Copy the results into the complex tensors; the copy is not counted as a further
+        modification (the updates of the copies were)."""
+        for t, work in self._pairs:
+            version = t._version_box[0]
+            t.copy_(view_as_complex(work))
+            t._version_box[0] = version
 
 
 def _real_data(t: Tensor):

@@ -15,6 +15,7 @@ from .optimizer import (
     _check_lr,
     _lerp_,
     _real_data,
+    _RealWork,
     _scalar,
     _squeezed,
     _unsaved,
@@ -80,10 +81,9 @@ def _radam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
     for p in opt._differentiable_params(group):
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
-        param, exp_avg, exp_avg_sq = p, state["exp_avg"], state["exp_avg_sq"]
-        if p.is_complex():
-            param, grad, exp_avg, exp_avg_sq = (_as_real(t) for t in
-                                                (param, grad, exp_avg, exp_avg_sq))
+        grad = _as_real(grad)
+        work = _RealWork(p, state["exp_avg"], state["exp_avg_sq"])
+        param, exp_avg, exp_avg_sq = work.tensors
         state["step"] += 1
         step = state["step"].item()
         if wd != 0:
@@ -105,6 +105,7 @@ def _radam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
             param.add_(corrected * lr * adaptive * rect, alpha=-1.0)
         else:
             param.add_(corrected * lr, alpha=-1.0)
+        work.write_back()
 
 
 RAdam._differentiable_group_step = _radam_differentiable_step

@@ -16,6 +16,7 @@ from .optimizer import (
     _lerp_,
     _number,
     _real_data,
+    _RealWork,
     _scalar,
     _squeezed,
     _zeros_like,
@@ -90,23 +91,23 @@ def _rmsprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         state["step"] += 1
         if wd != 0:
             grad = grad.add(p, alpha=wd)
-        param, square_avg = p, state["square_avg"]
-        if p.is_complex():
-            param, grad, square_avg = _as_real(param), _as_real(grad), _as_real(square_avg)
+        grad = _as_real(grad)
+        work = _RealWork(p, state["square_avg"], state.get("grad_avg"),
+                         state.get("momentum_buffer"))
+        param, square_avg, grad_avg, buf = work.tensors
         square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if centered:
-            grad_avg = _as_real(state["grad_avg"])
             grad_avg.lerp_(grad, 1 - alpha)
             avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
         else:
             avg = square_avg.sqrt()
         avg = avg.add(eps)
         if momentum > 0:
-            buf = _as_real(state["momentum_buffer"])
             buf.mul_(momentum).addcdiv_(grad, avg)
             param.add_(buf, alpha=_number(-lr, "add_(): argument 'alpha'"))
         else:
             param.addcdiv_(grad, avg, value=_number(-lr, "addcdiv_(): argument 'value'"))
+        work.write_back()
 
 
 RMSprop._differentiable_group_step = _rmsprop_differentiable_step

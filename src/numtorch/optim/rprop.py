@@ -15,6 +15,7 @@ from .optimizer import (
     _full_like,
     _number,
     _real_data,
+    _RealWork,
     _scalar_tensor,
     _squeezed,
     _zeros_like,
@@ -79,10 +80,9 @@ def _rprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
         state["step"] += 1
-        param, prev, step_size = p, state["prev"], state["step_size"]
-        if p.is_complex():
-            grad, prev, param, step_size = (_as_real(t) for t in
-                                            (grad, prev, param, step_size))
+        grad = _as_real(grad)
+        work = _RealWork(p, state["prev"], state["step_size"])
+        param, prev, step_size = work.tensors
         sign = grad.mul(prev.clone()).sign()
         sign[sign.gt(0)] = etaplus
         sign[sign.lt(0)] = etaminus
@@ -92,6 +92,7 @@ def _rprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
         grad[sign.eq(etaminus)] = 0
         param.addcmul_(grad.sign(), step_size, value=-1)
         prev.copy_(grad)
+        work.write_back()
 
 
 Rprop._differentiable_group_step = _rprop_differentiable_step
