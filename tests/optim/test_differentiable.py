@@ -234,3 +234,44 @@ def test_unsupported_options_raise_like_torch(name, kwargs, grad):
     assert n_state.keys() == t_state.keys()
     for k in t_state:
         np.testing.assert_allclose(n_state[k], t_state[k], rtol=1e-6, err_msg=k)
+
+
+@pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor that is not a leaf")
+@pytest.mark.parametrize("name", DIFF_NAMES)
+def test_param_groups_and_params_without_gradient(name):
+    """Two groups with their own lr, a param without gradient left alone (no state)."""
+    def run(lib):
+        w = lib.tensor([[0.5, -1.0], [1.5, 0.25]], requires_grad=True)
+        p, q, r = w[0].clone(), w[1].clone(), lib.ones(2, requires_grad=True).clone()
+        opt = getattr(lib.optim, name)([{"params": [p, r]}, {"params": [q], "lr": 0.05}],
+                                       lr=0.1, differentiable=True)
+        g = lib.tensor([0.3, -0.4], requires_grad=True)
+        for k in range(2):
+            p.grad, q.grad = g * (k + 1), g * g
+            opt.step()
+        loss = (p * p).sum() + (q * lib.tensor([1.0, 2.0])).sum()
+        try:
+            grads = [x.numpy() for x in lib.autograd.grad(loss, [w, g])]
+        except RuntimeError as e:
+            grads = type(e).__name__
+        return ([x.detach().numpy() for x in (p, q, r)], grads, r in opt.state,
+                len(opt.state[p]))
+
+    n, t = run(numtorch), run(torch)
+    assert n[2:] == t[2:]
+    assert isinstance(n[1], str) == isinstance(t[1], str)
+    for a, b in zip(n[0] + ([] if isinstance(t[1], str) else n[1]),
+                    t[0] + ([] if isinstance(t[1], str) else t[1])):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=2e-5)
+
+
+def test_non_leaf_param_without_gradient_warns_like_torch():
+    def run(lib):
+        p = lib.ones(2, requires_grad=True).clone()
+        opt = lib.optim.Adam([p], differentiable=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            opt.step()
+        return [str(w.message).split(".")[0] for w in caught]
+
+    assert run(numtorch) == run(torch)

@@ -103,6 +103,12 @@ def _real(arr):
     return arr
 
 
+def _has_grad(p: Tensor) -> bool:
+    """``p.grad is not None`` as torch's optimizers test it: reading the missing gradient of a
+    non-leaf param gives torch's warning."""
+    return p._grad is not None or p.grad is not None
+
+
 def _number(value, argument: str):
     """A hyperparameter passed where torch's kernel takes a Python number (``alpha=``,
     ``value=``): a Tensor that requires grad raises torch's argument-parser ``TypeError``
@@ -486,7 +492,7 @@ class Optimizer:
         that have no differentiable implementation (``foreach=True``, ``capturable=True``)."""
         params = []
         for p in group["params"]:
-            if p._grad is None:
+            if not _has_grad(p):
                 continue
             if self._sparse_error is not None and p._grad.is_sparse:
                 raise RuntimeError(self._sparse_error)

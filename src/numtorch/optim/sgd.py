@@ -7,7 +7,14 @@ from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_fused_flags, _check_lr, _scalar, _squeezed
+from .optimizer import (
+    Optimizer,
+    _check_fused_flags,
+    _check_lr,
+    _has_grad,
+    _scalar,
+    _squeezed,
+)
 
 __all__ = ["SGD"]
 
@@ -90,7 +97,7 @@ class SGD(Optimizer):
         lr, wd = _squeezed(group["lr"]), group["weight_decay"]
         momentum, dampening = group["momentum"], group["dampening"]
         for p in group["params"]:
-            if p._grad is None:
+            if not _has_grad(p):
                 continue
             grad = -p._grad if group["maximize"] else p._grad
             if wd != 0:
