@@ -1,6 +1,7 @@
 """Adafactor and Muon against torch (defaults, trajectories, state_dict layout, resume,
-errors) and ``differentiable=True`` steps of SGD and Adam/AdamW (values and gradients through
-the step)."""
+errors, Muon's bfloat16 Newton-Schulz update), ``differentiable=True`` steps of SGD, Adam,
+RMSprop and Adagrad from a given state (the full table is in test_differentiable.py) and
+``swap_in_optimizer_params_and_state``."""
 
 from __future__ import annotations
 

@@ -5,6 +5,12 @@ array math); ``Optimizer.step`` runs the loop they share (``_step_params``). Upd
 place on ``p._data`` and the state arrays (no graph), in the parameter's own dtype and in the
 order of PyTorch's single-tensor (``foreach=False``) CPU implementations, so trajectories agree
 with PyTorch's to float rounding.
+
+``differentiable=True`` (every algorithm whose torch constructor takes it) runs the algorithm's
+``_differentiable_group_step`` instead, with grad enabled: torch's differentiable single-tensor
+update written with recorded Tensor operations on the params and state, so gradients reach the
+old params, the gradients and Tensor hyperparameters that require grad, and a graph torch
+cannot differentiate (a saved tensor updated in place by a later step) raises torch's error.
 """
 
 from __future__ import annotations
@@ -508,8 +514,9 @@ class Optimizer:
         return params
 
     def _refuse_differentiable(self, flag) -> None:
-        """``differentiable=True`` is accepted by the constructors (as in torch) but numtorch
-        steps never record a graph, so a step that would update a param raises."""
+        """A ``differentiable`` flag that is not a bool raises torch's ``TypeError``; an
+        optimizer without a differentiable step (a subclass that leaves it out) refuses
+        ``differentiable=True`` when a step would update a param."""
         if not isinstance(flag, bool):
             raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
                             f"not {type(flag).__name__}")
