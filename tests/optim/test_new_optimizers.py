@@ -1,6 +1,7 @@
 """Adafactor and Muon against torch (defaults, trajectories, state_dict layout, resume,
-errors) and ``differentiable=True`` steps of SGD and Adam/AdamW (values and gradients through
-the step)."""
+errors, Muon's bfloat16 Newton-Schulz update), ``differentiable=True`` steps of SGD, Adam,
+RMSprop and Adagrad from a given state (the full table is in test_differentiable.py) and
+``swap_in_optimizer_params_and_state``."""
 
 from __future__ import annotations
 
@@ -161,14 +162,6 @@ def test_differentiable_step(cls, kw):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
-def test_differentiable_refused_where_unsupported():
-    p = numtorch.zeros(2, requires_grad=True).clone()
-    p.grad = numtorch.ones(2)
-    opt = numtorch.optim.Adamax([p], differentiable=True)
-    with pytest.raises(RuntimeError, match="differentiable=True"):
-        opt.step()
-
-
 def _swap_run(lib):
     import copy
 
@@ -199,3 +192,27 @@ def test_swap_in_optimizer_params_and_state():
     assert n[:2] == t[:2] and n[-1] == t[-1] and n[4] == t[4]
     for a, b in zip(n[2:6], t[2:6]):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (6, 2), (8, 8), (16, 32)])
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_muon_orthogonalizes_in_bfloat16_like_torch(shape, nesterov):
+    """One step from zero with lr=1 and no weight decay leaves ``-scale * update``: the
+    Newton-Schulz result is a bfloat16 tensor (its values are bfloat16 numbers for scale 1)
+    equal to torch's up to bfloat16 rounding of differently ordered float32 sums."""
+    g = np.random.default_rng(1).standard_normal(shape).astype("float32")
+
+    def run(lib):
+        p = lib.zeros(shape, requires_grad=True)
+        opt = lib.optim.Muon([p], lr=1.0, weight_decay=0.0, nesterov=nesterov)
+        p.grad = lib.tensor(g)
+        opt.step()
+        return p.detach().numpy()
+
+    n, t = run(numtorch), run(torch)
+    assert n.dtype == t.dtype
+    np.testing.assert_allclose(n, t, rtol=2 ** -7, atol=2 ** -12)
+    assert (n == t).mean() > 0.8
+    if shape[0] <= shape[1]:  # the lr scale is 1: the values are bfloat16 numbers
+        rounded = numtorch.tensor(n).to(numtorch.bfloat16).float().numpy()
+        np.testing.assert_array_equal(rounded, n)

@@ -10,13 +10,17 @@ from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_fused_flags,
     _check_lr,
     _check_non_negative,
     _full_like,
+    _number,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
+    _squeezed,
 )
 
 __all__ = ["Adagrad"]
@@ -27,6 +31,8 @@ class Adagrad(Optimizer):
 
     ``foreach``/``fused`` are accepted: torch's implementations agree to float rounding.
     """
+
+    _foreach_checked_without_grads = True
 
     _group_defaults = {k: v for k, v in _FLAG_DEFAULTS.items() if k != "capturable"} | {
         "fused": None}
@@ -75,22 +81,25 @@ class Adagrad(Optimizer):
 
 
 def _adagrad_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
-    """Adagrad's ``differentiable=True`` update as recorded Tensor operations."""
-    lr, eps = _scalar(group["lr"]), group["eps"]
+    """Adagrad's ``differentiable=True`` update as recorded Tensor operations (torch's
+    single-tensor order; a Tensor ``lr`` that requires grad raises torch's ``TypeError``)."""
+    lr, eps = _squeezed(group["lr"]), group["eps"]
     lr_decay, wd = group["lr_decay"], group["weight_decay"]
-    for p in group["params"]:
-        if p._grad is None:
-            continue
+    for p in opt._differentiable_params(group):
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
         state["step"] += 1
+        step = state["step"].item()
         if wd != 0:
             grad = grad.add(p, alpha=wd)
-        clr = lr / (1 + (float(state["step"].item()) - 1) * lr_decay)
-        state_sum = state["sum"]
+        clr = lr / (1 + (step - 1) * lr_decay)
+        grad = _as_real(grad)
+        work = _RealWork(p, state["sum"])
+        param, state_sum = work.tensors
         state_sum.addcmul_(grad, grad, value=1)
-        std = state_sum.sqrt().add(eps)
-        p.addcdiv_(grad, std, value=-clr)
+        std = state_sum.sqrt() + eps
+        param.addcdiv_(grad, std, value=_number(-clr, "addcdiv_(): argument 'value'"))
+        work.write_back()
 
 
 Adagrad._differentiable_group_step = _adagrad_differentiable_step

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
+from .._ops.pointwise import maximum
 from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_adam_args,
     _check_fused_flags,
     _check_lr,
     _real_data,
+    _RealWork,
     _scalar,
+    _squeezed,
     _zeros_like,
 )
 
@@ -57,6 +61,7 @@ class Adam(Optimizer):
             raise ValueError("betas must be either both floats or both Tensors")
         for i, beta in enumerate(betas):
             _check_tensor_hyper(f"betas[{i}]", beta, foreach, capturable)
+        betas = tuple(_squeezed(b) for b in betas)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
                     "capturable": capturable, "differentiable": differentiable, "fused": fused,
@@ -105,42 +110,58 @@ class Adam(Optimizer):
 
 
 def _adam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
-    """Adam's ``differentiable=True`` update as recorded Tensor operations (torch's tensor-step
-    form: bias corrections from the step tensor, ``param.addcdiv_(exp_avg, denom)`` with the
-    negated step size folded into ``denom``)."""
-    from .._ops.pointwise import maximum
-
-    lr = _scalar(group["lr"])
-    beta1, beta2 = (_scalar(b) for b in group["betas"])
-    eps, wd = group["eps"], group["weight_decay"]
-    for p in group["params"]:
-        if p._grad is None:
-            continue
+    """Adam's ``differentiable=True`` update as recorded Tensor operations, in the order of
+    torch's differentiable single-tensor path: bias corrections from the step tensor,
+    ``param.addcdiv_(exp_avg, denom)`` with the negated step size folded into ``denom``; a
+    Tensor ``lr``, ``betas`` or ``weight_decay`` that requires grad gets gradients."""
+    lr = _squeezed(group["lr"])
+    beta1, beta2 = (_squeezed(b) for b in group["betas"])
+    eps, wd, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+    params = opt._differentiable_params(group)
+    for p in params:
+        if opt.state[p]["step"].requires_grad:
+            raise RuntimeError("`requires_grad` is not supported for `step` in differentiable "
+                               "mode")
+    for p in params:
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
-        if not state:
-            opt._init_state(p, group, state)
-        state["step"] += 1
         step = state["step"]
+        step += 1
         if wd != 0:
             if group.get("decoupled_weight_decay"):
                 p.mul_(1 - lr * wd)
+            elif _requires_grad(wd):
+                grad = grad.addcmul_(p.clone(), wd)  # in place, as torch does
             else:
-                grad = grad.add(p, alpha=wd)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad.conj(), value=1 - beta2)
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
+                grad = grad.add(p, alpha=_scalar(wd))
+        param, exp_avg, exp_avg_sq = p, state["exp_avg"], state["exp_avg_sq"]
+        max_sq = state.get("max_exp_avg_sq") if amsgrad else None
+        grad = _as_real(grad)
+        work = _RealWork(param, exp_avg, exp_avg_sq, max_sq)
+        param, exp_avg, exp_avg_sq, max_sq = work.tensors
+        b1 = beta1.to(param.dtype) if isinstance(beta1, Tensor) else beta1
+        exp_avg.lerp_(grad, 1 - b1)
+        if _requires_grad(beta2):
+            # torch's lerp_ takes a 0-d weight of another dtype; numtorch's lerp_ wants one dtype
+            exp_avg_sq.lerp_(grad.square(), (1 - beta2).to(param.dtype))
+        else:
+            exp_avg_sq.mul_(_scalar(beta2)).addcmul_(grad, grad, value=_scalar(1 - beta2))
+        bias_correction1 = 1 - beta1 ** (step.clone() if _requires_grad(beta1) else step)
+        bias_correction2 = 1 - beta2 ** (step.clone() if _requires_grad(beta2) else step)
         step_size_neg = (lr / bias_correction1).neg()
         bias_correction2_sqrt = bias_correction2.sqrt()
-        if group["amsgrad"]:
-            state["max_exp_avg_sq"] = maximum(state["max_exp_avg_sq"].clone(), exp_avg_sq)
-            second = state["max_exp_avg_sq"]
+        if amsgrad:
+            max_sq.copy_(maximum(max_sq.clone(), exp_avg_sq))
+            second = max_sq
         else:
             second = exp_avg_sq
         denom = (second.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(eps / step_size_neg)
-        p.addcdiv_(exp_avg, denom)
+        param.addcdiv_(exp_avg.clone(), denom)
+        work.write_back()
+
+
+def _requires_grad(x) -> bool:
+    return isinstance(x, Tensor) and x.requires_grad
 
 
 Adam._differentiable_group_step = _adam_differentiable_step

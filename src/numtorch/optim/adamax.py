@@ -6,15 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 from .._backend import xp_of
+from .._ops.join import cat
 from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_adam_args,
     _check_lr,
     _lerp_,
+    _number,
     _real_data,
+    _RealWork,
     _scalar,
+    _squeezed,
 )
 
 __all__ = ["Adamax"]
@@ -22,6 +27,8 @@ __all__ = ["Adamax"]
 
 class Adamax(Optimizer):
     """Adamax, matching torch's single-tensor CPU update."""
+
+    _foreach_checked_without_grads = True
 
     _sparse_error = "Adamax does not support sparse gradients"
     _zero_state = ("exp_avg", "exp_inf")
@@ -55,3 +62,27 @@ class Adamax(Optimizer):
             param += (-clr * exp_avg) / exp_inf
 
         return update
+
+    def _differentiable_group_step(self, group: dict[str, Any]) -> None:
+        """``differentiable=True``: torch's single-tensor update as recorded Tensor
+        operations; the infinity norm is the ``amax`` of the stacked candidates, so its
+        gradient follows torch's (a Tensor ``lr`` that requires grad raises torch's
+        ``TypeError``)."""
+        lr, (beta1, beta2), eps = _squeezed(group["lr"]), group["betas"], group["eps"]
+        wd = group["weight_decay"]
+        for p in self._differentiable_params(group):
+            grad = -p._grad if group["maximize"] else p._grad
+            state = self.state[p]
+            state["step"] += 1
+            if wd != 0:
+                grad = grad.add(p, alpha=wd)
+            grad = _as_real(grad)
+            work = _RealWork(p, state["exp_avg"], state["exp_inf"])
+            param, exp_avg, exp_inf = work.tensors
+            exp_avg.lerp_(grad, 1 - beta1)
+            norm_buf = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze(0)],
+                           0)
+            exp_inf.copy_(norm_buf.amax(0, keepdim=False))
+            clr = lr / (1 - beta1 ** state["step"].item())
+            param.addcdiv_(exp_avg, exp_inf, value=_number(-clr, "addcdiv_(): argument 'value'"))
+            work.write_back()

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _dtype as D
+from .._ops.creation import as_tensor
 from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_lr,
     _check_non_negative,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
+    _squeezed,
     _zeros_like,
 )
 
@@ -70,3 +74,35 @@ class ASGD(Optimizer):
 
 def _default_float(value: float):
     return D.get_default_dtype().np.type(value)
+
+def _asgd_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """ASGD's ``differentiable=True`` update as recorded Tensor operations, in torch's
+    single-tensor order: ``eta``/``mu`` are read as numbers for the update, the average ``ax``
+    follows the param's graph, and ``eta`` is recomputed from ``lr`` (so a Tensor ``lr`` that
+    requires grad reaches the next ``eta``, as in torch)."""
+    lr = _squeezed(group["lr"])
+    lambd, alpha, t0, wd = group["lambd"], group["alpha"], group["t0"], group["weight_decay"]
+    for p in opt._differentiable_params(group):
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        eta, mu, step_t = state["eta"], state["mu"], state["step"]
+        grad = _as_real(grad)
+        work = _RealWork(p, state["ax"])
+        param, ax = work.tensors
+        step_t += 1
+        if wd != 0:
+            grad = grad.add(param, alpha=wd)
+        eta_value = eta.item()
+        param.mul_(1 - lambd * eta_value)
+        param.add_(grad, alpha=-eta_value)
+        if mu.item() != 1:
+            ax.add_(param.sub(ax).mul_(mu))
+        else:
+            ax.copy_(param)
+        work.write_back()
+        step = step_t.item()
+        eta.copy_(as_tensor(lr / ((1 + lambd * lr * step) ** alpha)))
+        mu.copy_(as_tensor(1 / max(1, step - t0)))
+
+
+ASGD._differentiable_group_step = _asgd_differentiable_step

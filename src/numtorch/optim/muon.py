@@ -3,10 +3,9 @@ Newton-Schulz iteration, for 2-D parameters; decoupled weight decay and a shape-
 scale ("original": ``sqrt(max(1, rows/cols))``, "match_rms_adamw": ``0.2 * sqrt(max(rows,
 cols))``).
 
-PyTorch runs the iteration in bfloat16; numtorch has no bfloat16 tensors, so it computes in
-float32 and rounds every intermediate to the nearest bfloat16 value (ties to even). Products
-are accumulated in float32 before that rounding, as PyTorch's CPU kernels do, so the updates
-agree to bfloat16 rounding of differently ordered sums.
+As in PyTorch, the iteration runs on bfloat16 tensors: numtorch's bfloat16 products accumulate
+in float32 and round once, like PyTorch's CPU kernels, so the updates agree to bfloat16 rounding
+of differently ordered sums.
 """
 
 from __future__ import annotations
@@ -27,15 +26,10 @@ __all__ = ["Muon"]
 _ADJUST_LR_FNS = ("original", "match_rms_adamw")
 
 
-def _round_bf16(t: Tensor) -> Tensor:
-    """``t`` (float32) rounded to the nearest bfloat16 value, kept as float32."""
-    bits = t.contiguous().view(D.int32)
-    bits = (bits + (0x7FFF + ((bits >> 16) & 1))) & -65536
-    return bits.view(D.float32)
-
-
 def _orthogonalize(grad: Tensor, coefficients: tuple, steps: int, eps: float) -> Tensor:
-    """Approximate ``U V^T`` of ``grad = U S V^T`` by ``steps`` Newton-Schulz iterations."""
+    """Approximate ``U V^T`` of ``grad = U S V^T`` by ``steps`` Newton-Schulz iterations in
+    bfloat16 (torch's ``_zeropower_via_newtonschulz``; like torch, a bfloat16 ``grad`` is
+    normalised in place)."""
     if steps >= 100:
         raise ValueError("Number of steps must be less than 100 for computational efficiency")
     if grad.dim() != 2:
@@ -43,16 +37,15 @@ def _orthogonalize(grad: Tensor, coefficients: tuple, steps: int, eps: float) ->
     if len(coefficients) != 3:
         raise ValueError("Coefficients must be a tuple of exactly 3 values")
     a, b, c = coefficients
-    r = _round_bf16
-    x = r(grad.to(D.float32))
+    x = grad.to(D.bfloat16)
     tall = grad.size(0) > grad.size(1)
     if tall:
         x = x.T
-    x = r(x.div(r(r(x.norm()).clamp(min=eps))))
+    x.div_(x.norm().clamp(min=eps))
     for _ in range(steps):
-        gram = r(x @ x.T)
-        poly = r(addmm(gram, gram, gram, beta=b, alpha=c))
-        x = r(addmm(x, poly, x, beta=a))
+        gram = x @ x.T
+        poly = addmm(gram, gram, gram, beta=b, alpha=c)
+        x = addmm(x, poly, x, beta=a)
     return x.T if tall else x
 
 

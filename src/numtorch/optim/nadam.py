@@ -10,13 +10,17 @@ from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_adam_args,
     _check_lr,
     _check_non_negative,
     _lerp_,
     _real_data,
+    _RealWork,
     _scalar,
     _scalar_tensor,
+    _squeezed,
+    _unsaved,
     _zeros_like,
 )
 
@@ -78,3 +82,42 @@ class NAdam(Optimizer):
             param += (((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg) / denom
 
         return update
+
+def _nadam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """NAdam's ``differentiable=True`` update as recorded Tensor operations, in torch's
+    single-tensor order: the two step factors are Tensors built from ``mu_product`` (so a
+    Tensor ``lr`` that requires grad gets gradients) and multiply the gradient and ``exp_avg``
+    before the two ``addcdiv_``."""
+    lr, (beta1, beta2), eps = _squeezed(group["lr"]), group["betas"], group["eps"]
+    wd, momentum_decay = group["weight_decay"], group["momentum_decay"]
+    for p in opt._differentiable_params(group):
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        mu_product = state["mu_product"]
+        grad = _as_real(grad)
+        work = _RealWork(p, state["exp_avg"], state["exp_avg_sq"])
+        param, exp_avg, exp_avg_sq = work.tensors
+        state["step"] += 1
+        step = state["step"].item()
+        bias_correction2 = 1 - beta2 ** step
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                param.mul_(1 - lr * wd)
+            else:
+                grad = grad.add(param, alpha=wd)
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+        mu_product *= mu
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        denom = _unsaved(exp_avg_sq).div(bias_correction2).sqrt().add(eps)
+        mu_product_next = mu_product * mu_next
+        grad = grad * (-lr * (1.0 - mu) / (1.0 - mu_product))
+        factor = -lr * mu_next / (1.0 - mu_product_next)
+        exp_avg = _unsaved(exp_avg, factor) * factor
+        param.addcdiv_(grad, denom)
+        param.addcdiv_(exp_avg, denom)
+        work.write_back()
+
+
+NAdam._differentiable_group_step = _nadam_differentiable_step

@@ -5,6 +5,12 @@ array math); ``Optimizer.step`` runs the loop they share (``_step_params``). Upd
 place on ``p._data`` and the state arrays (no graph), in the parameter's own dtype and in the
 order of PyTorch's single-tensor (``foreach=False``) CPU implementations, so trajectories agree
 with PyTorch's to float rounding.
+
+``differentiable=True`` (every algorithm whose torch constructor takes it) runs the algorithm's
+``_differentiable_group_step`` instead, with grad enabled: torch's differentiable single-tensor
+update written with recorded Tensor operations on the params and state, so gradients reach the
+old params, the gradients and Tensor hyperparameters that require grad, and a graph torch
+cannot differentiate (a saved tensor updated in place by a later step) raises torch's error.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 from .. import _dtype as D
 from .._backend import xp_for, xp_of
 from .._device import device
+from .._ops.shape.views import view_as_complex, view_as_real
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from ..autograd.graph import RemovableHandle
@@ -61,6 +68,12 @@ def _scalar(x) -> float:
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _squeezed(x):
+    """A 1-element hyperparameter Tensor as a 0-d one (torch's ``_to_scalar``); others as they
+    are."""
+    return x.squeeze() if isinstance(x, Tensor) and x.dim() != 0 else x
+
+
 def _scalar_dtype():
     """NumPy dtype of scalar state like ``step``: float64 iff the default dtype is float64."""
     return D.float64.np if D.get_default_dtype() is D.float64 else D.float32.np
@@ -94,6 +107,71 @@ def _real(arr):
     if arr.dtype.kind == "c":
         return arr.view(arr.real.dtype)
     return arr
+
+
+def _has_grad(p: Tensor) -> bool:
+    """``p.grad is not None`` as torch's optimizers test it: reading the missing gradient of a
+    non-leaf param gives torch's warning."""
+    return p._grad is not None or p.grad is not None
+
+
+def _number(value, argument: str):
+    """A hyperparameter passed where torch's kernel takes a Python number (``alpha=``,
+    ``value=``): a Tensor that requires grad raises torch's argument-parser ``TypeError``
+    (``argument`` names the call and argument, e.g. ``"add_(): argument 'alpha'"``); another
+    Tensor is read as its number."""
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise TypeError(f"{argument} must be Number, not Tensor")
+        return value.item()
+    return value
+
+
+def _unsaved(t: Tensor, other=None) -> Tensor:
+    """``t`` as the operand of a product or quotient whose other operand (``other``) needs no
+    gradient: a copy, so that a later in-place update of ``t`` does not invalidate the graph.
+    torch's Mul/Div keep an operand only for the other operand's gradient; numtorch's keep
+    both, so without the copy a second differentiable step would fail where torch's does not.
+    """
+    if isinstance(other, Tensor) and other.requires_grad:
+        return t
+    return t.clone()
+
+
+def _as_real(t: Tensor) -> Tensor:
+    """``torch.view_as_real`` of a complex tensor (recorded); other tensors as they are."""
+    return view_as_real(t) if t.is_complex() else t
+
+
+class _RealWork:
+    """The tensors a differentiable step updates in place, complex ones as real pairs.
+
+    torch updates ``view_as_real`` views of complex params and state in place. numtorch's
+    autograd loses the imaginary part of gradients that flow through in-place updates of such
+    views, so complex tensors are updated as real copies (``tensors``) that ``write_back``
+    copies into the complex tensors (recorded): the same values and gradients. A copy shares
+    its tensor's version counter, as the view does, so a graph that a later step invalidates
+    raises torch's error at backward, and one that torch can differentiate does not.
+    """
+
+    def __init__(self, *tensors: Tensor | None) -> None:
+        self._pairs = []
+        self.tensors = []
+        for t in tensors:
+            if t is not None and t.is_complex():
+                work = view_as_real(t).clone()
+                work._version_box = t._version_box
+                self._pairs.append((t, work))
+                t = work
+            self.tensors.append(t)
+
+    def write_back(self) -> None:
+        """Copy the results into the complex tensors; the copy is not counted as a further
+        modification (the updates of the copies were)."""
+        for t, work in self._pairs:
+            version = t._version_box[0]
+            t.copy_(view_as_complex(work))
+            t._version_box[0] = version
 
 
 def _real_data(t: Tensor):
@@ -197,6 +275,8 @@ class Optimizer:
     _lazy_state = True  # state made by ``_init_state`` at the first step; ``step`` counted
     _zero_state: tuple[str, ...] = ()  # state arrays that ``_init_state`` starts at zero
     _complex_as_real = True  # update complex params as pairs of reals (torch.view_as_real)
+    # ``differentiable=True, foreach=True`` raises even when no param has a gradient
+    _foreach_checked_without_grads = False
     _capturable_error = ("If capturable=True, params and state_steps must be on supported "
                          f"devices: {_CAPTURABLE_DEVICES}.")
     # Options older checkpoints may lack (torch's __setstate__), and 0-d state tensors that
@@ -412,9 +492,31 @@ class Optimizer:
                 update(p, p._data, g, state)
             p._version_box[0] += 1
 
+    def _differentiable_params(self, group: dict[str, Any]) -> list[Tensor]:
+        """The params of ``group`` that a ``differentiable=True`` step updates, after torch's
+        group preparation: sparse-gradient error, lazy state, then the errors of the options
+        that have no differentiable implementation (``foreach=True``, ``capturable=True``)."""
+        params = []
+        for p in group["params"]:
+            if not _has_grad(p):
+                continue
+            if self._sparse_error is not None and p._grad.is_sparse:
+                raise RuntimeError(self._sparse_error)
+            params.append(p)
+            if self._lazy_state:
+                state = self.state[p]
+                if not state:
+                    self._init_state(p, group, state)
+        if group.get("foreach") and (params or self._foreach_checked_without_grads):
+            raise AssertionError("_foreach ops don't support autograd")
+        if group.get("capturable") and params:
+            raise AssertionError(self._capturable_error)
+        return params
+
     def _refuse_differentiable(self, flag) -> None:
-        """``differentiable=True`` is accepted by the constructors (as in torch) but numtorch
-        steps never record a graph, so a step that would update a param raises."""
+        """A ``differentiable`` flag that is not a bool raises torch's ``TypeError``; an
+        optimizer without a differentiable step (a subclass that leaves it out) refuses
+        ``differentiable=True`` when a step would update a param."""
         if not isinstance(flag, bool):
             raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
                             f"not {type(flag).__name__}")

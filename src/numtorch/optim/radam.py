@@ -10,11 +10,15 @@ from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_adam_args,
     _check_lr,
     _lerp_,
     _real_data,
+    _RealWork,
     _scalar,
+    _squeezed,
+    _unsaved,
 )
 
 __all__ = ["RAdam"]
@@ -68,3 +72,40 @@ class RAdam(Optimizer):
                 param -= corrected * lr
 
         return update
+
+def _radam_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """RAdam's ``differentiable=True`` update as recorded Tensor operations, in torch's
+    single-tensor order (a Tensor ``lr`` that requires grad gets gradients)."""
+    lr, (beta1, beta2), eps = _squeezed(group["lr"]), group["betas"], group["eps"]
+    wd = group["weight_decay"]
+    for p in opt._differentiable_params(group):
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        grad = _as_real(grad)
+        work = _RealWork(p, state["exp_avg"], state["exp_avg_sq"])
+        param, exp_avg, exp_avg_sq = work.tensors
+        state["step"] += 1
+        step = state["step"].item()
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                param.mul_(1 - lr * wd)
+            else:
+                grad = grad.add(param, alpha=wd)
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        corrected = _unsaved(exp_avg) / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive = (bias_correction2 ** 0.5) / exp_avg_sq.sqrt().add(eps)
+            param.add_(corrected * lr * adaptive * rect, alpha=-1.0)
+        else:
+            param.add_(corrected * lr, alpha=-1.0)
+        work.write_back()
+
+
+RAdam._differentiable_group_step = _radam_differentiable_step

@@ -10,11 +10,15 @@ from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_lr,
     _check_non_negative,
     _lerp_,
+    _number,
     _real_data,
+    _RealWork,
     _scalar,
+    _squeezed,
     _zeros_like,
 )
 
@@ -77,34 +81,33 @@ class RMSprop(Optimizer):
 
 
 def _rmsprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
-    """RMSprop's ``differentiable=True`` update as recorded Tensor operations."""
-    lr, alpha, eps = _scalar(group["lr"]), group["alpha"], group["eps"]
+    """RMSprop's ``differentiable=True`` update as recorded Tensor operations (torch's
+    single-tensor order; a Tensor ``lr`` that requires grad raises torch's ``TypeError``)."""
+    lr, alpha, eps = _squeezed(group["lr"]), group["alpha"], group["eps"]
     momentum, centered, wd = group["momentum"], group["centered"], group["weight_decay"]
-    for p in group["params"]:
-        if p._grad is None:
-            continue
+    for p in opt._differentiable_params(group):
         grad = -p._grad if group["maximize"] else p._grad
         state = opt.state[p]
-        if not state:
-            opt._init_state(p, group, state)
         state["step"] += 1
         if wd != 0:
             grad = grad.add(p, alpha=wd)
-        square_avg = state["square_avg"]
+        grad = _as_real(grad)
+        work = _RealWork(p, state["square_avg"], state.get("grad_avg"),
+                         state.get("momentum_buffer"))
+        param, square_avg, grad_avg, buf = work.tensors
         square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if centered:
-            grad_avg = state["grad_avg"]
             grad_avg.lerp_(grad, 1 - alpha)
-            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt()
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
         else:
             avg = square_avg.sqrt()
         avg = avg.add(eps)
         if momentum > 0:
-            buf = state["momentum_buffer"]
             buf.mul_(momentum).addcdiv_(grad, avg)
-            p.add_(buf, alpha=-lr)
+            param.add_(buf, alpha=_number(-lr, "add_(): argument 'alpha'"))
         else:
-            p.addcdiv_(grad, avg, value=-lr)
+            param.addcdiv_(grad, avg, value=_number(-lr, "addcdiv_(): argument 'value'"))
+        work.write_back()
 
 
 RMSprop._differentiable_group_step = _rmsprop_differentiable_step

@@ -10,11 +10,14 @@ from .._tensor import Tensor
 from .optimizer import (
     _FLAG_DEFAULTS,
     Optimizer,
+    _as_real,
     _check_lr,
     _full_like,
+    _number,
     _real_data,
-    _scalar,
+    _RealWork,
     _scalar_tensor,
+    _squeezed,
     _zeros_like,
 )
 
@@ -42,9 +45,9 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
-        lr = _scalar(group["lr"])
         state["step"] = _scalar_tensor(0.0)
         state["prev"] = _zeros_like(p)
+        lr = _number(_squeezed(group["lr"]), "full_like(): argument 'fill_value' (position 2)")
         state["step_size"] = _full_like(p, complex(lr, lr) if p.is_complex() else lr)
 
     def _group_update(self, group: dict[str, Any]) -> Callable:
@@ -66,3 +69,30 @@ class Rprop(Optimizer):
             prev[...] = g
 
         return update
+
+def _rprop_differentiable_step(opt: Optimizer, group: dict[str, Any]) -> None:
+    """Rprop's ``differentiable=True`` update as recorded Tensor operations, in torch's
+    single-tensor order (sign masks written by index assignment; the update's gradient with
+    respect to the gradient is zero, as in torch)."""
+    etaminus, etaplus = group["etas"]
+    step_size_min, step_size_max = group["step_sizes"]
+    for p in opt._differentiable_params(group):
+        grad = -p._grad if group["maximize"] else p._grad
+        state = opt.state[p]
+        state["step"] += 1
+        grad = _as_real(grad)
+        work = _RealWork(p, state["prev"], state["step_size"])
+        param, prev, step_size = work.tensors
+        sign = grad.mul(prev.clone()).sign()
+        sign[sign.gt(0)] = etaplus
+        sign[sign.lt(0)] = etaminus
+        sign[sign.eq(0)] = 1
+        step_size.mul_(sign).clamp_(step_size_min, step_size_max)
+        grad = grad.clone()
+        grad[sign.eq(etaminus)] = 0
+        param.addcmul_(grad.sign(), step_size, value=-1)
+        prev.copy_(grad)
+        work.write_back()
+
+
+Rprop._differentiable_group_step = _rprop_differentiable_step

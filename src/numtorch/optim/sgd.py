@@ -7,7 +7,14 @@ from typing import Any
 
 from .._backend import xp_of
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_fused_flags, _check_lr, _scalar
+from .optimizer import (
+    Optimizer,
+    _check_fused_flags,
+    _check_lr,
+    _has_grad,
+    _scalar,
+    _squeezed,
+)
 
 __all__ = ["SGD"]
 
@@ -83,23 +90,30 @@ class SGD(Optimizer):
         return update
 
     def _differentiable_group_step(self, group: dict[str, Any]) -> None:
-        """``differentiable=True``: the update as recorded Tensor operations, so gradients
-        flow from the updated params to the old params and gradients (the momentum buffer is
-        started from a detached copy, as in torch)."""
-        lr = group["lr"]
+        """``differentiable=True``: torch's single-tensor update as recorded Tensor operations,
+        so gradients flow from the updated params to the old params, the gradients and a
+        Tensor ``lr``/``weight_decay`` that requires grad (the momentum buffer starts from a
+        detached copy, as in torch)."""
+        lr, wd = _squeezed(group["lr"]), group["weight_decay"]
         momentum, dampening = group["momentum"], group["dampening"]
         for p in group["params"]:
-            if p._grad is None:
+            if not _has_grad(p):
                 continue
             grad = -p._grad if group["maximize"] else p._grad
-            if group["weight_decay"] != 0:
-                grad = grad.add(p, alpha=group["weight_decay"])
+            if wd != 0:
+                if isinstance(wd, Tensor) and wd.requires_grad:
+                    grad = grad.addcmul_(p.clone(), wd)  # in place, as torch does
+                else:
+                    grad = grad.add(p, alpha=_scalar(wd))
             if momentum != 0:
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = grad.clone().detach()
+                    buf = state["momentum_buffer"] = grad.detach().clone()
                 else:
                     buf.mul_(momentum).add_(grad, alpha=1 - dampening)
                 grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-            p.add_(grad, alpha=-_scalar(lr))
+            if isinstance(lr, Tensor) and lr.requires_grad:
+                p.addcmul_(grad, lr, value=-1)
+            else:
+                p.add_(grad, alpha=-_scalar(lr))
