@@ -1026,7 +1026,7 @@ class Tensor:
     def var(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Variance with Bessel's correction by default (``correction=1``)."""
     def vdot(input: Tensor, other: Tensor) -> Tensor:
-        """``dot(input.conj(), other)`` (VdotBackward0); real inputs only."""
+        """``dot(input.conj(), other)`` (VdotBackward0)."""
     def view(self: Tensor, *shape) -> Tensor:
         """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
     def view_as(self, other: Tensor) -> Tensor: ...

@@ -119,12 +119,18 @@ class Op(Node):
     #: what CPU autocast casts the Tensor inputs to: "lower" (its dtype), "fp32", or None
     #: (unchanged); see numtorch._autocast
     autocast_policy: str | None = None
+    #: the op is holomorphic and ``backward`` is written as for real numbers (Jacobian
+    #: transposed, no conjugates): complex gradients then follow PyTorch's convention through
+    #: ``conj(backward(conj(g)))`` (see _holomorphic)
+    holomorphic = False
 
     def __init_subclass__(cls, **kw) -> None:
         super().__init_subclass__(**kw)
         if cls.__dict__.get("_is_node"):
             return
         _declare_params(cls)
+        if cls.__dict__.get("holomorphic") or (cls.holomorphic and "backward" in cls.__dict__):
+            cls.backward = _holomorphic(cls.__dict__["backward"])
         if cls.__dict__.get("reduced_float_in_float32") or (
                 cls.reduced_float_in_float32 and "forward" in cls.__dict__):
             cls.forward = _computed_in_float32(cls.__dict__["forward"])
@@ -324,6 +330,28 @@ class Op(Node):
 
 
 _NO_EDGE = (None, 0)
+
+
+def _holomorphic(backward):
+    """``backward`` giving PyTorch's complex gradients (the conjugate-transposed Jacobian times
+    ``g``) from a formula written for real numbers: ``conj(backward(conj(g)))``; real
+    gradients go straight through."""
+    if getattr(backward, "_holomorphic", False):
+        return backward
+
+    def run(self, *grads):
+        if not any(g is not None and g.is_complex() for g in grads):
+            return backward(self, *grads)
+        out = backward(self, *[g.conj() if g is not None and g.is_complex() else g
+                               for g in grads])
+        if type(out) is not tuple:
+            return out.conj() if out is not None and out.is_complex() else out
+        return tuple([o.conj() if o is not None and o.is_complex() else o for o in out])
+
+    run._holomorphic = True
+    run.__name__, run.__qualname__, run.__doc__ = (backward.__name__, backward.__qualname__,
+                                                   backward.__doc__)
+    return run
 
 
 def _computed_in_float32(forward):

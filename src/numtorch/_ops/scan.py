@@ -71,6 +71,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None, out=None) -> Tensor:
 
 class Cumprod(Op):
     grad_fn_name = "CumprodBackward0"
+    holomorphic = True
     reduced_float_in_float32 = True
     params = ("dim", "dtype")
 

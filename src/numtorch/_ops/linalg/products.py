@@ -72,6 +72,10 @@ class Mm(Op):
         return ga, gb
 
 
+def _conj_scalar(v):
+    return v.conjugate() if isinstance(v, complex) else v
+
+
 def _column_major(t: Tensor) -> bool:
     """A transposed contiguous matrix (``w.t()``): strides (1, rows), as torch tests them."""
     st = t._data.strides
@@ -114,6 +118,7 @@ def _mat2_grad(g: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
 
 class Mv(Op):
     grad_fn_name = "MvBackward0"
+    holomorphic = True
     reduced_float_in_float32 = True
     params = ()
 
@@ -142,11 +147,12 @@ class Dot(Op):
 
     def backward(self, g):
         a, b = self.saved_tensors
-        return g * b, g * a
+        return g * b.conj(), g * a.conj()
 
 
 class Bmm(Op):
     grad_fn_name = "BmmBackward0"
+    holomorphic = True
     autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ()
@@ -191,16 +197,17 @@ class Addmm(Op):
     def backward(self, g):
         a, b = self.saved_tensors
         need_c, need_a, need_b = self.needs_input_grad
-        gc = (g if self.beta == 1 else g * self.beta) if need_c else None
+        beta, alpha = _conj_scalar(self.beta), _conj_scalar(self.alpha)
+        gc = (g if beta == 1 else g * beta) if need_c else None
         ga = gb = None
         if need_a:
             ga = _mat1_grad(g, b, a)
-            if self.alpha != 1:
-                ga = ga * self.alpha
+            if alpha != 1:
+                ga = ga * alpha
         if need_b:
             gb = _mat2_grad(g, a, b)
-            if self.alpha != 1:
-                gb = gb * self.alpha
+            if alpha != 1:
+                gb = gb * alpha
         return gc, ga, gb
 
 
@@ -256,12 +263,23 @@ def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
 
 
 class Vdot(Dot):
+    """``sum(conj(a) * b)``: gradients ``conj(g) * b`` and ``g * a``, as PyTorch's."""
+
     grad_fn_name = "VdotBackward0"
+
+    def forward(self, a, b):
+        self.save_inputs(0, 1)
+        with errstate(xp_of(a)):
+            return xp_of(a).asarray(xp_of(a).vdot(a, b))
+
+    def backward(self, g):
+        a, b = self.saved_tensors
+        return g.conj() * b, g * a
 
 
 @tensor_method("vdot")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
-    """``dot(input.conj(), other)`` (VdotBackward0); real inputs only."""
+    """``dot(input.conj(), other)`` (VdotBackward0)."""
     dot(input, other)  # PyTorch's checks
     return Vdot.apply(input, other)
 
@@ -469,6 +487,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
 
 class Addmv(Op):
     grad_fn_name = "AddmvBackward0"
+    holomorphic = True
     reduced_float_in_float32 = True
     params = ("alpha", "beta")
 
@@ -511,6 +530,7 @@ class Baddbmm(Op):
     batch is summed (``addbmm``, AddbmmBackward0)."""
 
     grad_fn_name = "BaddbmmBackward0"
+    holomorphic = True
     autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ("alpha", "beta")
@@ -577,6 +597,7 @@ class Einsum(Op):
     one operand)."""
 
     grad_fn_name = "EinsumBackward0"
+    holomorphic = True
     reduced_float_in_float32 = True
     params = ("equation", "subs")
 

@@ -246,6 +246,7 @@ class Convolution(Op):
     """PyTorch's ``convolution``: inputs (input, weight, bias or None)."""
 
     grad_fn_name = "ConvolutionBackward0"
+    holomorphic = True
     autocast_policy = "lower"
     reduced_float_in_float32 = True
     params = ("stride", "padding", "dilation", "transposed", "output_padding", "groups")

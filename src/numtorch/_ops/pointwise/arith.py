@@ -367,8 +367,8 @@ class PowTensorScalar(Op):
         if e == 1:
             return g, None
         if e == 2:
-            return g * (a * 2), None
-        return g * (a.pow(e - 1) * e), None
+            return g * conj_operand(a * 2), None
+        return g * conj_operand(a.pow(e - 1) * e), None
 
 
 def _int_power(xp, a, b, dt):
@@ -407,12 +407,20 @@ class PowTensorTensor(Op):
         need = self.needs_input_grad
         ga = gb = None
         if need[0]:
-            ga = g * b * a.pow(b - 1)
+            ga = g * conj_operand(b * a.pow(b - 1))
             ga = where(b == 0, ga.new_zeros(()), ga)
         if need[1]:
-            gb = g * out * a.log()
-            gb = where((a == 0) & (b >= 0), gb.new_zeros(()), gb)
+            gb = g * conj_operand(out * a.log())
+            bre = b.real if b.is_complex() else b
+            gb = where((a == 0) & (bre >= 0), gb.new_zeros(()), gb)
         return ga, gb
+
+
+def _log_scalar(base):
+    """log of a Python number base (complex for a negative or complex base)."""
+    import cmath
+
+    return cmath.log(base) if isinstance(base, complex) or base < 0 else math.log(base)
 
 
 class PowScalarTensor(Op):
@@ -434,7 +442,7 @@ class PowScalarTensor(Op):
         (out,) = self.saved_tensors
         if self.base == 0:
             return g * 0
-        return g * out * math.log(self.base)
+        return g * conj_operand(out * _log_scalar(self.base))
 
 
 # -- argument kinds (checked only when an argument is not a Tensor or a Python number) ----------

@@ -107,6 +107,7 @@ def mvlgamma(input: Tensor, p: int, *, out=None) -> Tensor:
 
 class Sinc(Op):
     grad_fn_name = "SincBackward0"
+    holomorphic = True
     params = ()
     _save = (0,)
 

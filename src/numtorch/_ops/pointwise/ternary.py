@@ -184,6 +184,7 @@ def lerp(input, end, weight, *, out=None) -> Tensor:
 
 class Addcmul(Op):
     grad_fn_name = "AddcmulBackward0"
+    holomorphic = True
     params = ("dtype", "value")
     _save = (1, 2)
 
@@ -204,6 +205,7 @@ class Addcmul(Op):
 
 class Addcdiv(Op):
     grad_fn_name = "AddcdivBackward0"
+    holomorphic = True
     params = ("dtype", "value")
     _save = (1, 2)
 

@@ -128,7 +128,15 @@ class UnaryOp(Op):
         saves = self.saves
         x = saved[0] if saves[:1] == "x" else None
         y = saved[-1] if saves[-1:] == "y" else None
+        if g.is_complex() and type(self).grad_fn_name not in _CONJ_AWARE:
+            # the table gives g * f'(z); PyTorch's complex convention is g * conj(f'(z))
+            return type(self).grad(g.conj(), x, y).conj()
         return type(self).grad(g, x, y)
+
+
+#: ops whose table derivative already follows PyTorch's complex convention (or whose output
+#: is real for complex input)
+_CONJ_AWARE = frozenset({"ExpBackward0", "AbsBackward0", "SgnBackward0", "SignBackward0"})
 
 
 def _host(fn):
@@ -153,6 +161,17 @@ def _sign(xp, a):
     if a.dtype.kind in "fV":
         return xp.where(a != a, 0, xp.sign(a)).astype(a.dtype, copy=False)
     return xp.sign(a) if a.dtype.kind != "b" else a.copy()
+
+
+def _sgn_grad(g, x, y):
+    """Zero for real inputs; for complex ones PyTorch's (g - Re(conj(s) g) s) / |z|, zero at
+    z = 0."""
+    if not x.is_complex():
+        return g * 0
+    s = x.sgn()
+    mag = x.abs()
+    out = (g - (s.conj() * g).real * s) / where(mag == 0, mag.new_ones(()), mag)
+    return where(mag == 0, out.new_zeros(()), out)
 
 
 def _sgn(xp, a):
@@ -273,7 +292,7 @@ TABLE = (
        "the absolute value (complex magnitude)", rule=SAME, aliases=("absolute",), quiet=True),
     _u("sign", _sign, _zero_grad, "SignBackward0", "the sign (-1, 0 or 1; 0 for NaN)",
        rule=SAME, quiet=True),
-    _u("sgn", _sgn, _zero_grad, "SgnBackward0", "the sign, z / |z| for complex numbers",
+    _u("sgn", _sgn, _sgn_grad, "SgnBackward0", "the sign, z / |z| for complex numbers",
        rule=SAME, quiet=True),
     _u("sin", lambda xp, a: xp.sin(a), lambda g, x, y: g * x.cos(), "SinBackward0", "the sine"),
     _u("cos", lambda xp, a: xp.cos(a), lambda g, x, y: g * -x.sin(), "CosBackward0",
@@ -293,7 +312,8 @@ TABLE = (
     _u("asinh", lambda xp, a: xp.arcsinh(a), lambda g, x, y: g * (x * x + 1).rsqrt(),
        "AsinhBackward0", "the inverse hyperbolic sine", aliases=("arcsinh",),
        inplace_backward1=True),
-    _u("acosh", lambda xp, a: xp.arccosh(a), lambda g, x, y: g * (x * x - 1).rsqrt(),
+    _u("acosh", lambda xp, a: xp.arccosh(a),
+       lambda g, x, y: g * ((x + 1).rsqrt() * (x - 1).rsqrt()),
        "AcoshBackward0", "the inverse hyperbolic cosine", aliases=("arccosh",),
        inplace_backward1=True),
     _u("atanh", lambda xp, a: xp.arctanh(a), lambda g, x, y: g / (1 - x * x),

@@ -149,6 +149,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 class Prod(Op):
     grad_fn_name = "ProdBackward1"
+    holomorphic = True
     autocast_policy = "fp32"
     reduced_float_in_float32 = True
     params = ("dim", "keepdim", "dtype")
@@ -432,6 +433,7 @@ class Logsumexp(Op):
     """``log(sum(exp(x)))`` computed stably (LogsumexpBackward0)."""
 
     grad_fn_name = "LogsumexpBackward0"
+    holomorphic = True
     reduced_float_in_float32 = True
     params = ("dims", "keepdim")
 
