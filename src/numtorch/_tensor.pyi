@@ -73,6 +73,8 @@ class Tensor:
         """In-place ``mul``."""
     def __index__(self) -> builtins.int: ...
     def __init__(self, *args, **kwargs) -> None: ...
+    @classmethod
+    def __init_subclass__(cls, **kwargs) -> None: ...
     def __int__(self) -> builtins.int: ...
     def __invert__(self) -> Tensor: ...
     def __ior__(self, *args, _f=...): ...
@@ -137,6 +139,9 @@ class Tensor:
         """PyTorch's ``x[index] = value``: copy_/fill_ into a view, or index_put_ (broadcasting)."""
     def __sub__(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """Run ``func`` with subclass dispatch disabled; Tensor results become ``cls``."""
     def __truediv__(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
     def __xor__(input, other, *, out=None):
@@ -240,6 +245,8 @@ class Tensor:
         """Same as ``nonzero(input)``."""
     def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
+    def as_subclass(self, cls) -> Tensor:
+        """This tensor as a ``cls`` instance sharing its data and autograd history."""
     def asin(input, *, out=None):
         """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
     def asin_(self):

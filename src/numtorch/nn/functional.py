@@ -177,3 +177,8 @@ __all__ = [
     "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "pad", "interpolate", "upsample",
     "upsample_nearest", "upsample_bilinear", "grid_sample", "affine_grid",
 ]
+
+from .._ops._numpy_aliases import install_numpy_aliases as _install_torch_function  # noqa: E402
+
+# PyTorch's functional forms are Python functions: __torch_function__ dispatch, no NumPy aliases
+_install_torch_function(globals(), aliases=False, native=False)
