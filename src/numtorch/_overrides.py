@@ -96,6 +96,32 @@ def pop_mode():
     return mode
 
 
+#: Tensor's own members while a mode is entered (Tensor then has dispatching ones)
+_TENSOR_SAVED: dict = {}
+
+
+def enter_mode(mode) -> None:
+    """Push ``mode`` (``TorchFunctionMode.__enter__``); the first one makes plain Tensors'
+    methods dispatch too, until the last one exits."""
+    if not state.modes and not _TENSOR_SAVED:
+        tensor_cls = _tensor_cls()
+        members = dict(tensor_cls.__dict__)
+        install_subclass_methods(tensor_cls, tensor_cls)
+        _TENSOR_SAVED.update({k: members[k] for k, v in tensor_cls.__dict__.items()
+                              if members.get(k) is not v})
+    push_mode(mode)
+
+
+def exit_mode():
+    mode = pop_mode()
+    if not state.modes and _TENSOR_SAVED:
+        tensor_cls = _tensor_cls()
+        for k, v in _TENSOR_SAVED.items():
+            setattr(tensor_cls, k, v)
+        _TENSOR_SAVED.clear()
+    return mode
+
+
 def _tensor_cls():
     from ._tensor import Tensor
 
@@ -108,8 +134,6 @@ def _add(found: list, obj, tensor_cls) -> None:
         return
     tf = getattr(t, "__torch_function__", None)
     if tf is None or tf is disabled_torch_function_impl:
-        return
-    if state.level and issubclass(t, tensor_cls):
         return
     for u, _ in found:
         if u is t:
@@ -127,7 +151,7 @@ def overloaded_args(args, kwargs=None) -> list:
     in dispatch order (one per type); lists and tuples are looked into, one level deep."""
     tensor_cls = _tensor_cls()
     found: list = []
-    if state.level == 2:
+    if state.level:
         return found
     for a in (*args, *(kwargs.values() if kwargs else ())):
         t = type(a)
@@ -173,6 +197,9 @@ def _call_overrides(public, found, args, kwargs, native):
             return ret
     name = public_name(public)
     if native:
+        for space in ("linalg", "special", "fft"):  # their native names carry a prefix
+            if name.startswith(f"torch.{space}."):
+                name = f"torch.{space}.{space}_{name[len(space) + 7:]}"
         listed = "".join(f"  - tensor subclass {t}\n" for t in types)
         raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ "
                         f"handlers returned NotImplemented:\n\n{listed}\nFor more information, "
@@ -219,14 +246,18 @@ _GETTERS: dict = {}
 _MARK = "_torch_function_dispatch"
 
 
-def _method(name: str, func, forward):
+#: reflected operators PyTorch dispatches as the forward method with the operands in order
+_AS_FORWARD = {"__radd__": "add", "__rmul__": "mul"}
+
+
+def _method(name: str, func, forward, same):
     def method(self, *args, **kwargs):
         if forward is not None and args:
             other = type(args[0])
             if other is not type(self) and issubclass(type(self), other) \
                     and issubclass(other, _tensor_cls()):
                 return dispatch(forward, forward, (args[0], self), kwargs)
-        return dispatch(func, func, (self, *args), kwargs)
+        return dispatch(same, same, (self, *args), kwargs)
 
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"
@@ -261,13 +292,15 @@ def install_subclass_methods(cls, tensor_cls) -> None:
     if tf is disabled_torch_function_impl:
         (_FAST_SAVED if state.modes else FAST_TYPES).add(cls)
         return
-    FAST_TYPES.discard(cls)
-    _FAST_SAVED.discard(cls)
-    for name, member in tensor_cls.__dict__.items():
+    if cls is not tensor_cls:
+        FAST_TYPES.discard(cls)
+        _FAST_SAVED.discard(cls)
+    members = {**tensor_cls.__dict__, **_TENSOR_SAVED}
+    for name, member in members.items():
         if name in _SKIP or (name.startswith("_") and not name.startswith("__")):
             continue
         owner = next(k for k in cls.__mro__ if name in k.__dict__)
-        if owner is not tensor_cls:
+        if owner is not tensor_cls and cls is not tensor_cls:
             continue
         if isinstance(member, property):
             if member.fget is None:
@@ -275,8 +308,9 @@ def install_subclass_methods(cls, tensor_cls) -> None:
             setattr(cls, name, property(_getter(member), member.fset, member.fdel,
                                         member.__doc__))
         elif callable(member) and not isinstance(member, (type, staticmethod, classmethod)):
-            forward = tensor_cls.__dict__.get(_REFLECTED.get(name, ""))
-            setattr(cls, name, _method(name, member, forward))
+            forward = members.get(_REFLECTED.get(name, ""))
+            same = members.get(_AS_FORWARD.get(name, ""), member)
+            setattr(cls, name, _method(name, member, forward, same))
 
 
 # -- the default ``Tensor.__torch_function__`` -------------------------------------------------
@@ -321,9 +355,10 @@ def as_subclass(t, cls):
     if not issubclass(cls, tensor_cls):
         raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
                            "Tensor is not possible. Make sure your class inherits from Tensor.")
-    if t._requires_grad and t.grad_fn is None:
-        with DisableTorchFunction():  # a leaf: the result is a view, its gradient flows to t
-            t = tensor_cls.view_as(t, t)
+    from ._ops.indexing.getitem import Alias
+
+    with DisableTorchFunction():  # an alias view, as PyTorch's (AliasBackward0 under autograd)
+        t = Alias.apply(t)
     new = object.__new__(cls)
     for name in _fields(tensor_cls):
         object.__setattr__(new, name, getattr(t, name))

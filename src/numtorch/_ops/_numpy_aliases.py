@@ -266,31 +266,28 @@ def install_numpy_aliases(namespace: dict, tensor_cls=None, *, aliases: bool = T
             if isinstance(cls, type):
                 FAST_TYPES.add(cls)
 
-    def wrap(fn, alias: bool, torch_name: str, native: bool = native):
-        w = wrapped.get(id(fn))
-        if w is None:
-            w = wrapped[id(fn)] = with_numpy_aliases(fn, aliases=alias, native=native,
-                                                     torch_name=torch_name)
-        return w
-
     for name, fn in list(tensor_cls.__dict__.items() if tensor_cls is not None else ()):
         if name.startswith("__") or name in _PYTHON_METHODS or not aliases:
             continue
         kind = _takes_dim(fn)
         if kind or (kind is None and name in _KWARGS_METHODS):
-            setattr(tensor_cls, name, wrap(fn, True, f"torch.Tensor.{name}"))
+            # a method needs no dispatch (a subclass installs its own dispatching methods)
+            w = wrapped.get(id(fn))
+            if w is None:
+                w = wrapped[id(fn)] = with_numpy_aliases(fn, dispatch=False,
+                                                         torch_name=f"torch.Tensor.{name}")
+            setattr(tensor_cls, name, w)
     # the torch.linalg and torch.special functions are all native
     python_functions = _PYTHON_FUNCTIONS if tensor_cls is not None else ()
     for name, fn in list(namespace.items()):
         if name.startswith("_") or name in _IGNORED:
             continue
-        if id(fn) in wrapped:
-            w = namespace[name] = wrapped[id(fn)]
-            w._torch_name = f"{prefix}.{name}"
-        elif _public_function(fn):
+        if id(fn) in wrapped or _public_function(fn):
+            # one wrapper per public name (``mul`` and ``multiply`` dispatch as themselves)
             python = name in python_functions
-            alias = aliases and not python and bool(_takes_dim(fn))
-            w = namespace[name] = wrap(fn, alias, f"{prefix}.{name}", native and not python)
+            alias = aliases and not python and (id(fn) in wrapped or bool(_takes_dim(fn)))
+            w = namespace[name] = with_numpy_aliases(
+                fn, aliases=alias, torch_name=f"{prefix}.{name}", native=native and not python)
             # found again by pickle under its public name (a Tensor method's qualname would
             # lead to the unwrapped method)
             if w.__qualname__.startswith(tensor_cls.__name__ + ".") if tensor_cls else False:
