@@ -32,6 +32,14 @@ state = _State()
 #: ``TorchFunctionMode`` is active, so that every call reaches ``dispatch``.
 FAST_TYPES: set = {int, float, bool, complex, str, type(None), slice, type(Ellipsis)}
 _FAST_SAVED: set = set()
+#: the globals of the generated wrappers: their ``__T`` (Tensor, passing at once) becomes a
+#: type nothing has while a mode is active
+FAST_ENVS: list = []
+FAST_TENSOR: list = [None]
+
+
+class _NoType:
+    pass
 
 
 class _DisabledImpl:
@@ -85,6 +93,8 @@ def push_mode(mode) -> None:
     if not state.modes:
         _FAST_SAVED.update(FAST_TYPES)
         FAST_TYPES.clear()
+        for env in FAST_ENVS:
+            env["__T"] = _NoType
     state.modes.append(mode)
 
 
@@ -93,6 +103,8 @@ def pop_mode():
     if not state.modes:
         FAST_TYPES.update(_FAST_SAVED)
         _FAST_SAVED.clear()
+        for env in FAST_ENVS:
+            env["__T"] = FAST_TENSOR[0]
     return mode
 
 
@@ -122,10 +134,15 @@ def exit_mode():
     return mode
 
 
-def _tensor_cls():
-    from ._tensor import Tensor
+_TENSOR: list = []
 
-    return Tensor
+
+def _tensor_cls():
+    if not _TENSOR:
+        from ._tensor import Tensor
+
+        _TENSOR.append(Tensor)
+    return _TENSOR[0]
 
 
 def _add(found: list, obj, tensor_cls) -> None:

@@ -15,7 +15,7 @@ import functools
 import inspect
 import types
 
-from .._overrides import FAST_TYPES
+from .._overrides import FAST_ENVS, FAST_TENSOR, FAST_TYPES
 from .._overrides import dispatch as _dispatch
 
 __all__ = ["install_numpy_aliases", "with_numpy_aliases"]
@@ -89,7 +89,8 @@ _NOT_GIVEN = object()
 
 def _exact_wrapper(fn, params, aliases: bool, dispatch: bool):
     env = {"__fn": fn, "__ng": _NOT_GIVEN, "__dup": _duplicate, "__given": _call_given,
-           "__F": FAST_TYPES, "__slow": _slow}
+           "__F": FAST_TYPES, "__slow": _slow, "__SEQ": (list, tuple), "__T": FAST_TENSOR[0]}
+    FAST_ENVS.append(env)
     names = {p.name: i for i, p in enumerate(params)}
     alias_names = _ALIASES if aliases else ()
     # a required dim (and every required parameter after it) may now come by its alias: it gets
@@ -147,10 +148,29 @@ def _exact_wrapper(fn, params, aliases: bool, dispatch: bool):
                     f"{{{', '.join(f'{n!r}: {n}' for n in rest)}}})\n")
     if dispatch:
         body.append(_dispatch_test(params, var, env))
-    src = (f"def wrapper({', '.join(head)}):\n" + "".join(body)
-           + f"    return __fn({', '.join(call)})\n")
+    positional = _positional_clone(fn, params)
+    if positional is not None:  # every argument by position: the cheapest call Python has
+        env["__fnp"] = positional
+        target = f"__fnp({', '.join(p.name for p in params)})"
+    else:
+        target = f"__fn({', '.join(call)})"
+    src = f"def wrapper({', '.join(head)}):\n" + "".join(body) + f"    return {target}\n"
     exec(src, env)  # noqa: S102 - a wrapper with fn's own parameters, built from its signature
     return env["wrapper"], env
+
+
+def _positional_clone(fn, params):
+    """``fn`` with its keyword-only parameters made positional (same code and locals: they
+    follow the positional ones in the frame either way), or None where that cannot be done."""
+    code = getattr(fn, "__code__", None)
+    if (type(fn) is not types.FunctionType or code is None or code.co_flags & 0x0C
+            or not code.co_kwonlyargcount):
+        return None
+    if len(params) != code.co_argcount + code.co_kwonlyargcount:
+        return None
+    flat = code.replace(co_argcount=code.co_argcount + code.co_kwonlyargcount,
+                        co_kwonlyargcount=0)
+    return types.FunctionType(flat, fn.__globals__, fn.__name__, None, fn.__closure__)
 
 
 def _dispatch_test(params, var, env) -> str:
@@ -159,9 +179,15 @@ def _dispatch_test(params, var, env) -> str:
     ``out`` are looked at."""
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keyword = [p for p in params if p.kind is p.KEYWORD_ONLY]
-    tests = [f"type({p.name}) not in __F" for p in positional]
+    # a plain Tensor passes at the first test; a list or tuple of tensors (``cat``) is looked
+    # into: only its items' types count
+    tests = []
+    for p in positional:
+        test = (f"type({p.name}) is not __T and type({p.name}) not in __F and "
+                f"(type({p.name}) not in __SEQ or not __F.issuperset(map(type, {p.name})))")
+        tests.append(f"{p.name} is not None and {test}" if p.default is None else test)
     if any(p.name == "out" for p in keyword):
-        tests.append("type(out) not in __F")
+        tests.append("out is not None and type(out) not in __F")
     if var is not None:
         tests.append(f"not __F.issuperset(map(type, {var}))")
     if not tests:
@@ -170,7 +196,7 @@ def _dispatch_test(params, var, env) -> str:
     env["__kdef"] = {p.name: p.default for p in keyword if p.default is not p.empty}
     pos = "".join(f"{p.name}, " for p in positional)
     kw = ", ".join(f"{p.name!r}: {p.name}" for p in keyword)
-    return (f"    if {' or '.join(tests)}:\n"
+    return (f"    if {' or '.join(f'({t})' for t in tests)}:\n"
             f"        return __slow(__pub, __fn, ({pos}), __pdef, {var or '()'}, {{{kw}}}, "
             f"__kdef, __native)\n")
 
@@ -261,6 +287,7 @@ def install_numpy_aliases(namespace: dict, tensor_cls=None, *, aliases: bool = T
     prefix = namespace.get("__name__", "numtorch").replace("numtorch", "torch", 1)
     if tensor_cls is not None:
         FAST_TYPES.add(tensor_cls)
+        FAST_TENSOR[0] = tensor_cls
         for cls in (namespace.get("dtype"), namespace.get("device"), namespace.get("Size"),
                     namespace.get("layout"), namespace.get("memory_format")):
             if isinstance(cls, type):
