@@ -64,12 +64,12 @@ def _region(arr) -> np.ndarray:
                                            writeable=root.flags.writeable)
 
 
-def _index(i, n: int) -> int:
+def _index(i, n: int, typed: bool = False) -> int:
     if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
         raise TypeError(f"can't index a storage with {type(i).__name__}")
     j = i + n if i < 0 else i
     if not 0 <= j < n:
-        raise IndexError(f"index {i} out of range for storage of size {n}")
+        raise IndexError(f"index {i if typed else j} out of range for storage of size {n}")
     return int(j)
 
 
@@ -361,20 +361,15 @@ class TypedStorage(metaclass=_LegacyMeta):
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
-            start, stop, step = idx.indices(self.size())
-            if step != 1:
-                raise RuntimeError("slices with steps are not supported by storages")
-            item = self.dtype.itemsize
-            raw = self._untyped_storage._raw[start * item:max(start, stop) * item]
-            return TypedStorage._new_wrapped(UntypedStorage._wrap(raw, self.device), self.dtype)
-        return self._values()[_index(idx, self.size())].item()
+            raise RuntimeError("slices are only supported in UntypedStorage.__getitem__")
+        return self._values()[_index(idx, self.size(), True)].item()
 
     def __setitem__(self, idx, value) -> None:
         values = self._values()
         if isinstance(idx, slice):
             values[idx] = value
         else:
-            values[_index(idx, self.size())] = value
+            values[_index(idx, self.size(), True)] = value
 
     def __iter__(self):
         return iter(self.tolist())
