@@ -166,7 +166,8 @@ def _positional_clone(fn, params):
     if (type(fn) is not types.FunctionType or code is None or code.co_flags & 0x0C
             or not code.co_kwonlyargcount):
         return None
-    if len(params) != code.co_argcount + code.co_kwonlyargcount:
+    n = code.co_argcount + code.co_kwonlyargcount
+    if code.co_varnames[:n] != tuple(p.name for p in params):  # a decorated function
         return None
     flat = code.replace(co_argcount=code.co_argcount + code.co_kwonlyargcount,
                         co_kwonlyargcount=0)
