@@ -324,6 +324,8 @@ def test_as_subclass():
         z.add_(1)  # shares memory
         out = [type(y).__name__, y.requires_grad, base.grad.tolist(), plain.tolist(),
                type(z.as_subclass(lib.Tensor)).__name__]
+        made = lib.Tensor._make_subclass(MyT, base * 2, True)
+        out += [type(made).__name__, made.requires_grad, made.is_leaf, made.tolist()]
         for bad in (int, 3):
             with pytest.raises(TypeError) as info:
                 plain.as_subclass(bad)

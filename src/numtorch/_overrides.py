@@ -384,3 +384,17 @@ def as_subclass(t, cls):
 
 def _fields(tensor_cls) -> tuple:
     return tuple(n for n in tensor_cls.__slots__ if not n.startswith("__"))
+
+
+def make_subclass(cls, data, require_grad: bool):
+    """A ``cls`` leaf sharing ``data``'s memory and version counter, outside its graph."""
+    tensor_cls = _tensor_cls()
+    if not isinstance(cls, type) or not issubclass(cls, tensor_cls):
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
+                        "Tensor is not possible. Make sure your class inherits from Tensor.")
+    new = object.__new__(cls)
+    new._init(data._data, False)
+    new._version_box = data._version_box
+    if require_grad:
+        new.requires_grad_(True)
+    return new

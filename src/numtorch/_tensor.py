@@ -103,6 +103,11 @@ class Tensor:
         """This tensor as a ``cls`` instance sharing its data and autograd history."""
         return _overrides.as_subclass(self, cls)
 
+    @staticmethod
+    def _make_subclass(cls, data: Tensor, require_grad: bool = False) -> Tensor:
+        """A ``cls`` leaf sharing ``data``'s memory (``torch.Tensor._make_subclass``)."""
+        return _overrides.make_subclass(cls, data, require_grad)
+
     def _init(self, arr, requires_grad: bool = False) -> None:
         """Initialise an instance made by ``object.__new__(cls)`` (``nn.Parameter``)."""
         src = _from_array(arr, requires_grad)

@@ -164,6 +164,9 @@ class Tensor:
     _hooks: HookDict | None
     def _init(self, arr, requires_grad: builtins.bool = False) -> None:
         """Initialise an instance made by ``object.__new__(cls)`` (``nn.Parameter``)."""
+    @staticmethod
+    def _make_subclass(cls, data: Tensor, require_grad: builtins.bool = False) -> Tensor:
+        """A ``cls`` leaf sharing ``data``'s memory (``torch.Tensor._make_subclass``)."""
     _output_nr: builtins.int
     _requires_grad: builtins.bool
     def _typed_storage(self) -> TypedStorage: ...
