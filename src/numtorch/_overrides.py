@@ -118,7 +118,7 @@ def enter_mode(mode) -> None:
     if not state.modes and not _TENSOR_SAVED:
         tensor_cls = _tensor_cls()
         members = dict(tensor_cls.__dict__)
-        install_subclass_methods(tensor_cls, tensor_cls)
+        install_subclass_methods(tensor_cls, tensor_cls, patch_tensor=True)
         _TENSOR_SAVED.update({k: members[k] for k, v in tensor_cls.__dict__.items()
                               if members.get(k) is not v})
     push_mode(mode)
@@ -302,9 +302,12 @@ def property_getter(tensor_cls, name: str):
     return get
 
 
-def install_subclass_methods(cls, tensor_cls) -> None:
+def install_subclass_methods(cls, tensor_cls, *, patch_tensor: bool = False) -> None:
     """Give the Tensor subclass ``cls`` dispatching versions of the Tensor methods, operators
-    and properties it (and its bases below Tensor) does not define itself."""
+    and properties it (and its bases below Tensor) does not define itself (``patch_tensor``:
+    Tensor itself, while a mode is active)."""
+    if cls is tensor_cls and not patch_tensor:
+        return
     tf = getattr(cls, "__torch_function__", None)
     if tf is disabled_torch_function_impl:
         (_FAST_SAVED if state.modes else FAST_TYPES).add(cls)
