@@ -457,3 +457,31 @@ def test_tv_tensors_like_subclasses():
         summary["isinstance"] = [isinstance(img, TVTensor), isinstance(boxes, lib.Tensor)]
         res[lib] = summary
     assert res[numtorch] == res[torch]
+
+
+def test_nested_modes_and_restore():
+    res = {}
+    before = dict(vars(numtorch.Tensor))
+    for lib in LIBS:
+        seen = []
+
+        def make(tag, lib=lib, seen=seen):
+            class M(lib.overrides.TorchFunctionMode):
+                def __torch_function__(self, func, types, args=(), kwargs=None):
+                    seen.append((tag, lib.overrides.resolve_name(func)))
+                    return func(*args, **(kwargs or {}))
+            return M()
+
+        a = lib.tensor(X)
+        with make("outer"):
+            with make("inner"):
+                r = lib.mul(a, 2).sum().item()
+            lib.neg(a)
+            with pytest.raises(ValueError), make("raising"):
+                raise ValueError
+            lib.exp(a)
+        lib.add(a, 1)
+        res[lib] = (r, seen)
+    assert res[numtorch] == res[torch]
+    assert dict(vars(numtorch.Tensor)) == before
+    assert numtorch.overrides._get_current_function_mode() is None

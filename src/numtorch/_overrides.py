@@ -89,49 +89,54 @@ class DisableTorchFunction(_Disable):
     _to = 2
 
 
-def push_mode(mode) -> None:
-    if not state.modes:
+#: Tensor's own members while a mode is entered (Tensor then has dispatching ones)
+_TENSOR_SAVED: dict = {}
+#: modes entered and not exited (also those taken off the stack while their handler runs)
+_ENTERED = [0]
+
+
+def enter_mode(mode) -> None:
+    """Push ``mode`` (``TorchFunctionMode.__enter__``). The first one sends every public call
+    to ``dispatch`` (the fast-path types are put aside) and makes plain Tensors' methods
+    dispatch too, until the last one exits."""
+    if not _ENTERED[0]:
         _FAST_SAVED.update(FAST_TYPES)
         FAST_TYPES.clear()
         for env in FAST_ENVS:
             env["__T"] = _NoType
-    state.modes.append(mode)
-
-
-def pop_mode():
-    mode = state.modes.pop()
-    if not state.modes:
-        FAST_TYPES.update(_FAST_SAVED)
-        _FAST_SAVED.clear()
-        for env in FAST_ENVS:
-            env["__T"] = FAST_TENSOR[0]
-    return mode
-
-
-#: Tensor's own members while a mode is entered (Tensor then has dispatching ones)
-_TENSOR_SAVED: dict = {}
-
-
-def enter_mode(mode) -> None:
-    """Push ``mode`` (``TorchFunctionMode.__enter__``); the first one makes plain Tensors'
-    methods dispatch too, until the last one exits."""
-    if not state.modes and not _TENSOR_SAVED:
         tensor_cls = _tensor_cls()
         members = dict(tensor_cls.__dict__)
         install_subclass_methods(tensor_cls, tensor_cls, patch_tensor=True)
         _TENSOR_SAVED.update({k: members[k] for k, v in tensor_cls.__dict__.items()
                               if members.get(k) is not v})
-    push_mode(mode)
+    _ENTERED[0] += 1
+    state.modes.append(mode)
 
 
 def exit_mode():
-    mode = pop_mode()
-    if not state.modes and _TENSOR_SAVED:
+    """Pop the innermost mode (``TorchFunctionMode.__exit__``)."""
+    mode = state.modes.pop()
+    _ENTERED[0] -= 1
+    if not _ENTERED[0]:
+        FAST_TYPES.update(_FAST_SAVED)
+        _FAST_SAVED.clear()
+        for env in FAST_ENVS:
+            env["__T"] = FAST_TENSOR[0]
         tensor_cls = _tensor_cls()
         for k, v in _TENSOR_SAVED.items():
             setattr(tensor_cls, k, v)
         _TENSOR_SAVED.clear()
     return mode
+
+
+def push_mode(mode) -> None:
+    """Put back a mode taken off by ``pop_mode`` (while its own handler runs)."""
+    state.modes.append(mode)
+
+
+def pop_mode():
+    """Take the innermost mode off while its handler runs (the fast paths stay off)."""
+    return state.modes.pop()
 
 
 _TENSOR: list = []
@@ -267,14 +272,19 @@ _MARK = "_torch_function_dispatch"
 _AS_FORWARD = {"__radd__": "add", "__rmul__": "mul"}
 
 
-def _method(name: str, func, forward, same):
+def _method(name: str, forward, same, forward_name: str, same_name: str):
+    """A dispatching ``Tensor.<name>``. The function passed to overrides is the one Tensor
+    shows now (itself dispatching while a mode is active, so that calling it from a mode's
+    handler reaches the next mode); ``forward``/``same`` are the implementations."""
     def method(self, *args, **kwargs):
+        tensor_cls = _tensor_cls()
         if forward is not None and args:
             other = type(args[0])
             if other is not type(self) and issubclass(type(self), other) \
-                    and issubclass(other, _tensor_cls()):
-                return dispatch(forward, forward, (args[0], self), kwargs)
-        return dispatch(same, same, (self, *args), kwargs)
+                    and issubclass(other, tensor_cls):
+                public = getattr(tensor_cls, forward_name)
+                return dispatch(public, forward, (args[0], self), kwargs)
+        return dispatch(getattr(tensor_cls, same_name), same, (self, *args), kwargs)
 
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"
@@ -282,14 +292,13 @@ def _method(name: str, func, forward, same):
     return method
 
 
-def _getter(prop: property):
-    get = _GETTERS.get(prop)
-    if get is None:
-        get = _GETTERS[prop] = prop.__get__
+def _getter(prop: property, name: str):
+    get = prop.__get__
 
     def fget(self):
-        return dispatch(get, get, (self,), None)
+        return dispatch(property_getter(_tensor_cls(), name), get, (self,), None)
 
+    fget.__name__ = name
     return fget
 
 
@@ -310,7 +319,7 @@ def install_subclass_methods(cls, tensor_cls, *, patch_tensor: bool = False) -> 
         return
     tf = getattr(cls, "__torch_function__", None)
     if tf is disabled_torch_function_impl:
-        (_FAST_SAVED if state.modes else FAST_TYPES).add(cls)
+        (_FAST_SAVED if _ENTERED[0] else FAST_TYPES).add(cls)
         return
     if cls is not tensor_cls:
         FAST_TYPES.discard(cls)
@@ -325,12 +334,13 @@ def install_subclass_methods(cls, tensor_cls, *, patch_tensor: bool = False) -> 
         if isinstance(member, property):
             if member.fget is None:
                 continue
-            setattr(cls, name, property(_getter(member), member.fset, member.fdel,
+            setattr(cls, name, property(_getter(member, name), member.fset, member.fdel,
                                         member.__doc__))
         elif callable(member) and not isinstance(member, (type, staticmethod, classmethod)):
-            forward = members.get(_REFLECTED.get(name, ""))
-            same = members.get(_AS_FORWARD.get(name, ""), member)
-            setattr(cls, name, _method(name, member, forward, same))
+            forward_name = _REFLECTED.get(name, "")
+            same_name = _AS_FORWARD.get(name, name)
+            setattr(cls, name, _method(name, members.get(forward_name), members[same_name],
+                                       forward_name, same_name))
 
 
 # -- the default ``Tensor.__torch_function__`` -------------------------------------------------

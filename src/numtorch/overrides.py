@@ -116,7 +116,7 @@ def resolve_name(f: Callable) -> str | None:
     owner = getattr(f, "__self__", None)
     if isinstance(owner, property):
         return _overrides.public_name(f)
-    if any(f is m for m in _tensor_members().values()):
+    if getattr(f, _overrides._MARK, False) or any(f is m for m in _tensor_members().values()):
         return f"torch.Tensor.{f.__name__}"
     return None
 
