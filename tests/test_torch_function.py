@@ -485,3 +485,26 @@ def test_nested_modes_and_restore():
     assert res[numtorch] == res[torch]
     assert dict(vars(numtorch.Tensor)) == before
     assert numtorch.overrides._get_current_function_mode() is None
+
+
+def test_variadic_and_python_functions_keep_the_subclass():
+    res = {}
+    for lib in LIBS:
+        S = _plain_subclass(lib)
+        p = lib.arange(6.0).reshape(2, 3)
+        s = p.as_subclass(S)
+        F = lib.nn.functional
+        outs = [lib.broadcast_tensors(s, p), lib.meshgrid(s[0], p[1], indexing="ij"),
+                lib.einsum("ij->ji", s), lib.atleast_2d(s[0]), F.linear(s, p, None),
+                lib.where(p > 1, s, p), lib.stack((s, p)), F.pad(s, (1, 1)),
+                lib.block_diag(s, p), lib.split(s, 1), lib.cdist(s, p),
+                lib.tensordot(s, p.T, 1), lib.clamp(s, min=p), lib.norm(s),
+                lib.overrides.has_torch_function((p, [s]))]
+
+        def show(o, lib=lib):
+            if isinstance(o, (list, tuple)):
+                return [show(x) for x in o]
+            return (type(o).__name__, o.tolist()) if isinstance(o, lib.Tensor) else o
+
+        res[lib] = show(outs)
+    assert res[numtorch] == res[torch]

@@ -168,16 +168,17 @@ def _add(found: list, obj, tensor_cls) -> None:
     found.append((t, obj))
 
 
-def overloaded_args(args, kwargs=None) -> list:
+def overloaded_args(args, kwargs=None, nested: bool = True) -> list:
     """``[(type, object), ...]`` of the arguments whose type implements ``__torch_function__``
-    in dispatch order (one per type); lists and tuples are looked into, one level deep."""
+    in dispatch order (one per type); lists and tuples are looked into, one level deep
+    (``nested``: as for a native function's tensor-list arguments)."""
     tensor_cls = _tensor_cls()
     found: list = []
     if state.level:
         return found
     for a in (*args, *(kwargs.values() if kwargs else ())):
         t = type(a)
-        if t is list or t is tuple:
+        if nested and (t is list or t is tuple):
             for x in a:
                 _add(found, x, tensor_cls)
         else:

@@ -40,7 +40,7 @@ def has_torch_function(relevant_args: Iterable) -> bool:
     type is not Tensor and defines ``__torch_function__`` (not the disabled one)."""
     if state.level == 2:
         return False
-    return bool(state.modes) or bool(overloaded_args(tuple(relevant_args)))
+    return bool(state.modes) or bool(overloaded_args(tuple(relevant_args), nested=False))
 
 
 def has_torch_function_unary(arg: Any) -> bool:
@@ -57,7 +57,7 @@ def handle_torch_function(public_api: Callable, relevant_args: Iterable, *args: 
                           **kwargs: Any) -> Any:
     """Call the ``__torch_function__`` overrides of ``relevant_args`` (after any active mode)
     for ``public_api(*args, **kwargs)``; a ``TypeError`` when all return ``NotImplemented``."""
-    found = overloaded_args(tuple(relevant_args))
+    found = overloaded_args(tuple(relevant_args), nested=False)
     if state.modes and state.level < 2:
         mode = pop_mode()
         try:
