@@ -508,3 +508,10 @@ def test_variadic_and_python_functions_keep_the_subclass():
 
         res[lib] = show(outs)
     assert res[numtorch] == res[torch]
+
+
+def test_public_functions_pickle_by_reference():
+    F = numtorch.nn.functional
+    for fn in (numtorch.add, numtorch.cat, numtorch.sum, numtorch.linalg.norm, F.relu,
+               numtorch.special.expit, numtorch.fft.fft, numtorch.Tensor.sum):
+        assert pickle.loads(pickle.dumps(fn)) is fn

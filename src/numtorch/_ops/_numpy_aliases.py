@@ -316,7 +316,6 @@ def install_numpy_aliases(namespace: dict, tensor_cls=None, *, aliases: bool = T
             alias = aliases and not python and (id(fn) in wrapped or bool(_takes_dim(fn)))
             w = namespace[name] = with_numpy_aliases(
                 fn, aliases=alias, torch_name=f"{prefix}.{name}", native=native and not python)
-            # found again by pickle under its public name (a Tensor method's qualname would
-            # lead to the unwrapped method)
-            if w.__qualname__.startswith(tensor_cls.__name__ + ".") if tensor_cls else False:
-                w.__module__, w.__qualname__ = namespace["__name__"], name
+            # found again by pickle under its public name (its own module and qualname lead
+            # to the unwrapped function)
+            w.__module__, w.__qualname__ = namespace["__name__"], name
