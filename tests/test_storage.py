@@ -36,6 +36,8 @@ VIEWS = {
     "squeeze": lambda t: t[:, 1:2].squeeze(1), "real": lambda t: t[0],
     "movedim": lambda t: t.movedim(0, 2)[1], "flip copy": lambda t: t.flip(0),
     "contiguous copy": lambda t: t.mT.contiguous(), "clone": lambda t: t[1:].clone(),
+    "scalar": lambda t: t.new_tensor(2.5), "select scalar": lambda t: t[1, 2, 3],
+    "sum": lambda t: t.sum(), "item view": lambda t: t[0, 0, 0].view(1),
 }
 
 
@@ -55,7 +57,7 @@ def test_view_geometry(name):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "int64", "uint8", "bool",
-                                   "complex64", "float16"])
+                                   "complex64", "float16", "bfloat16"])
 def test_storage_values_and_repr(dtype):
     res = {}
     for lib in LIBS:

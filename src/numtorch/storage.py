@@ -58,8 +58,12 @@ def _region(arr) -> np.ndarray:
         else:
             hi += (n - 1) * s
     nbytes = hi - lo + root.itemsize
-    first = root[tuple(slice(None, None, -1) if s < 0 else slice(None) for s in root.strides)]
-    first = first[(slice(0, 1),) * first.ndim].reshape(-1).view(np.uint8)
+    if root.ndim == 0:  # indexing would give a NumPy scalar (a copy)
+        first = root.reshape(1).view(np.uint8)
+    else:
+        first = root[tuple(slice(None, None, -1) if s < 0 else slice(None)
+                           for s in root.strides)]
+        first = first[(slice(0, 1),) * first.ndim].reshape(-1).view(np.uint8)
     return np.lib.stride_tricks.as_strided(first, shape=(nbytes,), strides=(1,),
                                            writeable=root.flags.writeable)
 
