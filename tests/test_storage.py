@@ -203,3 +203,36 @@ def test_pickle_copy_resize():
                         repr(ts2.dtype), u.tolist(), u3.tolist(), grown.nbytes(),
                         grown.tolist()[:2], lib.UntypedStorage([1, 2, 3]).resize_(1).tolist()]
     assert res[numtorch] == res[torch]
+
+
+def _storage_objects(lib):
+    t = lib.arange(6.0)
+    return [t.untyped_storage(), t.storage(), [t[2:], t.storage()],
+            {"s": lib.tensor([1, 2], dtype=lib.int16).storage()}]
+
+
+def _summary(lib, obj):
+    if isinstance(obj, list):
+        t, s = obj
+        t[0] = 100.0  # the loaded tensor and storage share memory
+        return [t.tolist(), s.tolist(), s.data_ptr() == t.untyped_storage().data_ptr()]
+    if isinstance(obj, dict):
+        return {k: _summary(lib, v) for k, v in obj.items()}
+    return [type(obj).__name__, repr(obj.dtype), obj.tolist()]
+
+
+@pytest.mark.parametrize("i", range(4))
+@pytest.mark.parametrize("saver", ["numtorch", "torch"])
+def test_save_load_storage_objects(i, saver):
+    import io
+
+    src = numtorch if saver == "numtorch" else torch
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        src.save(_storage_objects(src)[i], buf)
+        res = {}
+        for lib in LIBS:
+            buf.seek(0)
+            res[lib] = _summary(lib, lib.load(buf, weights_only=False))
+    assert res[numtorch] == res[torch]
