@@ -5,9 +5,11 @@ root array, see ``_tensor.array_root``), so that views of one tensor share one s
 ``data_ptr()``, with ``Tensor.storage_offset()`` counting elements from its start.
 ``Tensor.untyped_storage()``, ``Tensor.storage()`` (deprecated, as in PyTorch) and
 ``Tensor.set_`` are installed here. The legacy classes (``FloatStorage``...) make
-``TypedStorage`` objects of their dtype, as PyTorch's do. Known differences: ``resize_`` of a
-storage gives it new memory that tensors viewing the old one do not see; a ``set_`` view that
-does not fit its storage raises instead of growing it.
+``TypedStorage`` objects of their dtype, as PyTorch's do. ``torch.save`` writes a storage object
+as PyTorch does and ``torch.load`` gives it back as a ``TypedStorage`` (``uint8`` for an
+untyped one). Known differences: ``resize_`` of a storage gives it new memory that tensors
+viewing the old one do not see; a ``set_`` view that does not fit its storage raises instead of
+growing it; the storage of ``from_numpy(a)`` is the memory block of ``a``'s base array.
 """
 
 from __future__ import annotations
