@@ -77,6 +77,11 @@ from ._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases
 
 _install_numpy_aliases(globals(), Tensor)
 
+from .storage import _LEGACY as _LEGACY_STORAGES  # noqa: E402
+from .storage import TypedStorage, UntypedStorage, is_storage  # noqa: E402
+
+globals().update(_LEGACY_STORAGES)
+
 from . import version  # noqa: E402
 from ._autocast import (  # noqa: E402
     autocast_decrement_nesting,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype as D
+from . import _overrides
 from ._backend import device_of, generic, ndarray, to_host
 from ._device import as_device
 from .autograd import grad_mode
@@ -88,6 +89,24 @@ class Tensor:
 
     def __init__(self, *args, **kwargs) -> None:
         pass
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        _overrides.install_subclass_methods(cls, Tensor)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """Run ``func`` with subclass dispatch disabled; Tensor results become ``cls``."""
+        return _overrides.default_torch_function(cls, func, types, args, kwargs)
+
+    def as_subclass(self, cls) -> Tensor:
+        """This tensor as a ``cls`` instance sharing its data and autograd history."""
+        return _overrides.as_subclass(self, cls)
+
+    @staticmethod
+    def _make_subclass(cls, data: Tensor, require_grad: bool = False) -> Tensor:
+        """A ``cls`` leaf sharing ``data``'s memory (``torch.Tensor._make_subclass``)."""
+        return _overrides.make_subclass(cls, data, require_grad)
 
     def _init(self, arr, requires_grad: bool = False) -> None:
         """Initialise an instance made by ``object.__new__(cls)`` (``nn.Parameter``)."""

@@ -14,6 +14,8 @@ import numpy as np
 import numtorch._dtype as D
 from numtorch.autograd.graph import HookDict
 from numtorch.autograd.graph import RemovableHandle
+from numtorch.storage import TypedStorage
+from numtorch.storage import UntypedStorage
 from typing import Any
 
 
@@ -73,6 +75,8 @@ class Tensor:
         """In-place ``mul``."""
     def __index__(self) -> builtins.int: ...
     def __init__(self, *args, **kwargs) -> None: ...
+    @classmethod
+    def __init_subclass__(cls, **kwargs) -> None: ...
     def __int__(self) -> builtins.int: ...
     def __invert__(self) -> Tensor: ...
     def __ior__(self, *args, _f=...): ...
@@ -137,6 +141,9 @@ class Tensor:
         """PyTorch's ``x[index] = value``: copy_/fill_ into a view, or index_put_ (broadcasting)."""
     def __sub__(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """Run ``func`` with subclass dispatch disabled; Tensor results become ``cls``."""
     def __truediv__(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
     def __xor__(input, other, *, out=None):
@@ -157,8 +164,12 @@ class Tensor:
     _hooks: HookDict | None
     def _init(self, arr, requires_grad: builtins.bool = False) -> None:
         """Initialise an instance made by ``object.__new__(cls)`` (``nn.Parameter``)."""
+    @staticmethod
+    def _make_subclass(cls, data: Tensor, require_grad: builtins.bool = False) -> Tensor:
+        """A ``cls`` leaf sharing ``data``'s memory (``torch.Tensor._make_subclass``)."""
     _output_nr: builtins.int
     _requires_grad: builtins.bool
+    def _typed_storage(self) -> TypedStorage: ...
     @property
     def _version(self) -> builtins.int: ...
     _version_box: list
@@ -240,6 +251,8 @@ class Tensor:
         """Same as ``nonzero(input)``."""
     def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
+    def as_subclass(self, cls) -> Tensor:
+        """This tensor as a ``cls`` instance sharing its data and autograd history."""
     def asin(input, *, out=None):
         """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
     def asin_(self):
@@ -892,6 +905,10 @@ class Tensor:
         """Reduce ``src`` into ``input`` at ``index`` along ``dim`` (sum, prod, mean, amax, amin)."""
     def scatter_reduce_(self, *args, **kwargs): ...
     def select(input: Tensor, dim: builtins.int, index: builtins.int) -> Tensor: ...
+    def set_(self, source=None, storage_offset: builtins.int = 0, size=None, stride=None) -> Tensor:
+        """``Tensor.set_``: view ``source`` (a storage, or a tensor's memory and geometry), or
+        nothing; the tensor then shares that memory.
+        """
     def sgn(input, *, out=None):
         """Elementwise the sign, z / |z| for complex numbers, as ``torch.sgn`` (grad_fn ``SgnBackward0``)."""
     def sgn_(self):
@@ -946,6 +963,10 @@ class Tensor:
     def stft(input: Tensor, n_fft: builtins.int, hop_length: builtins.int | None = None, win_length: builtins.int | None = None, window: Tensor | None = None, center: builtins.bool = True, pad_mode: str = 'reflect', normalized: builtins.bool = False, onesided: builtins.bool | None = None, return_complex: builtins.bool | None = None, align_to_window: builtins.bool | None = None) -> Tensor:
         """``torch.stft``: FFTs of windowed frames, (batch?, freq, frames); centred frames pad the
         signal by ``n_fft // 2`` with ``pad_mode``; ``normalized`` scales by ``n_fft ** -0.5``.
+        """
+    def storage(self) -> TypedStorage:
+        """``Tensor.storage()``: a ``TypedStorage`` of this tensor's dtype (deprecated, with
+        PyTorch's warning).
         """
     def storage_offset(self) -> builtins.int: ...
     def stride(self, dim: builtins.int | None = None): ...
@@ -1023,6 +1044,8 @@ class Tensor:
     def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
         """``torch.unsafe_split``: ``split`` (the views are not tracked for in-place safety)."""
     def unsqueeze(input: Tensor, dim: builtins.int) -> Tensor: ...
+    def untyped_storage(self) -> UntypedStorage:
+        """The ``UntypedStorage`` of this tensor's memory block (shared by all its views)."""
     def var(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Variance with Bessel's correction by default (``correction=1``)."""
     def vdot(input: Tensor, other: Tensor) -> Tensor:

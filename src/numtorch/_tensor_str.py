@@ -205,7 +205,11 @@ def tensor_repr(t: Any, tensor_contents: str | None = None) -> str:
     Reads only ``t._data``, ``t.dtype``, ``t.device``, ``t.grad_fn`` and ``t.requires_grad``.
     ``tensor_contents`` replaces the printed values, as PyTorch's argument of that name.
     """
-    prefix = "tensor("
+    kind = type(t)
+    # a subclass prints its own name, except nn.Parameter (which adds its own header)
+    plain = not hasattr(kind, "as_subclass") or (
+        kind.__name__ in ("Tensor", "Parameter") and kind.__module__.startswith("numtorch."))
+    prefix = "tensor(" if plain else f"{kind.__name__}("
     indent = len(prefix)
     a = t._data
     dtype = t.dtype

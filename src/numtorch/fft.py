@@ -33,3 +33,7 @@ from ._ops.spectral import (
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
            "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftshift",
            "ifftshift", "fftfreq", "rfftfreq"]
+
+from ._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases  # noqa: E402
+
+_install_numpy_aliases(globals())

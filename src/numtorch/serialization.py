@@ -135,13 +135,32 @@ def _run(weights_only: bool, body, encoding: str, kwargs: dict):
         def make(fh, persistent_load):
             return unpickler.WeightsUnpickler(fh, persistent_load, encoding)
         try:
-            return body(make)
+            return _storages_out(body(make))
         except pickle.UnpicklingError as e:
             raise pickle.UnpicklingError(unpickler.weights_only_message(str(e))) from None
 
     def make_full(fh, persistent_load):
         return unpickler.FullUnpickler(fh, persistent_load, encoding=encoding, **kwargs)
-    return body(make_full)
+    return _storages_out(body(make_full))
+
+
+def _storages_out(obj, depth: int = 1):
+    """Storages saved as objects of their own (not under a tensor) come back as
+    ``numtorch.TypedStorage``, as PyTorch's (an untyped one of dtype uint8); the top object and
+    the items of a plain list, tuple or dict there are looked at."""
+    from ._serialization.rebuild import LoadedStorage
+
+    if isinstance(obj, LoadedStorage):
+        from . import _dtype as D
+        from .storage import TypedStorage, UntypedStorage
+
+        dtype = D.uint8 if obj.dtype_name is None else D.ALIASES[obj.dtype_name]
+        return TypedStorage._new_wrapped(UntypedStorage._wrap(obj.raw), dtype)
+    if depth and type(obj) in (list, tuple):
+        return type(obj)(_storages_out(o, 0) for o in obj)
+    if depth and type(obj) is dict:
+        return {k: _storages_out(v, 0) for k, v in obj.items()}
+    return obj
 
 
 @contextlib.contextmanager

@@ -3,7 +3,6 @@ searchsorted, unique's inverse, isin, unravel_index, ...) against torch with inp
 grad, the view-embedding and as_strided ops, and the op contract of the package (declared
 params, re-exported names, no NumPy in the modules)."""
 
-
 import inspect
 
 import pytest
@@ -82,6 +81,6 @@ def test_names_moved_from_misc_stay_public():
     for name in ("as_strided", "as_strided_copy", "as_strided_scatter", "select_scatter",
                  "slice_scatter", "diagonal_scatter", "unravel_index", "isin", "index_reduce",
                  "nonzero_static"):
-        # the public function may wrap the family's (NumPy keyword aliases)
+        # the public name wraps the function once (``__torch_function__`` dispatch)
         assert inspect.unwrap(getattr(numtorch, name)) is getattr(indexing, name)
     assert inspect.unwrap(numtorch.Tensor.index_reduce_) is indexing.index_reduce_

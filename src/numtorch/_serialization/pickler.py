@@ -166,7 +166,11 @@ class TorchPickler(pickle._Pickler):
 
     def persistent_id(self, obj):
         if type(obj) is not StorageRef:
-            return None
+            if not hasattr(obj, "_untyped_storage") and type(obj).__name__ != "UntypedStorage":
+                return None
+            obj = self._storage_object(obj)
+            if obj is None:
+                return None
         if obj.key is None:
             obj.key = str(len(self.storages.saved))
             self.storages.saved.append(obj)
@@ -176,6 +180,25 @@ class TorchPickler(pickle._Pickler):
         cls = obj.dtype.storage_name
         numel = obj.region.nbytes // obj.dtype.itemsize
         return (_STORAGE, self.g("torch", cls), obj.key, obj.location, numel)
+
+    def _storage_object(self, obj):
+        """The ``StorageRef`` of a ``numtorch.UntypedStorage``/``TypedStorage`` object (an
+        untyped one is saved as bytes, as PyTorch does)."""
+        from ..storage import TypedStorage, UntypedStorage
+
+        if isinstance(obj, TypedStorage):
+            raw, dtype = obj._untyped_storage._raw, obj.dtype
+        elif isinstance(obj, UntypedStorage):
+            raw, dtype = obj._raw, D.uint8
+        else:
+            return None
+        location = _CPU if obj.device.type == "cpu" else str(obj.device)
+        whole = raw[:raw.nbytes - raw.nbytes % dtype.itemsize].view(dtype.np)
+        ref, offset, _ = self.storages.locate(whole, dtype, location)
+        if offset or ref.region.nbytes != whole.nbytes:  # part of a block: its own bytes
+            copy = np.array(whole, copy=True)
+            ref = StorageRef(copy.view(np.uint8), dtype, location, keep=copy)
+        return ref
 
     def reducer_override(self, obj):
         t = type(obj)

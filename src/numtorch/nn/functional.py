@@ -207,3 +207,8 @@ __all__ = [
     "max_pool3d_with_indices", "ctc_loss", "gumbel_softmax", "conv_tbc", "native_channel_shuffle",
     "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES",
 ]
+
+from .._ops._numpy_aliases import install_numpy_aliases as _install_torch_function  # noqa: E402
+
+# PyTorch's functional forms are Python functions: __torch_function__ dispatch, no NumPy aliases
+_install_torch_function(globals(), aliases=False, native=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from .._overrides import disabled_torch_function_impl
 from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer",
@@ -15,6 +16,8 @@ class Parameter(Tensor):
 
     ``repr`` is ``"Parameter containing:\\n"`` followed by the tensor's repr, as in PyTorch.
     """
+
+    __torch_function__ = disabled_torch_function_impl
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
@@ -182,6 +185,8 @@ class Buffer(Tensor):
     The module stores a plain Tensor sharing this one's data (the marker only says how to
     register it).
     """
+
+    __torch_function__ = disabled_torch_function_impl
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True):
         if data is None:
