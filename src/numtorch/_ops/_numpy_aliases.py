@@ -89,6 +89,7 @@ _NOT_GIVEN = object()
 
 def _exact_wrapper(fn, params, aliases: bool, dispatch: bool):
     env = {"__fn": fn, "__ng": _NOT_GIVEN, "__dup": _duplicate, "__given": _call_given,
+           "__name": fn.__name__,
            "__F": FAST_TYPES, "__slow": _slow, "__SEQ": (list, tuple), "__T": FAST_TENSOR[0]}
     FAST_ENVS.append(env)
     names = {p.name: i for i, p in enumerate(params)}
@@ -138,7 +139,7 @@ def _exact_wrapper(fn, params, aliases: bool, dispatch: bool):
         default = f"__d{i}" if f"__d{i}" in env else "__ng"
         body.append(f"    if {alias} is not __ng:\n"
                     f"        if {name} is not {default}:\n"
-                    f"            __dup({fn.__name__!r}, {alias!r})\n"
+                    f"            __dup(__name, {alias!r})\n"
                     f"        {name} = {alias}\n")
     if relaxed:
         before = [p.name for p in params[:first]]
@@ -155,8 +156,15 @@ def _exact_wrapper(fn, params, aliases: bool, dispatch: bool):
     else:
         target = f"__fn({', '.join(call)})"
     src = f"def wrapper({', '.join(head)}):\n" + "".join(body) + f"    return {target}\n"
-    exec(src, env)  # noqa: S102 - a wrapper with fn's own parameters, built from its signature
+    code = _COMPILED.get(src)
+    if code is None:  # functions with the same parameters share one compiled wrapper
+        code = _COMPILED[src] = compile(src, "<numtorch wrapper>", "exec")
+    exec(code, env)  # noqa: S102 - a wrapper with fn's own parameters, built from its signature
     return env["wrapper"], env
+
+
+#: wrapper source -> its compiled code (compiling dominates the install at import)
+_COMPILED: dict = {}
 
 
 def _positional_clone(fn, params):
@@ -227,6 +235,15 @@ def _takes_dim(fn) -> bool | None:
     """True: a ``dim``/``keepdim`` parameter; None: ``**kwargs`` (cannot tell); else False."""
     if getattr(fn, "_numpy_alias_wrapper", False) or not callable(fn) or isinstance(fn, type):
         return False
+    code = getattr(fn, "__code__", None)
+    if type(fn) is types.FunctionType and code is not None and not hasattr(fn, "__wrapped__"):
+        # the parameter names straight from the code object (inspect.signature is slow)
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        if "axis" in names or "keepdims" in names:
+            return False
+        if "dim" in names or "keepdim" in names:
+            return True
+        return None if code.co_flags & 0x08 else False
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
