@@ -183,6 +183,10 @@ class Tensor:
     def add_(self, *args, **kwargs):
         """In-place ``add``."""
     def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
+    def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addbmm_``: ``beta * self + alpha * sum_b batch1[b] @ batch2[b]`` in place
+        (PyTorch also resizes a broadcastable ``self``; numtorch raises instead).
+        """
     def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
         """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
     def addcdiv_(self, *args, _fn=..., **kwargs): ...
@@ -191,10 +195,16 @@ class Tensor:
     def addcmul_(self, *args, _fn=..., **kwargs): ...
     def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
         """``beta * input + alpha * (mat1 @ mat2)`` (AddmmBackward0, what nn.Linear uses)."""
+    def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addmm_``: ``beta * self + alpha * mat1 @ mat2`` in place (no resizing)."""
     def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
         """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
+    def addmv_(self: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addmv_``: ``beta * self + alpha * mat @ vec`` in place."""
     def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
         """``torch.addr``: ``beta * input + alpha * outer(vec1, vec2)`` (input ignored if beta=0)."""
+    def addr_(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addr_``: ``beta * self + alpha * outer(vec1, vec2)`` in place."""
     def adjoint(input: Tensor) -> Tensor: ...
     def all(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
     def allclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> builtins.bool:
@@ -225,6 +235,7 @@ class Tensor:
         """Elementwise the inverse tangent, as ``torch.atan`` (grad_fn ``AtanBackward0``)."""
     def arctan2(input, other, *, out=None) -> Tensor:
         """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    def arctan2_(self, *args, _fn=...): ...
     def arctan_(self):
         """In-place ``atan``."""
     def arctanh(input, *, out=None):
@@ -240,6 +251,10 @@ class Tensor:
         """Same as ``nonzero(input)``."""
     def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
+    def as_strided_(input: Tensor, size, stride, storage_offset=None) -> Tensor:
+        """``Tensor.as_strided_``: give ``input`` new sizes, strides and offset in place."""
+    def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None) -> Tensor:
+        """``torch.as_strided_scatter``: a copy of input (dense) whose strided view is ``src``."""
     def asin(input, *, out=None):
         """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
     def asin_(self):
@@ -262,6 +277,8 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False, inputs=None) -> None:
         """Accumulate the gradient of this tensor into the leaves (``Tensor.backward``)."""
     def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
+    def baddbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.baddbmm_``: ``beta * self + alpha * batch1 @ batch2`` in place."""
     def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
         """``torch.bernoulli(input)`` (input holds the probabilities) or ``bernoulli(input, p)``."""
     def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
@@ -325,6 +342,8 @@ class Tensor:
         """Complex conjugate (real tensors are returned as is)."""
     def conj_physical(input: Tensor, *, out=None) -> Tensor:
         """Complex conjugate computed now (a copy with ``out=`` for real tensors)."""
+    def conj_physical_(self: Tensor) -> Tensor:
+        """``Tensor.conj_physical_``: conjugate in place (real tensors are unchanged)."""
     def const_data_ptr(self) -> builtins.int: ...
     def contiguous(self: Tensor, memory_format=None) -> Tensor: ...
     def copy_(self: Tensor, src, non_blocking: builtins.bool = False) -> Tensor:
@@ -355,8 +374,12 @@ class Tensor:
         """Running minimum along ``dim`` and where it was last attained (NaN propagates)."""
     def cumprod(input: Tensor, dim: builtins.int, *, dtype=None, out=None) -> Tensor:
         """Running product along ``dim`` (integer and bool inputs give int64)."""
+    def cumprod_(self: Tensor, dim: builtins.int, *, dtype=None) -> Tensor:
+        """``Tensor.cumprod_``: running product in place (``dtype``, if given, must be ``self``'s)."""
     def cumsum(input: Tensor, dim: builtins.int, *, dtype=None, out=None) -> Tensor:
         """Running sum along ``dim`` (integer and bool inputs give int64)."""
+    def cumsum_(self: Tensor, dim: builtins.int, *, dtype=None) -> Tensor:
+        """``Tensor.cumsum_``: running sum in place (``dtype``, if given, must be ``self``'s)."""
     @property
     def data(self) -> Tensor: ...
     @data.setter
@@ -364,6 +387,7 @@ class Tensor:
     def data_ptr(self) -> builtins.int: ...
     def deg2rad(input: Tensor, *, out=None) -> Tensor:
         """Degrees to radians (integers give the default float dtype)."""
+    def deg2rad_(self, *args, _fn=...): ...
     def det(input: Tensor) -> Tensor: ...
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, outside the graph."""
@@ -378,6 +402,8 @@ class Tensor:
         """``torch.diagflat``: a 2-D matrix with the flattened input on a diagonal."""
     def diagonal(input: Tensor, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Tensor:
         """The diagonal of two dims as a view, moved to the last dim (DiagonalBackward0)."""
+    def diagonal_scatter(input: Tensor, src: Tensor, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Tensor:
+        """``torch.diagonal_scatter``: ``input`` with a diagonal replaced by ``src``."""
     def diff(input: Tensor, n: builtins.int = 1, dim: builtins.int = -1, prepend=None, append=None, *, out=None) -> Tensor:
         """n-th forward difference along ``dim`` (xor for bool), after prepending/appending."""
     def digamma(input, *, out=None):
@@ -403,6 +429,8 @@ class Tensor:
         """``torch.dsplit``: ``tensor_split`` along dim 2."""
     @property
     def dtype(self) -> D.dtype: ...
+    def eig(self, *args, **kwargs):
+        """``Tensor.eig``: removed in PyTorch 1.9; raises PyTorch's error."""
     def element_size(self) -> builtins.int: ...
     def eq(input, other, *, out=None):
         """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
@@ -440,6 +468,10 @@ class Tensor:
         """``Tensor.exponential_(lambd)``: ``-log1p(-u) / lambd`` computed in double."""
     def fill_(self: Tensor, value) -> Tensor:
         """Fill with a scalar (FillBackward2) or a 0-d tensor (FillBackward3)."""
+    def fill_diagonal_(self: Tensor, fill_value, wrap: builtins.bool = False) -> Tensor:
+        """``Tensor.fill_diagonal_``: fill the main diagonal (all indices equal) in place; with
+        ``wrap`` a tall matrix restarts its diagonal every ``ncols + 1`` rows, as PyTorch.
+        """
     def fix(input, *, out=None):
         """Elementwise rounded toward zero (integers unchanged), as ``torch.trunc`` (grad_fn ``TruncBackward0``)."""
     def fix_(self):
@@ -454,6 +486,10 @@ class Tensor:
     def float(self, memory_format=None): ...
     def float_power(input, exponent) -> Tensor:
         """``pow`` computed in double (complex double for complex operands)."""
+    def float_power_(self: Tensor, exponent) -> Tensor:
+        """``Tensor.float_power_``: ``self`` must already be double (complex double for a complex
+        result), as PyTorch requires.
+        """
     def floor(input, *, out=None):
         """Elementwise rounded down (integers unchanged), as ``torch.floor`` (grad_fn ``FloorBackward0``)."""
     def floor_(self):
@@ -498,8 +534,10 @@ class Tensor:
     grad_fn: Any
     def greater(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
+    def greater_(self, *args, _fn=...): ...
     def greater_equal(input, other, *, out=None):
         """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
+    def greater_equal_(self, *args, _fn=...): ...
     def gt(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
     def gt_(self, *args, _f=...): ...
@@ -616,6 +654,7 @@ class Tensor:
     def item(self): ...
     @property
     def itemsize(self) -> builtins.int: ...
+    def kron(input: Tensor, other: Tensor) -> Tensor: ...
     def kthvalue(input: Tensor, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The k-th smallest value along ``dim`` and its index (``torch.return_types.kthvalue``)."""
     @property
@@ -625,6 +664,8 @@ class Tensor:
     def lcm_(self, other): ...
     def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
         """``input * 2 ** other`` (a composite, as in PyTorch)."""
+    def ldexp_(self: Tensor, other: Tensor) -> Tensor:
+        """``Tensor.ldexp_``: ``self * 2 ** other`` in place (float ``self`` only)."""
     def le(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
     def le_(self, *args, _f=...): ...
@@ -633,8 +674,10 @@ class Tensor:
     def lerp_(self, *args, _fn=..., **kwargs): ...
     def less(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
+    def less_(self, *args, _fn=...): ...
     def less_equal(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
+    def less_equal_(self, *args, _fn=...): ...
     def lgamma(input, *, out=None):
         """Elementwise the log of the absolute value of the gamma function, as ``torch.lgamma`` (grad_fn ``LgammaBackward0``)."""
     def lgamma_(self):
@@ -683,9 +726,13 @@ class Tensor:
     def logical_xor_(self, *args, _f=...): ...
     def logit(input: Tensor, eps=None, *, out=None) -> Tensor:
         """``log(p / (1 - p))``, clamping to ``[eps, 1 - eps]`` when eps is given."""
+    def logit_(self: Tensor, eps=None) -> Tensor:
+        """``Tensor.logit_(eps)``: ``log(p / (1 - p))`` in place."""
     def logsumexp(input, dim, keepdim: builtins.bool = False, *, out=None) -> Tensor:
         """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
     def long(self, memory_format=None): ...
+    def lstsq(self, *args, **kwargs):
+        """``Tensor.lstsq``: removed in PyTorch 1.9; raises PyTorch's error."""
     def lt(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
     def lt_(self, *args, _f=...): ...
@@ -709,6 +756,10 @@ class Tensor:
         dot, mv, mm, folding a batch into mm/mv when one side is a matrix or vector, else bmm.
         """
     def matrix_exp(input: Tensor) -> Tensor: ...
+    def matrix_power(input: Tensor, n: builtins.int, *, out=None) -> Tensor:
+        """``torch.matrix_power``: ``input`` to the integer power ``n`` (as
+        ``torch.linalg.matrix_power``).
+        """
     def max(input, dim=None, keepdim: builtins.bool = False, *, out=None):
         """``max(x)`` (all), ``max(x, dim)`` -> (values, indices), ``max(x, other)`` (maximum)."""
     def maximum(input, other, *, out=None) -> Tensor:
@@ -741,6 +792,8 @@ class Tensor:
     def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor: ...
     def mvlgamma(input: Tensor, p: builtins.int, *, out=None) -> Tensor:
         """Multivariate log-gamma of dimension ``p`` (a sum of lgamma terms)."""
+    def mvlgamma_(self: Tensor, p: builtins.int) -> Tensor:
+        """``Tensor.mvlgamma_(p)``: the multivariate log-gamma, in place."""
     def nan_to_num(input: Tensor, nan: builtins.float = 0.0, posinf=None, neginf=None, *, out=None):
         """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
     def nan_to_num_(self, nan: builtins.float = 0.0, posinf=None, neginf=None): ...
@@ -790,6 +843,7 @@ class Tensor:
         """``Tensor.normal_(mean, std)``: block Box-Muller for contiguous n >= 16, else per element."""
     def not_equal(input, other, *, out=None):
         """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
+    def not_equal_(self, *args, _fn=...): ...
     def numel(self) -> builtins.int: ...
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray: ...
     def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: builtins.bool = True, transpose: builtins.bool = False, *, out=None) -> Tensor:
@@ -802,6 +856,8 @@ class Tensor:
     def pin_memory(self) -> Tensor: ...
     def pinverse(input: Tensor, rcond: builtins.float = 1e-15) -> Tensor: ...
     def polygamma(self, n: builtins.int) -> Tensor: ...
+    def polygamma_(self: Tensor, n: builtins.int) -> Tensor:
+        """``Tensor.polygamma_(n)``: the n-th derivative of digamma, in place."""
     def positive(input: Tensor) -> Tensor:
         """Returns ``input`` itself (booleans rejected, as PyTorch)."""
     def pow(input, exponent, *, out=None) -> Tensor:
@@ -817,6 +873,7 @@ class Tensor:
         """``torch.quantile``: q-th quantiles along ``dim`` (NaN if a slice has NaN)."""
     def rad2deg(input: Tensor, *, out=None) -> Tensor:
         """Radians to degrees (integers give the default float dtype)."""
+    def rad2deg_(self, *args, _fn=...): ...
     def random_(self: Tensor, *args, generator=None, **kw) -> Tensor:
         """``Tensor.random_()``, ``random_(to)`` and ``random_(from, to)`` (``to=None``: up to the
         dtype's largest value).
@@ -892,6 +949,8 @@ class Tensor:
         """Reduce ``src`` into ``input`` at ``index`` along ``dim`` (sum, prod, mean, amax, amin)."""
     def scatter_reduce_(self, *args, **kwargs): ...
     def select(input: Tensor, dim: builtins.int, index: builtins.int) -> Tensor: ...
+    def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+        """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
     def sgn(input, *, out=None):
         """Elementwise the sign, z / |z| for complex numbers, as ``torch.sgn`` (grad_fn ``SgnBackward0``)."""
     def sgn_(self):
@@ -916,14 +975,19 @@ class Tensor:
         """In-place ``sin``."""
     def sinc(input: Tensor, *, out=None) -> Tensor:
         """Normalised sinc, ``sin(pi x) / (pi x)`` with 1 at 0 (SincBackward0)."""
+    def sinc_(self, *args, _fn=...): ...
     def sinh(input, *, out=None):
         """Elementwise the hyperbolic sine, as ``torch.sinh`` (grad_fn ``SinhBackward0``)."""
     def sinh_(self):
         """In-place ``sinh``."""
     def size(self, dim: builtins.int | None = None): ...
+    def slice_scatter(input: Tensor, src: Tensor, dim: builtins.int = 0, start=None, end=None, step: builtins.int = 1) -> Tensor:
+        """``torch.slice_scatter``: ``input`` with ``input[..., start:end:step, ...]`` set to src."""
     def slogdet(input: Tensor): ...
     def softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: builtins.int = 3) -> Tensor:
         """Softmax along ``dim`` (SoftmaxBackward0); ``dtype`` casts first as PyTorch does."""
+    def solve(self, *args, **kwargs):
+        """``Tensor.solve``: removed in PyTorch 1.9; raises PyTorch's error."""
     def sort(input: Tensor, dim: builtins.int = -1, descending: builtins.bool = False, *, stable: builtins.bool | None = None, out=None):
         """Sorted values and their indices along ``dim`` (``torch.return_types.sort``); always
         stable. Passing ``stable=`` selects PyTorch's other overload (SortBackward1).
@@ -941,6 +1005,8 @@ class Tensor:
         """In-place ``square``."""
     def squeeze(input: Tensor, dim=...) -> Tensor:
         """Remove size-1 dims (all, one, or a tuple), as a view."""
+    def squeeze_(self: Tensor, dim=...) -> Tensor:
+        """``Tensor.squeeze_``: remove size-1 dims (all, one, or a tuple) in place."""
     def std(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Standard deviation (StdBackward0)."""
     def stft(input: Tensor, n_fft: builtins.int, hop_length: builtins.int | None = None, win_length: builtins.int | None = None, window: Tensor | None = None, center: builtins.bool = True, pad_mode: str = 'reflect', normalized: builtins.bool = False, onesided: builtins.bool | None = None, return_complex: builtins.bool | None = None, align_to_window: builtins.bool | None = None) -> Tensor:
@@ -964,9 +1030,17 @@ class Tensor:
     def svd(input: Tensor, some: builtins.bool = True, compute_uv: builtins.bool = True, *, out=None):
         """``torch.svd``: (U, S, V) with V (not V^H); zero-filled U and V without compute_uv."""
     def swapaxes(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def swapaxes_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
     def swapdims(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def swapdims_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
+    def symeig(self, *args, **kwargs):
+        """``Tensor.symeig``: removed in PyTorch 1.9; raises PyTorch's error."""
     def t(input: Tensor) -> Tensor:
         """Transpose of a matrix (0-D and 1-D tensors are returned as views of themselves)."""
+    def t_(self: Tensor) -> Tensor:
+        """``Tensor.t_``: transpose a matrix in place (0-D and 1-D tensors are unchanged)."""
     def take(input: Tensor, index: Tensor) -> Tensor:
         """Elements of the flattened ``input`` at ``index`` (shape of ``index``)."""
     def take_along_dim(input: Tensor, indices: Tensor, dim: builtins.int | None = None, *, out=None) -> Tensor:
@@ -990,6 +1064,8 @@ class Tensor:
     def trace(input: Tensor) -> Tensor:
         """Sum of the main diagonal of a 2-D matrix (integers promoted to int64, as torch)."""
     def transpose(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def transpose_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
     def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True, transpose: builtins.bool = False, unitriangular: builtins.bool = False, *, out=None):
         """``torch.triangular_solve``: (solution, cloned_coefficient)."""
     def tril(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
@@ -1023,6 +1099,8 @@ class Tensor:
     def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
         """``torch.unsafe_split``: ``split`` (the views are not tracked for in-place safety)."""
     def unsqueeze(input: Tensor, dim: builtins.int) -> Tensor: ...
+    def unsqueeze_(self: Tensor, dim: builtins.int) -> Tensor:
+        """``Tensor.unsqueeze_``: insert a size-1 dim in place."""
     def var(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Variance with Bessel's correction by default (``correction=1``)."""
     def vdot(input: Tensor, other: Tensor) -> Tensor:
