@@ -110,6 +110,7 @@ def _removed(name: str):
     return fn
 
 
-for _name in _REMOVED:
-    globals()[_name] = tensor_method(_name)(_removed(_name))
-del _name
+solve = tensor_method("solve")(_removed("solve"))
+lstsq = tensor_method("lstsq")(_removed("lstsq"))
+eig = tensor_method("eig")(_removed("eig"))
+symeig = tensor_method("symeig")(_removed("symeig"))
