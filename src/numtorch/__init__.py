@@ -54,6 +54,7 @@ from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
 from ._ops.nn import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
+from ._ops.protocol import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403

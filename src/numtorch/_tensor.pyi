@@ -46,9 +46,25 @@ class Tensor:
         """Elementwise ``a & b`` of integer or bool tensors, as ``torch.bitwise_and``."""
     def __array__(self, dtype=None, copy=None): ...
     __array_priority__: int
+    def __array_wrap__(self: Tensor, array, context=None, return_scalar: builtins.bool = False) -> Tensor:
+        """What a NumPy ufunc on a Tensor returns: a Tensor over its result (bool arrays come back
+        as uint8, as PyTorch).
+        """
     def __bool__(self) -> builtins.bool: ...
     def __complex__(self) -> complex: ...
+    def __contains__(self: Tensor, element) -> builtins.bool:
+        """``element in tensor``: whether any element equals ``element`` (a Tensor or a number)."""
     def __deepcopy__(self, memo): ...
+    def __delitem__(self: Tensor, key) -> None:
+        """Deleting items is not supported (PyTorch's TypeError)."""
+    def __div__(self: Tensor, other) -> Tensor:
+        """Python 2's ``/``: true division."""
+    def __dlpack__(self: Tensor, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of ``self``'s memory (a versioned one when ``max_version`` allows);
+        tensors that require grad are refused, as PyTorch.
+        """
+    def __dlpack_device__(self: Tensor) -> tuple:
+        """``(DLDeviceType.kDLCPU, 0)`` for a CPU tensor."""
     def __eq__(input, other, *, out=None):
         """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
     def __float__(self) -> builtins.float: ...
@@ -65,8 +81,12 @@ class Tensor:
     def __iadd__(self, *args, **kwargs):
         """In-place ``add``."""
     def __iand__(self, *args, _f=...): ...
+    def __idiv__(self: Tensor, other) -> Tensor:
+        """Python 2's ``/=``: in-place true division."""
     def __ifloordiv__(self, *args, **kwargs):
         """In-place ``floor_divide``."""
+    def __ilshift__(self: Tensor, other) -> Tensor:
+        """``self <<= other``."""
     def __imod__(self, *args, **kwargs):
         """In-place ``remainder``."""
     def __imul__(self, *args, **kwargs):
@@ -78,6 +98,8 @@ class Tensor:
     def __ior__(self, *args, _f=...): ...
     def __ipow__(self, *args, **kwargs):
         """In-place ``pow``."""
+    def __irshift__(self: Tensor, other) -> Tensor:
+        """``self >>= other``."""
     def __isub__(self, *args, **kwargs):
         """In-place ``sub``."""
     def __iter__(self): ...
@@ -87,6 +109,8 @@ class Tensor:
     def __le__(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
     def __len__(self) -> builtins.int: ...
+    def __long__(self: Tensor) -> builtins.int:
+        """Python 2's ``long()``: ``int(self)``."""
     def __lshift__(input, other, *, out=None):
         """Elementwise left shift, as ``torch.bitwise_left_shift``."""
     def __lt__(input, other, *, out=None):
@@ -105,6 +129,8 @@ class Tensor:
         """``-input`` (bool tensors refused, as PyTorch)."""
     @staticmethod
     def __new__(cls, *args, **kwargs): ...
+    def __nonzero__(self: Tensor) -> builtins.bool:
+        """Python 2's truth test: ``bool(self)``."""
     def __or__(input, other, *, out=None):
         """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __pos__(self) -> Tensor: ...
@@ -119,12 +145,16 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None) -> str: ...
     def __reversed__(self) -> Tensor: ...
     def __rfloordiv__(self, other): ...
+    def __rlshift__(self: Tensor, other) -> Tensor:
+        """``other << self`` for a number ``other``."""
     def __rmatmul__(self, other): ...
     def __rmod__(self, other): ...
     def __rmul__(self, other): ...
     def __ror__(input, other, *, out=None):
         """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __rpow__(self, other): ...
+    def __rrshift__(self: Tensor, other) -> Tensor:
+        """``other >> self`` for a number ``other``."""
     def __rshift__(input, other, *, out=None):
         """Elementwise right shift, as ``torch.bitwise_right_shift``."""
     def __rsub__(input, other, *, alpha=1) -> Tensor:
@@ -215,6 +245,10 @@ class Tensor:
     def angle(input: Tensor, *, out=None) -> Tensor:
         """Argument of complex numbers; 0 or pi for real ones (nan kept)."""
     def any(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
+    def apply_(self: Tensor, callable) -> Tensor:
+        """``Tensor.apply_``: replace each element by ``callable(element)`` (Python-level, slow;
+        not for tensors that require grad).
+        """
     def arccos(input, *, out=None):
         """Elementwise the inverse cosine, as ``torch.acos`` (grad_fn ``AcosBackward0``)."""
     def arccos_(self):
@@ -255,6 +289,10 @@ class Tensor:
         """``Tensor.as_strided_``: give ``input`` new sizes, strides and offset in place."""
     def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided_scatter``: a copy of input (dense) whose strided view is ``src``."""
+    def as_subclass(self: Tensor, cls) -> Tensor:
+        """An instance of ``cls`` (a Tensor subclass) aliasing ``self``'s data, attached to its
+        graph through ``AliasBackward0`` as in PyTorch.
+        """
     def asin(input, *, out=None):
         """Elementwise the inverse sine, as ``torch.asin`` (grad_fn ``AsinBackward0``)."""
     def asin_(self):
@@ -306,6 +344,7 @@ class Tensor:
     def bitwise_xor_(self, *args, _f=...): ...
     def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def bool(self, memory_format=None): ...
+    def broadcast_to(input: Tensor, size) -> Tensor: ...
     def bucketize(input, boundaries: Tensor, *, out_int32: builtins.bool = False, right: builtins.bool = False, out=None) -> Tensor:
         """Bucket index of each element in the 1-D ``boundaries`` (``right`` picks the closed side)."""
     def byte(self, memory_format=None): ...
@@ -388,6 +427,8 @@ class Tensor:
     def deg2rad(input: Tensor, *, out=None) -> Tensor:
         """Degrees to radians (integers give the default float dtype)."""
     def deg2rad_(self, *args, _fn=...): ...
+    def dense_dim(self: Tensor) -> builtins.int:
+        """Number of dense dims: all of them for a strided tensor."""
     def det(input: Tensor) -> Tensor: ...
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, outside the graph."""
@@ -531,6 +572,9 @@ class Tensor:
     def grad(self): ...
     @grad.setter
     def grad(self, value) -> None: ...
+    @property
+    def grad_dtype(self):
+        """The dtype ``grad`` must have: ``self``'s (leaf tensors only)."""
     grad_fn: Any
     def greater(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
@@ -542,6 +586,12 @@ class Tensor:
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
     def gt_(self, *args, _f=...): ...
     def half(self, memory_format=None): ...
+    def hardshrink(input: Tensor, lambd: builtins.float = 0.5) -> Tensor:
+        """``torch.hardshrink``: ``x`` where ``|x| > lambd``, else 0 (as ``F.hardshrink``)."""
+    def hash_tensor(input: Tensor, dim=None, *, keepdim: builtins.bool = False, mode: builtins.int = 0) -> Tensor:
+        """``torch.hash_tensor``: xor of the elements' 64-bit patterns over ``dim`` (all dims by
+        default), as uint64; only ``mode=0`` exists, as in PyTorch.
+        """
     def heaviside(input, values, *, out=None) -> Tensor:
         """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
     def heaviside_(self, values): ...
@@ -743,6 +793,12 @@ class Tensor:
     def mH(self): ...
     @property
     def mT(self) -> Tensor: ...
+    def map2_(self: Tensor, x: Tensor, y: Tensor, callable) -> Tensor:
+        """``Tensor.map2_``: ``callable(a, b, c)`` over ``self``, ``x`` and ``y``, in place."""
+    def map_(self: Tensor, tensor: Tensor, callable) -> Tensor:
+        """``Tensor.map_``: ``callable(a, b)`` for each element ``a`` of ``self`` and ``b`` of
+        ``tensor`` (broadcast to ``self``), in place.
+        """
     def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
         """Copy of ``input`` with ``value`` where ``mask`` is True (mask broadcasts)."""
     def masked_fill_(self, mask, value): ...
@@ -775,6 +831,8 @@ class Tensor:
     def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def mode(input: Tensor, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The most frequent value along ``dim`` (smallest on ties) and its last index."""
+    def module_load(self: Tensor, other: Tensor, assign: builtins.bool = False) -> Tensor:
+        """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached."""
     def moveaxis(input: Tensor, source, destination) -> Tensor: ...
     def movedim(input: Tensor, source, destination) -> Tensor: ...
     def msort(input: Tensor, *, out=None) -> Tensor:
@@ -794,6 +852,9 @@ class Tensor:
         """Multivariate log-gamma of dimension ``p`` (a sum of lgamma terms)."""
     def mvlgamma_(self: Tensor, p: builtins.int) -> Tensor:
         """``Tensor.mvlgamma_(p)``: the multivariate log-gamma, in place."""
+    @property
+    def name(self):
+        """The tensor's name: always None."""
     def nan_to_num(input: Tensor, nan: builtins.float = 0.0, posinf=None, neginf=None, *, out=None):
         """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
     def nan_to_num_(self, nan: builtins.float = 0.0, posinf=None, neginf=None): ...
@@ -805,6 +866,7 @@ class Tensor:
     def nansum(input, dim=None, keepdim: builtins.bool = False, *, dtype=None) -> Tensor:
         """Sum treating NaN as zero (NansumBackward0)."""
     def narrow(input: Tensor, dim: builtins.int, start, length: builtins.int) -> Tensor: ...
+    def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int, length: builtins.int, *, out=None) -> Tensor: ...
     @property
     def nbytes(self) -> builtins.int: ...
     @property
@@ -837,6 +899,8 @@ class Tensor:
     def nextafter_(self, other): ...
     def nonzero(input: Tensor, *, out=None, as_tuple: builtins.bool = False):
         """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    def nonzero_static(input: Tensor, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """``torch.nonzero_static``: ``nonzero`` padded with ``fill_value`` or cut to ``size`` rows."""
     def norm(input, p='fro', dim=None, keepdim: builtins.bool = False, dtype=None) -> Tensor:
         """Vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm."""
     def normal_(self: Tensor, mean: builtins.float = 0, std: builtins.float = 1, *, generator=None) -> Tensor:
@@ -846,6 +910,8 @@ class Tensor:
     def not_equal_(self, *args, _fn=...): ...
     def numel(self) -> builtins.int: ...
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray: ...
+    def orgqr(input: Tensor, input2: Tensor, *, out=None) -> Tensor:
+        """``torch.orgqr``: ``torch.linalg.householder_product``."""
     def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: builtins.bool = True, transpose: builtins.bool = False, *, out=None) -> Tensor:
         """Multiply ``input3`` by the full Q of a packed QR (``input``, ``input2``)."""
     def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -864,6 +930,10 @@ class Tensor:
         """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
     def pow_(self, *args, **kwargs):
         """In-place ``pow``."""
+    def prelu(input: Tensor, weight: Tensor) -> Tensor:
+        """``torch.prelu``: ``max(0, x) + weight * min(0, x)``, one weight per channel (dim 1, or
+        dim 0 of a 1-D input), as ``F.prelu``.
+        """
     def prod(input, dim=..., keepdim: builtins.bool = False, *, dtype=None) -> Tensor: ...
     def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
         """Copy of ``input`` with ``source`` written (or added) at flat positions ``index``."""
@@ -914,8 +984,12 @@ class Tensor:
     def reshape(input: Tensor, *shape) -> Tensor:
         """A view when the strides allow it, else a copy (``torch.reshape``)."""
     def reshape_as(self, other: Tensor) -> Tensor: ...
+    def resize(self: Tensor, *sizes) -> Tensor:
+        """Deprecated out-of-place ``resize``: a resized copy (PyTorch's warning)."""
     def resize_(self: Tensor, *sizes, memory_format=None) -> Tensor:
         """``Tensor.resize_``: new shape, keeping the leading elements (new ones are zero here)."""
+    def resize_as(self: Tensor, tensor: Tensor) -> Tensor:
+        """Deprecated out-of-place ``resize_as``: a copy resized like ``tensor``."""
     def resize_as_(input: Tensor, the_template: Tensor, *, memory_format=None) -> Tensor:
         """``torch.resize_as_``: ``resize_`` to the template's shape."""
     def resolve_conj(input: Tensor) -> Tensor:
@@ -992,6 +1066,8 @@ class Tensor:
         """Sorted values and their indices along ``dim`` (``torch.return_types.sort``); always
         stable. Passing ``stable=`` selects PyTorch's other overload (SortBackward1).
         """
+    def sparse_dim(self: Tensor) -> builtins.int:
+        """Number of sparse dims: 0 for a strided tensor."""
     def split(tensor: Tensor, split_size_or_sections, dim: builtins.int = 0) -> tuple:
         """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0): ...
@@ -1058,6 +1134,8 @@ class Tensor:
         """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank."""
     def to(self: Tensor, *args, **kwargs) -> Tensor:
         """Convert dtype and/or device; returns ``self`` when nothing changes (as PyTorch)."""
+    def to_dense(self: Tensor, dtype=None, *, masked_grad=None) -> Tensor:
+        """A strided tensor is already dense: ``self`` (converted when ``dtype`` differs)."""
     def tolist(self): ...
     def topk(input: Tensor, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True, sorted: builtins.bool = True, *, out=None):
         """The ``k`` largest (or smallest) values along ``dim`` and their indices, sorted."""
@@ -1098,6 +1176,10 @@ class Tensor:
         """``torch.unsafe_chunk``: ``chunk``."""
     def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
         """``torch.unsafe_split``: ``split`` (the views are not tracked for in-place safety)."""
+    def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0) -> tuple:
+        """``torch.unsafe_split_with_sizes``: ``split_with_sizes`` (views not tracked for in-place
+        safety).
+        """
     def unsqueeze(input: Tensor, dim: builtins.int) -> Tensor: ...
     def unsqueeze_(self: Tensor, dim: builtins.int) -> Tensor:
         """``Tensor.unsqueeze_``: insert a size-1 dim in place."""
@@ -1108,6 +1190,9 @@ class Tensor:
     def view(self: Tensor, *shape) -> Tensor:
         """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
     def view_as(self, other: Tensor) -> Tensor: ...
+    @property
+    def volatile(self) -> builtins.bool:
+        """Removed: always False, with a warning."""
     def vsplit(input: Tensor, indices_or_sections) -> tuple:
         """``torch.vsplit``: ``tensor_split`` along dim 0."""
     def where(self, condition, other): ...

@@ -7,10 +7,11 @@ from __future__ import annotations
 from ..._tensor import Tensor
 from .._base import tensor_method
 from .._inplace import inplace
+from .decomp import householder_product
 from .products import addbmm, addmm, addmv, addr, baddbmm, kron
 from .solvers import matrix_power as _linalg_matrix_power
 
-__all__ = ["matrix_power", "solve", "lstsq", "eig", "symeig"]
+__all__ = ["matrix_power", "orgqr", "solve", "lstsq", "eig", "symeig"]
 
 
 def _fixed_size(self: Tensor, res_shape) -> None:
@@ -114,3 +115,9 @@ solve = tensor_method("solve")(_removed("solve"))
 lstsq = tensor_method("lstsq")(_removed("lstsq"))
 eig = tensor_method("eig")(_removed("eig"))
 symeig = tensor_method("symeig")(_removed("symeig"))
+
+
+@tensor_method("orgqr")
+def orgqr(input: Tensor, input2: Tensor, *, out=None) -> Tensor:
+    """``torch.orgqr``: ``torch.linalg.householder_product``."""
+    return householder_product(input, input2, out=out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from .._base import wrap_dim, write_out
+from .._base import tensor_method, wrap_dim, write_out
 from .splits import split, split_with_sizes
 
 __all__ = ["alias_copy", "view_copy", "permute_copy", "t_copy", "transpose_copy",
@@ -78,3 +78,6 @@ def split_with_sizes_copy(input: Tensor, split_sizes, dim: int = 0, *, out=None)
 
 def split_copy(input: Tensor, split_size, dim: int = 0, *, out=None) -> tuple:
     return tuple(_copy(t) for t in split(input, split_size, dim))
+
+
+tensor_method("narrow_copy")(narrow_copy)
