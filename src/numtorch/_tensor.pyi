@@ -475,7 +475,8 @@ class Tensor:
     def element_size(self) -> builtins.int: ...
     def eq(input, other, *, out=None):
         """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
-    def eq_(self, *args, _f=...): ...
+    def eq_(self, other):
+        """In-place ``eq``: ``self`` holds 1/0 in its own dtype."""
     def equal(input, other) -> builtins.bool:
         """True when both tensors have the same shape and values (a Python bool)."""
     def erf(input, *, out=None):
@@ -560,7 +561,8 @@ class Tensor:
     def gcd_(self, other): ...
     def ge(input, other, *, out=None):
         """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
-    def ge_(self, *args, _f=...): ...
+    def ge_(self, other):
+        """In-place ``ge``: ``self`` holds 1/0 in its own dtype."""
     def geometric_(self: Tensor, p: builtins.float, *, generator=None) -> Tensor:
         """``Tensor.geometric_(p)``: number of Bernoulli(p) trials up to the first success."""
     def geqrf(input: Tensor, *, out=None):
@@ -578,13 +580,16 @@ class Tensor:
     grad_fn: Any
     def greater(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
-    def greater_(self, *args, _fn=...): ...
+    def greater_(self, other):
+        """In-place ``gt``: ``self`` holds 1/0 in its own dtype."""
     def greater_equal(input, other, *, out=None):
         """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
-    def greater_equal_(self, *args, _fn=...): ...
+    def greater_equal_(self, other):
+        """In-place ``ge``: ``self`` holds 1/0 in its own dtype."""
     def gt(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
-    def gt_(self, *args, _f=...): ...
+    def gt_(self, other):
+        """In-place ``gt``: ``self`` holds 1/0 in its own dtype."""
     def half(self, memory_format=None): ...
     def hardshrink(input: Tensor, lambd: builtins.float = 0.5) -> Tensor:
         """``torch.hardshrink``: ``x`` where ``|x| > lambd``, else 0 (as ``F.hardshrink``)."""
@@ -718,16 +723,19 @@ class Tensor:
         """``Tensor.ldexp_``: ``self * 2 ** other`` in place (float ``self`` only)."""
     def le(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
-    def le_(self, *args, _f=...): ...
+    def le_(self, other):
+        """In-place ``le``: ``self`` holds 1/0 in its own dtype."""
     def lerp(input, end, weight, *, out=None) -> Tensor:
         """``input + weight * (end - input)`` (LerpBackward0/1)."""
     def lerp_(self, *args, _fn=..., **kwargs): ...
     def less(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
-    def less_(self, *args, _fn=...): ...
+    def less_(self, other):
+        """In-place ``lt``: ``self`` holds 1/0 in its own dtype."""
     def less_equal(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
-    def less_equal_(self, *args, _fn=...): ...
+    def less_equal_(self, other):
+        """In-place ``le``: ``self`` holds 1/0 in its own dtype."""
     def lgamma(input, *, out=None):
         """Elementwise the log of the absolute value of the gamma function, as ``torch.lgamma`` (grad_fn ``LgammaBackward0``)."""
     def lgamma_(self):
@@ -785,7 +793,8 @@ class Tensor:
         """``Tensor.lstsq``: removed in PyTorch 1.9; raises PyTorch's error."""
     def lt(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
-    def lt_(self, *args, _f=...): ...
+    def lt_(self, other):
+        """In-place ``lt``: ``self`` holds 1/0 in its own dtype."""
     def lu(A: Tensor, pivot: builtins.bool = True, get_infos: builtins.bool = False, out=None):
         """``torch.lu``: (LU, pivots[, infos])."""
     def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor: ...
@@ -832,7 +841,9 @@ class Tensor:
     def mode(input: Tensor, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The most frequent value along ``dim`` (smallest on ties) and its last index."""
     def module_load(self: Tensor, other: Tensor, assign: builtins.bool = False) -> Tensor:
-        """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached."""
+        """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached when
+        ``assign``, else ``self`` with ``other`` copied in (detached).
+        """
     def moveaxis(input: Tensor, source, destination) -> Tensor: ...
     def movedim(input: Tensor, source, destination) -> Tensor: ...
     def msort(input: Tensor, *, out=None) -> Tensor:
@@ -874,7 +885,8 @@ class Tensor:
     def ndimension(self) -> builtins.int: ...
     def ne(input, other, *, out=None):
         """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
-    def ne_(self, *args, _f=...): ...
+    def ne_(self, other):
+        """In-place ``ne``: ``self`` holds 1/0 in its own dtype."""
     def neg(input, *, out=None) -> Tensor:
         """``-input`` (bool tensors refused, as PyTorch)."""
     def neg_(self, *args, **kwargs):
@@ -907,7 +919,8 @@ class Tensor:
         """``Tensor.normal_(mean, std)``: block Box-Muller for contiguous n >= 16, else per element."""
     def not_equal(input, other, *, out=None):
         """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
-    def not_equal_(self, *args, _fn=...): ...
+    def not_equal_(self, other):
+        """In-place ``ne``: ``self`` holds 1/0 in its own dtype."""
     def numel(self) -> builtins.int: ...
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray: ...
     def orgqr(input: Tensor, input2: Tensor, *, out=None) -> Tensor:

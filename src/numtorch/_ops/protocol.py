@@ -27,6 +27,8 @@ __all__ = ["from_dlpack", "to_dlpack"]
 class DLDeviceType(enum.IntEnum):
     """DLPack's device codes (the ones ``__dlpack_device__`` can report)."""
 
+    __str__ = enum.Enum.__str__
+
     kDLCPU = 1
     kDLCUDA = 2
     kDLCUDAHost = 3
@@ -166,6 +168,14 @@ def _no_grad_callback(self: Tensor, name: str) -> None:
                            f"var.detach().{name}() instead.")
 
 
+def _write_mapped(self: Tensor, fn, *others) -> Tensor:
+    """Write ``_mapped`` into ``self``; like PyTorch, these callbacks leave the version counter
+    alone."""
+    res = _mapped(self, fn, *others)
+    self._data[...] = res._data
+    return self
+
+
 def _mapped(self: Tensor, fn, *others):
     """A tensor like ``self`` holding ``fn`` of each element (and the matching elements of
     ``others``, broadcast to ``self``'s shape)."""
@@ -181,7 +191,7 @@ def apply_(self: Tensor, callable) -> Tensor:
     """``Tensor.apply_``: replace each element by ``callable(element)`` (Python-level, slow;
     not for tensors that require grad)."""
     _no_grad_callback(self, "apply_")
-    return inplace(self, lambda s: _mapped(s, callable))
+    return _write_mapped(self, callable)
 
 
 @tensor_method("map_")
@@ -189,14 +199,14 @@ def map_(self: Tensor, tensor: Tensor, callable) -> Tensor:
     """``Tensor.map_``: ``callable(a, b)`` for each element ``a`` of ``self`` and ``b`` of
     ``tensor`` (broadcast to ``self``), in place."""
     _no_grad_callback(self, "map_")
-    return inplace(self, lambda s: _mapped(s, callable, tensor))
+    return _write_mapped(self, callable, tensor)
 
 
 @tensor_method("map2_")
 def map2_(self: Tensor, x: Tensor, y: Tensor, callable) -> Tensor:
     """``Tensor.map2_``: ``callable(a, b, c)`` over ``self``, ``x`` and ``y``, in place."""
     _no_grad_callback(self, "map2_")
-    return inplace(self, lambda s: _mapped(s, callable, x, y))
+    return _write_mapped(self, callable, x, y)
 
 
 # -- dense-tensor compatibility ----------------------------------------------------------------
@@ -234,10 +244,11 @@ def as_subclass(self: Tensor, cls) -> Tensor:
 
 @tensor_method("module_load")
 def module_load(self: Tensor, other: Tensor, assign: bool = False) -> Tensor:
-    """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"module_load(): expected a Tensor, got {type(other).__name__}")
-    return other.detach()
+    """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached when
+    ``assign``, else ``self`` with ``other`` copied in (detached)."""
+    if assign:
+        return other.detach()
+    return self.copy_(other).detach()
 
 
 def _grad_dtype(self: Tensor):

@@ -19,9 +19,14 @@ def _storage_of(arr):
     root = arr
     while is_array(root.base):
         root = root.base
-    if not root.flags.c_contiguous:  # pragma: no cover - roots are allocated dense
-        root = xp_of(root).ascontiguousarray(root)
-        return root.reshape(-1), 0
+    if not root.flags.c_contiguous:
+        # a dense root in another dim order (a clone keeping a transposed or channels-last
+        # layout): its memory, read in address order, is the storage
+        order = sorted(range(root.ndim), key=lambda k: -root.strides[k])
+        dense = root.transpose(order)
+        if not dense.flags.c_contiguous:  # pragma: no cover - roots are allocated dense
+            return xp_of(root).ascontiguousarray(root).reshape(-1), 0
+        root = dense
     off = 0
     if root is not arr and arr.size:
         off = element_offset(arr, root)

@@ -431,4 +431,4 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         shape = (1, n) + (1,) * (nd - 2) if n != 1 else (1,) * nd
     else:
         shape = (n,) if nd == 1 else ()
-    return PreluKernel.apply(input, weight.view(shape))
+    return PreluKernel.apply(input, weight if tuple(weight.shape) == shape else weight.view(shape))

@@ -12,10 +12,10 @@ from .._base import tensor_method
 from .._inplace import inplace, torch_type_name
 from .arith import deg2rad, float_power, rad2deg
 from .binary import atan2, ldexp
-from .compare import ge, gt, le, lt, ne
+from .compare import COMPARE_INPLACE
 from .complex import ConjPhysical
 from .special import logit, mvlgamma, sinc
-from .unary import polygamma
+from .unary import Polygamma, polygamma
 
 __all__: list = []
 
@@ -43,10 +43,16 @@ def ldexp_(self: Tensor, other: Tensor) -> Tensor:
     return inplace(self, ldexp, other)
 
 
+_POLYGAMMA_ = type("PolygammaInplace", (Polygamma,), {"grad_fn_name": "PolygammaBackward1",
+                                                     "__module__": __name__})
+
+
 @tensor_method("polygamma_")
 def polygamma_(self: Tensor, n: int) -> Tensor:
     """``Tensor.polygamma_(n)``: the n-th derivative of digamma, in place."""
-    return inplace(self, lambda x: polygamma(n, x))
+    if n < 0:
+        return polygamma(n, self)  # PyTorch's error
+    return inplace(self, lambda x: _POLYGAMMA_.apply(x, n=n))
 
 
 @tensor_method("mvlgamma_")
@@ -72,7 +78,10 @@ def conj_physical_(self: Tensor) -> Tensor:
 
 
 for _name, _fn in (("sinc_", sinc), ("deg2rad_", deg2rad), ("rad2deg_", rad2deg),
-                   ("arctan2_", atan2), ("greater_", gt), ("greater_equal_", ge),
-                   ("less_", lt), ("less_equal_", le), ("not_equal_", ne)):
+                   ("arctan2_", atan2)):
     tensor_method(_name)(lambda self, *args, _fn=_fn: inplace(self, _fn, *args))
 del _name, _fn
+for _name, _short in (("greater_", "gt"), ("greater_equal_", "ge"), ("less_", "lt"),
+                      ("less_equal_", "le"), ("not_equal_", "ne")):
+    tensor_method(_name)(COMPARE_INPLACE[_short])
+del _name, _short

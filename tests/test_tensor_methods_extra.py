@@ -1,0 +1,267 @@
+"""The Tensor methods and top-level functions completing torch's public surface, against torch:
+in-place forms (values, dtypes, gradients through the rewritten graph, version counter, views,
+leaf errors), in-place view ops, protocols (DLPack, NumPy wrapping, membership), and the names
+test: every public ``torch.Tensor`` name exists on ``numtorch.Tensor`` but a reasoned few."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import numtorch
+from tests.oracle import assert_same_value, check, check_raises
+
+
+def _ip(name, *args, **kwargs):
+    """``fn(lib, x, *tensors)``: the in-place method on a non-leaf copy of ``x``."""
+    def fn(lib, x, *rest):
+        y = x * 1
+        getattr(y, name)(*rest, *args, **kwargs)
+        return y
+    fn.__name__ = name
+    return fn
+
+
+INPLACE = [
+    (_ip("cumsum_", 1), [(3, 4)], {}),
+    (_ip("cumprod_", 0), [(3, 4)], {}),
+    (_ip("addmm_", beta=0.5, alpha=2.0), [(2, 3), (2, 4), (4, 3)], {}),
+    (_ip("addmv_", alpha=3.0), [(3,), (3, 2), (2,)], {}),
+    (_ip("addr_"), [(2, 3), (2,), (3,)], {"graph": False}),  # addr composes (AddBackward0)
+    (_ip("baddbmm_", beta=2.0), [(2, 2, 3), (2, 2, 4), (2, 4, 3)], {}),
+    (_ip("addbmm_"), [(2, 3), (4, 2, 5), (4, 5, 3)], {}),
+    (_ip("arctan2_"), [(3, 4), (3, 4)], {}),
+    (_ip("deg2rad_"), [(3, 4)], {"graph": False}),  # composite out of place
+    (_ip("rad2deg_"), [(3, 4)], {"graph": False}),  # composite out of place
+    (_ip("sinc_"), [(3, 4)], {}),
+    (_ip("logit_", 1e-3), [(3, 4)], {"low": 0.05, "high": 0.95}),
+    (_ip("logit_"), [(3, 4)], {"low": 0.05, "high": 0.95}),
+    (_ip("mvlgamma_", 2), [(3, 4)], {"low": 1.5, "high": 4.0, "graph": False}),
+    (_ip("polygamma_", 1), [(3, 4)], {"low": 0.5, "high": 3.0}),
+    (_ip("polygamma_", 0), [(3, 4)], {"low": 0.5, "high": 3.0}),
+    (_ip("greater_", 0.0), [(3, 4)], {}),
+    (_ip("greater_equal_"), [(3, 4), (3, 4)], {}),
+    (_ip("less_", 0.0), [(3, 4)], {}),
+    (_ip("less_equal_"), [(4,), (4,)], {}),
+    (_ip("not_equal_", 0.5), [(3, 4)], {}),
+    (_ip("fill_diagonal_", 2.5), [(3, 4)], {}),
+    (_ip("fill_diagonal_", -1.0, wrap=True), [(7, 3)], {}),
+    (_ip("fill_diagonal_", 0.0), [(3, 3, 3)], {}),
+]
+
+
+@pytest.mark.parametrize("fn,shapes,kw", INPLACE, ids=[c[0].__name__ for c in INPLACE])
+def test_inplace_methods_as_torch(fn, shapes, kw):
+    check(fn, shapes, **kw)
+
+
+def test_float_power_and_ldexp_inplace():
+    check(_ip("float_power_", 2), [(3, 4)], dtypes=("float64",))
+    check(lambda lib, x, e: (x * 1).ldexp_(e),
+          arrays=[np.array([0.5, -1.5, 2.0], np.float32), np.array([1, 0, 3])],
+          graph=False)  # ldexp composes out of place (MulBackward0)
+    check(_ip("conj_physical_"), [(3,)], dtypes=("complex64", "float32"))
+    check_raises(lambda lib, x: x.float_power_(2), arrays=[np.ones(2, dtype=np.float32)])
+    check_raises(lambda lib, x: x.ldexp_(lib.ones(2)), arrays=[np.ones(2, dtype=np.int64)])
+
+
+def test_scan_inplace_dtypes_and_errors():
+    check(lambda lib, x: x.clone().cumsum_(0), arrays=[np.arange(5, dtype=np.int32)],
+          grad=False)
+    check(lambda lib, x: x.clone().cumsum_(0, dtype=lib.float32), [(5,)], grad=False)
+    check_raises(lambda lib, x: x.cumsum_(0, dtype=lib.float32),
+                 arrays=[np.arange(3, dtype=np.int64)])
+    check_raises(lambda lib, x: x.cumprod_(0), arrays=[np.ones(3, dtype=bool)])
+    check_raises(lambda lib, x: x.addmm_(lib.ones(2, 2), lib.ones(2, 3)), [(2, 1)])
+
+
+def test_fill_diagonal_errors_and_noncontiguous():
+    check(lambda lib, x: x.t().clone().t().fill_diagonal_(3.0, wrap=True), [(3, 7)],
+          grad=False)
+    check_raises(lambda lib, x: x.fill_diagonal_(1), [(3,)])
+    check_raises(lambda lib, x: x.fill_diagonal_(1), [(3, 3, 2)])
+
+
+def _view_ip(name, *args):
+    def fn(lib, x):
+        y = x * 2
+        getattr(y, name)(*args)
+        return y * lib.arange(y.numel(), dtype=y.dtype).reshape(y.shape)
+    fn.__name__ = name
+    return fn
+
+
+VIEW_INPLACE = [("t_",), ("transpose_", 0, 2), ("swapdims_", 1, -1), ("swapaxes_", 0, 1),
+                ("squeeze_",), ("squeeze_", 1), ("squeeze_", (0, 1)), ("unsqueeze_", -1),
+                ("as_strided_", (3, 2), (1, 3))]
+
+
+@pytest.mark.parametrize("case", VIEW_INPLACE, ids=[str(c) for c in VIEW_INPLACE])
+def test_inplace_view_ops_as_torch(case):
+    name, *args = case
+    shape = (2, 3) if name in ("t_", "as_strided_") else (2, 1, 3)
+    check(_view_ip(name, *args), [shape])
+
+
+@pytest.mark.parametrize("case", VIEW_INPLACE, ids=[str(c) for c in VIEW_INPLACE])
+def test_inplace_view_ops_semantics(case):
+    name, *args = case
+    shape = (2, 3) if name in ("t_", "as_strided_") else (2, 1, 3)
+    seen = {}
+    for lib in (torch, numtorch):
+        base = lib.arange(6.0).reshape(shape)
+        y = base[:]
+        v0 = y._version
+        out = getattr(y, name)(*args)
+        base[0] = 7.0  # the tensor still aliases its base
+        leaf = lib.ones(shape, requires_grad=True)
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            getattr(leaf, name)(*args)
+        seen[lib.__name__] = (out is y, y._version - v0, tuple(y.shape), y.stride(),
+                              y.tolist())
+    assert seen["numtorch"] == seen["torch"]
+    check_raises(lambda lib, x: x.t_(), [(2, 2, 2)])
+
+
+@pytest.mark.parametrize("name", ["cumsum_", "sinc_", "addmm_", "fill_diagonal_"])
+def test_inplace_version_views_and_leaf(name):
+    args = {"cumsum_": (1,), "sinc_": (), "fill_diagonal_": (0.5,)}
+    seen = {}
+    for lib in (torch, numtorch):
+        extra = args[name] if name in args else (lib.ones(2, 2), lib.ones(2, 2))
+        leaf = lib.ones(2, 2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            getattr(leaf, name)(*extra)
+        x = lib.arange(8.0).reshape(2, 4).requires_grad_()
+        base = x * 1
+        view = base[:, 1:3]
+        v = base._version
+        getattr(view, name)(*extra)
+        (base * lib.arange(8.0).reshape(2, 4)).sum().backward()
+        seen[lib.__name__] = (base._version - v, base.grad_fn.name(), base.tolist(),
+                              x.grad.tolist())
+    t, n = seen["torch"], seen["numtorch"]
+    assert n[:2] == t[:2]
+    np.testing.assert_allclose(n[2], t[2], rtol=1e-6)
+    np.testing.assert_allclose(n[3], t[3], rtol=1e-6)
+
+
+def test_method_forms_of_functions():
+    check(lambda lib, x, y: x.kron(y), [(2, 3), (2, 2)], graph=False)  # ViewBackward0
+    check(lambda lib, x: x.matrix_power(3), [(3, 3)], graph=False)  # ViewBackward0 for UnsafeView
+    check(lambda lib, x: lib.matrix_power(x, -2), [(3, 3)], dtypes=("float64",), graph=False)
+    check(lambda lib, x: x.broadcast_to((4, 2, 3)), [(2, 3)])
+    check(lambda lib, x: x.narrow_copy(1, 1, 2), [(2, 3)], grad=False)
+    check(lambda lib, x: x.hardshrink(0.7), [(3, 4)])
+    check(lambda lib, x: lib.hardshrink(x), [(3, 4)])
+    check(lambda lib, x, w: x.prelu(w), [(2, 3, 4), (3,)])
+    check(lambda lib, x, w: lib.prelu(x, w), [(5,), (1,)])
+    check(lambda lib, x: x.unsafe_split_with_sizes([1, 2], 1), [(2, 3)], graph=False)
+    check(lambda lib, x, s: x.diagonal_scatter(s), [(3, 3), (3,)])
+    check(lambda lib, x, s: x.select_scatter(s, 0, 1), [(3, 2), (2,)])
+    check(lambda lib, x, s: x.slice_scatter(s, 1, 0, 2), [(3, 3), (3, 2)])
+    check(lambda lib, x, s: x.as_strided_scatter(s, (2,), (2,)), [(2, 2), (2,)], graph=False)
+    check(lambda lib, x: x.nonzero_static(size=4), [(2, 3)], grad=False)
+    check(lambda lib, x, t: x.orgqr(t), [(4, 3), (3,)], graph=False)
+    check_raises(lambda lib, x: x.hardshrink(), arrays=[np.ones(2, dtype=np.int64)])
+
+
+@pytest.mark.parametrize("name", ["solve", "lstsq", "eig", "symeig"])
+def test_removed_solvers_raise_torchs_error(name):
+    check_raises(lambda lib, x: getattr(x, name)(x), [(2, 2)])
+    check_raises(lambda lib, x: getattr(lib, name)(x, x), [(2, 2)])
+
+
+def test_hash_tensor():
+    arrays = [np.array([[1.5, -2.0], [3.0, 4.0]], dtype=np.float32)]
+    for fn in (lambda lib, x: lib.hash_tensor(x), lambda lib, x: x.hash_tensor(1),
+               lambda lib, x: x.hash_tensor((0, 1), keepdim=True),
+               lambda lib, x: x.to(lib.int8).hash_tensor(),
+               lambda lib, x: (x > 2).hash_tensor(0)):
+        check(fn, arrays=arrays, grad=False)
+    check_raises(lambda lib, x: x.hash_tensor(mode=1), [(2,)])
+    check_raises(lambda lib, x: x[:0].hash_tensor(), [(2,)])
+
+
+def test_dlpack_round_trips():
+    for lib in (torch, numtorch):
+        t = lib.arange(6.0).reshape(2, 3)
+        assert t.__dlpack_device__() == (1, 0)
+        assert str(t.__dlpack_device__()[0]) == "DLDeviceType.kDLCPU" or lib is torch
+        shared = numtorch.from_dlpack(t)
+        shared[0, 0] = 9.0
+        assert t[0, 0].item() == 9.0
+        assert_same_value(numtorch.from_dlpack(t.t()), torch.arange(6.0).reshape(2, 3).t()
+                          .index_put_((torch.tensor(0), torch.tensor(0)), torch.tensor(9.0)))
+        with pytest.raises(BufferError, match="require gradient"):
+            lib.ones(2, requires_grad=True).__dlpack__()
+    back = torch.from_dlpack(numtorch.arange(4, dtype=numtorch.int16))
+    assert back.dtype == torch.int16 and back.tolist() == [0, 1, 2, 3]
+    arr = np.arange(3.0)
+    assert_same_value(numtorch.from_dlpack(arr), torch.from_dlpack(arr))
+    assert type(numtorch.to_dlpack(numtorch.ones(2))).__name__ == "PyCapsule"
+
+
+def test_numpy_ufuncs_return_tensors():
+    for ufunc, args in [(np.sin, ()), (np.greater, (0.0,)), (np.add, (np.ones(3),))]:
+        ours = ufunc(numtorch.arange(3.0), *args)
+        theirs = ufunc(torch.arange(3.0), *args)
+        assert_same_value(ours, theirs)
+
+
+def test_python_protocol_spellings():
+    check(lambda lib, x: x.__div__(2.0), [(3,)])
+    check(lambda lib, x: x.clone().__idiv__(2.0), [(3,)], grad=False)
+    ints = [np.array([1, 2, 3])]
+    for fn in (lambda lib, x: x.clone().__ilshift__(1), lambda lib, x: x.clone().__irshift__(1),
+               lambda lib, x: x.__rlshift__(1), lambda lib, x: x.__rrshift__(16)):
+        check(fn, arrays=ints, grad=False)
+    for lib in (torch, numtorch):
+        t = lib.tensor([1.0, 2.5])
+        assert 2.5 in t and 3 not in t and lib.tensor([1.0, 9.0]) in t
+        assert t[1:].__long__() == 2 and t[:1].__nonzero__() is True
+        with pytest.raises(RuntimeError, match="only supports Tensor or scalar"):
+            "a" in t  # noqa: B015
+        with pytest.raises(TypeError, match="does not support deleting items"):
+            del t[0]
+
+
+def test_python_callbacks():
+    for name, extra in [("apply_", ()), ("map_", ("b",)), ("map2_", ("b", "c"))]:
+        seen = {}
+        for lib in (torch, numtorch):
+            x = lib.arange(6.0).reshape(2, 3)
+            b, c = lib.tensor([1.0, 2.0, 3.0]), lib.full((2, 3), 0.5)
+            others = [{"b": b, "c": c}[e] for e in extra]
+            v = x._version
+            out = getattr(x, name)(*others, lambda *a: sum(a) * 2 + 1)
+            seen[lib.__name__] = (out is x, x._version - v, x.tolist())
+            with pytest.raises(RuntimeError, match=f"Can't call {name}"):
+                getattr(lib.ones(3, requires_grad=True), name)(*others, lambda *a: a[0])
+        assert seen["numtorch"] == seen["torch"]
+
+
+def test_dense_compatibility_surface():
+    for lib in (torch, numtorch):
+        x = lib.ones(2, 3)
+        assert x.to_dense() is x and x.to_dense(lib.float64).dtype == lib.float64
+        assert (x.dense_dim(), x.sparse_dim()) == (2, 0)
+        assert x.name is None and x.grad_dtype == lib.float32
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            assert x.volatile is False
+        leaf = lib.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="grad_dtype can only be accessed on leaf"):
+            (leaf * 2).grad_dtype  # noqa: B018
+        sub = (leaf * 2).as_subclass(lib.Tensor)
+        assert sub.grad_fn.name() == "AliasBackward0"
+        loaded = x.module_load(leaf[:1] * 3)
+        assert loaded is not x and loaded.tolist() == x.tolist() == [[3.0] * 3] * 2
+        assert x.module_load(leaf, assign=True).requires_grad is False
+        with pytest.warns(UserWarning, match="non-inplace resize is deprecated"):
+            r = lib.arange(6.0).resize(3, 2)
+        assert r.tolist() == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+        with pytest.warns(UserWarning, match="non-inplace resize_as is deprecated"):
+            assert lib.arange(6.0).resize_as(lib.ones(2, 3)).shape == (2, 3)
+    param = numtorch.ones(2).as_subclass(numtorch.nn.Parameter)
+    assert isinstance(param, numtorch.nn.Parameter)
