@@ -49,6 +49,7 @@ from ._layout import (
 )
 from ._ops import _base as _ops_base
 from ._ops.creation import *  # noqa: F403
+from ._ops.function_forms import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
