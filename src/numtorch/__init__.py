@@ -80,6 +80,7 @@ from ._ops._numpy_aliases import install_numpy_aliases as _install_numpy_aliases
 _install_numpy_aliases(globals(), Tensor)
 
 from . import version  # noqa: E402
+from ._aten_forms import *  # noqa: E402, F403
 from ._autocast import (  # noqa: E402
     autocast_decrement_nesting,
     autocast_increment_nesting,
@@ -120,6 +121,7 @@ from ._legacy import (  # noqa: E402
     LongTensor,
     ShortTensor,
 )
+from ._misc_api import *  # noqa: E402, F403
 from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
 
 #: the PyTorch release numtorch follows (``2.13.0+numtorch.<numtorch's version>``)
