@@ -167,6 +167,11 @@ class Tensor:
         """PyTorch's ``x[index] = value``: copy_/fill_ into a view, or index_put_ (broadcasting)."""
     def __sub__(input, other, *, alpha=1, out=None) -> Tensor:
         """``input - alpha * other``."""
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The default ``__torch_function__``: numtorch does not dispatch on subclasses, so this
+        just calls ``func``.
+        """
     def __truediv__(input, other, *, rounding_mode=None, out=None) -> Tensor:
         """True division (ints give floats); ``rounding_mode='trunc'|'floor'`` as PyTorch."""
     def __xor__(input, other, *, out=None):
@@ -644,6 +649,8 @@ class Tensor:
     def inner(input: Tensor, other: Tensor) -> Tensor: ...
     def int(self, memory_format=None): ...
     def inverse(input: Tensor, *, out=None) -> Tensor: ...
+    def ipu(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.ipu``: numtorch has no ipu device (PyTorch's error)."""
     def is_complex(self) -> builtins.bool: ...
     def is_conj(self) -> builtins.bool: ...
     def is_contiguous(self, memory_format=None) -> builtins.bool: ...
@@ -674,6 +681,8 @@ class Tensor:
     def is_neg(self) -> builtins.bool: ...
     @property
     def is_nested(self): ...
+    def is_nonzero(self: Tensor) -> builtins.bool:
+        """``Tensor.is_nonzero``: the truth of a one-element tensor (PyTorch's errors otherwise)."""
     def is_pinned(self) -> builtins.bool: ...
     @property
     def is_quantized(self) -> builtins.bool: ...
@@ -848,6 +857,8 @@ class Tensor:
     def movedim(input: Tensor, source, destination) -> Tensor: ...
     def msort(input: Tensor, *, out=None) -> Tensor:
         """Sort along dim 0 (values only)."""
+    def mtia(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.mtia``: numtorch has no mtia device (PyTorch's error)."""
     def mul(input, other, *, out=None) -> Tensor:
         """Elementwise product."""
     def mul_(self, *args, **kwargs):
@@ -974,6 +985,8 @@ class Tensor:
         """Run ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
     def register_post_accumulate_grad_hook(self, hook) -> RemovableHandle:
         """Run ``hook(tensor)`` after a leaf's ``.grad`` was accumulated in a backward."""
+    def reinforce(self: Tensor, reward) -> None:
+        """Removed from PyTorch: raises its error pointing to ``torch.distributions``."""
     def relu(input, *, out=None):
         """Elementwise max(x, 0), as ``torch.relu`` (grad_fn ``ReluBackward0``)."""
     def relu_(self):
@@ -1038,6 +1051,11 @@ class Tensor:
     def select(input: Tensor, dim: builtins.int, index: builtins.int) -> Tensor: ...
     def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
         """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
+    def set_(self: Tensor, source=None, storage_offset: builtins.int = 0, size=None, stride=None) -> Tensor:
+        """``Tensor.set_``: make ``self`` share ``source``'s memory (with the given geometry, as
+        ``as_strided``), or become empty without arguments. numtorch has no storage objects, so the
+        source is a Tensor.
+        """
     def sgn(input, *, out=None):
         """Elementwise the sign, z / |z| for complex numbers, as ``torch.sgn`` (grad_fn ``SgnBackward0``)."""
     def sgn_(self):
@@ -1212,6 +1230,8 @@ class Tensor:
     def xlogy(input, other, *, out=None) -> Tensor:
         """``torch.xlogy`` elementwise with broadcasting (XlogyBackward0)."""
     def xlogy_(self, other): ...
+    def xpu(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.xpu``: numtorch has no xpu device (PyTorch's error)."""
     def zero_(self: Tensor) -> Tensor: ...
 
 

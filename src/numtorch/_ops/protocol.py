@@ -16,7 +16,7 @@ import warnings
 from .._backend import host
 from .._tensor import Tensor
 from ._base import tensor_method
-from ._inplace import inplace
+from ._inplace import inplace, torch_type_name
 from .creation.factories import Create
 from .indexing.getitem import Alias
 from .pointwise import bitwise_left_shift, bitwise_right_shift
@@ -281,3 +281,91 @@ def resize_as(self: Tensor, tensor: Tensor) -> Tensor:
     """Deprecated out-of-place ``resize_as``: a copy resized like ``tensor``."""
     warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
     return self.detach().clone().resize_(tuple(tensor.shape))
+
+
+@tensor_method("is_nonzero")
+def is_nonzero(self: Tensor) -> bool:
+    """``Tensor.is_nonzero``: the truth of a one-element tensor (PyTorch's errors otherwise)."""
+    if self._data.size == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    return bool(self)
+
+
+@tensor_method("set_")
+def set_(self: Tensor, source=None, storage_offset: int = 0, size=None, stride=None) -> Tensor:
+    """``Tensor.set_``: make ``self`` share ``source``'s memory (with the given geometry, as
+    ``as_strided``), or become empty without arguments. numtorch has no storage objects, so the
+    source is a Tensor."""
+    from .indexing.strided import as_strided
+    from .scan import _CPP
+
+    self._check_inplace()
+    if source is None:
+        arr = self._data[..., :0].reshape(0) if self._data.ndim else self._data.reshape(1)[:0]
+    elif isinstance(source, Tensor):
+        have, want = torch_type_name(source._data.dtype), torch_type_name(self._data.dtype)
+        if have != want:
+            raise RuntimeError(f"Could not set tensor of type {_CPP.get(have, have)} to a tensor "
+                               f"of type {_CPP.get(want, want)}")
+        if size is None:
+            arr = source._data
+        else:
+            size = tuple(size)
+            if stride is None:
+                stride, step = [], 1
+                for n in reversed(size):
+                    stride.insert(0, step)
+                    step *= max(n, 1)
+            arr = as_strided(source.detach(), size, tuple(stride), storage_offset)._data
+    else:
+        raise TypeError(f"set_(): numtorch has no storage objects; expected a Tensor source, "
+                        f"got {type(source).__name__}")
+    self._data = arr
+    self._version_box[0] += 1
+    return self
+
+
+@tensor_method("reinforce")
+def reinforce(self: Tensor, reward) -> None:
+    """Removed from PyTorch: raises its error pointing to ``torch.distributions``."""
+    raise RuntimeError("reinforce() was removed.\nUse torch.distributions instead.\nSee "
+                       "https://pytorch.org/docs/main/distributions.html\n\nInstead of:\n\n"
+                       "probs = policy_network(state)\naction = probs.multinomial()\n"
+                       "next_state, reward = env.step(action)\naction.reinforce(reward)\n"
+                       "action.backward()\n\nUse:\n\nprobs = policy_network(state)\n"
+                       "# NOTE: categorical is equivalent to what used to be called multinomial\n"
+                       "m = torch.distributions.Categorical(probs)\naction = m.sample()\n"
+                       "next_state, reward = env.step(action)\n"
+                       "loss = -m.log_prob(action) * reward\nloss.backward()")
+
+
+def _torch_function(cls, func, types, args=(), kwargs=None):
+    """The default ``__torch_function__``: numtorch does not dispatch on subclasses, so this
+    just calls ``func``."""
+    return func(*args, **(kwargs or {}))
+
+
+tensor_method("__torch_function__")(classmethod(_torch_function))
+
+_NO_DEVICE = {
+    "xpu": (AssertionError, "Torch not compiled with XPU enabled"),
+    "mtia": (AssertionError, "Torch not compiled with MTIA enabled. Ensure you have `import "
+                             "mtia.host_runtime.torch_mtia.dynamic_library` in your python src "
+                             "file and include `//mtia/host_runtime/torch_mtia:torch_mtia` as "
+                             "your target dependency!"),
+    "ipu": (RuntimeError, "PyTorch is not linked with support for ipu devices"),
+}
+
+
+def _no_device(kind: str):
+    def fn(self, device=None, non_blocking: bool = False, memory_format=None):
+        exc, msg = _NO_DEVICE[kind]
+        raise exc(msg)
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__doc__ = f"``Tensor.{kind}``: numtorch has no {kind} device (PyTorch's error)."
+    return fn
+
+
+for _kind in _NO_DEVICE:
+    tensor_method(_kind)(_no_device(_kind))
+del _kind
