@@ -18,7 +18,7 @@ __all__ = ["typename", "is_storage", "set_warn_always", "is_warn_always_enabled"
            "from_file", "cond", "while_loop", "sym_int", "sym_float", "sym_max", "sym_min",
            "sym_not", "sym_sqrt", "sym_ite", "sym_sum", "sym_fresh_size",
            "sym_constrain_range", "sym_constrain_range_for_size", "set_anomaly_enabled",
-           "thread_safe_generator"]
+           "thread_safe_generator", "fork", "wait"]
 
 _WARN_ALWAYS = [False]
 
@@ -248,3 +248,17 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
     from .autograd import anomaly_mode
 
     anomaly_mode.set_detect_anomaly(enabled, check_nan)
+
+
+def fork(func, *args, **kwargs):
+    """``torch.fork``: ``torch.jit.fork`` (runs ``func`` and returns a future of its result)."""
+    from . import jit
+
+    return jit.fork(func, *args, **kwargs)
+
+
+def wait(future):
+    """``torch.wait``: ``torch.jit.wait``."""
+    from . import jit
+
+    return jit.wait(future)
