@@ -5,6 +5,8 @@ test: every public ``torch.Tensor`` name exists on ``numtorch.Tensor`` but a rea
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -318,8 +320,6 @@ TENSOR_EXCLUDED = {
     "dtype": {"chalf"},
     # subclass dispatch and first-class dims (functorch.dim), the internal slice_inverse
     "dispatch internals": {"__torch_dispatch__", "index", "slice_inverse"},
-    # not implemented yet (see tests/test_toplevel_forms.py)
-    "not yet": {"istft"},
 }
 
 
@@ -332,3 +332,42 @@ def test_every_public_tensor_name_exists():
     assert not excluded & {n for n in public if hasattr(numtorch.Tensor, n)}, \
         "an excluded name now exists: drop it from the list"
     assert excluded <= public
+
+
+def _istft_round_trip(**kw):
+    def fn(lib, x):
+        n = kw.get("n_fft", 8)
+        w = lib.hann_window(kw.get("win_length", n), dtype=x.dtype)
+        common = {"hop_length": kw.get("hop_length"), "win_length": kw.get("win_length"),
+                  "window": w, "onesided": kw.get("onesided"),
+                  "normalized": kw.get("normalized", False)}
+        spec = lib.stft(x, n, return_complex=True, **common)
+        return spec.istft(n, length=kw.get("length"),
+                          return_complex=kw.get("return_complex", False), **common)
+    return fn
+
+
+ISTFT = [{}, {"length": 45}, {"length": 30}, {"hop_length": 3, "win_length": 6},
+         {"normalized": True}, {"onesided": False},
+         {"onesided": False, "return_complex": True}]
+
+
+@pytest.mark.parametrize("kw", ISTFT, ids=[str(k) for k in ISTFT])
+@pytest.mark.parametrize("shape", [(40,), (2, 40)])
+def test_istft_as_torch(kw, shape):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the zero-padding warning (length=45)
+        check(_istft_round_trip(**kw), [shape], dtypes=("float64",), graph=False)
+
+
+def test_istft_defaults_and_errors():
+    spec = np.random.default_rng(0).standard_normal((5, 6)) + 1j
+    for lib in (torch, numtorch):
+        with pytest.warns(UserWarning, match="A window was not provided"):
+            lib.istft(lib.tensor(spec), 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda lib, s: lib.istft(s, 8), arrays=[spec], graph=False)
+    check_raises(lambda lib, s: lib.istft(s.real, 8), arrays=[spec])
+    check_raises(lambda lib, s: lib.istft(s, 8, window=lib.hann_window(8, dtype=lib.float64),
+                                          center=False), arrays=[spec], match_message=False)

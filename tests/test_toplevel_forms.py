@@ -280,11 +280,11 @@ TOPLEVEL_EXCLUDED = {
         "set_autocast_xla_dtype", "set_autocast_xla_enabled"},
     # not implemented yet: whole-sequence ATen RNNs (nn.RNN/LSTM/GRU cover them), fused
     # embedding_bag/ctc_loss/segment_reduce kernels, samplers whose draws would not match
-    # torch's generator, randomized low-rank solvers, vmap (numtorch.func), istft, the
+    # torch's generator, randomized low-rank solvers, vmap (numtorch.func), the
     # internal slice_inverse
     "not yet": {
         "rnn_tanh", "rnn_relu", "lstm", "gru", "embedding_bag", "ctc_loss", "segment_reduce",
-        "poisson", "binomial", "svd_lowrank", "pca_lowrank", "lobpcg", "vmap", "istft",
+        "poisson", "binomial", "svd_lowrank", "pca_lowrank", "lobpcg", "vmap",
         "slice_inverse"},
 }
 

@@ -715,6 +715,11 @@ class Tensor:
         """Elementwise: whether each value is +inf (a bool tensor)."""
     def isreal(input: Tensor) -> Tensor:
         """Elementwise: whether the imaginary part is zero (True for real dtypes)."""
+    def istft(input: Tensor, n_fft: builtins.int, hop_length: builtins.int | None = None, win_length: builtins.int | None = None, window: Tensor | None = None, center: builtins.bool = True, normalized: builtins.bool = False, onesided: builtins.bool | None = None, length: builtins.int | None = None, return_complex: builtins.bool = False) -> Tensor:
+        """``torch.istft``: inverse FFT of each frame, windowed overlap-add, divided by the summed
+        squared window (the NOLA condition must hold), trimmed to ``length`` (or the centred
+        signal) and zero-padded at the tail if ``length`` is longer.
+        """
     def item(self): ...
     @property
     def itemsize(self) -> builtins.int: ...
