@@ -252,6 +252,13 @@ def test_dense_compatibility_surface():
         assert x.name is None and x.grad_dtype == lib.float32
         with pytest.warns(UserWarning, match="volatile was removed"):
             assert x.volatile is False
+        with pytest.warns(UserWarning, match="volatile was removed and now has no effect"):
+            x.volatile = True
+        with pytest.raises(AttributeError):
+            x.name = "x"
+        w = lib.ones(1)
+        w.grad_dtype = lib.float64
+        assert w.grad_dtype == lib.float64
         leaf = lib.ones(2, requires_grad=True)
         with pytest.raises(RuntimeError, match="grad_dtype can only be accessed on leaf"):
             (leaf * 2).grad_dtype  # noqa: B018

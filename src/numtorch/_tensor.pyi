@@ -581,7 +581,9 @@ class Tensor:
     def grad(self, value) -> None: ...
     @property
     def grad_dtype(self):
-        """The dtype ``grad`` must have: ``self``'s (leaf tensors only)."""
+        """The dtype ``grad`` must have: ``self``'s unless set (leaf tensors only)."""
+    @grad_dtype.setter
+    def grad_dtype(self: Tensor, dtype) -> None: ...
     grad_fn: Any
     def greater(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
@@ -1229,6 +1231,8 @@ class Tensor:
     @property
     def volatile(self) -> builtins.bool:
         """Removed: always False, with a warning."""
+    @volatile.setter
+    def volatile(self: Tensor, value) -> None: ...
     def vsplit(input: Tensor, indices_or_sections) -> tuple:
         """``torch.vsplit``: ``tensor_split`` along dim 0."""
     def where(self, condition, other): ...

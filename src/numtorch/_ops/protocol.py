@@ -254,7 +254,13 @@ def module_load(self: Tensor, other: Tensor, assign: bool = False) -> Tensor:
 def _grad_dtype(self: Tensor):
     if self.grad_fn is not None:
         raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
-    return self.dtype
+    return self.__dict__.get("_grad_dtype", self.dtype)
+
+
+def _set_grad_dtype(self: Tensor, dtype) -> None:
+    if self.grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+    self.__dict__["_grad_dtype"] = dtype
 
 
 def _volatile(self: Tensor) -> bool:
@@ -263,9 +269,16 @@ def _volatile(self: Tensor) -> bool:
     return False
 
 
-tensor_method("grad_dtype")(property(_grad_dtype, doc="The dtype ``grad`` must have: "
-                                                      "``self``'s (leaf tensors only)."))
-tensor_method("volatile")(property(_volatile, doc="Removed: always False, with a warning."))
+def _set_volatile(self: Tensor, value) -> None:
+    warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+                  "instead.", UserWarning, stacklevel=2)
+
+
+tensor_method("grad_dtype")(property(
+    _grad_dtype, _set_grad_dtype,
+    doc="The dtype ``grad`` must have: ``self``'s unless set (leaf tensors only)."))
+tensor_method("volatile")(property(_volatile, _set_volatile,
+                                   doc="Removed: always False, with a warning."))
 tensor_method("name")(property(lambda self: None, doc="The tensor's name: always None."))
 
 
