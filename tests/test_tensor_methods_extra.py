@@ -318,8 +318,8 @@ TENSOR_EXCLUDED = {
                                   "q_per_channel_scales", "q_per_channel_zero_points",
                                   "q_scale", "q_zero_point", "qscheme", "to_mkldnn",
                                   "to_padded_tensor"},
-    # storages: numtorch exposes memory only through tensors (data_ptr, DLPack, NumPy)
-    "storage": {"storage", "untyped_storage", "storage_type", "__setstate__"},
+    # the legacy storage classes (torch.FloatStorage...) and legacy pickling state
+    "storage": {"storage_type", "__setstate__"},
     # CUDA-only protocol, stream bookkeeping and the C-level DLPack exchange table
     "device specific": {"__cuda_array_interface__", "record_stream",
                         "__dlpack_c_exchange_api__"},
@@ -378,3 +378,27 @@ def test_istft_defaults_and_errors():
     check_raises(lambda lib, s: lib.istft(s.real, 8), arrays=[spec])
     check_raises(lambda lib, s: lib.istft(s, 8, window=lib.hann_window(8, dtype=lib.float64),
                                           center=False), arrays=[spec], match_message=False)
+
+
+def test_storages():
+    seen = {}
+    for lib in (torch, numtorch):
+        base = lib.arange(6.0).reshape(2, 3)
+        x = base[1]
+        u = x.untyped_storage()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # TypedStorage's deprecation (warned once)
+            s = x.storage()
+        s[0] = 9.0
+        u2 = lib.UntypedStorage(8)  # uninitialised in PyTorch: only its size compares
+        clone = lib.arange(6.0).reshape(2, 3).t().clone()
+        seen[lib.__name__] = (
+            u.data_ptr() == x.data_ptr() - 12, u.nbytes(), u.size(), len(u), u.element_size(),
+            u[6], u.tolist()[:8], u.type(), u.is_shared(), str(u.device),
+            s.dtype == lib.float32, s.size(), s.nbytes(), s.element_size(), s[4], s.tolist(),
+            s.type(), s.data_ptr() == u.data_ptr(), base.tolist(), u2.nbytes(),
+            lib.is_storage(u), lib.is_storage(s), repr(s).splitlines()[-1],
+            x.untyped_storage() is base.untyped_storage(),
+            clone.untyped_storage().data_ptr() == clone.data_ptr(),
+            clone.storage().tolist())
+    assert seen["numtorch"] == seen["torch"]

@@ -62,6 +62,7 @@ from ._ops.scan import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403
 from ._ops.sorting import *  # noqa: F403
 from ._ops.spectral import *  # noqa: F403
+from ._ops.storage import *  # noqa: F403
 from ._tensor import Size, Tensor
 from ._tensor_str import set_printoptions
 from ._threads import (

@@ -35,8 +35,10 @@ def typename(obj) -> str:
 
 
 def is_storage(obj) -> bool:
-    """``torch.is_storage``: numtorch has no storage objects, so always False."""
-    return False
+    """``torch.is_storage``: whether ``obj`` is an (untyped or typed) storage."""
+    from ._ops.storage import TypedStorage, UntypedStorage
+
+    return isinstance(obj, (UntypedStorage, TypedStorage))
 
 
 def set_warn_always(b: bool) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 import numpy as np
 import numtorch._dtype as D
+from numtorch._ops.storage import TypedStorage
+from numtorch._ops.storage import UntypedStorage
 from numtorch.autograd.graph import HookDict
 from numtorch.autograd.graph import RemovableHandle
 from typing import Any
@@ -1127,6 +1129,10 @@ class Tensor:
         """``torch.stft``: FFTs of windowed frames, (batch?, freq, frames); centred frames pad the
         signal by ``n_fft // 2`` with ``pad_mode``; ``normalized`` scales by ``n_fft ** -0.5``.
         """
+    def storage(self: Tensor) -> TypedStorage:
+        """``Tensor.storage``: the memory block as elements of ``self``'s dtype (PyTorch's one-time
+        deprecation warning).
+        """
     def storage_offset(self) -> builtins.int: ...
     def stride(self, dim: builtins.int | None = None): ...
     def sub(input, other, *, alpha=1, out=None) -> Tensor:
@@ -1221,6 +1227,10 @@ class Tensor:
     def unsqueeze(input: Tensor, dim: builtins.int) -> Tensor: ...
     def unsqueeze_(self: Tensor, dim: builtins.int) -> Tensor:
         """``Tensor.unsqueeze_``: insert a size-1 dim in place."""
+    def untyped_storage(self: Tensor) -> UntypedStorage:
+        """``Tensor.untyped_storage``: the bytes of the memory block ``self`` lives in (the same
+        object for every tensor of that block while it is alive).
+        """
     def var(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Variance with Bessel's correction by default (``correction=1``)."""
     def vdot(input: Tensor, other: Tensor) -> Tensor:
