@@ -402,3 +402,20 @@ def test_storages():
             clone.untyped_storage().data_ptr() == clone.data_ptr(),
             clone.storage().tolist())
     assert seen["numtorch"] == seen["torch"]
+
+
+def test_set_from_storages():
+    seen = {}
+    for lib in (torch, numtorch):
+        base = lib.arange(6.0)
+        x = lib.empty(0).set_(base.untyped_storage(), 1, (2, 2), (2, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = lib.empty(0).set_(base.storage())
+        y[0] = 7.0
+        z = lib.empty(0).set_(base.untyped_storage())
+        seen[lib.__name__] = (x.tolist(), y.tolist(), base.tolist(), tuple(z.shape))
+    assert seen["numtorch"] == seen["torch"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_raises(lambda lib, x: lib.empty(0, dtype=lib.int64).set_(x.storage()), [(3,)])

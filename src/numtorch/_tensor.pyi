@@ -1062,8 +1062,7 @@ class Tensor:
         """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
     def set_(self: Tensor, source=None, storage_offset: builtins.int = 0, size=None, stride=None) -> Tensor:
         """``Tensor.set_``: make ``self`` share ``source``'s memory (with the given geometry, as
-        ``as_strided``), or become empty without arguments. numtorch has no storage objects, so the
-        source is a Tensor.
+        ``as_strided``) or a storage's, or become empty without arguments.
         """
     def sgn(input, *, out=None):
         """Elementwise the sign, z / |z| for complex numbers, as ``torch.sgn`` (grad_fn ``SgnBackward0``)."""

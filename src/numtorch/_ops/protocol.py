@@ -20,6 +20,7 @@ from ._inplace import inplace, torch_type_name
 from .creation.factories import Create
 from .indexing.getitem import Alias
 from .pointwise import bitwise_left_shift, bitwise_right_shift
+from .storage import TypedStorage, UntypedStorage
 
 __all__ = ["from_dlpack", "to_dlpack"]
 
@@ -307,8 +308,7 @@ def is_nonzero(self: Tensor) -> bool:
 @tensor_method("set_")
 def set_(self: Tensor, source=None, storage_offset: int = 0, size=None, stride=None) -> Tensor:
     """``Tensor.set_``: make ``self`` share ``source``'s memory (with the given geometry, as
-    ``as_strided``), or become empty without arguments. numtorch has no storage objects, so the
-    source is a Tensor."""
+    ``as_strided``) or a storage's, or become empty without arguments."""
     from .indexing.strided import as_strided
     from .scan import _CPP
 
@@ -330,9 +330,23 @@ def set_(self: Tensor, source=None, storage_offset: int = 0, size=None, stride=N
                     stride.insert(0, step)
                     step *= max(n, 1)
             arr = as_strided(source.detach(), size, tuple(stride), storage_offset)._data
+    elif isinstance(source, (UntypedStorage, TypedStorage)):
+        if isinstance(source, TypedStorage):
+            flat = source._flat
+            have, want = torch_type_name(flat.dtype), torch_type_name(self._data.dtype)
+            if have != want:
+                raise RuntimeError(f"Expected a Storage of type {_CPP.get(want, want)} or an "
+                                   f"UntypedStorage, but got type {have} for argument 1 "
+                                   f"'storage'")
+        else:
+            flat = source._bytes[:source._bytes.size - source._bytes.size
+                                 % self._data.itemsize].view(self._data.dtype)
+        if size is None:
+            size, stride = (flat.size - storage_offset,), (1,)
+        return set_(self, Tensor._from_array(flat), storage_offset, size, stride)
     else:
-        raise TypeError(f"set_(): numtorch has no storage objects; expected a Tensor source, "
-                        f"got {type(source).__name__}")
+        raise TypeError(f"set_(): expected a Tensor or a storage source, got "
+                        f"{type(source).__name__}")
     self._data = arr
     self._version_box[0] += 1
     return self
