@@ -49,11 +49,13 @@ from ._layout import (
 )
 from ._ops import _base as _ops_base
 from ._ops.creation import *  # noqa: F403
+from ._ops.function_forms import *  # noqa: F403
 from ._ops.indexing import *  # noqa: F403
 from ._ops.join import *  # noqa: F403
 from ._ops.linalg import *  # noqa: F403
 from ._ops.nn import *  # noqa: F403
 from ._ops.pointwise import *  # noqa: F403
+from ._ops.protocol import *  # noqa: F403
 from ._ops.random import *  # noqa: F403
 from ._ops.reduction import *  # noqa: F403
 from ._ops.scan import *  # noqa: F403
@@ -83,6 +85,7 @@ from .storage import TypedStorage, UntypedStorage, is_storage  # noqa: E402
 globals().update(_LEGACY_STORAGES)
 
 from . import version  # noqa: E402
+from ._aten_forms import *  # noqa: E402, F403
 from ._autocast import (  # noqa: E402
     autocast_decrement_nesting,
     autocast_increment_nesting,
@@ -123,6 +126,7 @@ from ._legacy import (  # noqa: E402
     LongTensor,
     ShortTensor,
 )
+from ._misc_api import *  # noqa: E402, F403
 from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
 
 #: the PyTorch release numtorch follows (``2.13.0+numtorch.<numtorch's version>``)

@@ -150,12 +150,19 @@ def _tensor_cls():
     return _TENSOR[0]
 
 
+def _real_torch(t) -> bool:
+    """A class of the real PyTorch (a ``torch.Tensor`` passed to a numtorch function): its
+    protocol would call numtorch's function back forever, so it is not an override here; the
+    function treats it as any foreign object (``from_dlpack`` shares its memory)."""
+    return (getattr(t, "__module__", "") or "").split(".", 1)[0] == "torch"
+
+
 def _add(found: list, obj, tensor_cls) -> None:
     t = type(obj)
     if t in FAST_TYPES or t is tensor_cls:
         return
     tf = getattr(t, "__torch_function__", None)
-    if tf is None or tf is disabled_torch_function_impl:
+    if tf is None or tf is disabled_torch_function_impl or _real_torch(t):
         return
     for u, _ in found:
         if u is t:

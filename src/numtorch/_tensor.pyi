@@ -48,9 +48,25 @@ class Tensor:
         """Elementwise ``a & b`` of integer or bool tensors, as ``torch.bitwise_and``."""
     def __array__(self, dtype=None, copy=None): ...
     __array_priority__: int
+    def __array_wrap__(self: Tensor, array, context=None, return_scalar: builtins.bool = False) -> Tensor:
+        """What a NumPy ufunc on a Tensor returns: a Tensor over its result (bool arrays come back
+        as uint8, as PyTorch).
+        """
     def __bool__(self) -> builtins.bool: ...
     def __complex__(self) -> complex: ...
+    def __contains__(self: Tensor, element) -> builtins.bool:
+        """``element in tensor``: whether any element equals ``element`` (a Tensor or a number)."""
     def __deepcopy__(self, memo): ...
+    def __delitem__(self: Tensor, key) -> None:
+        """Deleting items is not supported (PyTorch's TypeError)."""
+    def __div__(self: Tensor, other) -> Tensor:
+        """Python 2's ``/``: true division."""
+    def __dlpack__(self: Tensor, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of ``self``'s memory (a versioned one when ``max_version`` allows);
+        tensors that require grad are refused, as PyTorch.
+        """
+    def __dlpack_device__(self: Tensor) -> tuple:
+        """``(DLDeviceType.kDLCPU, 0)`` for a CPU tensor."""
     def __eq__(input, other, *, out=None):
         """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
     def __float__(self) -> builtins.float: ...
@@ -67,8 +83,12 @@ class Tensor:
     def __iadd__(self, *args, **kwargs):
         """In-place ``add``."""
     def __iand__(self, *args, _f=...): ...
+    def __idiv__(self: Tensor, other) -> Tensor:
+        """Python 2's ``/=``: in-place true division."""
     def __ifloordiv__(self, *args, **kwargs):
         """In-place ``floor_divide``."""
+    def __ilshift__(self: Tensor, other) -> Tensor:
+        """``self <<= other``."""
     def __imod__(self, *args, **kwargs):
         """In-place ``remainder``."""
     def __imul__(self, *args, **kwargs):
@@ -82,6 +102,8 @@ class Tensor:
     def __ior__(self, *args, _f=...): ...
     def __ipow__(self, *args, **kwargs):
         """In-place ``pow``."""
+    def __irshift__(self: Tensor, other) -> Tensor:
+        """``self >>= other``."""
     def __isub__(self, *args, **kwargs):
         """In-place ``sub``."""
     def __iter__(self): ...
@@ -91,6 +113,8 @@ class Tensor:
     def __le__(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
     def __len__(self) -> builtins.int: ...
+    def __long__(self: Tensor) -> builtins.int:
+        """Python 2's ``long()``: ``int(self)``."""
     def __lshift__(input, other, *, out=None):
         """Elementwise left shift, as ``torch.bitwise_left_shift``."""
     def __lt__(input, other, *, out=None):
@@ -109,6 +133,8 @@ class Tensor:
         """``-input`` (bool tensors refused, as PyTorch)."""
     @staticmethod
     def __new__(cls, *args, **kwargs): ...
+    def __nonzero__(self: Tensor) -> builtins.bool:
+        """Python 2's truth test: ``bool(self)``."""
     def __or__(input, other, *, out=None):
         """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __pos__(self) -> Tensor: ...
@@ -123,12 +149,16 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None) -> str: ...
     def __reversed__(self) -> Tensor: ...
     def __rfloordiv__(self, other): ...
+    def __rlshift__(self: Tensor, other) -> Tensor:
+        """``other << self`` for a number ``other``."""
     def __rmatmul__(self, other): ...
     def __rmod__(self, other): ...
     def __rmul__(self, other): ...
     def __ror__(input, other, *, out=None):
         """Elementwise ``a | b`` of integer or bool tensors, as ``torch.bitwise_or``."""
     def __rpow__(self, other): ...
+    def __rrshift__(self: Tensor, other) -> Tensor:
+        """``other >> self`` for a number ``other``."""
     def __rshift__(input, other, *, out=None):
         """Elementwise right shift, as ``torch.bitwise_right_shift``."""
     def __rsub__(input, other, *, alpha=1) -> Tensor:
@@ -194,6 +224,10 @@ class Tensor:
     def add_(self, *args, **kwargs):
         """In-place ``add``."""
     def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
+    def addbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addbmm_``: ``beta * self + alpha * sum_b batch1[b] @ batch2[b]`` in place
+        (PyTorch also resizes a broadcastable ``self``; numtorch raises instead).
+        """
     def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor:
         """``input + value * tensor1 / tensor2`` (AddcdivBackward0)."""
     def addcdiv_(self, *args, _fn=..., **kwargs): ...
@@ -202,10 +236,16 @@ class Tensor:
     def addcmul_(self, *args, _fn=..., **kwargs): ...
     def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
         """``beta * input + alpha * (mat1 @ mat2)`` (AddmmBackward0, what nn.Linear uses)."""
+    def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addmm_``: ``beta * self + alpha * mat1 @ mat2`` in place (no resizing)."""
     def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
         """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
+    def addmv_(self: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addmv_``: ``beta * self + alpha * mat @ vec`` in place."""
     def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
         """``torch.addr``: ``beta * input + alpha * outer(vec1, vec2)`` (input ignored if beta=0)."""
+    def addr_(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.addr_``: ``beta * self + alpha * outer(vec1, vec2)`` in place."""
     def adjoint(input: Tensor) -> Tensor: ...
     def all(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
     def allclose(input, other, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> builtins.bool:
@@ -216,6 +256,10 @@ class Tensor:
     def angle(input: Tensor, *, out=None) -> Tensor:
         """Argument of complex numbers; 0 or pi for real ones (nan kept)."""
     def any(input, dim=None, keepdim: builtins.bool = False) -> Tensor: ...
+    def apply_(self: Tensor, callable) -> Tensor:
+        """``Tensor.apply_``: replace each element by ``callable(element)`` (Python-level, slow;
+        not for tensors that require grad).
+        """
     def arccos(input, *, out=None):
         """Elementwise the inverse cosine, as ``torch.acos`` (grad_fn ``AcosBackward0``)."""
     def arccos_(self):
@@ -236,6 +280,7 @@ class Tensor:
         """Elementwise the inverse tangent, as ``torch.atan`` (grad_fn ``AtanBackward0``)."""
     def arctan2(input, other, *, out=None) -> Tensor:
         """The angle of the point (other, input), in (-pi, pi] (Atan2Backward0)."""
+    def arctan2_(self, *args, _fn=...): ...
     def arctan_(self):
         """In-place ``atan``."""
     def arctanh(input, *, out=None):
@@ -251,6 +296,10 @@ class Tensor:
         """Same as ``nonzero(input)``."""
     def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
         """``torch.as_strided``: a view with explicit sizes and strides (in elements)."""
+    def as_strided_(input: Tensor, size, stride, storage_offset=None) -> Tensor:
+        """``Tensor.as_strided_``: give ``input`` new sizes, strides and offset in place."""
+    def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None) -> Tensor:
+        """``torch.as_strided_scatter``: a copy of input (dense) whose strided view is ``src``."""
     def as_subclass(self, cls) -> Tensor:
         """This tensor as a ``cls`` instance sharing its data and autograd history."""
     def asin(input, *, out=None):
@@ -275,6 +324,8 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False, inputs=None) -> None:
         """Accumulate the gradient of this tensor into the leaves (``Tensor.backward``)."""
     def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor: ...
+    def baddbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+        """``Tensor.baddbmm_``: ``beta * self + alpha * batch1 @ batch2`` in place."""
     def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
         """``torch.bernoulli(input)`` (input holds the probabilities) or ``bernoulli(input, p)``."""
     def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
@@ -302,6 +353,7 @@ class Tensor:
     def bitwise_xor_(self, *args, _f=...): ...
     def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def bool(self, memory_format=None): ...
+    def broadcast_to(input: Tensor, size) -> Tensor: ...
     def bucketize(input, boundaries: Tensor, *, out_int32: builtins.bool = False, right: builtins.bool = False, out=None) -> Tensor:
         """Bucket index of each element in the 1-D ``boundaries`` (``right`` picks the closed side)."""
     def byte(self, memory_format=None): ...
@@ -338,6 +390,8 @@ class Tensor:
         """Complex conjugate (real tensors are returned as is)."""
     def conj_physical(input: Tensor, *, out=None) -> Tensor:
         """Complex conjugate computed now (a copy with ``out=`` for real tensors)."""
+    def conj_physical_(self: Tensor) -> Tensor:
+        """``Tensor.conj_physical_``: conjugate in place (real tensors are unchanged)."""
     def const_data_ptr(self) -> builtins.int: ...
     def contiguous(self: Tensor, memory_format=None) -> Tensor: ...
     def copy_(self: Tensor, src, non_blocking: builtins.bool = False) -> Tensor:
@@ -368,8 +422,12 @@ class Tensor:
         """Running minimum along ``dim`` and where it was last attained (NaN propagates)."""
     def cumprod(input: Tensor, dim: builtins.int, *, dtype=None, out=None) -> Tensor:
         """Running product along ``dim`` (integer and bool inputs give int64)."""
+    def cumprod_(self: Tensor, dim: builtins.int, *, dtype=None) -> Tensor:
+        """``Tensor.cumprod_``: running product in place (``dtype``, if given, must be ``self``'s)."""
     def cumsum(input: Tensor, dim: builtins.int, *, dtype=None, out=None) -> Tensor:
         """Running sum along ``dim`` (integer and bool inputs give int64)."""
+    def cumsum_(self: Tensor, dim: builtins.int, *, dtype=None) -> Tensor:
+        """``Tensor.cumsum_``: running sum in place (``dtype``, if given, must be ``self``'s)."""
     @property
     def data(self) -> Tensor: ...
     @data.setter
@@ -377,6 +435,9 @@ class Tensor:
     def data_ptr(self) -> builtins.int: ...
     def deg2rad(input: Tensor, *, out=None) -> Tensor:
         """Degrees to radians (integers give the default float dtype)."""
+    def deg2rad_(self, *args, _fn=...): ...
+    def dense_dim(self: Tensor) -> builtins.int:
+        """Number of dense dims: all of them for a strided tensor."""
     def det(input: Tensor) -> Tensor: ...
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, outside the graph."""
@@ -391,6 +452,8 @@ class Tensor:
         """``torch.diagflat``: a 2-D matrix with the flattened input on a diagonal."""
     def diagonal(input: Tensor, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Tensor:
         """The diagonal of two dims as a view, moved to the last dim (DiagonalBackward0)."""
+    def diagonal_scatter(input: Tensor, src: Tensor, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Tensor:
+        """``torch.diagonal_scatter``: ``input`` with a diagonal replaced by ``src``."""
     def diff(input: Tensor, n: builtins.int = 1, dim: builtins.int = -1, prepend=None, append=None, *, out=None) -> Tensor:
         """n-th forward difference along ``dim`` (xor for bool), after prepending/appending."""
     def digamma(input, *, out=None):
@@ -416,10 +479,13 @@ class Tensor:
         """``torch.dsplit``: ``tensor_split`` along dim 2."""
     @property
     def dtype(self) -> D.dtype: ...
+    def eig(self, *args, **kwargs):
+        """``Tensor.eig``: removed in PyTorch 1.9; raises PyTorch's error."""
     def element_size(self) -> builtins.int: ...
     def eq(input, other, *, out=None):
         """Elementwise ``a == b`` with broadcasting and type promotion (a bool tensor), as ``torch.eq``."""
-    def eq_(self, *args, _f=...): ...
+    def eq_(self, other):
+        """In-place ``eq``: ``self`` holds 1/0 in its own dtype."""
     def equal(input, other) -> builtins.bool:
         """True when both tensors have the same shape and values (a Python bool)."""
     def erf(input, *, out=None):
@@ -453,6 +519,10 @@ class Tensor:
         """``Tensor.exponential_(lambd)``: ``-log1p(-u) / lambd`` computed in double."""
     def fill_(self: Tensor, value) -> Tensor:
         """Fill with a scalar (FillBackward2) or a 0-d tensor (FillBackward3)."""
+    def fill_diagonal_(self: Tensor, fill_value, wrap: builtins.bool = False) -> Tensor:
+        """``Tensor.fill_diagonal_``: fill the main diagonal (all indices equal) in place; with
+        ``wrap`` a tall matrix restarts its diagonal every ``ncols + 1`` rows, as PyTorch.
+        """
     def fix(input, *, out=None):
         """Elementwise rounded toward zero (integers unchanged), as ``torch.trunc`` (grad_fn ``TruncBackward0``)."""
     def fix_(self):
@@ -467,6 +537,10 @@ class Tensor:
     def float(self, memory_format=None): ...
     def float_power(input, exponent) -> Tensor:
         """``pow`` computed in double (complex double for complex operands)."""
+    def float_power_(self: Tensor, exponent) -> Tensor:
+        """``Tensor.float_power_``: ``self`` must already be double (complex double for a complex
+        result), as PyTorch requires.
+        """
     def floor(input, *, out=None):
         """Elementwise rounded down (integers unchanged), as ``torch.floor`` (grad_fn ``FloorBackward0``)."""
     def floor_(self):
@@ -496,7 +570,8 @@ class Tensor:
     def gcd_(self, other): ...
     def ge(input, other, *, out=None):
         """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
-    def ge_(self, *args, _f=...): ...
+    def ge_(self, other):
+        """In-place ``ge``: ``self`` holds 1/0 in its own dtype."""
     def geometric_(self: Tensor, p: builtins.float, *, generator=None) -> Tensor:
         """``Tensor.geometric_(p)``: number of Bernoulli(p) trials up to the first success."""
     def geqrf(input: Tensor, *, out=None):
@@ -508,15 +583,31 @@ class Tensor:
     def grad(self): ...
     @grad.setter
     def grad(self, value) -> None: ...
+    @property
+    def grad_dtype(self):
+        """The dtype ``grad`` must have: ``self``'s unless set (leaf tensors only)."""
+    @grad_dtype.setter
+    def grad_dtype(self: Tensor, dtype) -> None: ...
     grad_fn: Any
     def greater(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
+    def greater_(self, other):
+        """In-place ``gt``: ``self`` holds 1/0 in its own dtype."""
     def greater_equal(input, other, *, out=None):
         """Elementwise ``a >= b`` with broadcasting and type promotion (a bool tensor), as ``torch.ge``."""
+    def greater_equal_(self, other):
+        """In-place ``ge``: ``self`` holds 1/0 in its own dtype."""
     def gt(input, other, *, out=None):
         """Elementwise ``a > b`` with broadcasting and type promotion (a bool tensor), as ``torch.gt``."""
-    def gt_(self, *args, _f=...): ...
+    def gt_(self, other):
+        """In-place ``gt``: ``self`` holds 1/0 in its own dtype."""
     def half(self, memory_format=None): ...
+    def hardshrink(input: Tensor, lambd: builtins.float = 0.5) -> Tensor:
+        """``torch.hardshrink``: ``x`` where ``|x| > lambd``, else 0 (as ``F.hardshrink``)."""
+    def hash_tensor(input: Tensor, dim=None, *, keepdim: builtins.bool = False, mode: builtins.int = 0) -> Tensor:
+        """``torch.hash_tensor``: xor of the elements' 64-bit patterns over ``dim`` (all dims by
+        default), as uint64; only ``mode=0`` exists, as in PyTorch.
+        """
     def heaviside(input, values, *, out=None) -> Tensor:
         """Step function with ``values`` where ``input == 0`` (same dtypes required, as torch)."""
     def heaviside_(self, values): ...
@@ -564,6 +655,8 @@ class Tensor:
     def inner(input: Tensor, other: Tensor) -> Tensor: ...
     def int(self, memory_format=None): ...
     def inverse(input: Tensor, *, out=None) -> Tensor: ...
+    def ipu(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.ipu``: numtorch has no ipu device (PyTorch's error)."""
     def is_complex(self) -> builtins.bool: ...
     def is_conj(self) -> builtins.bool: ...
     def is_contiguous(self, memory_format=None) -> builtins.bool: ...
@@ -594,6 +687,8 @@ class Tensor:
     def is_neg(self) -> builtins.bool: ...
     @property
     def is_nested(self): ...
+    def is_nonzero(self: Tensor) -> builtins.bool:
+        """``Tensor.is_nonzero``: the truth of a one-element tensor (PyTorch's errors otherwise)."""
     def is_pinned(self) -> builtins.bool: ...
     @property
     def is_quantized(self) -> builtins.bool: ...
@@ -626,9 +721,15 @@ class Tensor:
         """Elementwise: whether each value is +inf (a bool tensor)."""
     def isreal(input: Tensor) -> Tensor:
         """Elementwise: whether the imaginary part is zero (True for real dtypes)."""
+    def istft(input: Tensor, n_fft: builtins.int, hop_length: builtins.int | None = None, win_length: builtins.int | None = None, window: Tensor | None = None, center: builtins.bool = True, normalized: builtins.bool = False, onesided: builtins.bool | None = None, length: builtins.int | None = None, return_complex: builtins.bool = False) -> Tensor:
+        """``torch.istft``: inverse FFT of each frame, windowed overlap-add, divided by the summed
+        squared window (the NOLA condition must hold), trimmed to ``length`` (or the centred
+        signal) and zero-padded at the tail if ``length`` is longer.
+        """
     def item(self): ...
     @property
     def itemsize(self) -> builtins.int: ...
+    def kron(input: Tensor, other: Tensor) -> Tensor: ...
     def kthvalue(input: Tensor, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The k-th smallest value along ``dim`` and its index (``torch.return_types.kthvalue``)."""
     @property
@@ -638,16 +739,23 @@ class Tensor:
     def lcm_(self, other): ...
     def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
         """``input * 2 ** other`` (a composite, as in PyTorch)."""
+    def ldexp_(self: Tensor, other: Tensor) -> Tensor:
+        """``Tensor.ldexp_``: ``self * 2 ** other`` in place (float ``self`` only)."""
     def le(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
-    def le_(self, *args, _f=...): ...
+    def le_(self, other):
+        """In-place ``le``: ``self`` holds 1/0 in its own dtype."""
     def lerp(input, end, weight, *, out=None) -> Tensor:
         """``input + weight * (end - input)`` (LerpBackward0/1)."""
     def lerp_(self, *args, _fn=..., **kwargs): ...
     def less(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
+    def less_(self, other):
+        """In-place ``lt``: ``self`` holds 1/0 in its own dtype."""
     def less_equal(input, other, *, out=None):
         """Elementwise ``a <= b`` with broadcasting and type promotion (a bool tensor), as ``torch.le``."""
+    def less_equal_(self, other):
+        """In-place ``le``: ``self`` holds 1/0 in its own dtype."""
     def lgamma(input, *, out=None):
         """Elementwise the log of the absolute value of the gamma function, as ``torch.lgamma`` (grad_fn ``LgammaBackward0``)."""
     def lgamma_(self):
@@ -696,12 +804,17 @@ class Tensor:
     def logical_xor_(self, *args, _f=...): ...
     def logit(input: Tensor, eps=None, *, out=None) -> Tensor:
         """``log(p / (1 - p))``, clamping to ``[eps, 1 - eps]`` when eps is given."""
+    def logit_(self: Tensor, eps=None) -> Tensor:
+        """``Tensor.logit_(eps)``: ``log(p / (1 - p))`` in place."""
     def logsumexp(input, dim, keepdim: builtins.bool = False, *, out=None) -> Tensor:
         """``log(sum(exp(x)))`` over ``dim``; integer inputs compute in the default float dtype."""
     def long(self, memory_format=None): ...
+    def lstsq(self, *args, **kwargs):
+        """``Tensor.lstsq``: removed in PyTorch 1.9; raises PyTorch's error."""
     def lt(input, other, *, out=None):
         """Elementwise ``a < b`` with broadcasting and type promotion (a bool tensor), as ``torch.lt``."""
-    def lt_(self, *args, _f=...): ...
+    def lt_(self, other):
+        """In-place ``lt``: ``self`` holds 1/0 in its own dtype."""
     def lu(A: Tensor, pivot: builtins.bool = True, get_infos: builtins.bool = False, out=None):
         """``torch.lu``: (LU, pivots[, infos])."""
     def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor: ...
@@ -709,6 +822,12 @@ class Tensor:
     def mH(self): ...
     @property
     def mT(self) -> Tensor: ...
+    def map2_(self: Tensor, x: Tensor, y: Tensor, callable) -> Tensor:
+        """``Tensor.map2_``: ``callable(a, b, c)`` over ``self``, ``x`` and ``y``, in place."""
+    def map_(self: Tensor, tensor: Tensor, callable) -> Tensor:
+        """``Tensor.map_``: ``callable(a, b)`` for each element ``a`` of ``self`` and ``b`` of
+        ``tensor`` (broadcast to ``self``), in place.
+        """
     def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
         """Copy of ``input`` with ``value`` where ``mask`` is True (mask broadcasts)."""
     def masked_fill_(self, mask, value): ...
@@ -722,6 +841,10 @@ class Tensor:
         dot, mv, mm, folding a batch into mm/mv when one side is a matrix or vector, else bmm.
         """
     def matrix_exp(input: Tensor) -> Tensor: ...
+    def matrix_power(input: Tensor, n: builtins.int, *, out=None) -> Tensor:
+        """``torch.matrix_power``: ``input`` to the integer power ``n`` (as
+        ``torch.linalg.matrix_power``).
+        """
     def max(input, dim=None, keepdim: builtins.bool = False, *, out=None):
         """``max(x)`` (all), ``max(x, dim)`` -> (values, indices), ``max(x, other)`` (maximum)."""
     def maximum(input, other, *, out=None) -> Tensor:
@@ -737,10 +860,16 @@ class Tensor:
     def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor: ...
     def mode(input: Tensor, dim: builtins.int = -1, keepdim: builtins.bool = False, *, out=None):
         """The most frequent value along ``dim`` (smallest on ties) and its last index."""
+    def module_load(self: Tensor, other: Tensor, assign: builtins.bool = False) -> Tensor:
+        """What ``load_state_dict`` stores for ``self`` given ``other``: ``other`` detached when
+        ``assign``, else ``self`` with ``other`` copied in (detached).
+        """
     def moveaxis(input: Tensor, source, destination) -> Tensor: ...
     def movedim(input: Tensor, source, destination) -> Tensor: ...
     def msort(input: Tensor, *, out=None) -> Tensor:
         """Sort along dim 0 (values only)."""
+    def mtia(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.mtia``: numtorch has no mtia device (PyTorch's error)."""
     def mul(input, other, *, out=None) -> Tensor:
         """Elementwise product."""
     def mul_(self, *args, **kwargs):
@@ -754,6 +883,11 @@ class Tensor:
     def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor: ...
     def mvlgamma(input: Tensor, p: builtins.int, *, out=None) -> Tensor:
         """Multivariate log-gamma of dimension ``p`` (a sum of lgamma terms)."""
+    def mvlgamma_(self: Tensor, p: builtins.int) -> Tensor:
+        """``Tensor.mvlgamma_(p)``: the multivariate log-gamma, in place."""
+    @property
+    def name(self):
+        """The tensor's name: always None."""
     def nan_to_num(input: Tensor, nan: builtins.float = 0.0, posinf=None, neginf=None, *, out=None):
         """Replace NaN, +inf and -inf (defaults: 0 and the dtype's largest/smallest values)."""
     def nan_to_num_(self, nan: builtins.float = 0.0, posinf=None, neginf=None): ...
@@ -765,6 +899,7 @@ class Tensor:
     def nansum(input, dim=None, keepdim: builtins.bool = False, *, dtype=None) -> Tensor:
         """Sum treating NaN as zero (NansumBackward0)."""
     def narrow(input: Tensor, dim: builtins.int, start, length: builtins.int) -> Tensor: ...
+    def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int, length: builtins.int, *, out=None) -> Tensor: ...
     @property
     def nbytes(self) -> builtins.int: ...
     @property
@@ -772,7 +907,8 @@ class Tensor:
     def ndimension(self) -> builtins.int: ...
     def ne(input, other, *, out=None):
         """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
-    def ne_(self, *args, _f=...): ...
+    def ne_(self, other):
+        """In-place ``ne``: ``self`` holds 1/0 in its own dtype."""
     def neg(input, *, out=None) -> Tensor:
         """``-input`` (bool tensors refused, as PyTorch)."""
     def neg_(self, *args, **kwargs):
@@ -797,14 +933,20 @@ class Tensor:
     def nextafter_(self, other): ...
     def nonzero(input: Tensor, *, out=None, as_tuple: builtins.bool = False):
         """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    def nonzero_static(input: Tensor, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """``torch.nonzero_static``: ``nonzero`` padded with ``fill_value`` or cut to ``size`` rows."""
     def norm(input, p='fro', dim=None, keepdim: builtins.bool = False, dtype=None) -> Tensor:
         """Vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm."""
     def normal_(self: Tensor, mean: builtins.float = 0, std: builtins.float = 1, *, generator=None) -> Tensor:
         """``Tensor.normal_(mean, std)``: block Box-Muller for contiguous n >= 16, else per element."""
     def not_equal(input, other, *, out=None):
         """Elementwise ``a != b`` with broadcasting and type promotion (a bool tensor), as ``torch.ne``."""
+    def not_equal_(self, other):
+        """In-place ``ne``: ``self`` holds 1/0 in its own dtype."""
     def numel(self) -> builtins.int: ...
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray: ...
+    def orgqr(input: Tensor, input2: Tensor, *, out=None) -> Tensor:
+        """``torch.orgqr``: ``torch.linalg.householder_product``."""
     def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: builtins.bool = True, transpose: builtins.bool = False, *, out=None) -> Tensor:
         """Multiply ``input3`` by the full Q of a packed QR (``input``, ``input2``)."""
     def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -815,12 +957,18 @@ class Tensor:
     def pin_memory(self) -> Tensor: ...
     def pinverse(input: Tensor, rcond: builtins.float = 1e-15) -> Tensor: ...
     def polygamma(self, n: builtins.int) -> Tensor: ...
+    def polygamma_(self: Tensor, n: builtins.int) -> Tensor:
+        """``Tensor.polygamma_(n)``: the n-th derivative of digamma, in place."""
     def positive(input: Tensor) -> Tensor:
         """Returns ``input`` itself (booleans rejected, as PyTorch)."""
     def pow(input, exponent, *, out=None) -> Tensor:
         """``input ** exponent`` for tensor/scalar combinations (PowBackward0/1/2)."""
     def pow_(self, *args, **kwargs):
         """In-place ``pow``."""
+    def prelu(input: Tensor, weight: Tensor) -> Tensor:
+        """``torch.prelu``: ``max(0, x) + weight * min(0, x)``, one weight per channel (dim 1, or
+        dim 0 of a 1-D input), as ``F.prelu``.
+        """
     def prod(input, dim=..., keepdim: builtins.bool = False, *, dtype=None) -> Tensor: ...
     def put(input: Tensor, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
         """Copy of ``input`` with ``source`` written (or added) at flat positions ``index``."""
@@ -830,6 +978,7 @@ class Tensor:
         """``torch.quantile``: q-th quantiles along ``dim`` (NaN if a slice has NaN)."""
     def rad2deg(input: Tensor, *, out=None) -> Tensor:
         """Radians to degrees (integers give the default float dtype)."""
+    def rad2deg_(self, *args, _fn=...): ...
     def random_(self: Tensor, *args, generator=None, **kw) -> Tensor:
         """``Tensor.random_()``, ``random_(to)`` and ``random_(from, to)`` (``to=None``: up to the
         dtype's largest value).
@@ -847,6 +996,8 @@ class Tensor:
         """Run ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
     def register_post_accumulate_grad_hook(self, hook) -> RemovableHandle:
         """Run ``hook(tensor)`` after a leaf's ``.grad`` was accumulated in a backward."""
+    def reinforce(self: Tensor, reward) -> None:
+        """Removed from PyTorch: raises its error pointing to ``torch.distributions``."""
     def relu(input, *, out=None):
         """Elementwise max(x, 0), as ``torch.relu`` (grad_fn ``ReluBackward0``)."""
     def relu_(self):
@@ -870,8 +1021,12 @@ class Tensor:
     def reshape(input: Tensor, *shape) -> Tensor:
         """A view when the strides allow it, else a copy (``torch.reshape``)."""
     def reshape_as(self, other: Tensor) -> Tensor: ...
+    def resize(self: Tensor, *sizes) -> Tensor:
+        """Deprecated out-of-place ``resize``: a resized copy (PyTorch's warning)."""
     def resize_(self: Tensor, *sizes, memory_format=None) -> Tensor:
         """``Tensor.resize_``: new shape, keeping the leading elements (new ones are zero here)."""
+    def resize_as(self: Tensor, tensor: Tensor) -> Tensor:
+        """Deprecated out-of-place ``resize_as``: a copy resized like ``tensor``."""
     def resize_as_(input: Tensor, the_template: Tensor, *, memory_format=None) -> Tensor:
         """``torch.resize_as_``: ``resize_`` to the template's shape."""
     def resolve_conj(input: Tensor) -> Tensor:
@@ -905,6 +1060,8 @@ class Tensor:
         """Reduce ``src`` into ``input`` at ``index`` along ``dim`` (sum, prod, mean, amax, amin)."""
     def scatter_reduce_(self, *args, **kwargs): ...
     def select(input: Tensor, dim: builtins.int, index: builtins.int) -> Tensor: ...
+    def select_scatter(input: Tensor, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+        """``torch.select_scatter``: ``input`` with ``input.select(dim, index)`` replaced by src."""
     def set_(self, source=None, storage_offset: builtins.int = 0, size=None, stride=None) -> Tensor:
         """``Tensor.set_``: view ``source`` (a storage, or a tensor's memory and geometry), or
         nothing; the tensor then shares that memory.
@@ -933,18 +1090,25 @@ class Tensor:
         """In-place ``sin``."""
     def sinc(input: Tensor, *, out=None) -> Tensor:
         """Normalised sinc, ``sin(pi x) / (pi x)`` with 1 at 0 (SincBackward0)."""
+    def sinc_(self, *args, _fn=...): ...
     def sinh(input, *, out=None):
         """Elementwise the hyperbolic sine, as ``torch.sinh`` (grad_fn ``SinhBackward0``)."""
     def sinh_(self):
         """In-place ``sinh``."""
     def size(self, dim: builtins.int | None = None): ...
+    def slice_scatter(input: Tensor, src: Tensor, dim: builtins.int = 0, start=None, end=None, step: builtins.int = 1) -> Tensor:
+        """``torch.slice_scatter``: ``input`` with ``input[..., start:end:step, ...]`` set to src."""
     def slogdet(input: Tensor): ...
     def softmax(input: Tensor, dim=None, dtype=None, *, _stacklevel: builtins.int = 3) -> Tensor:
         """Softmax along ``dim`` (SoftmaxBackward0); ``dtype`` casts first as PyTorch does."""
+    def solve(self, *args, **kwargs):
+        """``Tensor.solve``: removed in PyTorch 1.9; raises PyTorch's error."""
     def sort(input: Tensor, dim: builtins.int = -1, descending: builtins.bool = False, *, stable: builtins.bool | None = None, out=None):
         """Sorted values and their indices along ``dim`` (``torch.return_types.sort``); always
         stable. Passing ``stable=`` selects PyTorch's other overload (SortBackward1).
         """
+    def sparse_dim(self: Tensor) -> builtins.int:
+        """Number of sparse dims: 0 for a strided tensor."""
     def split(tensor: Tensor, split_size_or_sections, dim: builtins.int = 0) -> tuple:
         """Split into chunks of a size (last may be smaller) or of the given sizes; views."""
     def split_with_sizes(self, split_sizes, dim: builtins.int = 0): ...
@@ -958,6 +1122,8 @@ class Tensor:
         """In-place ``square``."""
     def squeeze(input: Tensor, dim=...) -> Tensor:
         """Remove size-1 dims (all, one, or a tuple), as a view."""
+    def squeeze_(self: Tensor, dim=...) -> Tensor:
+        """``Tensor.squeeze_``: remove size-1 dims (all, one, or a tuple) in place."""
     def std(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
         """Standard deviation (StdBackward0)."""
     def stft(input: Tensor, n_fft: builtins.int, hop_length: builtins.int | None = None, win_length: builtins.int | None = None, window: Tensor | None = None, center: builtins.bool = True, pad_mode: str = 'reflect', normalized: builtins.bool = False, onesided: builtins.bool | None = None, return_complex: builtins.bool | None = None, align_to_window: builtins.bool | None = None) -> Tensor:
@@ -985,9 +1151,17 @@ class Tensor:
     def svd(input: Tensor, some: builtins.bool = True, compute_uv: builtins.bool = True, *, out=None):
         """``torch.svd``: (U, S, V) with V (not V^H); zero-filled U and V without compute_uv."""
     def swapaxes(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def swapaxes_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
     def swapdims(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def swapdims_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
+    def symeig(self, *args, **kwargs):
+        """``Tensor.symeig``: removed in PyTorch 1.9; raises PyTorch's error."""
     def t(input: Tensor) -> Tensor:
         """Transpose of a matrix (0-D and 1-D tensors are returned as views of themselves)."""
+    def t_(self: Tensor) -> Tensor:
+        """``Tensor.t_``: transpose a matrix in place (0-D and 1-D tensors are unchanged)."""
     def take(input: Tensor, index: Tensor) -> Tensor:
         """Elements of the flattened ``input`` at ``index`` (shape of ``index``)."""
     def take_along_dim(input: Tensor, indices: Tensor, dim: builtins.int | None = None, *, out=None) -> Tensor:
@@ -1005,12 +1179,16 @@ class Tensor:
         """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank."""
     def to(self: Tensor, *args, **kwargs) -> Tensor:
         """Convert dtype and/or device; returns ``self`` when nothing changes (as PyTorch)."""
+    def to_dense(self: Tensor, dtype=None, *, masked_grad=None) -> Tensor:
+        """A strided tensor is already dense: ``self`` (converted when ``dtype`` differs)."""
     def tolist(self): ...
     def topk(input: Tensor, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True, sorted: builtins.bool = True, *, out=None):
         """The ``k`` largest (or smallest) values along ``dim`` and their indices, sorted."""
     def trace(input: Tensor) -> Tensor:
         """Sum of the main diagonal of a 2-D matrix (integers promoted to int64, as torch)."""
     def transpose(input: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+    def transpose_(self: Tensor, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """``Tensor.transpose_``: swap two dims of ``self`` in place."""
     def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True, transpose: builtins.bool = False, unitriangular: builtins.bool = False, *, out=None):
         """``torch.triangular_solve``: (solution, cloned_coefficient)."""
     def tril(input: Tensor, diagonal: builtins.int = 0, *, out=None) -> Tensor:
@@ -1043,7 +1221,13 @@ class Tensor:
         """``torch.unsafe_chunk``: ``chunk``."""
     def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
         """``torch.unsafe_split``: ``split`` (the views are not tracked for in-place safety)."""
+    def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0) -> tuple:
+        """``torch.unsafe_split_with_sizes``: ``split_with_sizes`` (views not tracked for in-place
+        safety).
+        """
     def unsqueeze(input: Tensor, dim: builtins.int) -> Tensor: ...
+    def unsqueeze_(self: Tensor, dim: builtins.int) -> Tensor:
+        """``Tensor.unsqueeze_``: insert a size-1 dim in place."""
     def untyped_storage(self) -> UntypedStorage:
         """The ``UntypedStorage`` of this tensor's memory block (shared by all its views)."""
     def var(input, dim=None, unbiased=None, keepdim: builtins.bool = False, *, correction=None) -> Tensor:
@@ -1053,12 +1237,19 @@ class Tensor:
     def view(self: Tensor, *shape) -> Tensor:
         """A view with a new shape (one dim may be -1); ``view(dtype)`` reinterprets the bits."""
     def view_as(self, other: Tensor) -> Tensor: ...
+    @property
+    def volatile(self) -> builtins.bool:
+        """Removed: always False, with a warning."""
+    @volatile.setter
+    def volatile(self: Tensor, value) -> None: ...
     def vsplit(input: Tensor, indices_or_sections) -> tuple:
         """``torch.vsplit``: ``tensor_split`` along dim 0."""
     def where(self, condition, other): ...
     def xlogy(input, other, *, out=None) -> Tensor:
         """``torch.xlogy`` elementwise with broadcasting (XlogyBackward0)."""
     def xlogy_(self, other): ...
+    def xpu(self, device=None, non_blocking: builtins.bool = False, memory_format=None):
+        """``Tensor.xpu``: numtorch has no xpu device (PyTorch's error)."""
     def zero_(self: Tensor) -> Tensor: ...
 
 

@@ -15,6 +15,7 @@ growing it; the storage of ``from_numpy(a)`` is the memory block of ``a``'s base
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as np
 
@@ -493,7 +494,17 @@ def untyped_storage(self) -> UntypedStorage:
     if not isinstance(arr, np.ndarray):  # a device array: its bytes, copied to the host
         return UntypedStorage._wrap(np.ascontiguousarray(to_host(arr)).reshape(-1)
                                     .view(np.uint8), self.device)
-    return UntypedStorage._wrap(_region(arr), self.device)
+    region = _region(arr)
+    key = (region.__array_interface__["data"][0], region.nbytes)
+    found = _LIVE.get(key)
+    if found is None:  # one storage object per memory block while it is held, as torch's
+        found = _LIVE[key] = UntypedStorage._wrap(region, self.device)
+    return found
+
+
+#: (address, size) -> the live UntypedStorage over that memory (a held storage keeps its
+#: memory alive, so the address cannot be reused while the entry exists)
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 def storage(self) -> TypedStorage:
@@ -510,13 +521,17 @@ def _typed_storage(self) -> TypedStorage:
 def set_(self, source=None, storage_offset: int = 0, size=None, stride=None) -> Tensor:
     """``Tensor.set_``: view ``source`` (a storage, or a tensor's memory and geometry), or
     nothing; the tensor then shares that memory."""
+    self._check_inplace()
     if source is None:
         arr = np.empty(0, self.dtype.np)
     elif isinstance(source, Tensor):
         if source.dtype is not self.dtype:
-            raise RuntimeError(f"Expected object of scalar type {self.dtype.c_name} but got "
-                               f"scalar type {source.dtype.c_name} for argument 'source'")
-        arr = source._data
+            raise RuntimeError(f"Could not set tensor of type {source.dtype.cpp_name} to a "
+                               f"tensor of type {self.dtype.cpp_name}")
+        if size is None:
+            arr = source._data
+        else:  # a view of source's storage (offset counted from the storage's start)
+            arr = _view(untyped_storage(source), self.dtype, int(storage_offset), size, stride)
     else:
         if isinstance(source, TypedStorage):
             if source.dtype is not self.dtype:

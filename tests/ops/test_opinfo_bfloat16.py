@@ -27,6 +27,7 @@ KNOWN = {
     "nn.functional.interpolate.bicubic": "torch rounds the cubic weights to bfloat16",
     "nn.functional.grid_sample": "torch rounds the unnormalised grid coordinates to bfloat16",
     "grid_sampler_2d": "torch rounds the unnormalised grid coordinates to bfloat16",
+    "grid_sampler_3d": "torch rounds the unnormalised grid coordinates to bfloat16",
     "nn.functional.scaled_dot_product_attention": "torch's flash kernel rounds per block",
     "msort": "the gradient follows the order of ties (see sort)",
     "nn.functional.instance_norm": "torch rounds the batch statistics' gradient to bfloat16",

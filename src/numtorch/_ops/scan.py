@@ -8,7 +8,7 @@ from .. import _dtype as D
 from .._backend import errstate, xp_of
 from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
-from ._inplace import torch_type_name
+from ._inplace import inplace, torch_type_name
 from .indexing import CopyBackwards, scatter_add
 from .join import cat
 from .reduction import return_types
@@ -337,3 +337,34 @@ def cumulative_trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor
         step = dx if dx is not None else (x if x is not None else 1)
         avg = avg * step
     return avg.cumsum(d)
+
+
+#: C++ spellings of PyTorch's scalar types, as its in-place dtype errors print them
+_CPP = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
+        "Byte": "unsigned char", "Bool": "bool", "Float": "float", "Double": "double",
+        "Half": "c10::Half", "BFloat16": "c10::BFloat16",
+        "ComplexFloat": "c10::complex<float>", "ComplexDouble": "c10::complex<double>"}
+
+
+def _scan_inplace(name: str, fn, self: Tensor, dim: int, dtype) -> Tensor:
+    have = torch_type_name(self._data.dtype)
+    if dtype is not None:
+        want = torch_type_name(D.to_numpy_dtype(dtype))
+        if want != have:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP.get(have, have)} "
+                               f"and output tensor dtype {_CPP.get(want, want)} should match")
+    if have == "Bool":
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+    return inplace(self, fn, dim, dtype=dtype)
+
+
+@tensor_method("cumsum_")
+def cumsum_(self: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """``Tensor.cumsum_``: running sum in place (``dtype``, if given, must be ``self``'s)."""
+    return _scan_inplace("cumsum", cumsum, self, dim, dtype)
+
+
+@tensor_method("cumprod_")
+def cumprod_(self: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """``Tensor.cumprod_``: running product in place (``dtype``, if given, must be ``self``'s)."""
+    return _scan_inplace("cumprod", cumprod, self, dim, dtype)

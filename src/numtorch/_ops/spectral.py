@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ._base import Op, tensor_method, wrap_dim, write_out
 
 #: the top-level names; the transforms are exported by ``numtorch.fft``
-__all__ = ["stft"]
+__all__ = ["stft", "istft"]
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 
@@ -386,3 +386,82 @@ def stft(input: Tensor, n_fft: int, hop_length: int | None = None, win_length: i
     if input.dim() == 1:
         spec = spec.squeeze(0)
     return spec if return_complex else view_as_real(spec.contiguous())
+
+
+@tensor_method("istft")
+def istft(input: Tensor, n_fft: int, hop_length: int | None = None,
+          win_length: int | None = None, window: Tensor | None = None, center: bool = True,
+          normalized: bool = False, onesided: bool | None = None, length: int | None = None,
+          return_complex: bool = False) -> Tensor:
+    """``torch.istft``: inverse FFT of each frame, windowed overlap-add, divided by the summed
+    squared window (the NOLA condition must hold), trimmed to ``length`` (or the centred
+    signal) and zero-padded at the tail if ``length`` is longer."""
+    import warnings
+
+    from .creation import ones
+    from .indexing import index_add
+    from .nn.sampling import pad
+
+    if not input.is_complex():
+        raise RuntimeError("istft requires a complex-valued input tensor matching the output "
+                           "from stft with return_complex=True.")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"istft: expected a tensor with 2 or 3 dimensions of complex "
+                           f"values, but got {input.dim()}D")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win = n_fft if win_length is None else win_length
+    if not 0 < win <= n_fft:
+        raise RuntimeError(f"istft: expected 0 < win_length <= n_fft, but got "
+                           f"win_length={win}")
+    if hop <= 0:
+        raise RuntimeError(f"istft: expected hop_length > 0, but got hop_length={hop}")
+    spec = input if input.dim() == 3 else input.unsqueeze(0)
+    bins, n_frames = spec.shape[-2], spec.shape[-1]
+    one = bins != n_fft if onesided is None else onesided
+    if one and bins != n_fft // 2 + 1:
+        raise RuntimeError(f"istft: expected the frequency dimension (3rd to the last) of the "
+                           f"input tensor to match n_fft / 2 + 1 when onesided=True, but got "
+                           f"{bins}")
+    real_dtype = D.float64 if spec.dtype == D.complex128 else D.float32
+    if window is None:
+        warnings.warn("A window was not provided. A rectangular window will be applied.Please "
+                      "provide the same window used by stft to make the inversion lossless.To "
+                      "suppress this warning and use a rectangular window, explicitly set "
+                      "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=2)
+        window = ones(win, dtype=real_dtype)
+    if win < n_fft:
+        left = (n_fft - win) // 2
+        window = pad(window.reshape(1, 1, -1), [left, n_fft - win - left]).reshape(-1)
+    norm = "ortho" if normalized else "backward"
+    frames_t = spec.transpose(-1, -2)
+    frames = irfft(frames_t, n=n_fft, dim=-1, norm=norm) if one else \
+        ifft(frames_t, n=n_fft, dim=-1, norm=norm)
+    if not return_complex and frames.is_complex():
+        frames = frames.real
+    frames = frames * window
+    total = n_fft + hop * (n_frames - 1)
+    xp = xp_of(frames._data)
+    pos = (xp.arange(n_frames).reshape(-1, 1) * hop + xp.arange(n_fft).reshape(1, -1))
+    index = Tensor._from_array(pos.reshape(-1).astype(xp.int64))
+    batch = frames.shape[0]
+    y = index_add(frames.new_zeros((batch, total)), 1, index, frames.reshape(batch, -1))
+    wsq = (window * window.conj()).real if window.is_complex() else window * window
+    env = index_add(wsq.new_zeros(total), 0, index, wsq.expand(n_frames, n_fft).reshape(-1))
+    start = n_fft // 2 if center else 0
+    if length is not None:
+        end = start + length
+    else:
+        end = total - n_fft // 2 if center else total
+    end = min(end, total)
+    y, env = y[:, start:end], env[start:end]
+    low = env.abs().min().item() if env.numel() else 1.0
+    if low < 1e-11:
+        raise RuntimeError(f"istft(n_fft={n_fft}, hop_length={hop}, win_length={win}, "
+                           f"center={int(center)}) window overlap add min: {low:g}")
+    y = y / env
+    if length is not None and y.shape[-1] < length:
+        warnings.warn("The length of signal is shorter than the length parameter. Result is "
+                      "being padded with zeros in the tail. Please check your center and "
+                      "hop_length settings.", UserWarning, stacklevel=2)
+        y = pad(y.unsqueeze(1), [0, length - y.shape[-1]]).squeeze(1)
+    return y.squeeze(0) if input.dim() == 2 else y

@@ -149,3 +149,28 @@ def triu(input: Tensor, diagonal: int = 0, *, out=None) -> Tensor:
 
 _make_inplace("tril_", tril)
 _make_inplace("triu_", triu)
+
+
+@tensor_method("fill_diagonal_")
+def fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
+    """``Tensor.fill_diagonal_``: fill the main diagonal (all indices equal) in place; with
+    ``wrap`` a tall matrix restarts its diagonal every ``ncols + 1`` rows, as PyTorch."""
+    shape = tuple(self._data.shape)
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and any(n != shape[0] for n in shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    n = min(shape)
+    step = sum(self.stride())
+    self.as_strided((n,), (step,), self.storage_offset()).fill_(fill_value)
+    rows, cols = shape[0], shape[-1]
+    if wrap and len(shape) == 2 and rows > cols + 1:
+        if self.is_contiguous():
+            start = (cols + 1) * cols
+            count = (rows * cols - 1 - start) // (cols + 1) + 1
+            self.as_strided((count,), (cols + 1,), self.storage_offset() + start).fill_(
+                fill_value)
+        else:
+            for top in range(cols + 1, rows, cols + 1):
+                self[top:].diagonal().fill_(fill_value)
+    return self

@@ -713,3 +713,8 @@ class ScatterAlong(Op):
 def scatter_grad(g: Tensor, indices, shape, dim: int, keepdim: bool) -> Tensor:
     """Zeros of ``shape`` with ``g`` put at ``indices`` along ``dim`` (for max/min/median)."""
     return ScatterAlong.apply(g, indices=indices, shape=shape, dim=dim, keepdim=keepdim)
+
+
+tensor_method("diagonal_scatter")(diagonal_scatter)
+tensor_method("select_scatter")(select_scatter)
+tensor_method("slice_scatter")(slice_scatter)

@@ -369,3 +369,6 @@ def unravel_index(indices, shape) -> tuple:
     if 0 in shape and indices.numel():  # PyTorch divides by the sizes
         raise RuntimeError("ZeroDivisionError")
     return UnravelIndex.apply(indices, shape=shape)
+
+
+tensor_method("nonzero_static")(nonzero_static)

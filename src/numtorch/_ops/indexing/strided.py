@@ -9,7 +9,7 @@ from .._base import Op, tensor_method, write_out
 from .scatter import AsStridedScatter, _embed, index_add
 from .select import take
 
-__all__ = ["as_strided", "as_strided_copy", "as_strided_scatter"]
+__all__ = ["as_strided", "as_strided_copy", "as_strided_scatter", "as_strided_"]
 
 _INT64 = host.int64
 
@@ -19,9 +19,14 @@ def _storage_of(arr):
     root = arr
     while is_array(root.base):
         root = root.base
-    if not root.flags.c_contiguous:  # pragma: no cover - roots are allocated dense
-        root = xp_of(root).ascontiguousarray(root)
-        return root.reshape(-1), 0
+    if not root.flags.c_contiguous:
+        # a dense root in another dim order (a clone keeping a transposed or channels-last
+        # layout): its memory, read in address order, is the storage
+        order = sorted(range(root.ndim), key=lambda k: -root.strides[k])
+        dense = root.transpose(order)
+        if not dense.flags.c_contiguous:  # pragma: no cover - roots are allocated dense
+            return xp_of(root).ascontiguousarray(root).reshape(-1), 0
+        root = dense
     off = 0
     if root is not arr and arr.size:
         off = element_offset(arr, root)
@@ -101,3 +106,19 @@ def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=
     _check_strided(size, stride, off, input.numel(), input.element_size())
     pos = _strided_positions(size, stride, off)
     return _embed(input, src, lambda a: a.reshape(-1)[pos], AsStridedScatter)
+
+
+_AS_STRIDED_ = type("AsStridedInplace", (AsStrided,), {"grad_fn_name": "AsStridedBackward1",
+                                                        "__module__": __name__})
+
+
+@tensor_method("as_strided_")
+def as_strided_(input: Tensor, size, stride, storage_offset=None) -> Tensor:
+    """``Tensor.as_strided_``: give ``input`` new sizes, strides and offset in place."""
+    from ..shape.inplace_views import restride_inplace
+
+    return restride_inplace(input, _AS_STRIDED_, size=tuple(size), stride=tuple(stride),
+                            offset=storage_offset)
+
+
+tensor_method("as_strided_scatter")(as_strided_scatter)

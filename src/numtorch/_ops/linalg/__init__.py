@@ -8,7 +8,8 @@ exports the top-level names.
 
 from __future__ import annotations
 
-from . import products, toplevel
+from . import methods, products, toplevel
+from .methods import *  # noqa: F403
 from .norms import renorm
 from .products import *  # noqa: F403
 from .products import (  # noqa: F401  (the op classes numtorch.onnx lowers)
@@ -22,4 +23,4 @@ from .products import (  # noqa: F401  (the op classes numtorch.onnx lowers)
 )
 from .toplevel import *  # noqa: F403
 
-__all__ = products.__all__ + toplevel.__all__ + ["renorm"]
+__all__ = products.__all__ + toplevel.__all__ + ["renorm"] + methods.__all__

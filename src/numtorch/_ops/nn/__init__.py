@@ -12,7 +12,7 @@ also top-level ``numtorch`` functions.
 
 from __future__ import annotations
 
-from .activation import log_softmax, softmax
+from .activation import hardshrink, log_softmax, prelu, softmax
 from .conv import (
     conv1d,
     conv2d,
@@ -30,4 +30,4 @@ from .sampling import __all__ as _sampling_all
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "convolution", "grid_sampler_2d", "log_softmax",
            "native_batch_norm", "native_group_norm", "native_layer_norm", "softmax",
-           *_sampling_all]
+           "hardshrink", "prelu", *_sampling_all]

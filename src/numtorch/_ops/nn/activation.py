@@ -16,7 +16,7 @@ from ..indexing import where
 from ..join import cat
 from ..pointwise import torch_type_name
 
-__all__ = ["softmax", "log_softmax"]
+__all__ = ["softmax", "log_softmax", "hardshrink", "prelu"]
 
 _SQRT1_2 = 0.70710678118654752440
 _INV_SQRT_2PI = 0.39894228040143267794
@@ -394,3 +394,41 @@ class PreluKernel(Op):
         gx = where(pos, g, g * w) if need[0] else None
         gw = where(pos, 0.0, g * x) if need[1] else None
         return gx, gw
+
+
+def _floating_only(input: Tensor, kernel: str) -> None:
+    if input._data.dtype.kind in "biu":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{torch_type_name(input._data.dtype)}'")
+
+
+@tensor_method("hardshrink")
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``torch.hardshrink``: ``x`` where ``|x| > lambd``, else 0 (as ``F.hardshrink``)."""
+    _floating_only(input, "hardshrink_cpu")
+    return Hardshrink.apply(input, lambd=lambd)
+
+
+@tensor_method("prelu")
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``torch.prelu``: ``max(0, x) + weight * min(0, x)``, one weight per channel (dim 1, or
+    dim 0 of a 1-D input), as ``F.prelu``."""
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got "
+                           f"{torch_type_name(input._data.dtype)} and "
+                           f"{torch_type_name(weight._data.dtype)}")
+    _floating_only(input, "prelu_cpu")
+    n = weight.numel()
+    nd = input.dim()
+    if n != 1:
+        if nd == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        c = input.shape[1] if nd >= 2 else input.shape[0]
+        if c != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = {c}.")
+    if nd >= 2:
+        shape = (1, n) + (1,) * (nd - 2) if n != 1 else (1,) * nd
+    else:
+        shape = (n,) if nd == 1 else ()
+    return PreluKernel.apply(input, weight if tuple(weight.shape) == shape else weight.view(shape))

@@ -16,6 +16,7 @@ This package is what the rest of numtorch imports elementwise ops from.
 from .._inplace import inplace as _inplace  # noqa: F401
 from .._inplace import torch_type_name  # noqa: F401
 from . import arith, binary, compare, complex, minmax, special, ternary, unary
+from . import inplace as _inplace_forms  # noqa: F401  (registers the in-place methods)
 from .arith import *  # noqa: F403
 from .binary import *  # noqa: F403
 from .compare import *  # noqa: F403

@@ -13,7 +13,7 @@ import operator
 from ..._backend import xp_of
 from ..._tensor import Tensor
 from .._args import PLAIN, check, check_kinds, is_number, need_tensor, overloads, with_out
-from .._base import _wrap, recording, result_np_dtype, tensor_method, write_out
+from .._base import Op, _wrap, recording, result_np_dtype, tensor_method, write_out
 from .._inplace import inplace, torch_type_name
 from ._common import CPLX, Predicate, as_tensor, cast, quiet, refusals, refuse
 
@@ -377,8 +377,7 @@ def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
-for _n, _f in (("eq_", eq), ("ne_", ne), ("lt_", lt), ("le_", le), ("gt_", gt), ("ge_", ge),
-               ("__iand__", bitwise_and), ("__ior__", bitwise_or), ("__ixor__", bitwise_xor),
+for _n, _f in (("__iand__", bitwise_and), ("__ior__", bitwise_or), ("__ixor__", bitwise_xor),
                ("bitwise_and_", bitwise_and), ("bitwise_or_", bitwise_or),
                ("bitwise_xor_", bitwise_xor), ("logical_and_", logical_and),
                ("logical_or_", logical_or), ("logical_xor_", logical_xor),
@@ -386,3 +385,47 @@ for _n, _f in (("eq_", eq), ("ne_", ne), ("lt_", lt), ("le_", le), ("gt_", gt), 
                ("bitwise_left_shift_", bitwise_left_shift),
                ("bitwise_right_shift_", bitwise_right_shift)):
     tensor_method(_n)(lambda self, *args, _f=_f: inplace(self, _f, *args))
+
+
+
+class _ComparedInplace(Op):
+    """The node of an in-place comparison on tracked tensors (``x.gt_(y)``): its values are the
+    comparison's, cast to ``self``'s dtype; its gradient is zero for every input, as PyTorch's
+    ``GtBackward0`` (number ``other``) / ``GtBackward1`` (tensor ``other``)."""
+
+    params = ("values",)
+
+    def forward(self, a, *other):
+        return self.values.astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        zeros = [g.new_zeros(meta[0]) if need else None
+                 for meta, need in zip(self._input_meta, self.needs_input_grad)]
+        return tuple(zeros) if len(zeros) > 1 else zeros[0]
+
+
+def _compare_inplace(title: str, fn):
+    nodes = tuple(type(f"{title}Inplace{k}", (_ComparedInplace,),
+                       {"grad_fn_name": f"{title}Backward{k}", "__module__": __name__})
+                  for k in (0, 1))
+
+    def compare(s, other):
+        res = fn(s, other)
+        tensor = isinstance(other, Tensor)
+        if not (s._requires_grad or tensor and other._requires_grad):
+            return res
+        if tensor:
+            return nodes[1].apply(s, other, values=res._data)
+        return nodes[0].apply(s, values=res._data)
+
+    def method(self, other):
+        return inplace(self, compare, other)
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``: ``self`` holds 1/0 in its own dtype."
+    return method
+
+
+#: the in-place comparison methods (``eq_``...), also under their long names in ``inplace.py``
+COMPARE_INPLACE = {name: tensor_method(name + "_")(_compare_inplace(title, fn))
+                   for name, title, fn in (("eq", "Eq", eq), ("ne", "Ne", ne), ("lt", "Lt", lt),
+                                           ("le", "Le", le), ("gt", "Gt", gt), ("ge", "Ge", ge))}

@@ -3,7 +3,7 @@ and in-place resizing (``resize``)."""
 
 from __future__ import annotations
 
-from . import copies, resize, splits, views
+from . import copies, inplace_views, resize, splits, views  # noqa: F401
 from .copies import *  # noqa: F403
 from .copies import _copy
 from .resize import *  # noqa: F403

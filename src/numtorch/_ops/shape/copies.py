@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from .._base import wrap_dim, write_out
+from .._base import tensor_method, wrap_dim, write_out
 from .splits import split, split_with_sizes
 
 __all__ = ["alias_copy", "view_copy", "permute_copy", "t_copy", "transpose_copy",
            "squeeze_copy", "unsqueeze_copy", "unbind_copy", "unfold_copy", "diagonal_copy",
-           "expand_copy", "narrow_copy", "split_with_sizes_copy", "split_copy"]
+           "expand_copy", "narrow_copy", "split_with_sizes_copy", "split_copy", "detach_copy",
+           "select_copy", "slice_copy", "view_as_real_copy", "view_as_complex_copy"]
 
 
 def _copy(t: Tensor) -> Tensor:
@@ -78,3 +79,38 @@ def split_with_sizes_copy(input: Tensor, split_sizes, dim: int = 0, *, out=None)
 
 def split_copy(input: Tensor, split_size, dim: int = 0, *, out=None) -> tuple:
     return tuple(_copy(t) for t in split(input, split_size, dim))
+
+
+tensor_method("narrow_copy")(narrow_copy)
+
+
+def detach_copy(input: Tensor, *, out=None) -> Tensor:
+    """``torch.detach_copy``: a detached copy."""
+    return write_out(out, _copy(input.detach()))
+
+
+def select_copy(input: Tensor, dim: int, index: int, *, out=None) -> Tensor:
+    """``torch.select_copy``: ``input.select(dim, index)`` as a new tensor."""
+    return write_out(out, _copy(input.select(dim, index)))
+
+
+def slice_copy(input: Tensor, dim: int = 0, start=None, end=None, step: int = 1, *,
+               out=None) -> Tensor:
+    """``torch.slice_copy``: ``input[start:end:step]`` along ``dim`` as a new tensor."""
+    d = wrap_dim(dim, input.dim())
+    index = (slice(None),) * d + (slice(start, end, step),)
+    return write_out(out, _copy(input[index]))
+
+
+def view_as_real_copy(input: Tensor, *, out=None) -> Tensor:
+    """``torch.view_as_real_copy``: ``view_as_real`` as a new tensor."""
+    from .views import view_as_real
+
+    return write_out(out, _copy(view_as_real(input)))
+
+
+def view_as_complex_copy(input: Tensor, *, out=None) -> Tensor:
+    """``torch.view_as_complex_copy``: ``view_as_complex`` as a new tensor."""
+    from .views import view_as_complex
+
+    return write_out(out, _copy(view_as_complex(input)))

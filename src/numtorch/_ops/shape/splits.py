@@ -15,7 +15,8 @@ from .views import Slice
 _SPLIT = ("(Tensor input, int split_size, int dim = 0)",
           "(Tensor input, tuple of ints split_size, int dim = 0)")
 
-__all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split", "unsafe_chunk",
+__all__ = ["split", "chunk", "tensor_split", "split_with_sizes", "unsafe_split_with_sizes",
+           "unsafe_split", "unsafe_chunk",
            "hsplit", "vsplit", "dsplit"]
 
 
@@ -177,3 +178,10 @@ def _named_split(name: str, min_dim: int, dim: int):
 hsplit = tensor_method("hsplit")(_named_split("hsplit", 1, 1))
 vsplit = tensor_method("vsplit")(_named_split("vsplit", 2, 0))
 dsplit = tensor_method("dsplit")(_named_split("dsplit", 3, 2))
+
+
+@tensor_method("unsafe_split_with_sizes")
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
+    """``torch.unsafe_split_with_sizes``: ``split_with_sizes`` (views not tracked for in-place
+    safety)."""
+    return split_with_sizes(input, split_sizes, dim)

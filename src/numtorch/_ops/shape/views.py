@@ -690,3 +690,6 @@ def _flat(tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         return list(tensors[0])
     return list(tensors)
+
+
+tensor_method("broadcast_to")(broadcast_to)
