@@ -18,6 +18,7 @@ from ..._dtype import promote_types
 from ..._tensor import Tensor
 from ...autograd.grad_mode import backward_builds_graph
 from .._base import Op
+from . import conv_cl
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "convolution"]
@@ -241,6 +242,17 @@ def _transposed_cols(g, w, in_sizes, stride, padding, dilation, groups):
     return im2col(gp, ksize, stride, dilation, in_sizes, groups)
 
 
+# Which kernels run (measured on a 1-thread OpenBLAS, see benchmarks/): the channels-last ones
+# for one-group 2-D float convolutions with a kernel larger than 1x1; 1x1 kernels are a plain
+# per-sample GEMM in the (N, C, L) layout already.
+USE_CHANNELS_LAST = True
+
+
+def _channels_last(x, w, groups: int) -> bool:
+    return (USE_CHANNELS_LAST and conv_cl.usable(x, w, groups)
+            and w.shape[2] * w.shape[3] > 1)
+
+
 # -- the op ---------------------------------------------------------------------------------
 class Convolution(Op):
     """PyTorch's ``convolution``: inputs (input, weight, bias or None)."""
@@ -257,6 +269,8 @@ class Convolution(Op):
                 b = b.astype(x.dtype)
             return transposed_forward(x, w, b, self.stride, self.padding, self.dilation,
                                       self.groups, self.output_padding)
+        if _channels_last(x, w, self.groups):
+            return conv_cl.forward(x, w, b, self.stride, self.padding, self.dilation)
         return conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
 
     def backward(self, g):
@@ -279,6 +293,18 @@ class Convolution(Op):
                 gx = from_group_matrix(xp.matmul(wm, cols), x_shape[0], x_shape[2:])
             if need[1]:
                 gw = _group_weight_grad(x, cols, w_shape, self.groups)
+        elif _channels_last(x, w, self.groups):
+            g_nhwc = conv_cl.nhwc(ga) if need[0] and need[1] else None
+            if need[0]:
+                if self.stride == (1, 1) or x_shape[1] >= 16:
+                    gx = conv_cl.input_grad(ga, w, x_shape, self.stride, self.padding,
+                                            self.dilation, g_nhwc)
+                else:  # few channels: the scatter has too short contiguous runs
+                    gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding,
+                                         self.dilation, self.groups)
+            if need[1]:
+                gw = conv_cl.weight_grad(ga, x, w_shape, self.stride, self.padding,
+                                         self.dilation, g_nhwc)
         else:
             if need[0]:
                 gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding, self.dilation,

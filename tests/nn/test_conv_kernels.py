@@ -1,0 +1,50 @@
+"""The convolution kernel paths (channels-last GEMMs, full-correlation input gradient, strided
+scatter, the NCHW fallback) on many 2-D shapes, values and gradients against torch."""
+
+import pytest
+
+from numtorch._ops.nn import conv as conv_ops
+from tests.oracle import check
+
+TOL = dict(rtol=2e-5, atol=2e-5)
+
+SHAPES = [
+    # (input, weight, kwargs): stride 1 (full-correlation input gradient), padded and not
+    ((2, 5, 9, 8), (4, 5, 3, 3), dict(padding=1)),
+    ((2, 5, 9, 8), (4, 5, 3, 3), {}),
+    ((3, 6, 7, 9), (5, 6, 3, 2), dict(padding=(1, 0), dilation=(2, 1))),
+    ((2, 4, 11, 10), (3, 4, 5, 5), dict(padding=2)),
+    ((1, 3, 6, 6), (2, 3, 2, 2), dict(padding=1)),  # padding > (k - 1): the scatter path
+    ((2, 3, 8, 8), (4, 3, 3, 3), dict(padding=(3, 1))),
+    # strided: scatter input gradient, many and few channels
+    ((2, 16, 9, 9), (8, 16, 3, 3), dict(stride=2, padding=1)),
+    ((2, 20, 10, 7), (6, 20, 3, 3), dict(stride=(2, 3), padding=(0, 1), dilation=(1, 2))),
+    ((2, 3, 16, 16), (8, 3, 7, 7), dict(stride=2, padding=3)),
+    # 1x1 kernels (the NCHW path), with stride
+    ((2, 6, 5, 5), (4, 6, 1, 1), dict(stride=2)),
+    ((2, 6, 5, 5), (4, 6, 1, 1), {}),
+    # one spatial output; wide batches
+    ((3, 8, 3, 3), (16, 8, 3, 3), {}),
+    ((5, 8, 4, 4), (8, 8, 3, 3), dict(padding=1)),
+]
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("xs,ws,kw", SHAPES)
+def test_conv2d_kernel_paths(monkeypatch, channels_last, bias, xs, ws, kw):
+    monkeypatch.setattr(conv_ops, "USE_CHANNELS_LAST", channels_last)
+    shapes = [xs, ws] + ([(ws[0],)] if bias else [])
+    check(lambda lib, *a: lib.nn.functional.conv2d(*a, **kw), shapes,
+          dtypes=["float32", "float64"], **TOL)
+
+
+def test_conv2d_kernel_paths_weight_only_grad():
+    """Only the weight (and bias) need a gradient: the input-gradient kernel is skipped."""
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x.detach(), w, b, padding=1),
+          [(2, 4, 6, 6), (5, 4, 3, 3), (5,)], **TOL)
+
+
+def test_conv2d_kernel_paths_double_backward():
+    check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, stride=2, padding=1),
+          [(2, 3, 6, 6), (4, 3, 3, 3)], dtypes=["float64"], second_order=True)
