@@ -48,3 +48,49 @@ def test_conv2d_kernel_paths_weight_only_grad():
 def test_conv2d_kernel_paths_double_backward():
     check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, stride=2, padding=1),
           [(2, 3, 6, 6), (4, 3, 3, 3)], dtypes=["float64"], second_order=True)
+
+
+WINOGRAD_SHAPES = [
+    ((2, 3, 8, 8), (4, 3, 3, 3), dict(padding=1)),
+    ((2, 5, 7, 9), (6, 5, 3, 3), dict(padding=1)),  # odd sizes: partial output tiles
+    ((1, 4, 6, 5), (3, 4, 3, 3), {}),
+    ((2, 3, 5, 6), (2, 3, 3, 3), dict(padding=2)),
+    ((2, 3, 9, 4), (5, 3, 3, 3), dict(padding=(2, 0))),
+    ((3, 2, 3, 3), (4, 2, 3, 3), {}),  # one output
+    ((2, 48, 8, 8), (64, 48, 3, 3), dict(padding=1)),  # inside the measured rule
+]
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("xs,ws,kw", WINOGRAD_SHAPES)
+def test_conv2d_winograd(monkeypatch, bias, xs, ws, kw):
+    """Winograd F(2x2, 3x3) forced on for every 3x3 stride-1 shape: torch's values to
+    float32 round-off, gradients included."""
+    from numtorch._ops.nn import conv_winograd
+
+    monkeypatch.setattr(conv_winograd, "pays_forward", lambda *a: True)
+    monkeypatch.setattr(conv_winograd, "pays_weight_grad", lambda *a: True)
+    shapes = [xs, ws] + ([(ws[0],)] if bias else [])
+    # sums of up to 432 products of magnitude 4: float32 round-off reaches ~1e-5 absolute
+    check(lambda lib, *a: lib.nn.functional.conv2d(*a, **kw), shapes,
+          dtypes=["float32", "float64"], rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_winograd_matches_direct():
+    """The Winograd and direct kernels agree on a ResNet-size layer (forward and gradients)."""
+    import numpy as np
+
+    from numtorch._ops.nn import conv_cl, conv_winograd
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 64, 10, 10)).astype(np.float32)
+    w = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
+    g = rng.standard_normal((4, 64, 10, 10)).astype(np.float32)
+    ref = [conv_cl.forward(x, w, None, (1, 1), (1, 1), (1, 1)),
+           conv_cl.input_grad(g, w, x.shape, (1, 1), (1, 1), (1, 1)),
+           conv_cl.weight_grad(g, x, w.shape, (1, 1), (1, 1), (1, 1))]
+    win = [conv_winograd.forward(x, w, None, (1, 1)),
+           conv_winograd.input_grad(g, w, x.shape, (1, 1)),
+           conv_winograd.weight_grad(g, x, (1, 1))]
+    for a, b in zip(ref, win):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-3 * np.abs(a).max() / 100)

@@ -18,7 +18,7 @@ from ..._dtype import promote_types
 from ..._tensor import Tensor
 from ...autograd.grad_mode import backward_builds_graph
 from .._base import Op
-from . import conv_cl
+from . import conv_cl, conv_winograd
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "convolution"]
@@ -253,6 +253,13 @@ def _channels_last(x, w, groups: int) -> bool:
             and w.shape[2] * w.shape[3] > 1)
 
 
+USE_WINOGRAD = True
+
+
+def _winograd(w_shape, op) -> bool:
+    return USE_WINOGRAD and conv_winograd.usable(w_shape, op.stride, op.dilation, op.padding)
+
+
 # -- the op ---------------------------------------------------------------------------------
 class Convolution(Op):
     """PyTorch's ``convolution``: inputs (input, weight, bias or None)."""
@@ -270,6 +277,9 @@ class Convolution(Op):
             return transposed_forward(x, w, b, self.stride, self.padding, self.dilation,
                                       self.groups, self.output_padding)
         if _channels_last(x, w, self.groups):
+            if _winograd(w.shape, self) and conv_winograd.pays_forward(
+                    w.shape[1], w.shape[0], x.shape[2] * x.shape[3]):
+                return conv_winograd.forward(x, w, b, self.padding)
             return conv_cl.forward(x, w, b, self.stride, self.padding, self.dilation)
         return conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
 
@@ -295,14 +305,21 @@ class Convolution(Op):
                 gw = _group_weight_grad(x, cols, w_shape, self.groups)
         elif _channels_last(x, w, self.groups):
             g_nhwc = conv_cl.nhwc(ga) if need[0] and need[1] else None
-            if need[0]:
+            wino = _winograd(w_shape, self)
+            if need[0] and wino and conv_winograd.pays_forward(
+                    w_shape[1], w_shape[0], x_shape[2] * x_shape[3]):
+                gx = conv_winograd.input_grad(ga, w, x_shape, self.padding)
+            elif need[0]:
                 if self.stride == (1, 1) or x_shape[1] >= 16:
                     gx = conv_cl.input_grad(ga, w, x_shape, self.stride, self.padding,
                                             self.dilation, g_nhwc)
                 else:  # few channels: the scatter has too short contiguous runs
                     gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding,
                                          self.dilation, self.groups)
-            if need[1]:
+            if need[1] and wino and conv_winograd.pays_weight_grad(
+                    w_shape[1], w_shape[0], ga.shape[0] * ga.shape[2] * ga.shape[3]):
+                gw = conv_winograd.weight_grad(ga, x, self.padding, g_nhwc)
+            elif need[1]:
                 gw = conv_cl.weight_grad(ga, x, w_shape, self.stride, self.padding,
                                          self.dilation, g_nhwc)
         else:
