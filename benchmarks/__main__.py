@@ -83,8 +83,11 @@ def _error_text(e: Exception) -> str:
     return f"{type(e).__name__}: {e}"
 
 
-def peak_rss(lib_name: str, steps: int) -> dict:
-    """Peak RSS (MiB) of a fresh process doing ``steps`` MLP training steps, and its growth.
+def peak_rss(lib_name: str, steps: int, model: str = "mlp") -> dict:
+    """Peak RSS (MiB) of a fresh process doing ``steps`` training steps, and its growth.
+
+    ``model``: ``"mlp"`` (784-512-512-10, batch 64) or ``"resnet"`` (the CIFAR-size ResNet,
+    batch 32).
 
     The peak is the process's own high-water mark (``VmHWM``, reset at exec); ``ru_maxrss``
     would also count the parent's memory at fork time (this process has torch loaded).
@@ -111,12 +114,13 @@ try:
 except ImportError:
     pass
 if lib.__name__ == 'torch': lib.set_num_threads(1)
-from benchmarks.workloads import train_step, _mlp
-step = train_step(_mlp, 64)(lib)
+from benchmarks.workloads import train_step, _mlp, _resnet_cifar
+step = (train_step(_mlp, 64)(lib) if {model!r} == 'mlp' else
+        train_step(_resnet_cifar, 32, (3, 32, 32))(lib))
 marks = []
 for i in range({steps}):
     step()
-    if i + 1 in (50, {steps}):
+    if i + 1 in ({min(50, steps // 2)}, {steps}):
         marks.append(hwm())
 print(marks[0], marks[-1])
 """
@@ -178,14 +182,16 @@ def main(argv=None) -> int:
     if not args.quick:
         results["memory"] = {lib.__name__: peak_rss(lib.__name__, 1000 if lib.__name__ ==
                                                     "numtorch" else 200) for lib in libs}
+        results["memory_resnet"] = {lib.__name__: peak_rss(lib.__name__, 20, "resnet")
+                                    for lib in libs}
     results["import_s"] = {m: import_time(m, 3 if args.quick else 10)
                            for m in ["numpy", "numtorch"] + (["torch"] if len(libs) > 1 else [])}
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        if "memory" in results:
-            for k, v in results["memory"].items():
-                print(f"memory {k:9s} {v}")
+        for key in ("memory", "memory_resnet"):
+            for k, v in results.get(key, {}).items():
+                print(f"{key} {k:9s} {v}")
         print("import time (s): " + ", ".join(f"{k} {v:.3f}" for k, v in
                                               results["import_s"].items()))
     return 0
