@@ -23,6 +23,11 @@ SHAPES = [
     # 1x1 kernels (the NCHW path), with stride
     ((2, 6, 5, 5), (4, 6, 1, 1), dict(stride=2)),
     ((2, 6, 5, 5), (4, 6, 1, 1), {}),
+    # weights of 64Ki elements or more (kept row-major per output channel); on tiny images the
+    # stride-1 input gradient takes the scatter path
+    ((2, 80, 2, 2), (96, 80, 3, 3), dict(padding=1)),
+    ((2, 80, 12, 12), (96, 80, 3, 3), dict(padding=1)),
+    ((2, 80, 7, 7), (96, 80, 3, 3), dict(stride=2, padding=1)),
     # one spatial output; wide batches
     ((3, 8, 3, 3), (16, 8, 3, 3), {}),
     ((5, 8, 4, 4), (8, 8, 3, 3), dict(padding=1)),
@@ -35,8 +40,10 @@ SHAPES = [
 def test_conv2d_kernel_paths(monkeypatch, channels_last, bias, xs, ws, kw):
     monkeypatch.setattr(conv_ops, "USE_CHANNELS_LAST", channels_last)
     shapes = [xs, ws] + ([(ws[0],)] if bias else [])
+    # float32 sums of C * KH * KW products of magnitude up to 4: round-off grows with the count
+    tol = TOL if ws[1] * ws[2] * ws[3] <= 200 else dict(rtol=2e-4, atol=2e-4)
     check(lambda lib, *a: lib.nn.functional.conv2d(*a, **kw), shapes,
-          dtypes=["float32", "float64"], **TOL)
+          dtypes=["float32", "float64"], **tol)
 
 
 def test_conv2d_kernel_paths_weight_only_grad():

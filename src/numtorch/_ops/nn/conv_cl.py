@@ -25,6 +25,10 @@ __all__ = ["usable", "forward", "input_grad", "weight_grad", "nhwc"]
 
 _COL_BYTES = 1 << 20  # column-chunk target size (measured: 1 MiB beats 4 MiB and 256 KiB)
 _scratch: dict = {}
+# Weights of at least this many elements are only ever reordered within each output channel's
+# row (O, KH * KW * C) and used transposed by the GEMMs; smaller ones are transposed to
+# (KH * KW * C, O) outright, which measured faster for them.
+_BIG_WEIGHT = 1 << 16
 
 
 def usable(x, w, groups: int) -> bool:
@@ -98,7 +102,10 @@ def forward(x, w, b, stride, padding, dilation):
     oh = (x.shape[2] + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
     ow = (x.shape[3] + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
     xpad = _to_nhwc_padded(x, padding[0], padding[1])
-    wm = xp.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(kh * kw * c, o)
+    if w.size >= _BIG_WEIGHT:
+        wm = _weight_rows(w).T  # (KH * KW * C, O), a transposed view: BLAS reads it as is
+    else:
+        wm = xp.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(kh * kw * c, o)
     out2d = xp.empty((n * oh * ow, o), dtype=x.dtype)
     _gemm_windows(xpad, wm, (kh, kw), stride, dilation, (oh, ow), out2d)
     out = xp.empty((n, o, oh, ow), dtype=x.dtype)
@@ -108,6 +115,13 @@ def forward(x, w, b, stride, padding, dilation):
     else:
         out[...] = src
     return out
+
+
+def _weight_rows(w):
+    """(O, C, KH, KW) -> contiguous (O, KH * KW * C): each output channel's row reordered in
+    place (a local gather; a full (C, O) transpose of a large weight costs far more)."""
+    o = w.shape[0]
+    return xp_of(w).ascontiguousarray(w.transpose(0, 2, 3, 1)).reshape(o, -1)
 
 
 def nhwc(g):
@@ -133,15 +147,21 @@ def weight_grad(g, x, w_shape, stride, padding, dilation, g_nhwc=None):
     step = _chunk_rows(kc, x.itemsize, length)
     buf = _buffer(xp, min(step, n) * length * kc, x.dtype)
     gw = None
+    big = o * kc >= _BIG_WEIGHT
     for s in range(0, n, step):
         e = min(n, s + step)
         cols = buf[:(e - s) * length * kc].reshape(win[s:e].shape)
         cols[...] = win[s:e]
-        part = xp.matmul(cols.reshape(-1, kc).T, g2[s * length:e * length])
+        if big:
+            part = xp.matmul(g2[s * length:e * length].T, cols.reshape(-1, kc))
+        else:
+            part = xp.matmul(cols.reshape(-1, kc).T, g2[s * length:e * length])
         if gw is None:
             gw = part
         else:
             gw += part
+    if big:  # (O, KH * KW * C): each row reordered in place
+        return xp.ascontiguousarray(gw.reshape(o, kh, kw, c).transpose(0, 3, 1, 2))
     return xp.ascontiguousarray(gw.reshape(kh, kw, c, o).transpose(3, 2, 0, 1))
 
 
@@ -154,7 +174,11 @@ def input_grad(g, w, in_shape, stride, padding, dilation, g_nhwc=None):
     if g_nhwc is None:
         g_nhwc = nhwc(g)
     fh, fw = dilation[0] * (kh - 1), dilation[1] * (kw - 1)
-    if stride == (1, 1) and padding[0] <= fh and padding[1] <= fw:
+    # the full correlation needs the weight with O and C swapped (a whole-matrix transpose);
+    # when the weight is large next to the activations (deep layers on tiny images) the
+    # scatter below, which reads the weight row by row, is cheaper (measured)
+    if (stride == (1, 1) and padding[0] <= fh and padding[1] <= fw
+            and n * oh * ow >= 2 * max(o, c)):
         # full correlation with the flipped weight: pad the gradient by (k - 1) * d - p
         qh, qw = fh - padding[0], fw - padding[1]
         # the rows/columns of x the forward windows never reached get a zero gradient
@@ -170,7 +194,7 @@ def input_grad(g, w, in_shape, stride, padding, dilation, g_nhwc=None):
         return res
     hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
     buf = xp.zeros((n, hp, wp, c), dtype=g.dtype)
-    wm = xp.ascontiguousarray(w.transpose(0, 2, 3, 1)).reshape(o, kh * kw * c)
+    wm = _weight_rows(w)
     g2 = g_nhwc.reshape(-1, o)
     length = oh * ow
     step = _chunk_rows(c * kh * kw, g.itemsize, length)
