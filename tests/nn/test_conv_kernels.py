@@ -101,3 +101,32 @@ def test_conv2d_winograd_matches_direct():
            conv_winograd.weight_grad(g, x, (1, 1))]
     for a, b in zip(ref, win):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-3 * np.abs(a).max() / 100)
+
+
+def test_conv2d_threads_do_not_share_scratch():
+    """Convolutions in several threads at once give each thread's own result."""
+    import threading
+
+    import numpy as np
+    import torch
+
+    import numtorch
+
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal((4, 8, 12, 12)).astype(np.float32) for _ in range(4)]
+    w = rng.standard_normal((8, 8, 3, 3)).astype(np.float32)
+    results = [None] * len(xs)
+
+    def run(i):
+        for _ in range(5):
+            results[i] = numtorch.nn.functional.conv2d(
+                numtorch.tensor(xs[i]), numtorch.tensor(w), stride=2).numpy()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(xs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for x, r in zip(xs, results):
+        ref = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), stride=2).numpy()
+        np.testing.assert_allclose(r, ref, rtol=2e-5, atol=2e-5)

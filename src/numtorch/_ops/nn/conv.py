@@ -7,6 +7,10 @@ chunk by chunk for the weight gradient and scatters the column gradient back (co
 add per kernel offset) for the input gradient. A transposed convolution is the input-gradient path
 of a plain one, with the roles swapped. Under ``create_graph=True`` the backward is built from
 differentiable convolutions, so gradients of gradients work.
+
+One-group 2-D float convolutions with kernels larger than 1x1 run on the channels-last kernels
+of ``conv_cl`` instead (plain 2-D GEMMs, the input gradient as a full correlation), 3x3 stride-1
+ones where it measured faster on Winograd F(2x2, 3x3) (``conv_winograd``).
 """
 
 from __future__ import annotations

@@ -19,12 +19,14 @@ fresh large allocation on every call).
 
 from __future__ import annotations
 
+import threading
+
 from ..._backend import xp_of
 
 __all__ = ["usable", "forward", "input_grad", "weight_grad", "nhwc"]
 
 _COL_BYTES = 1 << 20  # column-chunk target size (measured: 1 MiB beats 4 MiB and 256 KiB)
-_scratch: dict = {}
+_scratch = threading.local()
 # Weights of at least this many elements are only ever reordered within each output channel's
 # row (O, KH * KW * C) and used transposed by the GEMMs; smaller ones are transposed to
 # (KH * KW * C, O) outright, which measured faster for them.
@@ -38,12 +40,16 @@ def usable(x, w, groups: int) -> bool:
 
 
 def _buffer(xp, n: int, dtype):
-    """A reusable flat scratch array of at least ``n`` elements of ``dtype``."""
+    """A reusable flat scratch array of at least ``n`` elements of ``dtype`` (one per thread:
+    convolutions may run in several threads at once)."""
+    bufs = getattr(_scratch, "bufs", None)
+    if bufs is None:
+        bufs = _scratch.bufs = {}
     key = dtype.str
-    buf = _scratch.get(key)
+    buf = bufs.get(key)
     if buf is None or buf.size < n:
         buf = xp.empty(max(n, 1), dtype=dtype)
-        _scratch[key] = buf
+        bufs[key] = buf
     return buf[:n]
 
 
