@@ -247,14 +247,16 @@ def _transposed_cols(g, w, in_sizes, stride, padding, dilation, groups):
 
 
 # Which kernels run (measured on a 1-thread OpenBLAS, see benchmarks/): the channels-last ones
-# for one-group 2-D float convolutions with a kernel larger than 1x1; 1x1 kernels are a plain
-# per-sample GEMM in the (N, C, L) layout already.
+# for one-group 2-D float convolutions with a kernel larger than 1x1 and at least 8 input
+# channels. 1x1 kernels are a plain per-sample GEMM in the (N, C, L) layout already; with fewer
+# channels (image stems) the channels-last windows have too short contiguous runs (1.5-3x
+# slower there).
 USE_CHANNELS_LAST = True
 
 
 def _channels_last(x, w, groups: int) -> bool:
     return (USE_CHANNELS_LAST and conv_cl.usable(x, w, groups)
-            and w.shape[2] * w.shape[3] > 1)
+            and w.shape[2] * w.shape[3] > 1 and w.shape[1] >= 8)
 
 
 USE_WINOGRAD = True
