@@ -43,6 +43,9 @@ def _limit_threads(n):
 _default_torch_threads = None
 
 
+_clock = time.perf_counter
+
+
 def time_workload(name, builder, calls, libs, rounds):
     steps = {}
     for lib in libs:
@@ -56,10 +59,10 @@ def time_workload(name, builder, calls, libs, rounds):
             step()  # warm-up
     for _ in range(rounds):
         for k in times:
-            t0 = time.perf_counter()
+            t0 = _clock()
             for _ in range(calls):
                 steps[k]()
-            times[k].append((time.perf_counter() - t0) / calls)
+            times[k].append((_clock() - t0) / calls)
     row = {"workload": name}
     for k, v in steps.items():
         if isinstance(v, Exception):
@@ -141,16 +144,20 @@ def import_time(module: str, repeats: int) -> float:
 
 
 def main(argv=None) -> int:
-    global _default_torch_threads
+    global _default_torch_threads, _clock
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="a short run of the main workloads")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--threads", choices=["1", "both"], default="both")
     p.add_argument("--only", nargs="*", help="run only these workloads")
     p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time the calling thread's CPU time instead of wall time (steadier on a "
+                        "loaded machine; at 1 thread both libraries compute in that thread)")
     p.add_argument("--peers", action="store_true",
                    help="workloads 1-3 at 1 thread, also on Chainer/mygrad/autograd/tinygrad")
     args = p.parse_args(argv)
+    _clock = time.thread_time if args.cpu_time else time.perf_counter
 
     from benchmarks.workloads import QUICK, WORKLOADS
 
