@@ -174,35 +174,23 @@ def input_grad(g, w, in_shape, padding):
 
 
 def weight_grad(g, x, padding, g_nhwc=None):
-    """Weight gradient (O, C, 3, 3) of a 3x3 stride-1 convolution (the adjoint transform)."""
+    """Weight gradient (O, C, 3, 3) of a 3x3 stride-1 convolution (the adjoint transform),
+    accumulated over chunks of samples whose transformed tiles stay in cache."""
     xp = xp_of(g)
     n, c, h, wd = x.shape
     o, oh, ow = g.shape[1:]
     th, tw = (oh + 1) // 2, (ow + 1) // 2
     xpad = _padded_nhwc(x, padding[0], padding[1], max(2 * th + 2, h + 2 * padding[0]),
                         max(2 * tw + 2, wd + 2 * padding[1]))
-    v = _transformed_input(xpad, th, tw)  # (16, P, C)
-    # output gradient in 2x2 tiles, zero beyond (oh, ow): (2, 2, N, th, tw, O)
-    gt = xp.zeros((2, 2, n, th, tw, o), dtype=g.dtype)
     if g_nhwc is None:
         g_nhwc = nhwc(g)
     gv = g_nhwc.reshape(n, oh, ow, o)
-    for a in range(2):
-        for bb in range(2):
-            src = gv[:, a::2, bb::2]
-            gt[a, bb, :, :src.shape[1], :src.shape[2]] = src
-    # A dy At: (2 x 2) -> (4 x 4), rows then columns
-    r = xp.empty((4, 2, n, th, tw, o), dtype=g.dtype)
-    r[0] = gt[0]
-    xp.add(gt[0], gt[1], out=r[1])
-    xp.subtract(gt[0], gt[1], out=r[2])
-    xp.negative(gt[1], out=r[3])
-    e = xp.empty((4, 4, n, th, tw, o), dtype=g.dtype)
-    e[:, 0] = r[:, 0]
-    xp.add(r[:, 0], r[:, 1], out=e[:, 1])
-    xp.subtract(r[:, 0], r[:, 1], out=e[:, 2])
-    xp.negative(r[:, 1], out=e[:, 3])
-    du = xp.matmul(v.transpose(0, 2, 1), e.reshape(16, -1, o)).reshape(4, 4, c, o)
+    du = xp.zeros((16, c, o), dtype=g.dtype)
+    step = max(1, _CHUNK_BYTES // (16 * th * tw * max(c, o) * g.itemsize))
+    for s0 in range(0, n, step):
+        s1 = min(n, s0 + step)
+        _weight_grad_chunk(xpad[s0:s1], gv[s0:s1], th, tw, du)
+    du = du.reshape(4, 4, c, o)
     # Gt du G: (4 x 4) -> (3 x 3), rows then columns
     s = xp.empty((3, 4, c, o), dtype=g.dtype)
     xp.add(du[0], (du[1] + du[2]) * 0.5, out=s[0])
@@ -213,3 +201,30 @@ def weight_grad(g, x, padding, g_nhwc=None):
     xp.multiply(s[:, 1] - s[:, 2], 0.5, out=gw[:, 1])
     xp.add((s[:, 1] + s[:, 2]) * 0.5, s[:, 3], out=gw[:, 2])
     return xp.ascontiguousarray(gw.transpose(3, 2, 0, 1))
+
+
+def _weight_grad_chunk(xpad, gv, th: int, tw: int, du):
+    """Add one chunk's ``sum over tiles V * (A dy At)`` into du (16, C, O)."""
+    xp = xp_of(xpad)
+    n, oh, ow, o = gv.shape
+    v = _transformed_input(xpad, th, tw)  # (16, P, C)
+    # output gradient in 2x2 tiles, zero beyond (oh, ow): (2, 2, N, th, tw, O)
+    gt = xp.zeros((2, 2, n, th, tw, o), dtype=gv.dtype)
+    for a in range(2):
+        for bb in range(2):
+            src = gv[:, a::2, bb::2]
+            gt[a, bb, :, :src.shape[1], :src.shape[2]] = src
+    # A dy At: (2 x 2) -> (4 x 4), rows then columns
+    r = xp.empty((4, 2, n, th, tw, o), dtype=gv.dtype)
+    r[0] = gt[0]
+    xp.add(gt[0], gt[1], out=r[1])
+    xp.subtract(gt[0], gt[1], out=r[2])
+    xp.negative(gt[1], out=r[3])
+    e = xp.empty((4, 4, n, th, tw, o), dtype=gv.dtype)
+    e[:, 0] = r[:, 0]
+    xp.add(r[:, 0], r[:, 1], out=e[:, 1])
+    xp.subtract(r[:, 0], r[:, 1], out=e[:, 2])
+    xp.negative(r[:, 1], out=e[:, 3])
+    e = e.reshape(16, -1, o)
+    for k in range(16):
+        du[k] += xp.matmul(v[k].T, e[k])
