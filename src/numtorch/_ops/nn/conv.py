@@ -316,10 +316,10 @@ class Convolution(Op):
                     w_shape[1], w_shape[0], x_shape[2] * x_shape[3]):
                 gx = conv_winograd.input_grad(ga, w, x_shape, self.padding)
             elif need[0]:
-                if self.stride == (1, 1) or x_shape[1] >= 16:
+                if self.stride == (1, 1) or x_shape[1] >= 32:
                     gx = conv_cl.input_grad(ga, w, x_shape, self.stride, self.padding,
                                             self.dilation, g_nhwc)
-                else:  # few channels: the scatter has too short contiguous runs
+                else:  # under 32 channels the channels-last scatter measured slower
                     gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding,
                                          self.dilation, self.groups)
             if need[1] and wino and conv_winograd.pays_weight_grad(
