@@ -43,6 +43,9 @@ def _limit_threads(n):
 _default_torch_threads = None
 
 
+_clock = time.perf_counter
+
+
 def time_workload(name, builder, calls, libs, rounds):
     steps = {}
     for lib in libs:
@@ -56,10 +59,10 @@ def time_workload(name, builder, calls, libs, rounds):
             step()  # warm-up
     for _ in range(rounds):
         for k in times:
-            t0 = time.perf_counter()
+            t0 = _clock()
             for _ in range(calls):
                 steps[k]()
-            times[k].append((time.perf_counter() - t0) / calls)
+            times[k].append((_clock() - t0) / calls)
     row = {"workload": name}
     for k, v in steps.items():
         if isinstance(v, Exception):
@@ -83,8 +86,11 @@ def _error_text(e: Exception) -> str:
     return f"{type(e).__name__}: {e}"
 
 
-def peak_rss(lib_name: str, steps: int) -> dict:
-    """Peak RSS (MiB) of a fresh process doing ``steps`` MLP training steps, and its growth.
+def peak_rss(lib_name: str, steps: int, model: str = "mlp") -> dict:
+    """Peak RSS (MiB) of a fresh process doing ``steps`` training steps, and its growth.
+
+    ``model``: ``"mlp"`` (784-512-512-10, batch 64) or ``"resnet"`` (the CIFAR-size ResNet,
+    batch 32).
 
     The peak is the process's own high-water mark (``VmHWM``, reset at exec); ``ru_maxrss``
     would also count the parent's memory at fork time (this process has torch loaded).
@@ -111,12 +117,13 @@ try:
 except ImportError:
     pass
 if lib.__name__ == 'torch': lib.set_num_threads(1)
-from benchmarks.workloads import train_step, _mlp
-step = train_step(_mlp, 64)(lib)
+from benchmarks.workloads import train_step, _mlp, _resnet_cifar
+step = (train_step(_mlp, 64)(lib) if {model!r} == 'mlp' else
+        train_step(_resnet_cifar, 32, (3, 32, 32))(lib))
 marks = []
 for i in range({steps}):
     step()
-    if i + 1 in (50, {steps}):
+    if i + 1 in ({min(50, steps // 2)}, {steps}):
         marks.append(hwm())
 print(marks[0], marks[-1])
 """
@@ -137,16 +144,20 @@ def import_time(module: str, repeats: int) -> float:
 
 
 def main(argv=None) -> int:
-    global _default_torch_threads
+    global _default_torch_threads, _clock
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="a short run of the main workloads")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--threads", choices=["1", "both"], default="both")
     p.add_argument("--only", nargs="*", help="run only these workloads")
     p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time the calling thread's CPU time instead of wall time (steadier on a "
+                        "loaded machine; at 1 thread both libraries compute in that thread)")
     p.add_argument("--peers", action="store_true",
                    help="workloads 1-3 at 1 thread, also on Chainer/mygrad/autograd/tinygrad")
     args = p.parse_args(argv)
+    _clock = time.thread_time if args.cpu_time else time.perf_counter
 
     from benchmarks.workloads import QUICK, WORKLOADS
 
@@ -178,14 +189,16 @@ def main(argv=None) -> int:
     if not args.quick:
         results["memory"] = {lib.__name__: peak_rss(lib.__name__, 1000 if lib.__name__ ==
                                                     "numtorch" else 200) for lib in libs}
+        results["memory_resnet"] = {lib.__name__: peak_rss(lib.__name__, 20, "resnet")
+                                    for lib in libs}
     results["import_s"] = {m: import_time(m, 3 if args.quick else 10)
                            for m in ["numpy", "numtorch"] + (["torch"] if len(libs) > 1 else [])}
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        if "memory" in results:
-            for k, v in results["memory"].items():
-                print(f"memory {k:9s} {v}")
+        for key in ("memory", "memory_resnet"):
+            for k, v in results.get(key, {}).items():
+                print(f"{key} {k:9s} {v}")
         print("import time (s): " + ", ".join(f"{k} {v:.3f}" for k, v in
                                               results["import_s"].items()))
     return 0

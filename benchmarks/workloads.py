@@ -19,6 +19,57 @@ def _cnn(lib):
                          nn.Linear(128, 10))
 
 
+def _basic_block(lib, cin, cout, stride):
+    """A ResNet BasicBlock (two 3x3 convs with BatchNorm, identity or 1x1 projection)."""
+    nn = lib.nn
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.down = None
+            if stride != 1 or cin != cout:
+                self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                          nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            y = self.bn1(self.conv1(x)).relu()
+            y = self.bn2(self.conv2(y))
+            return (y + (x if self.down is None else self.down(x))).relu()
+    return Block()
+
+
+def _resnet(lib, widths, strides, stem):
+    """A ResNet: a stem, BasicBlocks of the given widths/strides, global pooling, a classifier."""
+    nn = lib.nn
+    if stem == "cifar":
+        layers = [nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]),
+                  nn.ReLU()]
+    else:  # ImageNet stem: 7x7 stride 2, max pooling
+        layers = [nn.Conv2d(3, widths[0], 7, 2, 3, bias=False), nn.BatchNorm2d(widths[0]),
+                  nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    cin = widths[0]
+    for w, s in zip(widths, strides):
+        layers.append(_basic_block(lib, cin, w, s))
+        cin = w
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 10)]
+    return nn.Sequential(*layers)
+
+
+def _resnet_cifar(lib):
+    """CIFAR-size ResNet: 3x3 stem, four BasicBlocks (16, 32 /2, 64 /2, 64)."""
+    return _resnet(lib, (16, 32, 64, 64), (1, 2, 2, 1), "cifar")
+
+
+def _resnet18(lib):
+    """ResNet-18's layout (64-128-256-512, two BasicBlocks per stage), 10 classes."""
+    return _resnet(lib, (64, 64, 128, 128, 256, 256, 512, 512), (1, 1, 2, 1, 2, 1, 2, 1),
+                   "imagenet")
+
+
 def _data(lib, batch, shape=(1, 28, 28), seed=0):
     rng = np.random.default_rng(seed)
     x = lib.tensor(rng.random((batch,) + shape, dtype=np.float32))
@@ -147,6 +198,8 @@ WORKLOADS = {
     "mlp_infer_b1000": (inference(1000), 5),
     "cnn_train_b64": (train_step(_cnn, 64), 2),
     "vgg_block_fwd_bwd": (vgg_block, 2),
+    "resnet_cifar_train_b32": (train_step(_resnet_cifar, 32, (3, 32, 32)), 2),
+    "resnet18_64_train_b8": (train_step(_resnet18, 8, (3, 64, 64)), 1),
     "epoch_workers0": (epoch(0), 1),
     "epoch_workers2": (epoch(2), 1),
     "op_add_x100": (add_scalar_tensors(False), 50),
@@ -154,5 +207,6 @@ WORKLOADS = {
     "chain10_fwd_bwd": (elementwise_chain, 100),
     "linear64_b1_fwd_bwd": (linear_batch1, 200),
 }
-QUICK = ["mlp_train_b64", "mlp_infer_b64", "cnn_train_b64", "op_add_x100", "op_add_grad_x100",
+QUICK = ["mlp_train_b64", "mlp_infer_b64", "cnn_train_b64", "vgg_block_fwd_bwd",
+         "resnet_cifar_train_b32", "resnet18_64_train_b8", "op_add_x100", "op_add_grad_x100",
          "chain10_fwd_bwd", "linear64_b1_fwd_bwd"]

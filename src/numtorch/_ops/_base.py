@@ -274,6 +274,13 @@ class Op(Node):
                 mb, eb = None, _NO_EDGE
             self.next_functions = (ea, eb)
             self._input_meta = (ma, mb)
+        elif len(inputs) == 1 and inputs[0].__class__ is Tensor:
+            a = inputs[0]
+            arr = a._data
+            fn = a.grad_fn
+            self.next_functions = (((fn, a._output_nr) if fn is not None else _edge(a))
+                                   if a._requires_grad else _NO_EDGE,)
+            self._input_meta = ((arr.shape, _BY_NP[arr.dtype]),)
         else:
             edges = []
             meta = []

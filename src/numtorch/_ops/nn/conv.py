@@ -7,6 +7,10 @@ chunk by chunk for the weight gradient and scatters the column gradient back (co
 add per kernel offset) for the input gradient. A transposed convolution is the input-gradient path
 of a plain one, with the roles swapped. Under ``create_graph=True`` the backward is built from
 differentiable convolutions, so gradients of gradients work.
+
+One-group 2-D float convolutions with kernels larger than 1x1 run on the channels-last kernels
+of ``conv_cl`` instead (plain 2-D GEMMs, the input gradient as a full correlation), 3x3 stride-1
+ones where it measured faster on Winograd F(2x2, 3x3) (``conv_winograd``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..._dtype import promote_types
 from ..._tensor import Tensor
 from ...autograd.grad_mode import backward_builds_graph
 from .._base import Op
+from . import conv_cl, conv_winograd
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "convolution"]
@@ -241,6 +246,26 @@ def _transposed_cols(g, w, in_sizes, stride, padding, dilation, groups):
     return im2col(gp, ksize, stride, dilation, in_sizes, groups)
 
 
+# Which kernels run (measured on a 1-thread OpenBLAS, see benchmarks/): the channels-last ones
+# for one-group 2-D float convolutions with a kernel larger than 1x1 and at least 8 input
+# channels. 1x1 kernels are a plain per-sample GEMM in the (N, C, L) layout already; with fewer
+# channels (image stems) the channels-last windows have too short contiguous runs (1.5-3x
+# slower there).
+USE_CHANNELS_LAST = True
+
+
+def _channels_last(x, w, groups: int) -> bool:
+    return (USE_CHANNELS_LAST and conv_cl.usable(x, w, groups)
+            and w.shape[2] * w.shape[3] > 1 and w.shape[1] >= 8)
+
+
+USE_WINOGRAD = True
+
+
+def _winograd(w_shape, op) -> bool:
+    return USE_WINOGRAD and conv_winograd.usable(w_shape, op.stride, op.dilation, op.padding)
+
+
 # -- the op ---------------------------------------------------------------------------------
 class Convolution(Op):
     """PyTorch's ``convolution``: inputs (input, weight, bias or None)."""
@@ -258,6 +283,11 @@ class Convolution(Op):
                 b = b.astype(x.dtype)
             return transposed_forward(x, w, b, self.stride, self.padding, self.dilation,
                                       self.groups, self.output_padding)
+        if _channels_last(x, w, self.groups):
+            if _winograd(w.shape, self) and conv_winograd.pays_forward(
+                    w.shape[1], w.shape[0], x.shape[2] * x.shape[3]):
+                return conv_winograd.forward(x, w, b, self.padding)
+            return conv_cl.forward(x, w, b, self.stride, self.padding, self.dilation)
         return conv_forward(x, w, b, self.stride, self.padding, self.dilation, self.groups)
 
     def backward(self, g):
@@ -280,6 +310,25 @@ class Convolution(Op):
                 gx = from_group_matrix(xp.matmul(wm, cols), x_shape[0], x_shape[2:])
             if need[1]:
                 gw = _group_weight_grad(x, cols, w_shape, self.groups)
+        elif _channels_last(x, w, self.groups):
+            g_nhwc = conv_cl.nhwc(ga) if need[0] and need[1] else None
+            wino = _winograd(w_shape, self)
+            if need[0] and wino and conv_winograd.pays_forward(
+                    w_shape[1], w_shape[0], x_shape[2] * x_shape[3]):
+                gx = conv_winograd.input_grad(ga, w, x_shape, self.padding)
+            elif need[0]:
+                if self.stride == (1, 1) or x_shape[1] >= 32:
+                    gx = conv_cl.input_grad(ga, w, x_shape, self.stride, self.padding,
+                                            self.dilation, g_nhwc)
+                else:  # under 32 channels the channels-last scatter measured slower
+                    gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding,
+                                         self.dilation, self.groups)
+            if need[1] and wino and conv_winograd.pays_weight_grad(
+                    w_shape[1], w_shape[0], ga.shape[0] * ga.shape[2] * ga.shape[3]):
+                gw = conv_winograd.weight_grad(ga, x, self.padding, g_nhwc)
+            elif need[1]:
+                gw = conv_cl.weight_grad(ga, x, w_shape, self.stride, self.padding,
+                                         self.dilation, g_nhwc)
         else:
             if need[0]:
                 gx = conv_input_grad(ga, w, x_shape, self.stride, self.padding, self.dilation,

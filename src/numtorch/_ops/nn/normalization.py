@@ -69,6 +69,27 @@ def check_norm_dtypes(x: Tensor, params, kernel: str, kernel_first: bool = False
             raise RuntimeError(f"expected scalar type {dt.c_name} but found {p.dtype.c_name}")
 
 
+def channel_dot(a, b):
+    """Per-channel sums of ``a * b`` over every dim but 1 (one pass, no temporary)."""
+    xp = xp_of(a)
+    if a.ndim < 2:
+        return (a * b).sum(axis=0, keepdims=True)
+    if a.ndim == 2:
+        return xp.einsum("nc,nc->c", a, b)
+    n, c = a.shape[:2]
+    if a.flags.c_contiguous and b.flags.c_contiguous:
+        return xp.einsum("ncl,ncl->c", a.reshape(n, c, -1), b.reshape(n, c, -1))
+    spec = "nc" + "abdefghijk"[:a.ndim - 2]
+    return xp.einsum(f"{spec},{spec}->c", a, b)
+
+
+def _channel_dot_acc(a, b):
+    """:func:`channel_dot`, accumulated in float32 at least."""
+    if a.dtype.itemsize < 4 or b.dtype.itemsize < 4:
+        return (a * b).sum(axis=(0,) + tuple(range(2, a.ndim)), dtype="float32")
+    return channel_dot(a, b)
+
+
 def _bshape(ndim: int):
     return (1, -1) + (1,) * (ndim - 2)
 
@@ -92,19 +113,24 @@ class NativeBatchNorm(Op):
     def forward(self, x, w, b):
         self.save_inputs(0, 1, 2)
         xp = xp_of(x)
-        axes = (0,) + tuple(range(2, x.ndim))
         shp = _bshape(x.ndim)
         if self.use_input_stats:
-            mean, var = self.stats
-            xc = x - mean
+            mean, var = self.stats[:2]
+            xc = self.stats[2] if len(self.stats) > 2 else None
+            if xc is None or xc.dtype != x.dtype or xc.shape != x.shape:
+                xc = x - mean
         else:
             mean = self.running_mean.reshape(shp).astype(x.dtype, copy=False)
             var = self.running_var.reshape(shp).astype(x.dtype, copy=False)
             xc = x - mean
         invstd = (1 / xp.sqrt(var + self.eps)).astype(x.dtype, copy=False)
-        xhat = xc * invstd
-        self._xhat, self._invstd, self._axes = xhat, invstd, axes
-        return _affine(xhat, w, b, shp, x.dtype)
+        self._xc, self._invstd = xc, invstd
+        # out = xc * (invstd * w) + b: two passes over the data
+        scale = invstd if w is None else invstd * w.reshape(shp)
+        out = xp.multiply(xc, scale)
+        if b is not None:
+            out += b.reshape(shp)
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, g):
         if backward_builds_graph():
@@ -112,19 +138,29 @@ class NativeBatchNorm(Op):
         x, w, b = self.saved_tensors
         need = self.needs_input_grad
         ga = g._data
-        xhat, invstd, axes = self._xhat, self._invstd, self._axes
+        xc, invstd = self._xc, self._invstd
         shp = _bshape(ga.ndim)
+        axes = (0,) + tuple(range(2, ga.ndim))
         gw = gb = gx = None
+        # per-channel sums of g and g * xc, each in one pass (no temporaries)
+        sum_g = ga.sum(axis=axes) if need[0] or (b is not None and need[2]) else None
+        sum_gxc = _channel_dot_acc(ga, xc) if need[0] or (w is not None and need[1]) else None
         if b is not None and need[2]:
-            gb = Tensor._from_array(ga.sum(axis=axes))
+            gb = Tensor._from_array(sum_g.astype(ga.dtype, copy=False))
         if w is not None and need[1]:
-            gw = Tensor._from_array((ga * xhat).sum(axis=axes))
+            gw = Tensor._from_array((sum_gxc * invstd.reshape(-1)).astype(ga.dtype, copy=False))
         if need[0]:
-            gxhat = ga * w._data.reshape(shp) if w is not None else ga
+            k1 = invstd if w is None else invstd * w._data.reshape(shp)
             if self.use_input_stats:
-                gx = _norm_input_grad(gxhat, xhat, invstd, axes)
+                # gx = (g - mean(g) - xc * invstd^2 * mean(g * xc)) * invstd * w
+                m = ga.size // ga.shape[1]
+                k2 = -(k1 * invstd * invstd) * (sum_gxc.reshape(shp) / m)
+                k3 = -k1 * (sum_g.reshape(shp) / m)
+                gx = xp_of(ga).multiply(ga, k1.astype(ga.dtype, copy=False))
+                gx += xc * k2.astype(ga.dtype, copy=False)
+                gx += k3.astype(ga.dtype, copy=False)
             else:
-                gx = gxhat * invstd
+                gx = ga * k1.astype(ga.dtype, copy=False)
             gx = Tensor._from_array(gx)
         return gx, gw, gb
 
@@ -189,7 +225,12 @@ def _batch_norm(input: Tensor, rm, rv, weight, bias, training: bool, momentum: f
         axes = (0,) + tuple(range(2, x.ndim))
         mean = x.mean(axis=axes, keepdims=True)
         xc = x - mean
-        stats = (mean, (xc * xc).mean(axis=axes, keepdims=True))
+        if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+            var = (channel_dot(xc, xc) / (xc.size // xc.shape[1])).astype(x.dtype, copy=False)
+            var = var.reshape(mean.shape)
+        else:  # half precision: NumPy's mean accumulates in float32
+            var = (xc * xc).mean(axis=axes, keepdims=True)
+        stats = (mean, var, xc)
     out = NativeBatchNorm.apply(input, weight, bias, use_input_stats=use_input_stats, eps=eps,
                                 stats=stats, running_mean=rm, running_var=rv)
     if training and rm is not None and rv is not None:
