@@ -30,6 +30,7 @@ ROOT = HERE.parents[1]
 SCRIPTS = HERE / "scripts"
 DEPS = HERE / "requirements-deps.txt"
 LIBS = HERE / "requirements-libs.txt"
+TORCHSIDE = HERE / "requirements-torchside.txt"
 CACHE = Path(os.environ.get("NUMTORCH_ECOSYSTEM_CACHE",
                             Path.home() / ".cache" / "numtorch-ecosystem"))
 WHEELS = CACHE / "wheels"
@@ -64,7 +65,7 @@ def _fill_wheelhouse() -> None:
     """Download the pinned wheels (with the dependencies' own dependencies) if any is
     missing from the wheelhouse."""
     WHEELS.mkdir(parents=True, exist_ok=True)
-    for req, extra in ((DEPS, []), (LIBS, ["--no-deps"])):
+    for req, extra in ((DEPS, []), (LIBS, ["--no-deps"]), (TORCHSIDE, ["--no-deps"])):
         local = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "download",
                  "--no-index", "--find-links", str(WHEELS), "-d", str(WHEELS), *extra,
                  "--only-binary", ":all:", "-r", str(req)]
@@ -82,12 +83,15 @@ def _venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def _libraries_venv() -> Path:
-    """The cached venv holding the libraries (no torch, no numtorch), made once per pins."""
-    key = hashlib.sha256((DEPS.read_text() + LIBS.read_text() + sys.version).encode())
+def _libraries_venv() -> tuple[Path, Path]:
+    """The cached venv holding the libraries (no torch, no numtorch), made once per pins, and
+    the folder with the packages only the torch runs add (torchvision)."""
+    key = hashlib.sha256((DEPS.read_text() + LIBS.read_text() + TORCHSIDE.read_text()
+                          + sys.version).encode())
     venv = CACHE / f"libs-{key.hexdigest()[:16]}"
+    torchside = venv / "torchside"
     if (venv / ".complete").exists():
-        return venv
+        return venv, torchside
     _fill_wheelhouse()
     shutil.rmtree(venv, ignore_errors=True)
     _run([sys.executable, "-m", "venv", str(venv)])
@@ -95,8 +99,10 @@ def _libraries_venv() -> Path:
     _pip(python, "install", "--no-index", "--find-links", str(WHEELS), "-r", str(DEPS))
     _pip(python, "install", "--no-index", "--find-links", str(WHEELS), "--no-deps", "-r",
          str(LIBS))
+    _pip(python, "install", "--no-index", "--find-links", str(WHEELS), "--no-deps", "--target",
+         str(torchside), "-r", str(TORCHSIDE))
     (venv / ".complete").write_text("ok\n")
-    return venv
+    return venv, torchside
 
 
 @dataclass
@@ -105,6 +111,7 @@ class Ecosystem:
 
     numtorch: Path  # the session venv's ``numtorch`` command
     libs: Path  # the cached libraries' site-packages
+    torchside: Path  # packages only the torch runs see
 
     def env(self, on_torch: bool) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
@@ -112,7 +119,7 @@ class Ecosystem:
                    OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONWARNINGS="ignore")
         if on_torch:
-            env["PYTHONPATH"] = str(self.libs)
+            env["PYTHONPATH"] = os.pathsep.join([str(self.torchside), str(self.libs)])
         return env
 
     def run(self, script: str, cwd: Path, *args: str, on_torch: bool,
@@ -120,7 +127,8 @@ class Ecosystem:
         """Run ``scripts/<script>`` with ``numtorch run`` or on torch; return the JSON dict
         it printed after ``RESULT `` and the finished process."""
         path = str(SCRIPTS / script)
-        cmd = ([sys.executable, path] if on_torch else [str(self.numtorch), "run", path])
+        cmd = ([sys.executable, str(HERE / "_on_torch.py"), path] if on_torch
+               else [str(self.numtorch), "run", path])
         cwd.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd,
                               env=self.env(on_torch), timeout=timeout)
@@ -139,7 +147,7 @@ def ecosystem(tmp_path_factory) -> Ecosystem:
     CACHE.mkdir(parents=True, exist_ok=True)
     with open(CACHE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        libs_venv = _libraries_venv()
+        libs_venv, torchside = _libraries_venv()
     base = tmp_path_factory.mktemp("ecosystem")
     # build numtorch from a clean copy of the checkout (no stale build/ folder in the wheel)
     src = base / "numtorch-src"
@@ -158,4 +166,4 @@ def ecosystem(tmp_path_factory) -> Ecosystem:
     check = _run([str(_venv_python(venv)), "-c",
                   "import importlib.util as u; print(u.find_spec('torch'))"])
     assert check.stdout.strip() == "None", "the numtorch venv must not see torch"
-    return Ecosystem(numtorch=numtorch, libs=libs)
+    return Ecosystem(numtorch=numtorch, libs=libs, torchside=torchside)

@@ -22,7 +22,8 @@ X = (X / 16.0).astype(np.float32)
 y = y.astype(np.int64)
 torch.manual_seed(0)
 net = NeuralNetClassifier(MLP, max_epochs=5, lr=0.1, batch_size=64,
-                          optimizer=torch.optim.SGD, optimizer__momentum=0.9,
+                          criterion=nn.CrossEntropyLoss, optimizer=torch.optim.SGD,
+                          optimizer__momentum=0.9,
                           iterator_train__shuffle=True, verbose=1)
 net.fit(X[:1400], y[:1400])
 pred = net.predict(X[1400:])
