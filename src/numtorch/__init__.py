@@ -172,6 +172,8 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
                "triplet_margin_loss": ".nn.functional", "autocast": ".amp"}
+# torch.ScriptModule/ScriptFunction (the compiled classes) are served by numtorch.jit's
+_LAZY_NAMES.update(ScriptModule=".jit", ScriptFunction=".jit")
 
 
 def __getattr__(name: str):
