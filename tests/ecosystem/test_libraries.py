@@ -51,7 +51,8 @@ def test_einops(ecosystem, tmp_path):
 
 
 @pytest.mark.xfail(strict=False, reason="torch.nn.MultiheadAttention (torchinfo references it "
-                   "at import) and nn.TransformerEncoderLayer/TransformerEncoder")
+                   "at import), nn.TransformerEncoderLayer/TransformerEncoder, "
+                   "Tensor.untyped_storage() (sys.getsizeof of it: 64 + nbytes)")
 def test_torchinfo_summary(ecosystem, tmp_path):
     ours, theirs, _, _ = both(ecosystem, tmp_path, "torchinfo_summary.py")
     assert_close(ours, theirs)
@@ -75,8 +76,9 @@ def test_skorch_digits(ecosystem, tmp_path):
     assert_close(ours, theirs, rtol=1e-3, atol=1e-4)
 
 
-@pytest.mark.xfail(strict=False, reason="torch.UntypedStorage (storage: lightning_fabric "
-                   "references it at import)")
+@pytest.mark.xfail(strict=False, reason="torch.UntypedStorage, torch.PyTorchFileReader, "
+                   "torch._C._TensorMeta, torch._C._nn._parse_to, torch._C._log_api_usage_once, "
+                   "torch.overrides.TorchFunctionMode, torch.optim.swa_utils")
 def test_lightning_fit(ecosystem, tmp_path):
     ours, theirs, our_proc, _ = both(ecosystem, tmp_path, "lightning_fit.py", lambda d: str(d))
     # the progress bar drew the epoch (tqdm writes to stderr)

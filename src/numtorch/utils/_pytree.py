@@ -177,8 +177,8 @@ def _flatten(tree, leaves: list, is_leaf) -> TreeSpec:
 def tree_unflatten(leaves: Iterable[Any], treespec: TreeSpec) -> PyTree:
     """Rebuild a pytree from ``leaves`` and ``treespec`` (``TypeError`` if it is no spec)."""
     if not isinstance(treespec, TreeSpec):
-        raise TypeError(f"tree_unflatten(leaves, treespec): Expected `treespec` to be instance "
-                        f"of TreeSpec but got item of type {type(treespec)}.")
+        raise TypeError(f"Expected `treespec` to be an instance of PyTreeSpec but got item of "
+                        f"type {type(treespec)}.")
     return treespec.unflatten(leaves)
 
 
