@@ -114,8 +114,9 @@ class Ecosystem:
     torchside: Path  # packages only the torch runs see
 
     def env(self, on_torch: bool) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        env.update(HF_HUB_OFFLINE="1", TQDM_DISABLE="", PYTHONHASHSEED="0",
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "PYTHONHOME") and not k.startswith("TQDM_")}
+        env.update(HF_HUB_OFFLINE="1", PYTHONHASHSEED="0",
                    OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONWARNINGS="ignore")
         if on_torch:

@@ -1,4 +1,7 @@
-"""torchinfo ``summary`` of a CNN and of a Transformer encoder."""
+"""torchinfo ``summary`` of a CNN (argument ``cnn``) or of a Transformer encoder
+(``transformer``)."""
+
+import sys
 
 import torch
 import torch.nn as nn
@@ -32,11 +35,12 @@ class TinyTransformer(nn.Module):
 
 
 torch.manual_seed(0)
-cnn = summary(CNN(), input_size=(2, 3, 16, 16), verbose=0,
-              col_names=("input_size", "output_size", "num_params", "mult_adds"))
-tokens = torch.randint(0, 100, (2, 7))
-tf = summary(TinyTransformer(), input_data=[tokens], verbose=0, depth=4)
-print(cnn)
-print(tf)
-emit(cnn=str(cnn), transformer=str(tf), cnn_params=cnn.total_params,
-     tf_params=tf.total_params, cnn_mult_adds=cnn.total_mult_adds)
+if sys.argv[1] == "cnn":
+    stats = summary(CNN(), input_size=(2, 3, 16, 16), verbose=0,
+                    col_names=("input_size", "output_size", "num_params", "mult_adds"))
+else:
+    tokens = torch.randint(0, 100, (2, 7))
+    stats = summary(TinyTransformer(), input_data=[tokens], verbose=0, depth=4)
+print(stats)
+emit(text=str(stats), params=stats.total_params, trainable=stats.trainable_params,
+     mult_adds=stats.total_mult_adds, output_bytes=stats.total_output_bytes)
