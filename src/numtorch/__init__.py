@@ -172,8 +172,6 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
                "triplet_margin_loss": ".nn.functional", "autocast": ".amp"}
-# torch.ScriptModule/ScriptFunction (the compiled classes) are served by numtorch.jit's
-_LAZY_NAMES.update(ScriptModule=".jit", ScriptFunction=".jit")
 
 
 def __getattr__(name: str):
@@ -192,3 +190,7 @@ def __getattr__(name: str):
 
     raise MissingAPIError(f"module 'numtorch' has no attribute '{name}': numtorch does not "
                           f"implement torch.{name}")
+
+
+# torch.ScriptModule/ScriptFunction (the compiled classes) are served by numtorch.jit's
+_LAZY_NAMES.update(ScriptModule=".jit", ScriptFunction=".jit")
