@@ -8,7 +8,8 @@ pins. Each test session makes a fresh venv **without torch** that sees the cache
 ``numtorch run`` serves ``import torch``. The same scripts also run on real torch with the
 test's own interpreter and the cached libraries on ``PYTHONPATH``, for comparison.
 
-Deselect offline with ``-m "not ecosystem"``.
+Every test here is marked ``ecosystem``; deselect them offline (without a filled cache) with
+``-m "not slow and not fuzz_long and not ecosystem"``.
 """
 
 from __future__ import annotations
@@ -43,12 +44,6 @@ def pytest_configure(config):
         "first time; deselect offline with -m 'not ecosystem')")
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.ecosystem)
-
-
 def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if proc.returncode != 0:
@@ -58,7 +53,10 @@ def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 
 def _pip(python: Path | str, *args: str) -> None:
-    _run([str(python), "-m", "pip", "--disable-pip-version-check", "-q", *args])
+    """This interpreter's pip, acting on ``python``'s environment (venvs are made without pip:
+    faster, and no ``ensurepip`` needed)."""
+    _run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check",
+          "-q", *args])
 
 
 def _fill_wheelhouse() -> None:
@@ -70,8 +68,8 @@ def _fill_wheelhouse() -> None:
                  "--no-index", "--find-links", str(WHEELS), "-d", str(WHEELS), *extra,
                  "--only-binary", ":all:", "-r", str(req)]
         if subprocess.run(local, capture_output=True).returncode != 0:
-            _pip(sys.executable, "download", "-d", str(WHEELS), *extra, "--only-binary", ":all:",
-                 "-r", str(req))
+            _run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "download",
+                  "-d", str(WHEELS), *extra, "--only-binary", ":all:", "-r", str(req)])
 
 
 def _site_packages(venv: Path) -> Path:
@@ -93,8 +91,9 @@ def _libraries_venv() -> tuple[Path, Path]:
     if (venv / ".complete").exists():
         return venv, torchside
     _fill_wheelhouse()
-    shutil.rmtree(venv, ignore_errors=True)
-    _run([sys.executable, "-m", "venv", str(venv)])
+    for old in CACHE.glob("libs-*"):  # venvs of earlier pins
+        shutil.rmtree(old, ignore_errors=True)
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = _venv_python(venv)
     _pip(python, "install", "--no-index", "--find-links", str(WHEELS), "-r", str(DEPS))
     _pip(python, "install", "--no-index", "--find-links", str(WHEELS), "--no-deps", "-r",
@@ -157,7 +156,7 @@ def ecosystem(tmp_path_factory) -> Ecosystem:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     venv = base / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)])
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     libs = _site_packages(libs_venv)
     (_site_packages(venv) / "_ecosystem_libs.pth").write_text(
         f"import site; site.addsitedir({str(libs)!r})\n")
