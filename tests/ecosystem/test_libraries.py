@@ -101,6 +101,7 @@ def test_lightning_fit(ecosystem, tmp_path):
     ckpt = torch.load(ours.pop("checkpoint"), weights_only=False, map_location="cpu")
     theirs.pop("checkpoint")
     assert ckpt["epoch"] == 0 and ckpt["global_step"] == ours["global_step"] == 4
+    assert ours["resumed_step"] == 8 and ours["flops"] > 0
     for k, v in ckpt["state_dict"].items():
         assert isinstance(v, torch.Tensor)
         assert v.flatten().tolist() == pytest.approx(ours["weights"][k], rel=1e-6, abs=1e-7)
