@@ -59,3 +59,13 @@ def test_dataloader_iterator_names():
         assert isinstance(it, mod._SingleProcessDataLoaderIter)
         assert not isinstance(it, mod._MultiProcessingDataLoaderIter)
         assert issubclass(mod._MultiProcessingDataLoaderIter, mod._BaseDataLoaderIter)
+
+
+def test_new_subpackages_reachable_as_attributes():
+    import numtorch.vision
+
+    assert numtorch.vision.ops.FrozenBatchNorm2d.__name__ == "FrozenBatchNorm2d"
+    assert numtorch.utils._pytree.tree_leaves([1, (2,)]) == torch.utils._pytree.tree_leaves(
+        [1, (2,)])
+    assert numtorch.utils.flop_counter.FlopCounterMode.__name__ == "FlopCounterMode"
+    assert callable(numtorch.fx.wrap)
