@@ -200,3 +200,7 @@ def __getattr__(name: str):
 
     raise MissingAPIError(f"module 'numtorch' has no attribute '{name}': numtorch does not "
                           f"implement torch.{name}")
+
+
+# torch.ScriptModule/ScriptFunction (the compiled classes) are served by numtorch.jit's
+_LAZY_NAMES.update(ScriptModule=".jit", ScriptFunction=".jit")

@@ -28,6 +28,7 @@ __all__ = ["download_url_to_file", "get_dir", "help", "list", "load",
 
 _DOWNLOAD_TIMEOUT = 60.0  # seconds without data before a download gives up
 _HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
+HASH_REGEX = _HASH_IN_NAME  # torch.hub's public name for it
 #: where a GitHub repository's archive comes from (a test may point it at a local server)
 GITHUB_ARCHIVE = "https://github.com/{owner}/{name}/zipball/{ref}"
 _hub_dir: str | None = None

@@ -48,6 +48,26 @@ def manual_seed_all(seed: int) -> None:
     """No-op without CUDA, as in PyTorch."""
 
 
+def get_rng_state(device="cuda"):
+    """The CUDA generator's state: raises as PyTorch's CPU build does."""
+    _lazy_init()
+
+
+def get_rng_state_all() -> list:
+    """The states of all CUDA generators: none without CUDA, as in PyTorch."""
+    return []
+
+
+def set_rng_state(new_state, device="cuda") -> None:
+    """Queued until CUDA initialises, so a no-op without CUDA, as in PyTorch."""
+
+
+def set_rng_state_all(new_states) -> None:
+    """Sets each device's generator (queued, so a no-op without CUDA, as in PyTorch)."""
+    for i, state in enumerate(new_states):
+        set_rng_state(state, i)
+
+
 def empty_cache() -> None:
     """No-op without CUDA, as in PyTorch."""
 

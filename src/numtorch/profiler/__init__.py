@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from ..autograd.profiler import EventList, Profiler, record_function
 
 __all__ = ["ProfilerAction", "ProfilerActivity", "profile", "record_function", "schedule",
-           "supported_activities", "tensorboard_trace_handler", "EventList"]
+           "supported_activities", "tensorboard_trace_handler", "EventList", "kineto_available"]
 
 
 class ProfilerActivity(enum.Enum):
@@ -37,6 +37,12 @@ class ProfilerAction(enum.Enum):
 
 def supported_activities() -> set:
     return {ProfilerActivity.CPU}
+
+
+def kineto_available() -> bool:
+    """True, as in torch's CPU build: :class:`profile` offers the activity-based profiler API
+    (``activities``, ``schedule``, ``on_trace_ready``)."""
+    return True
 
 
 def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
