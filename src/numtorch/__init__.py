@@ -181,6 +181,7 @@ _LAZY_NAMES = {"save": ".serialization", "load": ".serialization", "compile": ".
                "rrelu": ".nn.functional", "rrelu_": ".nn.functional",
                "rms_norm": ".nn.functional",
                "triplet_margin_loss": ".nn._functional.toplevel", "autocast": ".amp",
+               "PyTorchFileReader": ".serialization",
                "vmap": ".func"}
 
 

@@ -326,3 +326,29 @@ class safe_globals:
         store = unpickler.user_globals()
         store.clear()
         store.update(self._saved)
+
+
+class PyTorchFileReader:
+    """``torch.PyTorchFileReader``: the records of a zip checkpoint (a path or a binary file),
+    named without the archive's folder prefix, as torch's reader names them."""
+
+    def __init__(self, name_or_buffer) -> None:
+        fh = open(name_or_buffer, "rb") if _is_path(name_or_buffer) else name_or_buffer  # noqa: SIM115
+        self._reader = zipformat.ZipReader(fh, _display_name(name_or_buffer))
+
+    def get_all_records(self) -> list[str]:
+        prefix = self._reader.prefix
+        return [n[len(prefix):] for n in self._reader._zf.namelist() if n.startswith(prefix)]
+
+    def has_record(self, name: str) -> bool:
+        return self._reader.has(name)
+
+    def get_record(self, name: str) -> bytes:
+        return self._reader.read(name)
+
+    def get_record_size(self, name: str) -> int:
+        return self._reader.record_size(name)
+
+    def serialization_id(self) -> str:
+        return (self._reader.read(".data/serialization_id").decode()
+                if self._reader.has(".data/serialization_id") else "")

@@ -107,6 +107,11 @@ class UntypedStorage:
         return s
 
     # -- sizes and memory ----------------------------------------------------------------
+    def __sizeof__(self) -> int:
+        # what ``sys.getsizeof`` reports for torch's storages: 64 bytes plus the data (the
+        # garbage collector header, 16 bytes, is added by getsizeof)
+        return 48 + int(self._raw.nbytes)
+
     def nbytes(self) -> int:
         return int(self._raw.nbytes)
 
@@ -245,8 +250,6 @@ class UntypedStorage:
             memo[id(self)] = self.clone()
         return memo[id(self)]
 
-    def __sizeof__(self) -> int:
-        return object.__sizeof__(self) + self.nbytes()
 
 
 def _native_order() -> str:

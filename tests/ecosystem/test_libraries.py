@@ -13,8 +13,6 @@ import math
 import pytest
 import torch
 
-import numtorch.nn
-
 pytestmark = pytest.mark.ecosystem
 
 
@@ -54,16 +52,12 @@ def test_einops(ecosystem, tmp_path):
     assert_close(ours, theirs)
 
 
-@pytest.mark.xfail(strict=False, reason="Tensor.untyped_storage() (torchinfo sizes inputs with "
-                   "sys.getsizeof of it: 64 + nbytes, as torch's)")
 def test_torchinfo_summary_cnn(ecosystem, tmp_path):
     ours, theirs, _, _ = both(ecosystem, tmp_path, "torchinfo_summary.py", lambda d: "cnn")
     assert "Conv2d: 2-1" in ours["text"]
     assert_close(ours, theirs)
 
 
-@pytest.mark.xfail(strict=False, reason="Tensor.untyped_storage() (torchinfo sizes inputs with "
-                   "sys.getsizeof of it: 64 + nbytes, as torch's)")
 def test_torchinfo_summary_transformer(ecosystem, tmp_path):
     ours, theirs, _, _ = both(ecosystem, tmp_path, "torchinfo_summary.py",
                               lambda d: "transformer")
@@ -71,14 +65,11 @@ def test_torchinfo_summary_transformer(ecosystem, tmp_path):
     assert_close(ours, theirs)
 
 
-@pytest.mark.xfail(strict=False, reason="torch._C._log_api_usage_once (Metric.__init__ calls it)")
 def test_torchmetrics(ecosystem, tmp_path):
     ours, theirs, _, _ = both(ecosystem, tmp_path, "torchmetrics_batches.py")
     assert_close(ours, theirs)
 
 
-@pytest.mark.xfail(not hasattr(numtorch.nn, "SyncBatchNorm"), strict=True,
-                   reason="torch.nn.SyncBatchNorm (timm.layers imports it)")
 def test_timm_resnet18_and_vit(ecosystem, tmp_path):
     ours, theirs, _, _ = both(ecosystem, tmp_path, "timm_models.py")
     assert_close(ours, theirs, rtol=1e-3, atol=1e-4)
@@ -90,9 +81,6 @@ def test_skorch_digits(ecosystem, tmp_path):
     assert_close(ours, theirs, rtol=1e-3, atol=1e-4)
 
 
-@pytest.mark.xfail(strict=False, reason="torch.UntypedStorage, torch.PyTorchFileReader, "
-                   "torch._C._TensorMeta, torch._C._nn._parse_to, torch._C._log_api_usage_once, "
-                   "torch.overrides.TorchFunctionMode")
 def test_lightning_fit(ecosystem, tmp_path):
     ours, theirs, our_proc, _ = both(ecosystem, tmp_path, "lightning_fit.py", lambda d: str(d))
     # the progress bar drew the epoch (Lightning's tqdm bars write to stdout)
