@@ -334,6 +334,7 @@ def test_every_public_tensor_name_exists():
     excluded = set().union(*TENSOR_EXCLUDED.values())
     public = {n for n in dir(torch.Tensor)
               if not n.startswith("_") or n.startswith("__") and n.endswith("__")}
+    public.discard("__slotnames__")  # copyreg's cache, set once something pickles a tensor
     missing = sorted(n for n in public - excluded if not hasattr(numtorch.Tensor, n))
     assert not missing, f"torch.Tensor names missing from numtorch.Tensor: {missing}"
     assert not excluded & {n for n in public if hasattr(numtorch.Tensor, n)}, \
@@ -369,9 +370,9 @@ def test_istft_as_torch(kw, shape):
 
 def test_istft_defaults_and_errors():
     spec = np.random.default_rng(0).standard_normal((5, 6)) + 1j
-    for lib in (torch, numtorch):
-        with pytest.warns(UserWarning, match="A window was not provided"):
-            lib.istft(lib.tensor(spec), 8)
+    # torch warns once per process (an earlier test may have seen it), numtorch every time
+    with pytest.warns(UserWarning, match="A window was not provided"):
+        numtorch.istft(numtorch.tensor(spec), 8)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(lambda lib, s: lib.istft(s, 8), arrays=[spec], graph=False)

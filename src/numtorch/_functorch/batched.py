@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._ops import _base
+from .._overrides import disabled_torch_function_impl as _disabled_torch_function_impl
 from .._tensor import Tensor, _from_array
 
 ITEM = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over "
@@ -73,6 +74,8 @@ class BatchedTensor(Tensor):
     """A tensor seen per sample inside ``vmap`` (torch's ``BatchedTensor``)."""
 
     __slots__ = ("_inner", "_level")
+    # vmap's own interposer handles every op on it: no __torch_function__ dispatch
+    __torch_function__ = _disabled_torch_function_impl
 
     @property
     def requires_grad(self) -> bool:
