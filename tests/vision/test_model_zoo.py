@@ -1,0 +1,117 @@
+"""numtorch.vision.models against torchvision 0.28 itself (the ``test`` extra).
+
+For each builder: the same registry entry, weights enum members, state_dict keys and shapes,
+``print`` text, the same default initialisation under the same seed, and (eval mode, torch's
+weights copied in, random batch-norm statistics) the same outputs on a small input.
+"""
+
+
+import numpy as np
+import pytest
+import torch
+
+import numtorch
+from numtorch.vision import models
+
+from .helpers import import_torchvision
+
+tv = import_torchvision()
+tvm = tv.models
+
+# name -> (input side, builder kwargs, slow). Small inputs keep a forward cheap; the largest
+# variants are marked slow (their construction alone takes tens of seconds in NumPy).
+MODELS = {
+    "squeezenet1_0": (48, {}, False), "squeezenet1_1": (48, {}, False),
+    "densenet121": (32, {}, False), "densenet161": (32, {}, True),
+    "densenet169": (32, {}, True), "densenet201": (32, {}, True),
+    "shufflenet_v2_x0_5": (32, {}, False), "shufflenet_v2_x1_0": (32, {}, False),
+    "shufflenet_v2_x1_5": (32, {}, True), "shufflenet_v2_x2_0": (32, {}, True),
+    "mnasnet0_5": (32, {}, False), "mnasnet0_75": (32, {}, True), "mnasnet1_0": (32, {}, True),
+    "mnasnet1_3": (32, {}, True),
+    "mobilenet_v3_small": (32, {}, False), "mobilenet_v3_large": (32, {}, False),
+    "efficientnet_b0": (32, {}, False), "efficientnet_b1": (32, {}, True),
+    "efficientnet_b2": (32, {}, True), "efficientnet_b3": (32, {}, True),
+    "efficientnet_b4": (32, {}, True), "efficientnet_b5": (32, {}, True),
+    "efficientnet_b6": (32, {}, True), "efficientnet_b7": (32, {}, True),
+    "efficientnet_v2_s": (32, {}, True), "efficientnet_v2_m": (32, {}, True),
+    "efficientnet_v2_l": (32, {}, True),
+    "googlenet": (32, {"init_weights": True}, False),
+}
+SKIP_INIT = set()
+
+
+def _params(name):
+    return [pytest.param(n, marks=pytest.mark.slow(reason="large model: slow to build in NumPy"))
+            if MODELS[n][2] else n for n in MODELS if n in set(models.list_models())]
+
+
+def _build(name, seed=0):
+    kw = MODELS[name][1]
+    torch.manual_seed(seed)
+    tm = tvm.get_model(name, **kw)
+    numtorch.manual_seed(seed)
+    nm = models.get_model(name, **kw)
+    return tm, nm
+
+
+def _randomize_bn(tm):
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for m in tm.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+                m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+
+
+def _np(t):
+    return t.detach().numpy() if isinstance(t, torch.Tensor) else np.asarray(t.detach()._data)
+
+
+@pytest.mark.parametrize("name", _params(None))
+def test_model_matches_torchvision(name):
+    tm, nm = _build(name)
+    tsd, nsd = tm.state_dict(), nm.state_dict()
+    assert list(nsd) == list(tsd)
+    for k in tsd:
+        assert tuple(nsd[k].shape) == tuple(tsd[k].shape), k
+    assert repr(nm) == repr(tm)
+    if name not in SKIP_INIT:
+        for k in tsd:
+            if tsd[k].dtype.is_floating_point:
+                np.testing.assert_allclose(_np(nsd[k]), _np(tsd[k]), rtol=1e-5, atol=1e-6,
+                                           err_msg=k)
+            else:
+                np.testing.assert_array_equal(_np(nsd[k]), _np(tsd[k]), err_msg=k)
+    _randomize_bn(tm)
+    nm.load_state_dict({k: numtorch.from_numpy(v.detach().numpy().copy())
+                        for k, v in tm.state_dict().items()})
+    tm.eval()
+    nm.eval()
+    side = MODELS[name][0]
+    x = np.random.default_rng(0).standard_normal((2, 3, side, side)).astype(np.float32)
+    with torch.no_grad():
+        want = _np(tm(torch.from_numpy(x)))
+    got = _np(nm(numtorch.from_numpy(x)))
+    scale = max(float(np.abs(want).max()), 1e-6)
+    assert got.shape == want.shape
+    assert float(np.abs(got - want).max()) / scale < 1e-4
+
+
+@pytest.mark.parametrize("name", _params(None))
+def test_weights_enum_matches(name):
+    te, ne = tvm.get_model_weights(name), models.get_model_weights(name)
+    assert ne.__name__ == te.__name__
+    assert list(ne.__members__) == list(te.__members__)
+    for k, tw in te.__members__.items():
+        nw = ne[k]
+        assert nw.url == tw.url
+        assert nw.meta["num_params"] == tw.meta["num_params"]
+        assert nw.meta.get("min_size") == tw.meta.get("min_size")
+        assert repr(nw.transforms()) == repr(tw.transforms())
+    assert ne.DEFAULT.name == te.DEFAULT.name
+
+
+def test_registry_covers_classification_families():
+    ours = set(models.list_models())
+    assert set(MODELS) <= ours
+    assert ours - {"lenet5"} <= set(tvm.list_models())
