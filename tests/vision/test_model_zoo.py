@@ -36,6 +36,7 @@ MODELS = {
     "efficientnet_v2_s": (32, {}, True), "efficientnet_v2_m": (32, {}, True),
     "efficientnet_v2_l": (32, {}, True),
     "googlenet": (32, {"init_weights": True}, False),
+    "inception_v3": (75, {"init_weights": True}, False),
 }
 SKIP_INIT = set()
 
