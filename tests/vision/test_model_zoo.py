@@ -37,6 +37,12 @@ MODELS = {
     "efficientnet_v2_l": (32, {}, True),
     "googlenet": (32, {"init_weights": True}, False),
     "inception_v3": (75, {"init_weights": True}, False),
+    "convnext_tiny": (32, {}, False), "convnext_small": (32, {}, True),
+    "convnext_base": (32, {}, True), "convnext_large": (32, {}, True),
+    "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
+    **{f"regnet_{s}": (32, {}, True) for s in (
+        "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",
+        "x_3_2gf", "x_8gf", "x_16gf", "x_32gf")},
 }
 SKIP_INIT = set()
 

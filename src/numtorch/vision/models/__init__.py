@@ -20,6 +20,7 @@ from ._api import (
     list_models,
 )
 from .alexnet import *  # noqa: F403
+from .convnext import *  # noqa: F403
 from .densenet import *  # noqa: F403
 from .efficientnet import *  # noqa: F403
 from .googlenet import *  # noqa: F403
@@ -28,6 +29,7 @@ from .lenet import *  # noqa: F403
 from .mnasnet import *  # noqa: F403
 from .mobilenetv2 import MobileNet_V2_Weights, MobileNetV2, mobilenet_v2
 from .mobilenetv3 import *  # noqa: F403
+from .regnet import *  # noqa: F403
 from .resnet import *  # noqa: F403
 from .shufflenetv2 import *  # noqa: F403
 from .squeezenet import *  # noqa: F403
@@ -36,7 +38,8 @@ from .vgg import *  # noqa: F403
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights",
            "get_weight", "list_models", "MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 # several builders share their module's name (``googlenet``), so the modules are looked up here
-_FAMILIES = ("alexnet", "lenet", "resnet", "vgg", "densenet", "efficientnet", "googlenet",
-             "inception", "mnasnet", "mobilenetv3", "shufflenetv2", "squeezenet")
+_FAMILIES = ("alexnet", "lenet", "resnet", "vgg", "convnext", "densenet", "efficientnet",
+             "googlenet",
+             "inception", "mnasnet", "mobilenetv3", "regnet", "shufflenetv2", "squeezenet")
 for _f in _FAMILIES:
     __all__ += importlib.import_module(f".{_f}", __name__).__all__
