@@ -42,6 +42,8 @@ MODELS = {
     "vit_b_16": (32, {"image_size": 32}, False), "vit_b_32": (32, {"image_size": 32}, True),
     "vit_l_16": (32, {"image_size": 32}, True), "vit_l_32": (32, {"image_size": 32}, True),
     "vit_h_14": (28, {"image_size": 28}, True),
+    "swin_t": (32, {}, False), "swin_s": (32, {}, True), "swin_b": (32, {}, True),
+    "swin_v2_t": (32, {}, False), "swin_v2_s": (32, {}, True), "swin_v2_b": (32, {}, True),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",

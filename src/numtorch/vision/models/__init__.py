@@ -33,6 +33,7 @@ from .regnet import *  # noqa: F403
 from .resnet import *  # noqa: F403
 from .shufflenetv2 import *  # noqa: F403
 from .squeezenet import *  # noqa: F403
+from .swin_transformer import *  # noqa: F403
 from .vgg import *  # noqa: F403
 from .vision_transformer import *  # noqa: F403
 
@@ -40,8 +41,7 @@ __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_mode
            "get_weight", "list_models", "MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 # several builders share their module's name (``googlenet``), so the modules are looked up here
 _FAMILIES = ("alexnet", "lenet", "resnet", "vgg", "convnext", "densenet", "efficientnet",
-             "googlenet",
-             "inception", "mnasnet", "mobilenetv3", "regnet", "shufflenetv2", "squeezenet",
-             "vision_transformer")
+             "googlenet", "inception", "mnasnet", "mobilenetv3", "regnet", "shufflenetv2",
+             "squeezenet", "swin_transformer", "vision_transformer")
 for _f in _FAMILIES:
     __all__ += importlib.import_module(f".{_f}", __name__).__all__
