@@ -1,0 +1,196 @@
+"""numtorch.vision.transforms (v1) against torchvision 0.28 itself (the ``test`` extra):
+functional ops on tensors (uint8 and float) and PIL images, and the random transforms'
+parameters and outputs under the same seed."""
+
+import numpy as np
+import pytest
+import torch
+
+import numtorch
+from numtorch.vision import transforms as T
+from numtorch.vision.transforms import functional as F
+
+from .helpers import import_torchvision
+
+PIL = pytest.importorskip("PIL", reason="needs Pillow (the vision extra)")
+from PIL import Image  # noqa: E402
+
+tv = import_torchvision()
+TT = tv.transforms
+TF = tv.transforms.functional
+
+RNG = np.random.default_rng(0)
+U8 = RNG.integers(0, 256, (3, 12, 15), dtype=np.uint8)
+F32 = RNG.random((3, 12, 15), dtype=np.float32)
+B_U8 = RNG.integers(0, 256, (2, 3, 9, 10), dtype=np.uint8)
+
+
+def _np(x):
+    if isinstance(x, torch.Tensor):
+        return x.numpy()
+    if isinstance(x, numtorch.Tensor):
+        return np.asarray(x._data)
+    return np.asarray(x)
+
+
+def inputs(kind):
+    """The same image for torchvision and numtorch."""
+    if kind == "pil":
+        img = Image.fromarray(U8.transpose(1, 2, 0))
+        return img, img.copy()
+    arr = {"u8": U8, "f32": F32, "batch": B_U8}[kind]
+    return torch.from_numpy(arr.copy()), numtorch.from_numpy(arr.copy())
+
+
+def same(want, got, atol=0.0):
+    if isinstance(want, (tuple, list)):
+        assert len(want) == len(got)
+        for a, b in zip(want, got):
+            same(a, b, atol)
+        return
+    assert type(got).__name__ != "Tensor" or isinstance(want, torch.Tensor)
+    a, b = _np(want), _np(got)
+    assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, b.shape, a.dtype, b.dtype)
+    if atol == 0.0 or a.dtype.kind in "iub":
+        if a.dtype.kind in "iu" and atol:
+            assert np.abs(a.astype(np.int64) - b.astype(np.int64)).max() <= atol
+        else:
+            np.testing.assert_array_equal(b, a)
+    else:
+        np.testing.assert_allclose(b, a, atol=atol, rtol=0)
+
+
+def both(name, kind, *args, atol=0.0, **kwargs):
+    t_img, n_img = inputs(kind)
+    want = getattr(TF, name)(t_img, *args, **kwargs)
+    got = getattr(F, name)(n_img, *args, **kwargs)
+    same(want, got, atol)
+
+
+COLOUR = [("invert", ()), ("posterize", (3,)), ("solarize", (100,)), ("autocontrast", ()),
+          ("equalize", ()), ("adjust_sharpness", (1.7,)), ("adjust_sharpness", (0.3,)),
+          ("adjust_gamma", (0.7,)), ("adjust_gamma", (1.3, 0.9))]
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil", "batch"])
+@pytest.mark.parametrize("name, args", COLOUR)
+def test_colour_ops(name, args, kind):
+    both(name, kind, *args, atol=1 if name == "adjust_gamma" and kind != "pil" else 0)
+
+
+@pytest.mark.parametrize("name, args", [("invert", ()), ("solarize", (0.4,)),
+                                        ("autocontrast", ()), ("adjust_sharpness", (1.7,)),
+                                        ("adjust_gamma", (0.7,))])
+def test_colour_ops_float(name, args):
+    both(name, "f32", *args, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, args", [("posterize", (3,)), ("equalize", ())])
+def test_uint8_only_errors(name, args):
+    t_img, n_img = inputs("f32")
+    with pytest.raises(TypeError) as want:
+        getattr(TF, name)(t_img, *args)
+    with pytest.raises(TypeError) as got:
+        getattr(F, name)(n_img, *args)
+    assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+@pytest.mark.parametrize("size", [5, (4, 7), [6]])
+def test_five_ten_crop(kind, size):
+    both("five_crop", kind, size)
+    both("ten_crop", kind, size)
+    both("ten_crop", kind, size, vertical_flip=True)
+    t_img, n_img = inputs(kind)
+    with pytest.raises(ValueError) as want:
+        TF.five_crop(t_img, 40)
+    with pytest.raises(ValueError) as got:
+        F.five_crop(n_img, 40)
+    assert str(got.value) == str(want.value)
+
+
+AFFINE = [dict(angle=30.0, translate=[2, -1], scale=1.2, shear=[10.0, 5.0]),
+          dict(angle=-45, translate=[0, 0], scale=0.8, shear=7.0),
+          dict(angle=90.0, translate=[1, 3], scale=1.0, shear=[0.0], center=[3, 4])]
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32", "pil", "batch"])
+@pytest.mark.parametrize("kw", AFFINE)
+@pytest.mark.parametrize("interp", [T.InterpolationMode.NEAREST,
+                                    T.InterpolationMode.BILINEAR])
+@pytest.mark.parametrize("fill", [None, 7, [1, 2, 3]])
+def test_affine(kind, kw, interp, fill):
+    t_interp = TT.InterpolationMode(interp.value)
+    t_img, n_img = inputs(kind)
+    want = TF.affine(t_img, interpolation=t_interp, fill=fill, **kw)
+    got = F.affine(n_img, interpolation=interp, fill=fill, **kw)
+    same(want, got, atol=1e-5 if kind == "f32" else (1 if kind != "pil" else 0))
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32", "pil"])
+@pytest.mark.parametrize("angle, expand, center", [(33.0, False, None), (33.0, True, None),
+                                                   (-120.0, True, [2, 3]), (90, False, None)])
+@pytest.mark.parametrize("interp", [T.InterpolationMode.NEAREST,
+                                    T.InterpolationMode.BILINEAR])
+def test_rotate(kind, angle, expand, center, interp):
+    t_img, n_img = inputs(kind)
+    want = TF.rotate(t_img, angle, TT.InterpolationMode(interp.value), expand, center, [5.0])
+    got = F.rotate(n_img, angle, interp, expand, center, [5.0])
+    same(want, got, atol=1e-5 if kind == "f32" else (1 if kind != "pil" else 0))
+
+
+PERSP = ([[0, 0], [14, 0], [14, 11], [0, 11]], [[2, 1], [12, 0], [13, 10], [1, 11]])
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32", "pil"])
+@pytest.mark.parametrize("interp", [T.InterpolationMode.NEAREST,
+                                    T.InterpolationMode.BILINEAR])
+@pytest.mark.parametrize("fill", [None, 3])
+def test_perspective(kind, interp, fill):
+    t_img, n_img = inputs(kind)
+    want = TF.perspective(t_img, *PERSP, TT.InterpolationMode(interp.value), fill)
+    got = F.perspective(n_img, *PERSP, interp, fill)
+    same(want, got, atol=1e-4 if kind == "f32" else (1 if kind != "pil" else 0))
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32", "pil"])
+def test_elastic_transform(kind):
+    d = (RNG.random((1, 12, 15, 2), dtype=np.float32) - 0.5) * 0.3
+    t_img, n_img = inputs(kind)
+    want = TF.elastic_transform(t_img, torch.from_numpy(d.copy()))
+    got = F.elastic_transform(n_img, numtorch.from_numpy(d.copy()))
+    same(want, got, atol=1e-5 if kind == "f32" else 1)
+    with pytest.raises(ValueError) as w:
+        TF.elastic_transform(t_img, torch.zeros(1, 3, 3, 2))
+    with pytest.raises(ValueError) as g:
+        F.elastic_transform(n_img, numtorch.zeros(1, 3, 3, 2))
+    assert str(g.value) == str(w.value)
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32"])
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "bilinear", "bicubic"])
+@pytest.mark.parametrize("size", [[7, 9], [20, 31], 10])
+@pytest.mark.parametrize("antialias", [True, False])
+def test_tensor_resize_modes(kind, mode, size, antialias):
+    t_img, n_img = inputs(kind)
+    want = TF.resize(t_img, size, TT.InterpolationMode(mode), antialias=antialias)
+    got = F.resize(n_img, size, T.InterpolationMode(mode), antialias=antialias)
+    same(want, got, atol=1e-5 if kind == "f32" else 1)
+
+
+@pytest.mark.parametrize("mode", ["box", "hamming", "lanczos"])
+def test_tensor_resize_unsupported_modes(mode):
+    t_img, n_img = inputs("u8")
+    with pytest.raises(Exception) as want:
+        TF.resize(t_img, [7, 9], TT.InterpolationMode(mode))
+    with pytest.raises(Exception) as got:
+        F.resize(n_img, [7, 9], T.InterpolationMode(mode))
+    assert type(got.value) is type(want.value) and str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear", "bicubic", "box", "hamming",
+                                  "lanczos"])
+def test_pil_resize_modes(mode):
+    t_img, n_img = inputs("pil")
+    want = TF.resize(t_img, [7, 9], TT.InterpolationMode(mode))
+    same(want, F.resize(n_img, [7, 9], T.InterpolationMode(mode)))
