@@ -196,3 +196,103 @@ def test_pil_resize_modes(mode):
     t_img, n_img = inputs("pil")
     want = TF.resize(t_img, [7, 9], TT.InterpolationMode(mode))
     same(want, F.resize(n_img, [7, 9], T.InterpolationMode(mode)))
+
+
+# -- transform classes: same seed, same parameters, same output and print text ------------------
+def _pair(name, *args, **kwargs):
+    def conv(v):
+        return TT.InterpolationMode(v.value) if isinstance(v, T.InterpolationMode) else v
+    t = getattr(TT, name)(*[conv(a) for a in args], **{k: conv(v) for k, v in kwargs.items()})
+    return t, getattr(T, name)(*args, **kwargs)
+
+
+def _run_seeded(t, n, kind, seed, atol=0.0):
+    import random
+
+    t_img, n_img = inputs(kind)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    want = t(t_img)
+    numtorch.manual_seed(seed)
+    random.seed(seed)
+    got = n(n_img)
+    same(want, got, atol)
+
+
+CLASSES = [
+    ("RandomGrayscale", (), {"p": 0.5}),
+    ("RandomInvert", (), {}),
+    ("RandomPosterize", (2,), {"p": 0.6}),
+    ("RandomSolarize", (90,), {}),
+    ("RandomAdjustSharpness", (2.0,), {}),
+    ("RandomAutocontrast", (), {"p": 0.7}),
+    ("RandomEqualize", (), {}),
+    ("FiveCrop", (5,), {}),
+    ("TenCrop", ([4, 6],), {"vertical_flip": True}),
+    ("RandomAffine", (30,), {"translate": (0.2, 0.1), "scale": (0.8, 1.2),
+                             "shear": (-5, 5, -3, 3)}),
+    ("RandomAffine", ([-10, 20],), {"shear": 8, "fill": 4,
+                                    "interpolation": T.InterpolationMode.BILINEAR}),
+    ("RandomPerspective", (), {"distortion_scale": 0.6, "p": 0.8}),
+    ("RandomPerspective", (), {"interpolation": T.InterpolationMode.NEAREST, "fill": 9}),
+]
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+@pytest.mark.parametrize("name, args, kwargs", CLASSES)
+def test_random_transform_classes(name, args, kwargs, kind):
+    t, n = _pair(name, *args, **kwargs)
+    assert repr(n) == repr(t)
+    bilinear_u8 = kind == "u8" and kwargs.get("interpolation") != T.InterpolationMode.NEAREST \
+        and name == "RandomPerspective"
+    for seed in range(6):
+        _run_seeded(t, n, kind, seed, atol=1 if bilinear_u8 else 0)
+
+
+def test_elastic_transform_class():
+    t, n = _pair("ElasticTransform", alpha=30.0, sigma=1.0)
+    assert repr(n) == repr(t)
+    for seed in range(3):
+        _run_seeded(t, n, "f32", seed, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["RandomApply", "RandomChoice", "RandomOrder"])
+def test_random_containers(name):
+    t_list = [TT.RandomInvert(p=1.0), TT.RandomPosterize(3, p=1.0), TT.RandomEqualize(p=1.0)]
+    n_list = [T.RandomInvert(p=1.0), T.RandomPosterize(3, p=1.0), T.RandomEqualize(p=1.0)]
+    extra = {"p": 0.4} if name == "RandomApply" else {}
+    t, n = getattr(TT, name)(t_list, **extra), getattr(T, name)(n_list, **extra)
+    assert repr(n) == repr(t)
+    for seed in range(6):
+        _run_seeded(t, n, "u8", seed)
+
+
+def test_linear_transformation():
+    d = 3 * 4 * 5
+    m = RNG.standard_normal((d, d)).astype(np.float32)
+    v = RNG.standard_normal(d).astype(np.float32)
+    x = RNG.standard_normal((3, 4, 5)).astype(np.float32)
+    t = TT.LinearTransformation(torch.from_numpy(m), torch.from_numpy(v))
+    n = T.LinearTransformation(numtorch.from_numpy(m), numtorch.from_numpy(v))
+    same(t(torch.from_numpy(x)), n(numtorch.from_numpy(x)), atol=1e-4)
+    assert repr(n) == repr(t)
+    for bad in ((m[:, :5], v), (m, v[:5])):
+        with pytest.raises(ValueError) as w:
+            TT.LinearTransformation(torch.from_numpy(bad[0]), torch.from_numpy(bad[1]))
+        with pytest.raises(ValueError) as g:
+            T.LinearTransformation(numtorch.from_numpy(bad[0]), numtorch.from_numpy(bad[1]))
+        assert str(g.value) == str(w.value)
+
+
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("RandomAffine", (-3,), {}), ("RandomAffine", (3,), {"translate": (0.5,)}),
+    ("RandomAffine", (3,), {"translate": (1.5, 0.1)}), ("RandomAffine", (3,), {"scale": (0, 1)}),
+    ("RandomAffine", (3,), {"shear": (1, 2, 3)}), ("FiveCrop", ((1, 2, 3),), {}),
+    ("ElasticTransform", (5,), {}), ("RandomChoice", ([], 0.5), {}),
+])
+def test_constructor_errors(name, args, kwargs):
+    with pytest.raises(Exception) as w:
+        getattr(TT, name)(*args, **kwargs)
+    with pytest.raises(Exception) as g:
+        getattr(T, name)(*args, **kwargs)
+    assert type(g.value) is type(w.value) and str(g.value) == str(w.value)
