@@ -296,3 +296,66 @@ def test_constructor_errors(name, args, kwargs):
     with pytest.raises(Exception) as g:
         getattr(T, name)(*args, **kwargs)
     assert type(g.value) is type(w.value) and str(g.value) == str(w.value)
+
+
+# -- automatic augmentation -----------------------------------------------------------------
+def test_autoaugment_policies_equal():
+    for p in TT.AutoAugmentPolicy:
+        n = T.AutoAugment(T.AutoAugmentPolicy(p.value))
+        assert n.policies == TT.AutoAugment(p).policies
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+@pytest.mark.parametrize("name, kwargs", [
+    ("AutoAugment", {"policy": "imagenet"}), ("AutoAugment", {"policy": "cifar10"}),
+    ("AutoAugment", {"policy": "svhn", "fill": [1, 2, 3]}),
+    ("RandAugment", {}), ("RandAugment", {"num_ops": 3, "magnitude": 20}),
+    ("TrivialAugmentWide", {}), ("TrivialAugmentWide", {"num_magnitude_bins": 11}),
+])
+def test_auto_augment_classes(name, kwargs, kind):
+    kw_t, kw_n = dict(kwargs), dict(kwargs)
+    if "policy" in kwargs:
+        kw_t["policy"] = TT.AutoAugmentPolicy(kwargs["policy"])
+        kw_n["policy"] = T.AutoAugmentPolicy(kwargs["policy"])
+    t, n = getattr(TT, name)(**kw_t), getattr(T, name)(**kw_n)
+    assert repr(n) == repr(t)
+    for seed in range(8):
+        _run_seeded(t, n, kind, seed)
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+@pytest.mark.parametrize("kwargs", [{}, {"all_ops": False, "chain_depth": 2, "severity": 5}])
+def test_augmix_with_fixed_mixing_weights(kind, kwargs):
+    """torch._sample_dirichlet is not reproduced: both sides get the same fixed weights, so
+    the op chains (drawn from the default generator) and the mixing are compared."""
+    t, n = TT.AugMix(**kwargs), T.AugMix(**kwargs)
+    assert repr(n) == repr(t)
+
+    def fixed(lib):
+        def sample(params):
+            k = params.shape[-1]
+            w = lib.arange(1, k + 1, dtype=lib.float32)
+            return (w / w.sum()).expand(params.shape[0], -1)
+        return sample
+
+    t._sample_dirichlet = fixed(torch)
+    n._sample_dirichlet = fixed(numtorch)
+    for seed in range(4):
+        _run_seeded(t, n, kind, seed, atol=1)
+
+
+def test_augmix_severity_error():
+    with pytest.raises(ValueError) as w:
+        TT.AugMix(severity=11)
+    with pytest.raises(ValueError) as g:
+        T.AugMix(severity=11)
+    assert str(g.value) == str(w.value)
+
+
+@pytest.mark.parametrize("start, end, steps", [(0.0, 0.9, 31), (0.0, 0.99, 31), (0.0, 32.0, 31),
+                                               (255.0, 0.0, 31), (-11 / 12, 11 / 12, 12),
+                                               (0.0, 150 / 331 * 12, 10), (3.0, 3.0, 1)])
+def test_magnitude_bins_linspace(start, end, steps):
+    from numtorch.vision.transforms._functional_more import linspace
+
+    same(torch.linspace(start, end, steps), linspace(start, end, steps))

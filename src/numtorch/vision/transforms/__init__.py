@@ -19,6 +19,7 @@ from ._transforms_more import (
     RandomSolarize,
     TenCrop,
 )
+from .autoaugment import AugMix, AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide
 from .functional import InterpolationMode
 from .transforms import (
     CenterCrop,
@@ -43,6 +44,7 @@ from .transforms import (
 )
 
 __all__ = [
+    "AugMix", "AutoAugment", "AutoAugmentPolicy", "RandAugment", "TrivialAugmentWide",
     "ElasticTransform", "FiveCrop", "LinearTransformation", "RandomAdjustSharpness",
     "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChoice", "RandomEqualize",
     "RandomGrayscale", "RandomInvert", "RandomOrder", "RandomPerspective", "RandomPosterize",

@@ -41,6 +41,22 @@ def _wrap(arr: np.ndarray) -> Tensor:
     return Tensor._from_array(np.ascontiguousarray(arr))
 
 
+def linspace(start: float, end: float, steps: int, dtype=np.float32) -> Tensor:
+    """``torch.linspace`` with torch's CPU rounding: ``start + step * i`` for the first half,
+    ``end - step * (steps - 1 - i)`` for the second, each a fused multiply-add."""
+    f = np.dtype(dtype).type
+    a, b = f(start), f(end)
+    if steps == 1:
+        return _wrap(np.array([a], dtype=f))
+    step = (b - a) / f(steps - 1)
+    i = np.arange(steps)
+    half = steps // 2
+    wide = np.float64 if f is np.float32 else np.longdouble
+    lo = wide(step) * wide(i) + wide(a)
+    hi = wide(-step) * wide(steps - 1 - i) + wide(b)
+    return _wrap(np.where(i < half, lo, hi).astype(f))
+
+
 def _bound(dtype: np.dtype) -> float:
     return 1.0 if dtype.kind in "fV" else float(np.iinfo(dtype).max)
 
@@ -549,7 +565,7 @@ def elastic_transform(img, displacement: Tensor, interpolation=None, fill: Any =
                          f"given {displacement.shape}")
     nt = _nt()
     size = list(t_img.shape[-2:])
-    space = [nt.linspace((-s + 1) / s, (s - 1) / s, s) for s in size]
+    space = [linspace((-s + 1) / s, (s - 1) / s, s) for s in size]
     gy, gx = nt.meshgrid(space, indexing="ij")
     grid = nt.stack([gx, gy], -1).unsqueeze(0) + displacement
     out = _apply_grid(t_img, grid, interpolation.value, fill)
