@@ -44,6 +44,12 @@ MODELS = {
     "vit_h_14": (28, {"image_size": 28}, True),
     "swin_t": (32, {}, False), "swin_s": (32, {}, True), "swin_b": (32, {}, True),
     "swin_v2_t": (32, {}, False), "swin_v2_s": (32, {}, True), "swin_v2_b": (32, {}, True),
+    "fcn_resnet50": (32, {"weights_backbone": None, "aux_loss": True}, False),
+    "fcn_resnet101": (32, {"weights_backbone": None}, True),
+    "deeplabv3_resnet50": (32, {"weights_backbone": None, "aux_loss": True}, True),
+    "deeplabv3_resnet101": (32, {"weights_backbone": None}, True),
+    "deeplabv3_mobilenet_v3_large": (32, {"weights_backbone": None, "aux_loss": True}, False),
+    "lraspp_mobilenet_v3_large": (32, {"weights_backbone": None, "num_classes": 5}, False),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",
@@ -102,11 +108,16 @@ def test_model_matches_torchvision(name):
     side = MODELS[name][0]
     x = np.random.default_rng(0).standard_normal((2, 3, side, side)).astype(np.float32)
     with torch.no_grad():
-        want = _np(tm(torch.from_numpy(x)))
-    got = _np(nm(numtorch.from_numpy(x)))
-    scale = max(float(np.abs(want).max()), 1e-6)
-    assert got.shape == want.shape
-    assert float(np.abs(got - want).max()) / scale < 1e-4
+        want = tm(torch.from_numpy(x))
+    got = nm(numtorch.from_numpy(x))
+    if isinstance(want, dict):  # segmentation models: an OrderedDict of outputs
+        assert list(got) == list(want)
+        pairs = [(_np(want[k]), _np(got[k])) for k in want]
+    else:
+        pairs = [(_np(want), _np(got))]
+    for w, g in pairs:
+        assert g.shape == w.shape
+        assert float(np.abs(g - w).max()) / max(float(np.abs(w).max()), 1e-6) < 1e-4
 
 
 @pytest.mark.parametrize("name", _params(None))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+from . import segmentation
 from ._api import (
     Weights,
     WeightsEnum,
