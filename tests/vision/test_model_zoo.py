@@ -50,12 +50,14 @@ MODELS = {
     "deeplabv3_resnet101": (32, {"weights_backbone": None}, True),
     "deeplabv3_mobilenet_v3_large": (32, {"weights_backbone": None, "aux_loss": True}, False),
     "lraspp_mobilenet_v3_large": (32, {"weights_backbone": None, "num_classes": 5}, False),
+    "r3d_18": (16, {}, False), "mc3_18": (16, {}, False), "r2plus1d_18": (16, {}, False),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",
         "x_3_2gf", "x_8gf", "x_16gf", "x_32gf")},
 }
 SKIP_INIT = set()
+VIDEO = {"r3d_18", "mc3_18", "r2plus1d_18"}
 
 
 def _params(name):
@@ -76,7 +78,7 @@ def _randomize_bn(tm):
     g = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for m in tm.modules():
-            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.running_mean is not None:
                 m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
                 m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
 
@@ -106,7 +108,8 @@ def test_model_matches_torchvision(name):
     tm.eval()
     nm.eval()
     side = MODELS[name][0]
-    x = np.random.default_rng(0).standard_normal((2, 3, side, side)).astype(np.float32)
+    shape = (2, 3, 4, side, side) if name in VIDEO else (2, 3, side, side)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
         want = tm(torch.from_numpy(x))
     got = nm(numtorch.from_numpy(x))
