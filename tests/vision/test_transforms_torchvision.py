@@ -359,3 +359,76 @@ def test_magnitude_bins_linspace(start, end, steps):
     from numtorch.vision.transforms._functional_more import linspace
 
     same(torch.linspace(start, end, steps), linspace(start, end, steps))
+
+
+# -- the earlier transforms, cross-checked against torchvision itself ------------------------------
+FUNCS = [("hflip", ()), ("vflip", ()), ("crop", (2, 3, 7, 8)), ("crop", (-2, 5, 9, 14)),
+         ("center_crop", (7,)), ("center_crop", ([14, 20],)), ("pad", ([1, 2, 3, 4],)),
+         ("pad", (3, 5, "constant")), ("pad", ([2, 1], 0, "edge")),
+         ("pad", ([2, 3], 0, "reflect")), ("pad", (2, 0, "symmetric")),
+         ("rgb_to_grayscale", ()), ("rgb_to_grayscale", (3,)),
+         ("adjust_brightness", (1.4,)), ("adjust_contrast", (0.6,)),
+         ("adjust_saturation", (1.7,)), ("adjust_hue", (0.2,)), ("adjust_hue", (-0.4,)),
+         ("gaussian_blur", ([3, 5], [0.8, 1.3])), ("resized_crop", (1, 2, 8, 9, [5, 6])),
+         ("resize", ([6, 20],)), ("resize", (8,)), ("resize", (7, T.InterpolationMode.BILINEAR,
+                                                              20))]
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32", "pil"])
+@pytest.mark.parametrize("name, args", FUNCS)
+def test_functional_against_torchvision(name, args, kind):
+    def conv(a):
+        return TT.InterpolationMode(a.value) if isinstance(a, T.InterpolationMode) else a
+    t_img, n_img = inputs(kind)
+    want = getattr(TF, name)(t_img, *[conv(a) for a in args])
+    got = getattr(F, name)(n_img, *args)
+    tol = 1e-5 if kind == "f32" else 0
+    if kind == "u8" and name in ("gaussian_blur", "resize", "resized_crop"):
+        tol = 1
+    same(want, got, tol)
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+def test_conversions_against_torchvision(kind):
+    t_img, n_img = inputs(kind)
+    if kind == "pil":
+        same(TF.to_tensor(t_img), F.to_tensor(n_img))
+        same(TF.pil_to_tensor(t_img), F.pil_to_tensor(n_img))
+        for mode in ("L", "RGBA", "HSV", "F", "1", "I"):
+            same(TF.to_tensor(t_img.convert(mode)), F.to_tensor(n_img.convert(mode)))
+    else:
+        same(TF.to_pil_image(t_img), F.to_pil_image(n_img))
+        f = torch.from_numpy(F32.copy())
+        same(TF.to_pil_image(f), F.to_pil_image(numtorch.from_numpy(F32.copy())))
+        for dt in ("float32", "float64", "int32", "int16"):
+            same(TF.convert_image_dtype(t_img, getattr(torch, dt)),
+                 F.convert_image_dtype(n_img, getattr(numtorch, dt)))
+
+
+SEEDED = [("RandomCrop", (6,), {"padding": 2}), ("RandomCrop", ([5, 20],), {"pad_if_needed": True,
+                                                                          "fill": 3}),
+          ("RandomResizedCrop", (8,), {}), ("RandomResizedCrop", ([6, 9],),
+                                            {"scale": (0.3, 0.9), "ratio": (0.5, 2.0)}),
+          ("RandomHorizontalFlip", (), {}), ("RandomVerticalFlip", (), {"p": 0.3}),
+          ("RandomRotation", (40,), {}), ("RandomRotation", ([-90, 10],),
+                                          {"expand": True, "fill": 2}),
+          ("ColorJitter", (0.4, 0.3, 0.5, 0.2), {}), ("GaussianBlur", (3, (0.2, 1.5)), {})]
+
+
+@pytest.mark.parametrize("kind", ["u8", "pil"])
+@pytest.mark.parametrize("name, args, kwargs", SEEDED)
+def test_seeded_classes_against_torchvision(name, args, kwargs, kind):
+    t, n = _pair(name, *args, **kwargs)
+    assert repr(n) == repr(t)
+    tol = 1 if kind == "u8" and name in ("ColorJitter", "GaussianBlur", "RandomResizedCrop") \
+        else 0
+    for seed in range(6):
+        _run_seeded(t, n, kind, seed, tol)
+
+
+def test_random_erasing_against_torchvision():
+    for kwargs in ({"p": 0.9}, {"p": 0.9, "value": "random"}, {"p": 1.0, "value": (1, 2, 3)}):
+        t, n = TT.RandomErasing(**kwargs), T.RandomErasing(**kwargs)
+        assert repr(n) == repr(t)
+        for seed in range(5):
+            _run_seeded(t, n, "f32", seed, 1e-6)

@@ -603,7 +603,8 @@ def adjust_hue(img, hue_factor: float):
                                  hsv[..., 0, :, :])
     rgb = _hsv2rgb(hsv)
     if arr.dtype.kind not in "fV":
-        rgb = (rgb * np.float32(255)).astype(arr.dtype)
+        scale = np.float32(_max_value(arr.dtype) + 1.0 - 1e-3)  # convert_image_dtype's rule
+        rgb = (rgb * scale).astype(arr.dtype)
     return _wrap(rgb)
 
 
