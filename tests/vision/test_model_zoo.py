@@ -51,6 +51,7 @@ MODELS = {
     "deeplabv3_mobilenet_v3_large": (32, {"weights_backbone": None, "aux_loss": True}, False),
     "lraspp_mobilenet_v3_large": (32, {"weights_backbone": None, "num_classes": 5}, False),
     "r3d_18": (16, {}, False), "mc3_18": (16, {}, False), "r2plus1d_18": (16, {}, False),
+    "maxvit_t": (224, {}, True),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",

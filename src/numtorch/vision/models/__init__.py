@@ -27,6 +27,7 @@ from .efficientnet import *  # noqa: F403
 from .googlenet import *  # noqa: F403
 from .inception import *  # noqa: F403
 from .lenet import *  # noqa: F403
+from .maxvit import *  # noqa: F403
 from .mnasnet import *  # noqa: F403
 from .mobilenetv2 import MobileNet_V2_Weights, MobileNetV2, mobilenet_v2
 from .mobilenetv3 import *  # noqa: F403
@@ -42,7 +43,7 @@ __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_mode
            "get_weight", "list_models", "MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 # several builders share their module's name (``googlenet``), so the modules are looked up here
 _FAMILIES = ("alexnet", "lenet", "resnet", "vgg", "convnext", "densenet", "efficientnet",
-             "googlenet", "inception", "mnasnet", "mobilenetv3", "regnet", "shufflenetv2",
+             "googlenet", "inception", "maxvit", "mnasnet", "mobilenetv3", "regnet", "shufflenetv2",
              "squeezenet", "swin_transformer", "vision_transformer")
 for _f in _FAMILIES:
     __all__ += importlib.import_module(f".{_f}", __name__).__all__
