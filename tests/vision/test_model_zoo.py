@@ -52,13 +52,14 @@ MODELS = {
     "lraspp_mobilenet_v3_large": (32, {"weights_backbone": None, "num_classes": 5}, False),
     "r3d_18": (16, {}, False), "mc3_18": (16, {}, False), "r2plus1d_18": (16, {}, False),
     "maxvit_t": (224, {}, True),
+    "swin3d_t": (32, {}, False), "swin3d_s": (32, {}, True), "swin3d_b": (32, {}, True),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",
         "x_3_2gf", "x_8gf", "x_16gf", "x_32gf")},
 }
 SKIP_INIT = set()
-VIDEO = {"r3d_18", "mc3_18", "r2plus1d_18"}
+VIDEO = {"r3d_18", "mc3_18", "r2plus1d_18", "swin3d_t", "swin3d_s", "swin3d_b"}
 
 
 def _params(name):
