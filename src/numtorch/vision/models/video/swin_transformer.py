@@ -262,7 +262,7 @@ def _swin3d(embed_dim: int, depths: list[int], heads: list[int], enum, weights, 
     return build_model(enum, weights, progress, kwargs, make)
 
 
-@register_model(weights=Swin3D_T_Weights)
+@register_model(weights=Swin3D_T_Weights, legacy_default="KINETICS400_V1")
 def swin3d_t(*, weights: Swin3D_T_Weights | str | None = None, progress: bool = True,
              **kwargs: Any) -> SwinTransformer3d:
     """Swin3D-T (width 96, depths 2/2/6/2, window 8x7x7)."""
@@ -270,7 +270,7 @@ def swin3d_t(*, weights: Swin3D_T_Weights | str | None = None, progress: bool = 
                    kwargs)
 
 
-@register_model(weights=Swin3D_S_Weights)
+@register_model(weights=Swin3D_S_Weights, legacy_default="KINETICS400_V1")
 def swin3d_s(*, weights: Swin3D_S_Weights | str | None = None, progress: bool = True,
              **kwargs: Any) -> SwinTransformer3d:
     """Swin3D-S (width 96, depths 2/2/18/2, window 8x7x7)."""
@@ -278,7 +278,7 @@ def swin3d_s(*, weights: Swin3D_S_Weights | str | None = None, progress: bool = 
                    kwargs)
 
 
-@register_model(weights=Swin3D_B_Weights)
+@register_model(weights=Swin3D_B_Weights, legacy_default="KINETICS400_V1")
 def swin3d_b(*, weights: Swin3D_B_Weights | str | None = None, progress: bool = True,
              **kwargs: Any) -> SwinTransformer3d:
     """Swin3D-B (width 128, depths 2/2/18/2, window 8x7x7)."""
