@@ -52,6 +52,7 @@ MODELS = {
     "lraspp_mobilenet_v3_large": (32, {"weights_backbone": None, "num_classes": 5}, False),
     "r3d_18": (16, {}, False), "mc3_18": (16, {}, False), "r2plus1d_18": (16, {}, False),
     "maxvit_t": (224, {}, True),
+    "s3d": (224, {}, False),
     "swin3d_t": (32, {}, False), "swin3d_s": (32, {}, True), "swin3d_b": (32, {}, True),
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
@@ -59,7 +60,7 @@ MODELS = {
         "x_3_2gf", "x_8gf", "x_16gf", "x_32gf")},
 }
 SKIP_INIT = set()
-VIDEO = {"r3d_18", "mc3_18", "r2plus1d_18", "swin3d_t", "swin3d_s", "swin3d_b"}
+VIDEO = {"s3d", "r3d_18", "mc3_18", "r2plus1d_18", "swin3d_t", "swin3d_s", "swin3d_b"}
 
 
 def _params(name):
@@ -111,6 +112,8 @@ def test_model_matches_torchvision(name):
     nm.eval()
     side = MODELS[name][0]
     shape = (2, 3, 4, side, side) if name in VIDEO else (2, 3, side, side)
+    if name == "s3d":  # its head pools (2, 7, 7): 16 frames of 224 x 224 at least
+        shape = (1, 3, 16, side, side)
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
         want = tm(torch.from_numpy(x))

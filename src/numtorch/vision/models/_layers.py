@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from ... import nn
 from ..._tensor import Tensor
 
-__all__ = ["Conv2dNormActivation", "SqueezeExcitation", "StochasticDepth", "stochastic_depth",
-           "MLP", "Permute", "make_divisible"]
+__all__ = ["Conv2dNormActivation", "Conv3dNormActivation", "SqueezeExcitation",
+           "StochasticDepth", "stochastic_depth", "MLP", "Permute", "make_divisible"]
 
 
 def make_divisible(v: float, divisor: int, min_value: int | None = None) -> int:
@@ -36,12 +36,19 @@ class Conv2dNormActivation(nn.Sequential):
                  dilation: int = 1, inplace: bool | None = True,
                  bias: bool | None = None) -> None:
         if padding is None:
-            padding = (kernel_size - 1) // 2 * dilation
+            if isinstance(kernel_size, int) and isinstance(dilation, int):
+                padding = (kernel_size - 1) // 2 * dilation
+            else:
+                n = len(kernel_size) if isinstance(kernel_size, (tuple, list)) else len(dilation)
+                ks = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) \
+                    else (kernel_size,) * n
+                dl = tuple(dilation) if isinstance(dilation, (tuple, list)) else (dilation,) * n
+                padding = tuple((ks[i] - 1) // 2 * dl[i] for i in range(n))
         if bias is None:
             bias = norm_layer is None
         layers: list[nn.Module] = [
-            nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding,
-                      dilation=dilation, groups=groups, bias=bias)]
+            self._conv(in_channels, out_channels, kernel_size, stride, padding,
+                       dilation=dilation, groups=groups, bias=bias)]
         if norm_layer is not None:
             layers.append(norm_layer(out_channels))
         if activation_layer is not None:
@@ -49,6 +56,22 @@ class Conv2dNormActivation(nn.Sequential):
             layers.append(activation_layer(**params))
         super().__init__(*layers)
         self.out_channels = out_channels
+
+    _conv = nn.Conv2d
+
+
+class Conv3dNormActivation(Conv2dNormActivation):
+    """``torchvision.ops.Conv3dNormActivation``: the 3D version (norm default BatchNorm3d)."""
+
+    _conv = nn.Conv3d
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size=3, stride=1,
+                 padding=None, groups: int = 1,
+                 norm_layer: Callable[..., nn.Module] | None = nn.BatchNorm3d,
+                 activation_layer: Callable[..., nn.Module] | None = nn.ReLU,
+                 dilation=1, inplace: bool | None = True, bias: bool | None = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, groups,
+                         norm_layer, activation_layer, dilation, inplace, bias)
 
 
 class SqueezeExcitation(nn.Module):
