@@ -432,3 +432,22 @@ def test_random_erasing_against_torchvision():
         assert repr(n) == repr(t)
         for seed in range(5):
             _run_seeded(t, n, "f32", seed, 1e-6)
+
+
+ERRORS = [("perspective", ([[0, 0]], [[1, 1]]), {}), ("affine", (10, (1,), 1.0, 0), {}),
+          ("affine", (10, [1, 1], -1.0, 0), {}), ("affine", ("a", [1, 1], 1.0, 0), {}),
+          ("affine", (10, [1, 1], 1.0, [1, 2, 3]), {}),
+          ("affine", (10, [1, 1], 1.0, 0), {"interpolation": "x"}),
+          ("affine", (10, [1, 1], 1.0, 0), {"fill": [1, 2]}),
+          ("solarize", (300,), {}), ("posterize", (9,), {}), ("adjust_sharpness", (-1,), {}),
+          ("adjust_gamma", (-1,), {})]
+
+
+@pytest.mark.parametrize("name, args, kwargs", ERRORS)
+def test_functional_errors(name, args, kwargs):
+    t_img, n_img = inputs("u8")
+    with pytest.raises(Exception) as want:
+        getattr(TF, name)(t_img, *args, **kwargs)
+    with pytest.raises(Exception) as got:
+        getattr(F, name)(n_img, *args, **kwargs)
+    assert type(got.value) is type(want.value) and str(got.value) == str(want.value)

@@ -529,8 +529,8 @@ def perspective(img, startpoints: list[list[int]], endpoints: list[list[int]],
     from .functional import _PIL_RESAMPLE, InterpolationMode
 
     if len(startpoints) != 4 or len(endpoints) != 4:
-        raise ValueError(f"Please provide only four points for startpoints and endpoints, got "
-                         f"{len(startpoints)} and {len(endpoints)}")
+        raise ValueError(f"Please provide exactly four corners, got {len(startpoints)} "
+                         f"startpoints and {len(endpoints)} endpoints.")
     coeffs = _perspective_coeffs(startpoints, endpoints)
     interpolation = _interp(InterpolationMode.BILINEAR if interpolation is None
                             else interpolation)
