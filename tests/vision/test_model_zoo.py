@@ -54,6 +54,10 @@ MODELS = {
     "maxvit_t": (224, {}, True),
     "s3d": (224, {}, False),
     "swin3d_t": (32, {}, False), "swin3d_s": (32, {}, True), "swin3d_b": (32, {}, True),
+    "quantized_resnet18": (32, {}, False), "quantized_resnet50": (32, {}, False),
+    "quantized_resnext101_32x8d": (32, {}, True), "quantized_resnext101_64x4d": (32, {}, True),
+    "quantized_shufflenet_v2_x0_5": (32, {}, False),
+    **{f"quantized_shufflenet_v2_{s}": (32, {}, True) for s in ("x1_0", "x1_5", "x2_0")},
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),
     **{f"regnet_{s}": (32, {}, True) for s in (
         "y_800mf", "y_1_6gf", "y_3_2gf", "y_8gf", "y_16gf", "y_32gf", "x_800mf", "x_1_6gf",
@@ -146,3 +150,8 @@ def test_registry_covers_classification_families():
     ours = set(models.list_models())
     assert set(MODELS) <= ours
     assert ours - {"lenet5"} <= set(tvm.list_models())
+
+
+def test_quantize_true_is_refused():
+    with pytest.raises(NotImplementedError):
+        models.get_model("quantized_resnet18", quantize=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from . import segmentation, video
+from . import quantization, segmentation, video
 from ._api import (
     Weights,
     WeightsEnum,

@@ -234,7 +234,9 @@ def register_model(name: str | None = None, weights: type[WeightsEnum] | None = 
         @functools.wraps(fn)
         def builder(*args: Any, **kwargs: Any) -> nn.Module:
             default = None
-            if weights is not None and legacy_default is not None:
+            if callable(legacy_default):  # the member depends on the other arguments
+                default = legacy_default(kwargs)
+            elif weights is not None and legacy_default is not None:
                 default = weights[legacy_default]
             _resolve_legacy(key, args, kwargs, default)
             return fn(**kwargs)
