@@ -57,6 +57,8 @@ MODELS = {
     "quantized_resnet18": (32, {}, False), "quantized_resnet50": (32, {}, False),
     "quantized_resnext101_32x8d": (32, {}, True), "quantized_resnext101_64x4d": (32, {}, True),
     "quantized_shufflenet_v2_x0_5": (32, {}, False),
+    "quantized_googlenet": (32, {"init_weights": True}, False),
+    "quantized_inception_v3": (75, {"init_weights": True}, True),
     "quantized_mobilenet_v2": (32, {}, False), "quantized_mobilenet_v3_large": (32, {}, False),
     **{f"quantized_shufflenet_v2_{s}": (32, {}, True) for s in ("x1_0", "x1_5", "x2_0")},
     "regnet_y_400mf": (32, {}, False), "regnet_x_400mf": (32, {}, False),

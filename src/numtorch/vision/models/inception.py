@@ -47,10 +47,13 @@ class InceptionA(nn.Module):
         self.branch3x3dbl_3 = cb(96, 96, kernel_size=3, padding=1)
         self.branch_pool = cb(in_channels, pool_features, kernel_size=1)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _forward(self, x: Tensor) -> list[Tensor]:
         b5 = self.branch5x5_2(self.branch5x5_1(x))
         bd = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
-        return cat([self.branch1x1(x), b5, bd, self.branch_pool(_avg3(x))], 1)
+        return [self.branch1x1(x), b5, bd, self.branch_pool(_avg3(x))]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return cat(self._forward(x), 1)
 
 
 class InceptionB(nn.Module):
@@ -63,9 +66,12 @@ class InceptionB(nn.Module):
         self.branch3x3dbl_2 = cb(64, 96, kernel_size=3, padding=1)
         self.branch3x3dbl_3 = cb(96, 96, kernel_size=3, stride=2)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _forward(self, x: Tensor) -> list[Tensor]:
         bd = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
-        return cat([self.branch3x3(x), bd, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
+        return [self.branch3x3(x), bd, F.max_pool2d(x, kernel_size=3, stride=2)]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return cat(self._forward(x), 1)
 
 
 class InceptionC(nn.Module):
@@ -85,13 +91,16 @@ class InceptionC(nn.Module):
         self.branch7x7dbl_5 = cb(c7, 192, kernel_size=(1, 7), padding=(0, 3))
         self.branch_pool = cb(in_channels, 192, kernel_size=1)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _forward(self, x: Tensor) -> list[Tensor]:
         b7 = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
         bd = self.branch7x7dbl_1(x)
         for layer in (self.branch7x7dbl_2, self.branch7x7dbl_3, self.branch7x7dbl_4,
                       self.branch7x7dbl_5):
             bd = layer(bd)
-        return cat([self.branch1x1(x), b7, bd, self.branch_pool(_avg3(x))], 1)
+        return [self.branch1x1(x), b7, bd, self.branch_pool(_avg3(x))]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return cat(self._forward(x), 1)
 
 
 class InceptionD(nn.Module):
@@ -106,10 +115,13 @@ class InceptionD(nn.Module):
         self.branch7x7x3_3 = cb(192, 192, kernel_size=(7, 1), padding=(3, 0))
         self.branch7x7x3_4 = cb(192, 192, kernel_size=3, stride=2)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _forward(self, x: Tensor) -> list[Tensor]:
         b3 = self.branch3x3_2(self.branch3x3_1(x))
         b7 = self.branch7x7x3_4(self.branch7x7x3_3(self.branch7x7x3_2(self.branch7x7x3_1(x))))
-        return cat([b3, b7, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
+        return [b3, b7, F.max_pool2d(x, kernel_size=3, stride=2)]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return cat(self._forward(x), 1)
 
 
 class InceptionE(nn.Module):
@@ -127,12 +139,15 @@ class InceptionE(nn.Module):
         self.branch3x3dbl_3b = cb(384, 384, kernel_size=(3, 1), padding=(1, 0))
         self.branch_pool = cb(in_channels, 192, kernel_size=1)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _forward(self, x: Tensor, join=cat) -> list[Tensor]:
         b3 = self.branch3x3_1(x)
-        b3 = cat([self.branch3x3_2a(b3), self.branch3x3_2b(b3)], 1)
+        b3 = join([self.branch3x3_2a(b3), self.branch3x3_2b(b3)], 1)
         bd = self.branch3x3dbl_2(self.branch3x3dbl_1(x))
-        bd = cat([self.branch3x3dbl_3a(bd), self.branch3x3dbl_3b(bd)], 1)
-        return cat([self.branch1x1(x), b3, bd, self.branch_pool(_avg3(x))], 1)
+        bd = join([self.branch3x3dbl_3a(bd), self.branch3x3dbl_3b(bd)], 1)
+        return [self.branch1x1(x), b3, bd, self.branch_pool(_avg3(x))]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return cat(self._forward(x), 1)
 
 
 class InceptionAux(nn.Module):
