@@ -1,9 +1,13 @@
-"""``numtorch.vision.models``: torchvision's classification models and their weights enums.
+"""``numtorch.vision.models``: torchvision's model zoo and its weights enums.
 
-Builders (``vgg16``, ``resnet50``, ...) take ``weights=`` (an enum member, its name, or None),
-``progress=`` and model keyword arguments; ``pretrained=True`` still works with torchvision's
-deprecation warnings. Module and parameter names equal torchvision's, so its ``state_dict``
-files load with ``strict=True``.
+Classification families (VGG, ResNet/ResNeXt/Wide ResNet, AlexNet, SqueezeNet, DenseNet,
+ShuffleNetV2, MNASNet, MobileNetV2/V3, EfficientNet(V2), RegNet, GoogLeNet, Inception v3,
+ConvNeXt, ViT, Swin(V2), MaxViT) plus ``segmentation`` (FCN, DeepLabV3, LR-ASPP), ``video``
+(video ResNets, S3D, Swin3D) and ``quantization`` (the quantizable models in float mode).
+Builders take ``weights=`` (an enum member, its name, or None), ``progress=`` and model keyword
+arguments; ``pretrained=True`` still works with torchvision's deprecation warnings. Module and
+parameter names equal torchvision's, so its ``state_dict`` files load with ``strict=True``.
+Not provided: the detection models and RAFT (they need ``torchvision.ops`` kernels) and MViT.
 """
 
 from __future__ import annotations
