@@ -153,8 +153,31 @@ def test_registry_covers_classification_families():
     ours = set(models.list_models())
     assert set(MODELS) <= ours
     assert ours - {"lenet5"} <= set(tvm.list_models())
+    # every builder is compared here (the older families also in test_models.py)
+    # regnet_y_128gf (644M parameters) is too large to build twice; see the next test
+    prefixes = ("vgg", "resnet", "resnext", "wide_resnet")
+    older = {"alexnet", "lenet5", "mobilenet_v2", "regnet_y_128gf"}
+    older |= {n for n in ours if n.startswith(prefixes)}
+    assert ours - older <= set(MODELS)
+    for module in (models, models.segmentation, models.video, models.quantization):
+        assert set(models.list_models(module)) - {"lenet5"} == set(tvm.list_models(
+            getattr(tvm, module.__name__.rsplit(".", 1)[-1]) if module is not models else tvm)
+        ) & ours
 
 
 def test_quantize_true_is_refused():
     with pytest.raises(NotImplementedError):
         models.get_model("quantized_resnet18", quantize=True)
+
+
+@pytest.mark.parametrize("size", ["y_128gf", "y_32gf", "x_32gf", "y_400mf"])
+def test_regnet_block_params(size):
+    """The stage widths/depths/groups the builders derive (the only size-specific part)."""
+    from numtorch.vision.models import regnet as nreg
+
+    depth, w_0, w_a, w_m, gw, se = nreg._TABLE[size][:6]
+    want = tvm.regnet.BlockParams.from_init_params(depth=depth, w_0=w_0, w_a=w_a, w_m=w_m,
+                                                   group_width=gw, se_ratio=se)
+    got = nreg.BlockParams.from_init_params(depth=depth, w_0=w_0, w_a=w_a, w_m=w_m,
+                                            group_width=gw, se_ratio=se)
+    assert vars(got) == vars(want)

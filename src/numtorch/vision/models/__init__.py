@@ -7,7 +7,7 @@ ConvNeXt, ViT, Swin(V2), MaxViT) plus ``segmentation`` (FCN, DeepLabV3, LR-ASPP)
 Builders take ``weights=`` (an enum member, its name, or None), ``progress=`` and model keyword
 arguments; ``pretrained=True`` still works with torchvision's deprecation warnings. Module and
 parameter names equal torchvision's, so its ``state_dict`` files load with ``strict=True``.
-Not provided: the detection models and RAFT (they need ``torchvision.ops`` kernels) and MViT.
+Not provided yet: the detection models (they need ``torchvision.ops`` kernels), RAFT and MViT.
 """
 
 from __future__ import annotations
