@@ -57,3 +57,28 @@ def make_cifar(root: Path, n: int = 6, seed: int = 0):
     with open(folder / "batches.meta", "wb") as f:
         pickle.dump({"label_names": names}, f)
     return folder, files, names
+
+
+def import_torchvision():
+    """torchvision (the ``test`` extra), importable beside CPU torch.
+
+    The published 0.28 wheel registers fake kernels for its C++ operators
+    (``torchvision._meta_registrations``) at import; the operators themselves do not load beside
+    torch's CPU build, so that registration fails. An empty module stands in for it, which
+    leaves the Python API (models, v1 transforms) usable; ops needing the C++ kernels (nms,
+    roi_align, decoders) still raise when called. Skips when torchvision is not installed.
+    """
+    import importlib.util
+    import sys
+    import types
+
+    import pytest
+
+    if importlib.util.find_spec("torchvision") is None:
+        pytest.skip("needs torchvision (the test extra)")
+    name = "torchvision._meta_registrations"
+    if "torchvision" not in sys.modules and name not in sys.modules:
+        sys.modules[name] = types.ModuleType(name)
+    import torchvision
+
+    return torchvision

@@ -163,10 +163,16 @@ class Hardswish(_InplaceOnly):
     def forward(self, input: Tensor) -> Tensor:
         return F.hardswish(input, self.inplace)
 
+    def extra_repr(self) -> str:  # torch prints no arguments for this module
+        return ""
+
 
 class Hardsigmoid(_InplaceOnly):
     def forward(self, input: Tensor) -> Tensor:
         return F.hardsigmoid(input, self.inplace)
+
+    def extra_repr(self) -> str:  # torch prints no arguments for this module
+        return ""
 
 
 class Sigmoid(_Stateless):

@@ -86,12 +86,32 @@ def _same_callable(a, b) -> bool:
 
 
 def imagenet_weights(file_name: str, *, crop_size: int = 224, resize_size: int = 256,
+                     interpolation: InterpolationMode | None = None,
+                     mean: tuple[float, ...] | None = None, std: tuple[float, ...] | None = None,
                      **meta: Any) -> Weights:
     """Weights on ``download.pytorch.org`` with the ImageNet preset and 1000 classes."""
+    extra: dict[str, Any] = {}
+    if interpolation is not None:
+        extra["interpolation"] = interpolation
+    if mean is not None:
+        extra["mean"], extra["std"] = mean, std
     return Weights(url=f"https://download.pytorch.org/models/{file_name}",
                    transforms=functools.partial(ImageClassification, crop_size=crop_size,
-                                                resize_size=resize_size),
+                                                resize_size=resize_size, **extra),
                    meta={"num_classes": 1000, **meta})
+
+
+def build_model(enum: type[WeightsEnum], weights: Any, progress: bool, kwargs: dict[str, Any],
+                factory: Callable[..., nn.Module]) -> nn.Module:
+    """Verify ``weights``, pin ``num_classes`` to it, fetch it, build ``factory(**kwargs)``
+    and load the checkpoint: the common body of torchvision's builders."""
+    weights = enum.verify(weights)
+    if weights is not None:
+        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    state_dict = _fetch_weights(weights, progress)
+    model = factory(**kwargs)
+    _load_weights(model, state_dict)
+    return model
 
 
 class WeightsEnum(Enum):
@@ -214,7 +234,9 @@ def register_model(name: str | None = None, weights: type[WeightsEnum] | None = 
         @functools.wraps(fn)
         def builder(*args: Any, **kwargs: Any) -> nn.Module:
             default = None
-            if weights is not None and legacy_default is not None:
+            if callable(legacy_default):  # the member depends on the other arguments
+                default = legacy_default(kwargs)
+            elif weights is not None and legacy_default is not None:
                 default = weights[legacy_default]
             _resolve_legacy(key, args, kwargs, default)
             return fn(**kwargs)

@@ -17,45 +17,13 @@ from ._api import (
     imagenet_weights,
     register_model,
 )
+from ._layers import Conv2dNormActivation, make_divisible
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2", "InvertedResidual",
            "Conv2dNormActivation"]
 
 
-def _make_divisible(v: float, divisor: int, min_value: int | None = None) -> int:
-    """Round ``v`` to a multiple of ``divisor``, never going below 90% of ``v``."""
-    min_value = divisor if min_value is None else min_value
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    return new_v + divisor if new_v < 0.9 * v else new_v
-
-
-class Conv2dNormActivation(nn.Sequential):
-    """``torchvision.ops.Conv2dNormActivation``: conv ("same" padding) + norm + activation.
-
-    Children are ``0`` (conv), ``1`` (norm) and ``2`` (activation), as in torchvision; the conv
-    has a bias only when there is no norm layer.
-    """
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3,
-                 stride: int = 1, padding: int | None = None, groups: int = 1,
-                 norm_layer: Callable[..., nn.Module] | None = nn.BatchNorm2d,
-                 activation_layer: Callable[..., nn.Module] | None = nn.ReLU,
-                 dilation: int = 1, inplace: bool | None = True,
-                 bias: bool | None = None) -> None:
-        if padding is None:
-            padding = (kernel_size - 1) // 2 * dilation
-        if bias is None:
-            bias = norm_layer is None
-        layers: list[nn.Module] = [
-            nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding,
-                      dilation=dilation, groups=groups, bias=bias)]
-        if norm_layer is not None:
-            layers.append(norm_layer(out_channels))
-        if activation_layer is not None:
-            params = {} if inplace is None else {"inplace": inplace}
-            layers.append(activation_layer(**params))
-        super().__init__(*layers)
-        self.out_channels = out_channels
+_make_divisible = make_divisible
 
 
 class InvertedResidual(nn.Module):

@@ -108,6 +108,11 @@ class VGG13_BN_Weights(WeightsEnum):
 
 class VGG16_Weights(WeightsEnum):
     IMAGENET1K_V1 = _w("vgg16-397923af.pth", 138357544)
+    # the SSD feature extractor's weights: no classifier categories, 0-255 input scale
+    IMAGENET1K_FEATURES = imagenet_weights(
+        "vgg16_features-amdegroot-88682ab5.pth", mean=(0.48235, 0.45882, 0.40784),
+        std=(1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0), min_size=(32, 32),
+        num_params=138357544, num_classes=None)
     DEFAULT = IMAGENET1K_V1
 
 
@@ -130,7 +135,8 @@ def _vgg(cfg: str, batch_norm: bool, weights: WeightsEnum | None, progress: bool
          **kwargs: Any) -> VGG:
     if weights is not None:
         kwargs["init_weights"] = False
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        if weights.meta["num_classes"] is not None:
+            _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
     state_dict = _fetch_weights(weights, progress)
     model = VGG(make_layers(_CFGS[cfg], batch_norm=batch_norm), **kwargs)
     _load_weights(model, state_dict)

@@ -1,6 +1,25 @@
 """``numtorch.vision.transforms``: torchvision's image transforms on PIL images and tensors."""
 
 from . import functional
+from ._transforms_more import (
+    ElasticTransform,
+    FiveCrop,
+    LinearTransformation,
+    RandomAdjustSharpness,
+    RandomAffine,
+    RandomApply,
+    RandomAutocontrast,
+    RandomChoice,
+    RandomEqualize,
+    RandomGrayscale,
+    RandomInvert,
+    RandomOrder,
+    RandomPerspective,
+    RandomPosterize,
+    RandomSolarize,
+    TenCrop,
+)
+from .autoaugment import AugMix, AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide
 from .functional import InterpolationMode
 from .transforms import (
     CenterCrop,
@@ -25,6 +44,11 @@ from .transforms import (
 )
 
 __all__ = [
+    "AugMix", "AutoAugment", "AutoAugmentPolicy", "RandAugment", "TrivialAugmentWide",
+    "ElasticTransform", "FiveCrop", "LinearTransformation", "RandomAdjustSharpness",
+    "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChoice", "RandomEqualize",
+    "RandomGrayscale", "RandomInvert", "RandomOrder", "RandomPerspective", "RandomPosterize",
+    "RandomSolarize", "TenCrop",
     "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "GaussianBlur", "Grayscale",
     "InterpolationMode", "Lambda", "Normalize", "PILToTensor", "Pad", "RandomCrop",
     "RandomErasing", "RandomHorizontalFlip", "RandomResizedCrop", "RandomRotation",

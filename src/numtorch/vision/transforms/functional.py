@@ -8,7 +8,6 @@ resampling, ``floor(i * scale)`` nearest, ITU-R 601-2 luma with truncation for u
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from enum import Enum
@@ -23,7 +22,9 @@ __all__ = [
     "normalize", "resize", "center_crop", "crop", "resized_crop", "hflip", "vflip", "pad",
     "rotate", "rgb_to_grayscale", "to_grayscale", "adjust_brightness", "adjust_contrast",
     "adjust_saturation", "adjust_hue", "erase", "gaussian_blur", "get_image_size",
-    "get_image_num_channels", "get_dimensions",
+    "get_image_num_channels", "get_dimensions", "invert", "posterize", "solarize",
+    "autocontrast", "equalize", "adjust_sharpness", "adjust_gamma", "five_crop", "ten_crop",
+    "affine", "perspective", "elastic_transform",
 ]
 
 
@@ -264,9 +265,9 @@ def _weights(n_in: int, n_out: int, mode: str, antialias: bool) -> np.ndarray:
     """The (n_out, n_in) resampling matrix PyTorch's interpolate applies along one axis."""
     scale = n_in / n_out
     w = np.zeros((n_out, n_in), dtype=np.float64)
-    if mode == "nearest":
-        src = np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * np.float32(scale)),
-                         n_in - 1).astype(np.int64)
+    if mode in ("nearest", "nearest-exact"):
+        pos = np.arange(n_out, dtype=np.float32) + np.float32(0.5 if mode != "nearest" else 0)
+        src = np.minimum(np.floor(pos * np.float32(scale)), n_in - 1).astype(np.int64)
         w[np.arange(n_out), src] = 1.0
         return w
     if antialias:
@@ -310,7 +311,7 @@ def _resize_array(arr: np.ndarray, h: int, w: int, mode: str, antialias: bool) -
     ww = _weights(in_w, w, mode, antialias).astype(work.dtype)
     out = np.matmul(np.matmul(wh, work), ww.T)
     if arr.dtype.kind in "iu":
-        if mode != "nearest":
+        if mode not in ("nearest", "nearest-exact"):
             out = np.round(out)
         info = np.iinfo(arr.dtype)
         out = np.clip(out, info.min, info.max)
@@ -333,10 +334,14 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size: int | 
     if _is_pil(img):
         return img.resize((new_w, new_h), _PIL_RESAMPLE[interpolation])
     mode = interpolation.value
-    if mode not in ("nearest", "bilinear", "bicubic"):
-        raise NotImplementedError(f"numtorch resizes tensors with nearest, bilinear or bicubic "
-                                  f"interpolation, not {mode}")
-    aa = bool(antialias) and mode != "nearest"
+    if mode == "lanczos":
+        raise ValueError("Lanczos mode requires antialias=True")
+    if mode not in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported (got 4D) for the modes: "
+            "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact "
+            f"(got {mode})")
+    aa = bool(antialias) and mode in ("bilinear", "bicubic")
     return _wrap(_resize_array(img._data, new_h, new_w, mode, aa))
 
 
@@ -456,51 +461,9 @@ def rotate(img, angle: float, interpolation=InterpolationMode.NEAREST, expand: b
     if isinstance(interpolation, int):
         interpolation = {v: k for k, v in _PIL_RESAMPLE.items()}[interpolation]
     if _is_pil(img):
-        kwargs = {} if fill is None else {"fillcolor": _pil_fill(fill, img)}
-        return img.rotate(angle, _PIL_RESAMPLE[interpolation], expand, center, **kwargs)
-    if interpolation not in (InterpolationMode.NEAREST, InterpolationMode.BILINEAR):
-        raise ValueError("Only nearest and bilinear interpolations are supported for tensors")
-    arr = img._data
-    h, w = arr.shape[-2:]
-    cx, cy = ((w - 1) * 0.5, (h - 1) * 0.5) if center is None else \
-        (float(center[0]), float(center[1]))
-    a = math.radians(angle)
-    cos, sin = math.cos(a), math.sin(a)
-    out_h, out_w = h, w
-    if expand:
-        corners = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
-        rot = corners @ np.array([[cos, -sin], [sin, cos]])
-        out_w = int(math.ceil(rot[:, 0].max() - rot[:, 0].min() - 1e-4))
-        out_h = int(math.ceil(rot[:, 1].max() - rot[:, 1].min() - 1e-4))
-    ys, xs = np.meshgrid(np.arange(out_h, dtype=np.float64), np.arange(out_w, dtype=np.float64),
-                         indexing="ij")
-    ocx, ocy = (out_w - 1) * 0.5 + (cx - (w - 1) * 0.5), (out_h - 1) * 0.5 + (cy - (h - 1) * 0.5)
-    dx, dy = xs - ocx, ys - ocy
-    # the output pixel's source: inverse rotation (counter-clockwise on screen: y points down)
-    sx = cos * dx - sin * dy + cx
-    sy = sin * dx + cos * dy + cy
-    fill_v = np.zeros(arr.shape[:-2] + (1, 1), dtype=np.float64)
-    if fill is not None:
-        fv = np.asarray(fill, dtype=np.float64).reshape(-1)
-        fill_v = np.broadcast_to(fv.reshape(-1, 1, 1) if fv.size > 1 else fv.reshape(1, 1),
-                                 fill_v.shape).copy()
-    if interpolation == InterpolationMode.NEAREST:
-        ix, iy = np.rint(sx).astype(np.int64), np.rint(sy).astype(np.int64)
-        inside = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
-        vals = arr[..., np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)].astype(np.float64)
-        out = np.where(inside, vals, fill_v)
-    else:
-        x0, y0 = np.floor(sx).astype(np.int64), np.floor(sy).astype(np.int64)
-        out = np.zeros(arr.shape[:-2] + (out_h, out_w))
-        for oy, ox in ((0, 0), (0, 1), (1, 0), (1, 1)):
-            xi, yi = x0 + ox, y0 + oy
-            wgt = (1 - np.abs(sx - xi)) * (1 - np.abs(sy - yi))
-            ok = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
-            v = arr[..., np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)].astype(np.float64)
-            out = out + wgt * np.where(ok, v, fill_v)
-        if arr.dtype.kind in "iu":
-            out = np.round(out)
-    return _wrap(out.astype(arr.dtype))
+        return img.rotate(angle, _PIL_RESAMPLE[interpolation], expand, center,
+                          **_parse_pil_fill(fill, img))
+    return rotate_tensor(img, angle, interpolation.value, expand, center, fill)
 
 
 def _pil_fill(fill, img):
@@ -640,7 +603,8 @@ def adjust_hue(img, hue_factor: float):
                                  hsv[..., 0, :, :])
     rgb = _hsv2rgb(hsv)
     if arr.dtype.kind not in "fV":
-        rgb = (rgb * np.float32(255)).astype(arr.dtype)
+        scale = np.float32(_max_value(arr.dtype) + 1.0 - 1e-3)  # convert_image_dtype's rule
+        rgb = (rgb * scale).astype(arr.dtype)
     return _wrap(rgb)
 
 
@@ -697,3 +661,23 @@ def gaussian_blur(img, kernel_size, sigma=None):
         out = np.clip(np.round(out), info.min, info.max)
     res = _wrap(out.astype(arr.dtype))
     return to_pil_image(res, mode=img.mode) if pil else res
+
+
+from ._functional_more import (  # noqa: E402
+    _pil_fill as _parse_pil_fill,
+)
+from ._functional_more import (  # noqa: E402
+    adjust_gamma,
+    adjust_sharpness,
+    affine,
+    autocontrast,
+    elastic_transform,
+    equalize,
+    five_crop,
+    invert,
+    perspective,
+    posterize,
+    rotate_tensor,
+    solarize,
+    ten_crop,
+)

@@ -33,7 +33,7 @@ def _size_pair(size, name: str = "size") -> tuple[int, int]:
         return size[0], size[0]
     if len(size) != 2:
         raise ValueError("Please provide only two dimensions (h, w) for size.")
-    return tuple(size)
+    return size
 
 
 class Compose:
@@ -172,7 +172,7 @@ class RandomCrop:
 
     def __init__(self, size, padding=None, pad_if_needed: bool = False, fill: Any = 0,
                  padding_mode: str = "constant") -> None:
-        self.size = _size_pair(size)
+        self.size = tuple(_size_pair(size))
         self.padding, self.pad_if_needed = padding, pad_if_needed
         self.fill, self.padding_mode = fill, padding_mode
 
