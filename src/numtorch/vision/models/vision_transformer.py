@@ -1,7 +1,6 @@
 """Vision Transformer B/16, B/32, L/16, L/32, H/14: torchvision's modules, names and init.
 
-The encoder's attention is an ``nn.MultiheadAttention``-compatible module defined here (same
-parameter names, print text, initialisation order and batch-first forward).
+The encoder's attention is ``nn.MultiheadAttention`` (batch first), as torchvision's.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import Any, NamedTuple
 from ... import nn
 from ..._ops.join import cat
 from ..._tensor import Tensor
-from ...nn import functional as F
 from ..transforms.functional import InterpolationMode
 from ._api import WeightsEnum, _ovewrite_named_param, imagenet_weights, register_model
 from ._layers import MLP, Conv2dNormActivation
@@ -34,82 +32,6 @@ class ConvStemConfig(NamedTuple):
     stride: int
     norm_layer: Callable[..., nn.Module] = nn.BatchNorm2d
     activation_layer: Callable[..., nn.Module] = nn.ReLU
-
-
-class NonDynamicallyQuantizableLinear(nn.Linear):
-    """The output projection class torch's attention uses (a plain Linear)."""
-
-
-class MultiheadAttention(nn.Module):
-    """``torch.nn.MultiheadAttention`` with packed q/k/v projections (``kdim == vdim ==
-    embed_dim``, no ``bias_k``/``bias_v``): the parameters, print text and initialisation of
-    torch's module; ``key_padding_mask`` and ``add_zero_attn`` are not supported."""
-
-    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0,
-                 bias: bool = True, batch_first: bool = False) -> None:
-        super().__init__()
-        import numtorch
-
-        self.embed_dim = self.kdim = self.vdim = embed_dim
-        self._qkv_same_embed_dim = True
-        self.num_heads = num_heads
-        self.dropout = dropout
-        self.batch_first = batch_first
-        self.head_dim = embed_dim // num_heads
-        if self.head_dim * num_heads != embed_dim:
-            raise AssertionError("embed_dim must be divisible by num_heads")
-        self.in_proj_weight = nn.Parameter(numtorch.empty(3 * embed_dim, embed_dim))
-        self.register_parameter("q_proj_weight", None)
-        self.register_parameter("k_proj_weight", None)
-        self.register_parameter("v_proj_weight", None)
-        self.in_proj_bias = nn.Parameter(numtorch.empty(3 * embed_dim)) if bias else None
-        if not bias:
-            self.register_parameter("in_proj_bias", None)
-        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias)
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
-        nn.init.xavier_uniform_(self.in_proj_weight)
-        if bias:
-            nn.init.constant_(self.in_proj_bias, 0.0)
-            nn.init.constant_(self.out_proj.bias, 0.0)
-
-    def forward(self, query: Tensor, key: Tensor, value: Tensor,
-                key_padding_mask: Tensor | None = None, need_weights: bool = True,
-                attn_mask: Tensor | None = None, average_attn_weights: bool = True,
-                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
-        if key_padding_mask is not None:
-            raise NotImplementedError("key_padding_mask is not supported here")
-        if not self.batch_first:
-            query, key, value = (t.transpose(0, 1) for t in (query, key, value))
-        e, h, d = self.embed_dim, self.num_heads, self.head_dim
-        w, b = self.in_proj_weight, self.in_proj_bias
-        bq, bk, bv = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
-        q = F.linear(query, w[:e], bq)
-        k = F.linear(key, w[e:2 * e], bk)
-        v = F.linear(value, w[2 * e:], bv)
-        n, lq, lk = q.shape[0], q.shape[1], k.shape[1]
-        q = q.reshape(n, lq, h, d).transpose(1, 2)
-        k = k.reshape(n, lk, h, d).transpose(1, 2)
-        v = v.reshape(n, lk, h, d).transpose(1, 2)
-        p = self.dropout if self.training else 0.0
-        weights = None
-        if need_weights:
-            scores = (q * (1.0 / math.sqrt(d))) @ k.transpose(-2, -1)
-            if attn_mask is not None:
-                scores = scores + attn_mask
-            weights = F.softmax(scores, dim=-1)
-            if p > 0.0:
-                weights = F.dropout(weights, p=p)
-            out = weights @ v
-            if average_attn_weights:
-                weights = weights.mean(dim=1)
-        else:
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, dropout_p=p,
-                                                 is_causal=is_causal)
-        out = self.out_proj(out.transpose(1, 2).reshape(n, lq, e))
-        if not self.batch_first:
-            out = out.transpose(0, 1)
-        return out, weights
 
 
 class MLPBlock(MLP):
@@ -136,7 +58,7 @@ class EncoderBlock(nn.Module):
         super().__init__()
         self.num_heads = num_heads
         self.ln_1 = norm_layer(hidden_dim)
-        self.self_attention = MultiheadAttention(hidden_dim, num_heads,
+        self.self_attention = nn.MultiheadAttention(hidden_dim, num_heads,
                                                  dropout=attention_dropout, batch_first=True)
         self.dropout = nn.Dropout(dropout)
         self.ln_2 = norm_layer(hidden_dim)

@@ -9,27 +9,12 @@ from typing import Any
 from .... import nn
 from ...._ops.shape import flatten
 from ...._tensor import Tensor
-from ....nn import functional as F
 from ...transforms import functional as TF
 from ...transforms.functional import InterpolationMode
 from .._api import Weights, WeightsEnum, build_model, register_model
 
 __all__ = ["VideoResNet", "R3D_18_Weights", "MC3_18_Weights", "R2Plus1D_18_Weights", "r3d_18",
            "mc3_18", "r2plus1d_18"]
-
-
-class AdaptiveAvgPool3d(nn.Module):
-    """``nn.AdaptiveAvgPool3d`` (its print text and output) for the video heads."""
-
-    def __init__(self, output_size) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_avg_pool3d(input, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
 
 class Conv3DSimple(nn.Conv3d):
@@ -145,7 +130,7 @@ class VideoResNet(nn.Module):
         self.layer2 = self._make_layer(block, conv_makers[1], 128, layers[1], stride=2)
         self.layer3 = self._make_layer(block, conv_makers[2], 256, layers[2], stride=2)
         self.layer4 = self._make_layer(block, conv_makers[3], 512, layers[3], stride=2)
-        self.avgpool = AdaptiveAvgPool3d((1, 1, 1))
+        self.avgpool = nn.AdaptiveAvgPool3d((1, 1, 1))
         self.fc = nn.Linear(512 * block.expansion, num_classes)
         for m in self.modules():
             if isinstance(m, nn.Conv3d):

@@ -10,28 +10,11 @@ from typing import Any
 from .... import nn
 from ...._ops.join import cat
 from ...._tensor import Tensor
-from ....nn import functional as F
 from .._api import Weights, WeightsEnum, build_model, register_model
 from .._layers import Conv3dNormActivation
 from .resnet import VideoClassification
 
 __all__ = ["S3D", "S3D_Weights", "s3d"]
-
-
-class AvgPool3d(nn.Module):
-    """``nn.AvgPool3d`` (print text and output) for the S3D head."""
-
-    def __init__(self, kernel_size, stride=None, padding=0) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.avg_pool3d(x, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class TemporalSeparableConv(nn.Sequential):
@@ -95,7 +78,7 @@ class S3D(nn.Module):
             blk(528, 256, 160, 320, 32, 128, 128),
             pool((2, 2, 2), (2, 2, 2), (0, 0, 0)),
             blk(832, 256, 160, 320, 32, 128, 128), blk(832, 384, 192, 384, 48, 128, 128))
-        self.avgpool = AvgPool3d(kernel_size=(2, 7, 7), stride=1)
+        self.avgpool = nn.AvgPool3d(kernel_size=(2, 7, 7), stride=1)
         self.classifier = nn.Sequential(
             nn.Dropout(p=dropout),
             nn.Conv3d(1024, num_classes, kernel_size=1, stride=1, bias=True))

@@ -13,7 +13,7 @@ from ...._tensor import Tensor
 from ....nn import functional as F
 from .._api import Weights, WeightsEnum, build_model, register_model
 from ..swin_transformer import PatchMerging, SwinTransformerBlock
-from .resnet import AdaptiveAvgPool3d, VideoClassification
+from .resnet import VideoClassification
 
 __all__ = ["SwinTransformer3d", "Swin3D_T_Weights", "Swin3D_S_Weights", "Swin3D_B_Weights",
            "swin3d_t", "swin3d_s", "swin3d_b"]
@@ -214,7 +214,7 @@ class SwinTransformer3d(nn.Module):
         self.features = nn.Sequential(*layers)
         self.num_features = embed_dim * 2 ** (len(depths) - 1)
         self.norm = norm_layer(self.num_features)
-        self.avgpool = AdaptiveAvgPool3d(1)
+        self.avgpool = nn.AdaptiveAvgPool3d(1)
         self.head = nn.Linear(self.num_features, num_classes)
         for m in self.modules():
             if isinstance(m, nn.Linear):
