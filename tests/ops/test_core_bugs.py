@@ -203,3 +203,34 @@ def test_scatter_reduce_prod_grad_with_zeros(include_self):
     check(lambda lib, x, s: x.scatter_reduce(1, lib.tensor(idx), s, "prod",
                                              include_self=include_self),
           arrays=[a, src], dtypes=["float64"])
+
+
+def test_isclose_refuses_mixed_dtypes_as_torch():
+    from tests.oracle import check_raises
+
+    for a, b in (("float64", "float32"), ("float32", "int64"), ("int32", "int64")):
+        check_raises(lambda lib, x, y: lib.isclose(x, y),
+                     arrays=[np.zeros(2, a), np.zeros(2, b)])
+        check_raises(lambda lib, x, y: lib.allclose(x, y),
+                     arrays=[np.zeros(2, a), np.zeros(2, b)])
+
+
+def test_clamp_gradient_is_zero_where_clamped_even_for_infinite_upstream():
+    res = []
+    for lib in (torch, numtorch):
+        a = lib.tensor([0.5, 3.0], requires_grad=True)
+        m = a.clamp(min=2)
+        (m / ((m - 1) ** 2 * (m - 2))).sum().backward()
+        res.append(a.grad.tolist())
+    assert res[1] == res[0]
+
+
+def test_linspace_rounds_as_torch_fused_multiply_add():
+    """torch's CPU linspace computes each point with one fused multiply-add."""
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        s, e = (float(v) for v in rng.uniform(-10, 10, 2))
+        n = int(rng.integers(2, 50))
+        for dt in ("float32", "float64"):
+            ours = numtorch.linspace(s, e, n, dtype=getattr(numtorch, dt)).tolist()
+            assert ours == torch.linspace(s, e, n, dtype=getattr(torch, dt)).tolist()

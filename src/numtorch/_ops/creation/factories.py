@@ -728,17 +728,32 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
 
 
 def _linspace_array(xp, start, end, steps, npdt):
+    """PyTorch's CPU linspace: ``start + step*i`` for the first half and
+    ``end - step*(steps-1-i)`` for the rest, each a fused multiply-add (one rounding) for the
+    floating dtypes of its vectorised kernel (float32 and float64)."""
     if steps == 1:
         return xp.array([start], dtype=npdt)
     comp = xp.float32 if npdt in (xp.float32, xp.float16) else xp.float64
     step = comp((comp(end) - comp(start)) / comp(steps - 1))
     idx = xp.arange(steps).astype(comp)
-    lo = comp(start) + step * idx
-    hi = comp(end) - step * (comp(steps - 1) - idx)
+    if (xp is host and npdt.kind == "f" and npdt.itemsize >= 4
+            and not complex_kind(start, end)):
+        from ..._random.fma import fma32, fma64
+
+        fma = fma32 if comp == xp.float32 else fma64
+        lo = fma(idx, step, comp(start))
+        hi = fma(comp(steps - 1) - idx, -step, comp(end))
+    else:
+        lo = comp(start) + step * idx
+        hi = comp(end) - step * (comp(steps - 1) - idx)
     arr = xp.where(xp.arange(steps) < steps // 2, lo, hi)
     if npdt.kind in "iu":
         arr = xp.trunc(arr)
     return arr.astype(npdt)
+
+
+def complex_kind(*values) -> bool:
+    return any(isinstance(v, builtins.complex) for v in values)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,

@@ -367,6 +367,8 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
     """Elementwise ``|input - other| <= atol + rtol * |other|`` (a bool tensor)."""
     need_tensor("isclose", input)
     need_tensor("isclose", other, "other", 2)
+    if input.dtype is not other.dtype:  # no promotion here, as PyTorch
+        raise RuntimeError(f"{input.dtype.c_name} did not match {other.dtype.c_name}")
     return IsClose.apply(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 

@@ -43,7 +43,8 @@ class Clamp(Op):
         if hi is not None:
             m = a <= hi
             mask = m if mask is None else mask & m
-        return g * mask, None, None
+        # a zero where clamped, whatever g holds (inf * 0 would be NaN), as PyTorch's where
+        return where(mask, g, g.new_zeros(())), None, None
 
 
 class ClampTensor(Clamp):

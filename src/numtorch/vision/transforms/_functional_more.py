@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._ops.creation import linspace
 from ..._tensor import Tensor
 
 __all__ = ["invert", "posterize", "solarize", "autocontrast", "equalize", "adjust_sharpness",
@@ -39,22 +40,6 @@ def _F():
 
 def _wrap(arr: np.ndarray) -> Tensor:
     return Tensor._from_array(np.ascontiguousarray(arr))
-
-
-def linspace(start: float, end: float, steps: int, dtype=np.float32) -> Tensor:
-    """``torch.linspace`` with torch's CPU rounding: ``start + step * i`` for the first half,
-    ``end - step * (steps - 1 - i)`` for the second, each a fused multiply-add."""
-    f = np.dtype(dtype).type
-    a, b = f(start), f(end)
-    if steps == 1:
-        return _wrap(np.array([a], dtype=f))
-    step = (b - a) / f(steps - 1)
-    i = np.arange(steps)
-    half = steps // 2
-    wide = np.float64 if f is np.float32 else np.longdouble
-    lo = wide(step) * wide(i) + wide(a)
-    hi = wide(-step) * wide(steps - 1 - i) + wide(b)
-    return _wrap(np.where(i < half, lo, hi).astype(f))
 
 
 def _bound(dtype: np.dtype) -> float:
