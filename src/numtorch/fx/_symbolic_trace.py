@@ -215,6 +215,8 @@ class Tracer:
             raise NameError("parameter is not a member of this module")
         if isinstance(a, Tensor):
             path = self.tensor_attrs.get(id(a))
+            if path is None and self.root is not None:
+                path = self._tensor_attr_path(a)
             if path is None:
                 i = 0
                 while hasattr(self.root, f"_tensor_constant{i}"):
@@ -248,6 +250,20 @@ class Tracer:
         if callable(a):
             return a
         raise NotImplementedError(f"argument of type: {type(a)}")
+
+    def _tensor_attr_path(self, a: Any) -> str | None:
+        """The qualified name of a buffer or a plain Tensor attribute of the root's tree."""
+        from .._tensor import Tensor
+
+        assert self.root is not None
+        for name, b in self.root.named_buffers():
+            if b is a:
+                return name
+        for prefix, mod in self.root.named_modules():
+            for k, v in vars(mod).items():
+                if isinstance(v, Tensor) and v is a:
+                    return f"{prefix}.{k}" if prefix else k
+        return None
 
     def create_node(self, kind: str, target: Target, args: tuple, kwargs: dict,
                     name: str | None = None, type_expr: Any = None) -> Node:

@@ -197,17 +197,11 @@ class Graph:
         return self._inserting(n.prepend)
 
     def inserting_after(self, n: Node | None = None):
-        """Context manager: new nodes go after ``n`` (the end of the graph when None), each
-        after the previous one."""
+        """Context manager: each new node goes right after ``n`` (so several come out in
+        reverse order, as torch.fx's); the end of the graph when None."""
         if n is None:
             return self._inserting(self._root.prepend)
-        state = {"last": n}
-
-        def insert(x: Node) -> None:
-            state["last"].append(x)
-            state["last"] = x
-
-        return self._inserting(insert)
+        return self._inserting(n.append)
 
     def erase_node(self, to_erase: Node) -> None:
         """Remove a node nobody uses (``RuntimeError`` otherwise, as torch.fx)."""

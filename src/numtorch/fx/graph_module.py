@@ -29,11 +29,10 @@ def _copy_attr(src: Any, dst: Module, target: str) -> None:
             setattr(dst, item, t)
         src, dst = f, t
     orig = getattr(src, field)
-    if isinstance(orig, Module) or field in getattr(src, "_parameters", {}) \
-            or field in getattr(src, "_buffers", {}):
-        setattr(dst, field, orig)
-        if field in getattr(src, "_buffers", {}) and field not in dst._buffers:
-            dst.register_buffer(field, orig)
+    buffers = getattr(src, "_buffers", {})
+    if field in buffers and field not in dst.__dict__.get("_buffers", {}):
+        persistent = field not in getattr(src, "_non_persistent_buffers_set", set())
+        dst.register_buffer(field, orig, persistent=persistent)
     else:
         setattr(dst, field, orig)
 

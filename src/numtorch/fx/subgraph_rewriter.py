@@ -13,8 +13,8 @@ __all__ = ["Match", "replace_pattern"]
 
 
 class Match(NamedTuple):
-    """One replaced occurrence: ``anchor`` (the node matching the pattern's output) and
-    ``nodes_map`` (pattern node -> matched node)."""
+    """One replaced occurrence: ``anchor`` (the pattern's returned node) and ``nodes_map``
+    (pattern node -> matched node)."""
 
     anchor: Node
     nodes_map: dict
@@ -80,13 +80,16 @@ def replace_pattern(gm: GraphModule, pattern: Callable | GraphModule,
         if not ok:
             continue
         used.update(inner)
-        matches.append(Match(gn, dict(nodes_map)))
+        matches.append(Match(anchor_p, dict(nodes_map)))
     for m in matches:
         inputs = {p: m.nodes_map[p] for p in pgraph.nodes if p.op == "placeholder"}
         rplace = [n for n in rgraph.nodes if n.op == "placeholder"]
         pplace = [n for n in pgraph.nodes if n.op == "placeholder"]
         val_map: dict = {r: inputs[p] for r, p in zip(rplace, pplace)}
-        with graph.inserting_before(m.anchor):
+        matched = m.nodes_map[anchor_p]
+        order = {n: i for i, n in enumerate(graph.nodes)}
+        first_user = min(matched.users, key=order.__getitem__, default=matched.next)
+        with graph.inserting_before(first_user):
             out = None
             for rn in rgraph.nodes:
                 if rn.op == "placeholder":
@@ -100,7 +103,7 @@ def replace_pattern(gm: GraphModule, pattern: Callable | GraphModule,
                         attr = getattr(attr, atom)
                     setattr(gm, rn.target, attr)
                 val_map[rn] = graph.node_copy(rn, val_map.__getitem__)
-        m.anchor.replace_all_uses_with(out)
+        matched.replace_all_uses_with(out)
         for p in reversed(list(pgraph.nodes)):
             if p.op in ("placeholder", "output"):
                 continue
