@@ -210,8 +210,6 @@ def test_transformer_encoder_layer_is_a_leaf():
         return lib.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0,
                                               batch_first=True)
 
-    class Wrapper:
-        pass
 
     def wrapped(lib):
         nn = lib.nn
@@ -230,7 +228,6 @@ def test_transformer_encoder_layer_is_a_leaf():
     tg, ng = _trace_both(wrapped, 2, 5, 8, eval_mode=True)
     assert signature(ng) == signature(tg)
     assert ng.code == tg.code
-    assert Wrapper is not None
 
 
 def _attention(lib):
@@ -320,3 +317,45 @@ def test_concrete_none_and_int():
     ng = numtorch.fx.symbolic_trace(fn(numtorch), concrete_args={"flag": None, "n": 3})
     assert ng.code.replace("torch__assert", "torch._assert") == tg.code
     assert str(ng.graph) == str(tg.graph)
+
+
+def _tensors_on_the_left(lib):
+    nn = lib.nn
+
+    class N(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("b", lib.ones(3))
+            self.c = lib.arange(3.0)
+            self.lin = nn.Linear(3, 3)
+
+        def forward(self, x):
+            return (self.b * x, 2 ** x, self.b @ x, lib.ones(3) - x, self.b == x,
+                    self.b.add(x), self.lin(x * self.c) + lib.full((3,), 0.5))
+
+    return N()
+
+
+def test_buffers_tensor_attributes_and_constants_like_torch():
+    tg, ng = _trace_both(_tensors_on_the_left, 3)
+    assert ng.code == tg.code
+    assert str(ng.graph) == str(tg.graph)
+    assert list(ng.state_dict()) == list(tg.state_dict())
+    assert "_tensor_constant0" in ng.code
+
+
+def test_wrapped_function_stays_one_node():
+    src = ("import {lib}\nimport {lib}.fx\n"
+           "def helper(x, k):\n    return {lib}.relu(x) * k\n"
+           "{lib}.fx.wrap('helper')\n"
+           "def f(x):\n    return helper(x + 1, 3).sum()\n")
+    out = {}
+    for name in ("torch", "numtorch"):
+        ns: dict = {"__name__": f"fx_wrap_{name}"}
+        exec(compile(src.format(lib=name), f"<fx_wrap_{name}>", "exec"), ns)
+        orig = ns["helper"]
+        gm = _fx(LIBS[name]).symbolic_trace(ns["f"])
+        out[name] = (signature(gm), gm(LIBS[name].ones(2)).item())
+        assert ns["helper"] is orig
+    assert out["numtorch"] == out["torch"]
+    assert ("call_function", "helper", "helper") in out["numtorch"][0]

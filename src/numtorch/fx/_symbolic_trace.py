@@ -12,6 +12,7 @@ from typing import Any
 
 from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
+from ..overrides import TorchFunctionMode
 from .graph import Graph
 from .node import Argument, Node, Target
 from .proxy import ParameterProxy, Proxy
@@ -132,6 +133,15 @@ class _Patcher:
             else:
                 obj.pop(name, None)
         self._undo.clear()
+
+
+class _ProxyMode(TorchFunctionMode):
+    """Active while tracing: plain Tensors' methods and operators then dispatch too, so that
+    ``tensor.mul(proxy)`` or ``buffer * proxy`` reach ``Proxy.__torch_function__``."""
+
+    def __torch_function__(self, func: Any, types: tuple, args: tuple = (),
+                           kwargs: dict | None = None) -> Any:
+        return NotImplemented
 
 
 class Tracer:
@@ -353,7 +363,9 @@ class Tracer:
         def module_getattr(mod: Module, attr: str) -> Any:
             return tracer.getattr(attr, orig_getattr(mod, attr), parameter_proxy_cache)
 
+        mode = _ProxyMode()
         try:
+            mode.__enter__()
             patcher.set_attr(Module, "__call__", module_call)
             patcher.set_attr(Module, "__getattr__", module_getattr)
             self._patch_globals(patcher, getattr(fn, "__globals__", {}))
@@ -372,6 +384,7 @@ class Tracer:
             self.create_node("output", "output", (self.create_arg(result),), {})
         finally:
             patcher.restore()
+            mode.__exit__(None, None, None)
         self.submodule_paths = None
         return self.graph
 

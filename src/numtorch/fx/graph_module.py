@@ -30,9 +30,15 @@ def _copy_attr(src: Any, dst: Module, target: str) -> None:
         src, dst = f, t
     orig = getattr(src, field)
     buffers = getattr(src, "_buffers", {})
+    from .._tensor import Tensor
+    from ..nn.parameter import Parameter
+
     if field in buffers and field not in dst.__dict__.get("_buffers", {}):
         persistent = field not in getattr(src, "_non_persistent_buffers_set", set())
         dst.register_buffer(field, orig, persistent=persistent)
+    elif isinstance(orig, Tensor) and not isinstance(orig, Parameter) \
+            and field not in dst.__dict__.get("_buffers", {}):
+        dst.register_buffer(field, orig)
     else:
         setattr(dst, field, orig)
 

@@ -95,7 +95,10 @@ class Proxy:
 
         name = public_name(orig_method)
         if name.startswith("torch.Tensor.") and name.count(".") == 2:
-            return tracer.create_proxy("call_method", name.split(".")[-1], args, kwargs)
+            method = name.split(".")[-1]
+            if method.startswith("__") and method.endswith("__"):
+                method = method[2:-2]
+            return tracer.create_proxy("call_method", method, args, kwargs)
         return tracer.create_proxy("call_function", orig_method, args, kwargs)
 
 
