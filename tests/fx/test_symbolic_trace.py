@@ -359,3 +359,51 @@ def test_wrapped_function_stays_one_node():
         assert ns["helper"] is orig
     assert out["numtorch"] == out["torch"]
     assert ("call_function", "helper", "helper") in out["numtorch"][0]
+
+
+def _misc(lib):
+    F = lib.nn.functional
+
+    class N(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.drop = lib.nn.Dropout(0.1)
+            self.emb = lib.nn.Embedding(5, 3)
+
+        def forward(self, x, idx, *, scale=1.0):
+            y = x.to(lib.float64)[:, None, ...].float()
+            z = lib.zeros(x.size(0), dtype=lib.float32, device=x.device)
+            w = F.dropout(x, p=0.2, training=self.training) + x.T.T + self.drop(x)
+            e = self.emb(idx).flatten(1).mean(dim=(0,))
+            return (y.squeeze(1) * scale, z, w.masked_fill(w > 0, float("-inf")), e,
+                    lib.where(x > 0, x, 0.0))
+
+    return N()
+
+
+def test_dtypes_devices_slices_factories_and_annotations_like_torch():
+    tm, nm = _misc(torch).eval(), _misc(numtorch).eval()
+    copy_weights(tm, nm)
+    tg, ng = torch.fx.symbolic_trace(tm), numtorch.fx.symbolic_trace(nm)
+    assert signature(ng) == signature(tg)
+
+    def lines(text):  # F.dropout's defaults are not repeated by numtorch's dispatch
+        return [ln for ln in text.splitlines() if "dropout" not in ln]
+
+    assert lines(ng.code) == lines(tg.code)
+    assert lines(str(ng.graph)) == lines(str(tg.graph))
+    nx, tx = _inputs(4, 3)
+    idx = [[1, 2], [0, 4]]
+    _same(ng(nx, numtorch.tensor(idx), 2.0), tg(tx, torch.tensor(idx), 2.0))
+
+
+def test_placeholder_annotations_like_torch():
+    src = "def f(x: {lib}.Tensor, n: int, k: float = 2.0):\n    return x * n + k\n"
+    out = {}
+    for name in ("torch", "numtorch"):
+        ns = {name: LIBS[name]}
+        exec(compile(src.format(lib=name), "<annotated>", "exec", dont_inherit=True), ns)
+        gm = _fx(LIBS[name]).symbolic_trace(ns["f"])
+        out[name] = (str(gm.graph), gm.code, gm(LIBS[name].ones(2), 3).tolist())
+    assert out["numtorch"] == out["torch"]
+    assert "x : torch.Tensor, n : int, k : float = 2.0" in out["numtorch"][1]

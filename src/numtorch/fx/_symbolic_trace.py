@@ -90,13 +90,21 @@ def _has_proxy(args: tuple, kwargs: dict) -> Proxy | None:
     return found[0] if found else None
 
 
-def _wrapper(orig: Callable) -> Callable:
+#: numtorch's factories do not take part in ``__torch_function__`` dispatch; while tracing
+#: they record a node when a size or value argument is a proxy (as torch's do)
+_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint", "arange", "eye",
+              "linspace", "logspace", "tensor", "as_tensor", "scalar_tensor", "randperm",
+              "empty_strided", "tril_indices", "triu_indices")
+
+
+def _wrapper(orig: Callable, mark: bool = True) -> Callable:
     @functools.wraps(orig)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         proxy = _has_proxy(args, kwargs)
         if proxy is not None:
             out = proxy.tracer.create_proxy("call_function", orig, args, kwargs)
-            out.node.meta["is_wrapped"] = True
+            if mark:
+                out.node.meta["is_wrapped"] = True
             return out
         return orig(*args, **kwargs)
 
@@ -314,7 +322,9 @@ class Tracer:
             else:
                 name = p.name
             default = ... if p.default is inspect.Parameter.empty else p.default
-            node = self.graph.placeholder(name, default_value=default)  # type: ignore[union-attr]
+            annotation = None if p.annotation is inspect.Parameter.empty else p.annotation
+            node = self.graph.placeholder(name, annotation,  # type: ignore[union-attr]
+                                          default_value=default)
             values.append(self.proxy(node))
         return params, values
 
@@ -389,6 +399,12 @@ class Tracer:
         return self.graph
 
     def _patch_globals(self, patcher: _Patcher, fn_globals: dict) -> None:
+        import numtorch
+
+        space = vars(numtorch)
+        for name in _FACTORIES:
+            if callable(space.get(name)):
+                patcher.set_global(space, name, _wrapper(space[name], mark=False))
         for (gid, name), globs in list(_wrapped.items()):
             orig = globs.get(name)
             if orig is not None and callable(orig):

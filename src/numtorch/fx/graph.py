@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .node import Argument, Node, Target, map_arg, qualified_name
+from .node import Argument, Node, Target, map_arg, qualified_name, type_repr
 
 __all__ = ["Graph", "PythonCode"]
 
@@ -404,10 +404,12 @@ def _codegen(graph: Graph, root: str, globs: dict) -> str:
 def _node_line(node: Node, root: str, globs: dict, params: list) -> str | None:
     op, target = node.op, node.target
     if op == "placeholder":
+        annotation = type_repr(node.type)
+        name = f"{target} : {annotation}" if annotation else target
         if node.args:
-            params.append(f"{target} = {_repr_const(node.args[0], globs)}")
+            params.append(f"{name} = {_repr_const(node.args[0], globs)}")
         else:
-            params.append(target if not target.startswith("*") else target)
+            params.append(name)
         return None
     if op == "get_attr":
         return f"{node.name} = {_attr_path(root, target)}"

@@ -51,6 +51,21 @@ def qualified_name(fn: Any) -> str:
     return name.replace("<lambda>", "_lambda")
 
 
+def type_repr(t: Any) -> str | None:
+    """How torch.fx writes a placeholder's annotation (builtin classes and Tensor; None for
+    anything else, which numtorch leaves out)."""
+    if t is None or isinstance(t, str):
+        return None
+    if isinstance(t, type):
+        if t.__module__ == "builtins":
+            return t.__name__
+        from .._tensor import Tensor
+
+        if t is Tensor:
+            return "torch.Tensor"
+    return None
+
+
 def _format(arg: Any) -> str:
     if isinstance(arg, Node):
         return f"%{arg.name}"
@@ -210,7 +225,9 @@ class Node:
 
     def format_node(self) -> str | None:
         """The line ``str(graph)`` shows for this node (as torch.fx's)."""
-        head = f"%{self.name} : [num_users={len(self.users)}] = "
+        annotation = type_repr(self.type)
+        annotation = f"{annotation} " if annotation else ""
+        head = f"%{self.name} : {annotation}[num_users={len(self.users)}] = "
         if self.op == "placeholder":
             default = f"](default={_format(self.args[0])})" if self.args else "]"
             return f"{head}placeholder[target={self.target}{default}"
