@@ -407,3 +407,20 @@ def test_placeholder_annotations_like_torch():
         out[name] = (str(gm.graph), gm.code, gm(LIBS[name].ones(2), 3).tolist())
     assert out["numtorch"] == out["torch"]
     assert "x : torch.Tensor, n : int, k : float = 2.0" in out["numtorch"][1]
+
+
+def test_builtin_named_inputs_and_varargs_like_torch():
+    out = {}
+    for name, lib in LIBS.items():
+        fx = _fx(lib)
+        seq = fx.symbolic_trace(lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.ReLU()))
+
+        def f(x, *args, **kwargs):
+            return x + args[0] + kwargs["k"]
+
+        g = fx.symbolic_trace(f)
+        ones = lib.ones(2)
+        out[name] = (seq.code, str(seq.graph), g.code, str(g.graph),
+                     g(ones, ones * 2, k=ones * 3).tolist())
+    assert out["numtorch"] == out["torch"]
+    assert "input_1 = input" in out["numtorch"][0]

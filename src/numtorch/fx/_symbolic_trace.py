@@ -143,6 +143,36 @@ class _Patcher:
         self._undo.clear()
 
 
+def _flat_call(fn: Callable, params: list, values: list) -> tuple[Callable, list, dict]:
+    """``fn`` and its call arguments; a ``*args``/``**kwargs`` parameter receives its proxy
+    whole (a copy of ``fn`` whose code takes them as plain positional parameters, as
+    torch.fx does), concrete values are spread."""
+    args: list = []
+    kwargs: dict = {}
+    var = [p for p, v in zip(params, values) if isinstance(v, Proxy)
+           and p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+    code = getattr(fn, "__code__", None)
+    if var and code is not None and not code.co_kwonlyargcount:
+        n = (code.co_flags & inspect.CO_VARARGS != 0) + (code.co_flags & inspect.CO_VARKEYWORDS
+                                                         != 0)
+        flat = code.replace(co_argcount=code.co_argcount + n,
+                            co_flags=code.co_flags & ~(inspect.CO_VARARGS
+                                                       | inspect.CO_VARKEYWORDS))
+        new = type(fn)(flat, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+        new.__kwdefaults__ = fn.__kwdefaults__
+        return new, list(values), {}
+    for p, v in zip(params, values):
+        if p.kind is inspect.Parameter.VAR_POSITIONAL:
+            args.extend(v if isinstance(v, (tuple, list)) else (v,))
+        elif p.kind is inspect.Parameter.VAR_KEYWORD:
+            kwargs.update(v if isinstance(v, dict) else {})
+        elif p.kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[p.name] = v
+        else:
+            args.append(v)
+    return fn, args, kwargs
+
+
 class _ProxyMode(TorchFunctionMode):
     """Active while tracing: plain Tensors' methods and operators then dispatch too, so that
     ``tensor.mul(proxy)`` or ``buffer * proxy`` reach ``Proxy.__torch_function__``."""
@@ -379,17 +409,7 @@ class Tracer:
             patcher.set_attr(Module, "__call__", module_call)
             patcher.set_attr(Module, "__getattr__", module_getattr)
             self._patch_globals(patcher, getattr(fn, "__globals__", {}))
-            args: list = []
-            kwargs: dict = {}
-            for p, v in zip(params, values):
-                if p.kind is inspect.Parameter.VAR_POSITIONAL:
-                    args.extend(v if isinstance(v, (tuple, list)) else (v,))
-                elif p.kind is inspect.Parameter.VAR_KEYWORD:
-                    kwargs.update(v if isinstance(v, dict) else {})
-                elif p.kind is inspect.Parameter.KEYWORD_ONLY:
-                    kwargs[p.name] = v
-                else:
-                    args.append(v)
+            fn, args, kwargs = _flat_call(fn, params, values)
             result = fn(self.root, *args, **kwargs) if skip_self else fn(*args, **kwargs)
             self.create_node("output", "output", (self.create_arg(result),), {})
         finally:

@@ -410,7 +410,8 @@ def _node_line(node: Node, root: str, globs: dict, params: list) -> str | None:
             params.append(f"{name} = {_repr_const(node.args[0], globs)}")
         else:
             params.append(name)
-        return None
+        bare = target.lstrip("*")
+        return f"{node.name} = {bare}" if node.name != bare else None
     if op == "get_attr":
         return f"{node.name} = {_attr_path(root, target)}"
     if op == "call_module":
