@@ -255,3 +255,32 @@ def _leaf_run(lib):
 
 def test_leaf_modules_and_custom_tracer():
     assert _leaf_run(numtorch) == _leaf_run(torch)
+
+
+def test_pickle_deepcopy_and_save_keep_code_and_values():
+    import copy
+    import io
+    import pickle
+
+    tg, ng = _both(_net)
+    (nx, ny), (tx, ty) = _xy()
+    for lib, gm, args in ((numtorch, ng, (nx, ny)), (torch, tg, (tx, ty))):
+        buf = io.BytesIO()
+        lib.save(gm, buf)
+        buf.seek(0)
+        copies = [pickle.loads(pickle.dumps(gm)), copy.deepcopy(gm),
+                  lib.load(buf, weights_only=False)]
+        for c in copies:
+            assert c.code == gm.code and type(c).__name__ == "GraphModule"
+            assert lib.equal(c(*args), gm(*args))
+            assert list(c.state_dict()) == list(gm.state_dict())
+    assert copy.deepcopy(ng).code == copy.deepcopy(tg).code
+
+
+def test_to_folder_writes_code_and_weights(tmp_path):
+    _, ng = _both(_net)
+    ng.to_folder(tmp_path / "out", "Foo")
+    text = (tmp_path / "out" / "module.py").read_text()
+    assert "class Foo(torch.nn.Module):" in text and "def forward(self, x, y):" in text
+    sd = numtorch.load(tmp_path / "out" / "state_dict.pt")
+    assert sorted(sd) == sorted(ng.state_dict())

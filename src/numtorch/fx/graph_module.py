@@ -121,6 +121,9 @@ class GraphModule(Module):
         linecache.cache[key] = (len(python_code.src), None, python_code.src.splitlines(True),
                                 key)
         globs = dict(python_code.globals)
+        self.__dict__["_code_globals"] = {k: v for k, v in globs.items()
+                                          if k not in ("torch", "device", "NoneType", "inf",
+                                                       "nan")}
         exec(compile(python_code.src, key, "exec"), globs)
         type(self).forward = globs["forward"]
         return python_code
@@ -140,6 +143,12 @@ class GraphModule(Module):
             print(text)
         return text
 
+    def __reduce__(self):
+        body = {k: v for k, v in self.__dict__.items()
+                if k not in ("_graph", "_code", "_code_globals")}
+        return (_rebuild, (body, self.code, self.__dict__.get("_code_globals", {}),
+                           type(self).__name__))
+
     def __str__(self) -> str:
         return f"{Module.__repr__(self)}\n\n\n\n{self.code}"
 
@@ -155,7 +164,7 @@ class GraphModule(Module):
         graph = Graph()
         out = graph.graph_copy(self.graph, {})
         graph.output(out)
-        return GraphModule(fake, graph, type(self).__name__)
+        return GraphModule(fake, graph)
 
     # -- editing submodules ---------------------------------------------------------------------
     def add_submodule(self, target: str, m: Module) -> bool:
@@ -232,3 +241,29 @@ class GraphModule(Module):
         code = "\n".join("    " + ln if ln else ln for ln in self.code.strip("\n").splitlines())
         (folder / "module.py").write_text("\n".join(lines) + "\n\n" + code + "\n")
         (folder / "__init__.py").write_text(f"from .module import {module_name}\n")
+
+
+def _rebuild(body: dict, code: str, code_globals: dict, class_name: str) -> GraphModule:
+    """Unpickle a GraphModule: its module state, then its graph traced again from its code
+    with every submodule kept as a leaf; the class is named ``GraphModule`` again (as
+    torch.fx's)."""
+    import numtorch
+
+    from ._symbolic_trace import Tracer
+
+    globs = {"torch": numtorch, "inf": float("inf"), "nan": float("nan"),
+             "NoneType": type(None), "device": numtorch.device, **code_globals}
+    exec(compile(code, "<reduced graph module>", "exec"), globs)
+    holder = type(class_name, (Module,), {"forward": globs["forward"]})
+    root = Module.__new__(holder)
+    root.__dict__.update(body)
+
+    class KeepModules(Tracer):
+        def is_leaf_module(self, m: Module, qualname: str) -> bool:
+            return True
+
+    graph = KeepModules().trace(root)
+    gm = GraphModule(root, graph)
+    for k, v in body.items():
+        gm.__dict__.setdefault(k, v)
+    return gm
