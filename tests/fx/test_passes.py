@@ -284,3 +284,35 @@ def test_to_folder_writes_code_and_weights(tmp_path):
     assert "class Foo(torch.nn.Module):" in text and "def forward(self, x, y):" in text
     sd = numtorch.load(tmp_path / "out" / "state_dict.pt")
     assert sorted(sd) == sorted(ng.state_dict())
+
+
+def _submodules_run(lib):
+    fx = _fx(lib)
+    gm = fx.symbolic_trace(_net(lib))
+    assert gm.add_submodule("extra.proj", lib.nn.Linear(4, 4))
+    assert not gm.add_submodule("lin.weight.x", lib.nn.ReLU())
+    out = next(n for n in gm.graph.nodes if n.op == "output")
+    with gm.graph.inserting_before(out):
+        proj = gm.graph.call_module("extra.proj", (out.args[0],))
+    out.args = (proj,)
+    gm.recompile()
+    gm.graph.lint()
+    names = [n for n, _ in gm.named_modules()]
+    gm.add_submodule("unused", lib.nn.Tanh())
+    gm.delete_all_unused_submodules()
+    after = [n for n, _ in gm.named_modules()]
+    deleted = gm.delete_submodule("nothing.here")
+    root = {"lin": gm.lin, "extra.proj": gm.extra.proj}
+    rebuilt = fx.GraphModule(root, gm.graph)
+    return names, after, deleted, gm.code, sorted(rebuilt.state_dict()), type(rebuilt).__name__
+
+
+def test_submodule_editing_and_dict_roots_like_torch():
+    assert _submodules_run(numtorch) == _submodules_run(torch)
+    msgs = []
+    for lib in (torch, numtorch):
+        g = _fx(lib).symbolic_trace(_net(lib)).graph
+        with pytest.raises(RuntimeError) as err:
+            _fx(lib).GraphModule({}, g)
+        msgs.append(str(err.value))
+    assert msgs[0] == msgs[1]

@@ -149,6 +149,16 @@ class Node:
         """Set keyword argument ``key`` to ``arg``."""
         self.kwargs = {**self.kwargs, key: arg}
 
+    @property
+    def stack_trace(self) -> str | None:
+        """The recorded Python stack of the node's creation (``meta["stack_trace"]``; numtorch's
+        tracer records none)."""
+        return self.meta.get("stack_trace")
+
+    @stack_trace.setter
+    def stack_trace(self, trace: str | None) -> None:
+        self.meta["stack_trace"] = trace
+
     # -- position in the graph ------------------------------------------------------------------
     @property
     def next(self) -> Node:
