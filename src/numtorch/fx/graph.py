@@ -7,11 +7,12 @@ import builtins
 import keyword
 import operator
 import re
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .node import Argument, Node, Target, map_arg, qualified_name, type_repr
+from .node import NATIVE_NN, Argument, Node, Target, map_arg, qualified_name, type_repr
 
 __all__ = ["Graph", "PythonCode"]
 
@@ -62,6 +63,39 @@ class _Namespace:
     @staticmethod
     def _illegal(name: str) -> bool:
         return keyword.iskeyword(name) or name in builtins.__dict__ or name in ("torch", "self")
+
+
+class _CodeTorch(types.ModuleType):
+    """What ``torch`` names in generated code: numtorch, plus ``torch._C._nn.<native>`` and
+    ``torch._assert`` spelled as torch.fx writes them."""
+
+    def __init__(self) -> None:
+        super().__init__("torch")
+        import numtorch
+        import numtorch.nn.functional as F
+
+        from ._symbolic_trace import _assert
+
+        self.__dict__["_numtorch"] = numtorch
+        nn_ns = types.SimpleNamespace(**{n: getattr(F, n) for n in NATIVE_NN if hasattr(F, n)})
+        self.__dict__["_C"] = types.SimpleNamespace(_nn=nn_ns)
+        self.__dict__["_assert"] = _assert
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_numtorch"], name)
+
+
+_CODE_TORCH: list = []
+
+
+def code_globals() -> dict:
+    """The globals every generated ``forward`` starts from (``torch`` is numtorch there)."""
+    import numtorch
+
+    if not _CODE_TORCH:
+        _CODE_TORCH.append(_CodeTorch())
+    return {"torch": _CODE_TORCH[0], "inf": float("inf"), "nan": float("nan"),
+            "NoneType": type(None), "device": numtorch.device}
 
 
 class PythonCode:
@@ -279,10 +313,7 @@ class Graph:
     def python_code(self, root_module: str) -> PythonCode:
         """The ``forward`` source torch.fx would write for this graph, with its globals
         (``torch`` there is numtorch)."""
-        import numtorch
-
-        globs: dict = {"torch": numtorch, "inf": float("inf"), "nan": float("nan"),
-                       "NoneType": type(None), "device": numtorch.device}
+        globs = code_globals()
         return PythonCode(_codegen(self, root_module, globs), globs)
 
 
@@ -344,9 +375,7 @@ def _function_ref(fn: Any, globs: dict) -> str:
     name = qualified_name(fn)
     root = name.split(".")[0]
     if root == "torch":
-        import numtorch
-
-        obj = numtorch
+        obj = code_globals()["torch"]
         try:
             for atom in name.split(".")[1:]:
                 obj = getattr(obj, atom)

@@ -247,12 +247,10 @@ def _rebuild(body: dict, code: str, code_globals: dict, class_name: str) -> Grap
     """Unpickle a GraphModule: its module state, then its graph traced again from its code
     with every submodule kept as a leaf; the class is named ``GraphModule`` again (as
     torch.fx's)."""
-    import numtorch
-
     from ._symbolic_trace import Tracer
+    from .graph import code_globals as base_globals
 
-    globs = {"torch": numtorch, "inf": float("inf"), "nan": float("nan"),
-             "NoneType": type(None), "device": numtorch.device, **code_globals}
+    globs = {**base_globals(), **code_globals}
     exec(compile(code, "<reduced graph module>", "exec"), globs)
     holder = type(class_name, (Module,), {"forward": globs["forward"]})
     root = Module.__new__(holder)

@@ -48,6 +48,9 @@ def qualified_name(fn: Any) -> str:
     from .._overrides import public_name
 
     name = public_name(fn)
+    head, _, short = name.rpartition(".")
+    if head == "torch.nn.functional" and short in NATIVE_NN:
+        name = f"torch._C._nn.{short}"
     return name.replace("<lambda>", "_lambda")
 
 
@@ -64,6 +67,13 @@ def type_repr(t: Any) -> str | None:
         if t is Tensor:
             return "torch.Tensor"
     return None
+
+
+#: functions of ``torch.nn.functional`` that are torch's native ``torch._C._nn`` ones (their
+#: targets print, and their code is written, as ``torch._C._nn.<name>``)
+NATIVE_NN = frozenset({"avg_pool2d", "avg_pool3d", "elu_", "gelu", "hardtanh_", "leaky_relu_",
+                       "linear", "one_hot", "scaled_dot_product_attention", "softplus",
+                       "softshrink"})
 
 
 def _format(arg: Any) -> str:
