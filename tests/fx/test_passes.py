@@ -148,7 +148,12 @@ def test_interpreter_runs_and_overrides_like_torch():
         numtorch.fx.Interpreter(ng).run(nx)
     with pytest.raises(RuntimeError) as theirs:
         torch.fx.Interpreter(tg).run(tx)
-    assert str(ours.value).splitlines()[0] == str(theirs.value).splitlines()[0]
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(RuntimeError) as ours:
+        numtorch.fx.Interpreter(ng).run(nx, ny[:, :2])
+    with pytest.raises(RuntimeError) as theirs:
+        torch.fx.Interpreter(tg).run(tx, ty[:, :2])
+    assert str(ours.value).split("\n", 1)[1] == str(theirs.value).split("\n", 1)[1]
 
 
 def _add_to_mul(lib):

@@ -46,7 +46,15 @@ class Interpreter:
         for node in self.graph.nodes:
             if node in self.env:
                 continue
-            self.env[node] = self.run_node(node)
+            try:
+                self.env[node] = self.run_node(node)
+            except Exception as e:
+                if self.extra_traceback and e.args and isinstance(e.args[0], str):
+                    e.args = (f"{e.args[0]}\n\nWhile executing {node.format_node()}\n"
+                              f"Original traceback:\n{node.stack_trace}\nUse tlparse to see "
+                              "full graph. (https://github.com/pytorch/tlparse?tab=readme-ov-file"
+                              "#tlparse-parse-structured-pt2-logs)", *e.args[1:])
+                raise
             if self.garbage_collect_values:
                 for to_delete in self.user_to_last_uses.get(node, []):
                     self.env.pop(to_delete, None)
