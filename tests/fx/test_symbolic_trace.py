@@ -428,3 +428,14 @@ def test_builtin_named_inputs_and_varargs_like_torch():
                      g(ones, ones * 2, k=ones * 3).tolist())
     assert out["numtorch"] == out["torch"]
     assert "input_1 = input" in out["numtorch"][0]
+
+
+def test_tracing_a_graph_module_again_like_torch():
+    tg = torch.fx.symbolic_trace(torch.fx.symbolic_trace(_block(torch)))
+    ng = numtorch.fx.symbolic_trace(numtorch.fx.symbolic_trace(_block(numtorch)))
+    assert ng.code == tg.code and str(ng.graph) == str(tg.graph)
+    model = _attention(numtorch)
+    again = numtorch.fx.symbolic_trace(numtorch.fx.symbolic_trace(model))
+    x, _ = _inputs(2, 3, 8)
+    assert numtorch.allclose(again(x), model(x))
+    assert 'torch.fx._symbolic_trace.wrap("math_sqrt")' in again.code
