@@ -321,3 +321,24 @@ def test_submodule_editing_and_dict_roots_like_torch():
             _fx(lib).GraphModule({}, g)
         msgs.append(str(err.value))
     assert msgs[0] == msgs[1]
+
+
+def test_print_tabular_rows_like_torch(monkeypatch, capsys):
+    import sys
+    import types
+
+    fake = types.ModuleType("tabulate")
+    fake.tabulate = lambda rows, headers: repr((headers, [[str(c) for c in r] for r in rows]))
+    monkeypatch.setitem(sys.modules, "tabulate", fake)
+    tg, ng = _both(_net)
+    tg.graph.print_tabular()
+    theirs = capsys.readouterr().out
+    ng.graph.print_tabular()
+    ours = capsys.readouterr().out
+    # function targets print as the function objects (Python functions in numtorch, builtin
+    # methods in torch): compared by name
+    import re
+
+    pattern = re.compile(r"<(?:function|built-in method) (\w+) (?:of type object )?at 0x[0-9a-f]+>")
+    assert pattern.sub(r"<\1>", ours) == pattern.sub(r"<\1>", theirs)
+    assert "<relu>" in pattern.sub(r"<\1>", ours)
