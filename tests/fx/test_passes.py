@@ -342,3 +342,32 @@ def test_print_tabular_rows_like_torch(monkeypatch, capsys):
     pattern = re.compile(r"<(?:function|built-in method) (\w+) (?:of type object )?at 0x[0-9a-f]+>")
     assert pattern.sub(r"<\1>", ours) == pattern.sub(r"<\1>", theirs)
     assert "<relu>" in pattern.sub(r"<\1>", ours)
+
+
+def _double_abs(x):
+    return abs(x) * 2
+
+
+def double_abs(x):
+    return abs(x) * 2
+
+
+def _autowrap_run(lib):
+    fx = _fx(lib)
+
+    class M(lib.nn.Module):
+        def forward(self, x):
+            return _double_abs(x) + double_abs(x)
+
+    traced = fx.Tracer(autowrap_functions=(_double_abs, double_abs)).trace(M())
+    plain = fx.Tracer().trace(M())
+    gm = fx.GraphModule(lib.nn.Module(), traced)
+    return ([(n.op, getattr(n.target, "__name__", n.target)) for n in traced.nodes],
+            [n.name for n in plain.nodes], gm(-lib.ones(2)).tolist())
+
+
+def test_autowrap_functions_like_torch():
+    ours, theirs = _autowrap_run(numtorch), _autowrap_run(torch)
+    assert ours == theirs
+    assert ("call_function", "double_abs") in ours[0]  # underscored names are not patched
+    assert ("call_function", "_double_abs") not in ours[0]

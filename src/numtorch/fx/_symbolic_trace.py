@@ -435,7 +435,7 @@ class Tracer:
         for space in spaces:
             for name, value in list(space.items()):
                 if callable(value) and id(value) in self._autowrap_function_ids \
-                        and not name.startswith("__"):
+                        and not name.startswith("_"):
                     patcher.set_global(space, name, _wrapper(value))
 
 
