@@ -439,3 +439,19 @@ def test_tracing_a_graph_module_again_like_torch():
     x, _ = _inputs(2, 3, 8)
     assert numtorch.allclose(again(x), model(x))
     assert 'torch.fx._symbolic_trace.wrap("math_sqrt")' in again.code
+
+
+def _string_annotated(lib):
+    class M(lib.nn.Module):  # this file's annotations are strings (postponed evaluation)
+        def forward(self, x: lib.Tensor, n: int = 2, o: list[int] | None = None):
+            return x * n
+
+    return M()
+
+
+def test_string_annotations_like_torch():
+    tg = torch.fx.symbolic_trace(_string_annotated(torch))
+    ng = numtorch.fx.symbolic_trace(_string_annotated(numtorch))
+    assert str(ng.graph) == str(tg.graph) and ng.code == tg.code
+    assert "%x : 'lib.Tensor'" in str(ng.graph)
+    assert ng(numtorch.ones(2)).tolist() == [2.0, 2.0]

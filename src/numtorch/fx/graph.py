@@ -434,6 +434,9 @@ def _node_line(node: Node, root: str, globs: dict, params: list) -> str | None:
     op, target = node.op, node.target
     if op == "placeholder":
         annotation = type_repr(node.type)
+        if isinstance(node.type, str):  # a global bound to the string, named after it
+            annotation = "_" + re.sub(r"[^0-9a-zA-Z_]+", "_", node.type).rstrip("_") + "_"
+            globs[annotation] = node.type
         name = f"{target} : {annotation}" if annotation else target
         if node.args:
             params.append(f"{name} = {_repr_const(node.args[0], globs)}")

@@ -55,10 +55,12 @@ def qualified_name(fn: Any) -> str:
 
 
 def type_repr(t: Any) -> str | None:
-    """How torch.fx writes a placeholder's annotation (builtin classes and Tensor; None for
-    anything else, which numtorch leaves out)."""
-    if t is None or isinstance(t, str):
+    """How torch.fx prints a placeholder's annotation: builtin classes and Tensor by name,
+    string annotations quoted; None for anything else (left out by numtorch)."""
+    if t is None:
         return None
+    if isinstance(t, str):
+        return repr(t)
     if isinstance(t, type):
         if t.__module__ == "builtins":
             return t.__name__
