@@ -1,5 +1,5 @@
 """``numtorch.fx``: ``wrap`` registration as ``torch.fx.wrap`` (return value, where it may be
-called, errors) and the ``GraphModule`` type; symbolic tracing is not available."""
+called, errors) and the ``GraphModule`` type."""
 
 from __future__ import annotations
 
@@ -47,10 +47,10 @@ def test_wrap_errors_like_torch():
             exec(f"{lib_name}.fx.wrap(3)", ns)
 
 
-def test_graph_module_type_and_no_tracer():
+def test_graph_module_type():
     assert issubclass(fx.GraphModule, numtorch.nn.Module)
-    with pytest.raises(NotImplementedError, match="symbolic tracing"):
-        fx.symbolic_trace(numtorch.nn.Linear(2, 2))
-    with pytest.raises(NotImplementedError, match="symbolic tracing"):
-        fx.GraphModule(numtorch.nn.Linear(2, 2), None)
     assert isinstance(fx, types.ModuleType)
+    with pytest.raises(RuntimeError, match="Unsupported type"):
+        fx.GraphModule(3, fx.Graph())
+    with pytest.raises(RuntimeError, match="Unsupported type"):
+        torch.fx.GraphModule(3, torch.fx.Graph())
