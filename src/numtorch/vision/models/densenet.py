@@ -6,9 +6,11 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from ... import nn
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._ops.join import cat
-from ..._ops.shape import flatten
 from ..._tensor import Tensor
 from ...nn import functional as F
 from ._api import WeightsEnum, _ovewrite_named_param, imagenet_weights, register_model

@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from ... import nn
-from ..._ops.shape import flatten
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._tensor import Tensor
 from ..transforms.functional import InterpolationMode
 from ._api import WeightsEnum, build_model, imagenet_weights, register_model

@@ -7,9 +7,11 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
-from ... import nn
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._ops.join import cat
-from ..._ops.shape import flatten
 from ..._tensor import Tensor
 from ...nn import functional as F
 from ._api import (

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import nn
-from ..._ops.shape import flatten
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._tensor import Tensor
 from ._api import register_model
 

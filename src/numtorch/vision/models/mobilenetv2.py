@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ... import nn
-from ..._ops.shape import flatten
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._tensor import Tensor
 from ...nn import functional as F
 from ._api import (

@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from ... import nn
-from ..._ops.shape import flatten
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._tensor import Tensor
 from ._api import (
     WeightsEnum,

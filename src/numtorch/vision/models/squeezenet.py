@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import nn
+from ... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ..._ops.join import cat
-from ..._ops.shape import flatten
 from ..._tensor import Tensor
 from ._api import WeightsEnum, build_model, imagenet_weights, register_model
 

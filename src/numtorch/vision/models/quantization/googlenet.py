@@ -6,8 +6,10 @@ import functools
 import warnings
 from typing import Any
 
-from .... import nn
-from ...._ops.shape import flatten
+from .... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ...._tensor import Tensor
 from ....nn import functional as F
 from .. import googlenet as G

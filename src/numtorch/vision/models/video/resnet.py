@@ -6,8 +6,10 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .... import nn
-from ...._ops.shape import flatten
+from .... import (
+    flatten,  # the public (dispatching) function, as torchvision's torch.flatten
+    nn,
+)
 from ...._tensor import Tensor
 from ...transforms import functional as TF
 from ...transforms.functional import InterpolationMode
