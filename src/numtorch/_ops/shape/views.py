@@ -449,11 +449,13 @@ def _expand(self: Tensor, *sizes) -> Tensor:
                                    f"existing size ({cur}) at non-singleton dimension {i}.  "
                                    f"Target sizes: [{', '.join(map(str, sizes))}].  Tensor "
                                    f"sizes: [{', '.join(map(str, shp))}]")
-        elif s == -1:
+        elif s == -1 and shp:  # (a 0-d tensor's sizes are checked below only, as torch)
             raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                                f"non-existing dimension {i}")
         new.append(s)
     new = tuple(reversed(new))
+    if any(n < 0 for n in new):  # a negative size reached the element count, as in torch
+        raise RuntimeError("numel: integer multiplication overflow")
     if new == shp:
         return _identity_view_expand(self)
     return Expand.apply(self, shape=new)
