@@ -293,6 +293,12 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 @tensor_method("bmm")
 def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    _check_bmm(input, mat2)
+    return write_out(out, Bmm.apply(input, mat2))
+
+
+def _check_bmm(input: Tensor, mat2: Tensor) -> None:
+    """PyTorch's checks of bmm's operands (baddbmm/addbmm make them too)."""
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -304,7 +310,6 @@ def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected scalar type {_dt_name(input._data)} but found "
                            f"{_dt_name(mat2._data)}")
-    return write_out(out, Bmm.apply(input, mat2))
 
 
 @tensor_method("matmul", "__matmul__")
@@ -582,13 +587,13 @@ class Addbmm(Baddbmm):
 
 @tensor_method("baddbmm")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
-    bmm(batch1, batch2)  # PyTorch's shape and dtype checks
+    _check_bmm(batch1, batch2)  # PyTorch's shape and dtype checks
     return write_out(out, Baddbmm.apply(input, batch1, batch2, alpha=alpha, beta=beta))
 
 
 @tensor_method("addbmm")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
-    bmm(batch1, batch2)
+    _check_bmm(batch1, batch2)
     return write_out(out, Addbmm.apply(input, batch1, batch2, alpha=alpha, beta=beta))
 
 
