@@ -234,3 +234,19 @@ def test_linspace_rounds_as_torch_fused_multiply_add():
         for dt in ("float32", "float64"):
             ours = numtorch.linspace(s, e, n, dtype=getattr(numtorch, dt)).tolist()
             assert ours == torch.linspace(s, e, n, dtype=getattr(torch, dt)).tolist()
+
+
+def test_like_factories_keep_a_dense_inputs_strides():
+    """``*_like`` with preserve_format (the default): a dense permuted input's strides."""
+    import itertools
+
+    for shp in ((2, 4, 3), (3, 1, 5), (2, 3, 4, 5), (4, 1)):
+        for perm in itertools.permutations(range(len(shp))):
+            strides = []
+            for lib in (torch, numtorch):
+                x = lib.zeros(*shp).permute(*perm)
+                strides.append([f(x).stride() for f in (
+                    lib.zeros_like, lib.ones_like, lib.empty_like,
+                    lambda t, lib=lib: lib.full_like(t, 2.0),
+                    lambda t, lib=lib: lib.zeros_like(t, memory_format=lib.contiguous_format))])
+            assert strides[1] == strides[0], (shp, perm)

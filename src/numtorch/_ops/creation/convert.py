@@ -9,7 +9,7 @@ from ..._device import as_device
 from ..._tensor import Tensor
 from .._base import Op, tensor_method
 from .._inplace import OVERLAP_OK
-from .factories import _coerce_dtype, astype, checked_scalar, tensor, zeros_like
+from .factories import _coerce_dtype, astype, checked_scalar, dense_layout, tensor, zeros_like
 
 __all__ = ["clone", "fill", "zero_"]
 
@@ -25,18 +25,8 @@ class ToCopy(Op):
         return g
 
 
-def _dense(a) -> bool:
-    """Non-overlapping and dense (a permutation of a contiguous layout): the layouts whose
-    strides PyTorch's clone preserves; any other layout is cloned contiguous."""
-    if a.flags.c_contiguous or a.flags.f_contiguous:
-        return True
-    dims = sorted((abs(st), n) for n, st in zip(a.shape, a.strides) if n != 1)
-    expect = a.itemsize
-    for st, n in dims:
-        if st != expect:
-            return False
-        expect *= n
-    return True
+_dense = dense_layout
+
 
 
 class Clone(Op):

@@ -15,7 +15,7 @@ from ... import _dtype as D
 from ..._backend import host, ndarray, xp_for, xp_of
 from ..._device import as_device
 from ..._dtype import _BY_NP
-from ..._tensor import Size, Tensor
+from ..._tensor import Size, Tensor, strided_array
 from .._base import Op, tensor_method, write_out
 
 __all__ = [
@@ -553,32 +553,76 @@ def _new_empty_strided(self: Tensor, size, stride, *, dtype=None, layout=None, d
                          requires_grad=requires_grad)
 
 
-def _like(input, fill, dtype, device, requires_grad):
+def dense_layout(a) -> bool:
+    """Non-overlapping and dense (a permutation of a contiguous layout): the layouts whose
+    strides PyTorch's ``preserve_format`` keeps (clone, the ``*_like`` factories)."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return True
+    dims = sorted((abs(st), n) for n, st in zip(a.shape, a.strides) if n != 1)
+    expect = a.itemsize
+    for st, n in dims:
+        if st != expect:
+            return False
+        expect *= n
+    return True
+
+
+def _like(input, fill, dtype, device, requires_grad, memory_format=None):
+    """A tensor of ``input``'s shape filled with ``fill``, its strides in the order of
+    ``input``'s (PyTorch's ``preserve_format``; NumPy's ``empty_like`` order "K")."""
     dt = input.dtype if dtype is None else dtype
     dev = input.device if device is None else device
-    return _filled((input._data.shape,), fill, dt, dev, requires_grad)
+    a = input._data
+    if (memory_format is None or getattr(memory_format, "name", "") == "preserve_format") \
+            and as_device(dev) == input.device and a.ndim > 1 and not _row_major(a):
+        return _made(_like_array, (a, D.to_numpy_dtype(dt), fill), requires_grad)
+    return _filled((a.shape,), fill, dt, dev, requires_grad)
+
+
+def _row_major(a) -> bool:
+    """Strides exactly row-major's (NumPy's contiguity flag ignores size-1 dims' strides,
+    which PyTorch's ``*_like`` keep)."""
+    expect = a.itemsize
+    for n, st in zip(reversed(a.shape), reversed(a.strides)):
+        if st != expect:
+            return False
+        expect *= max(n, 1)
+    return True
+
+
+def _like_array(a, npdt, fill):
+    xp = xp_of(a)
+    if dense_layout(a) and all(st >= 0 for st in a.strides):
+        # PyTorch keeps a dense input's strides exactly (size-1 dims included)
+        buf = xp.empty(a.size, dtype=npdt)
+        out = strided_array(buf, a.shape, tuple(st // a.itemsize for st in a.strides))
+    else:
+        out = xp.empty_like(a, dtype=npdt)  # order "K": the order of the input's strides
+    if fill is not None:
+        out[...] = fill
+    return out
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None) -> Tensor:
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None) -> Tensor:
-    return _like(input, 1, dtype, device, requires_grad)
+    return _like(input, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None) -> Tensor:
-    return _like(input, None, dtype, device, requires_grad)
+    return _like(input, None, dtype, device, requires_grad, memory_format)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None,
               requires_grad: bool = False, memory_format=None) -> Tensor:
     npdt = input._data.dtype if dtype is None else _np_dtype(dtype)
     fill_value = checked_scalar(_fill_value(fill_value, "full_like"), npdt)
-    return _like(input, fill_value, dtype, device, requires_grad)
+    return _like(input, fill_value, dtype, device, requires_grad, memory_format)
 
 
 @tensor_method("new_zeros")
