@@ -439,3 +439,33 @@ def test_gradcheck():
     assert numtorch.autograd.gradcheck(Wrong.apply, (a,), raise_exception=False) is False
     with pytest.raises(RuntimeError):
         numtorch.autograd.gradgradcheck(lambda x: Wrong.apply(x).exp(), (a,))
+
+
+def test_mul_and_div_keep_only_the_operands_their_gradients_need():
+    """As PyTorch: an operand no gradient reads may change in place afterwards."""
+    import torch
+
+    import numtorch
+
+    outcome = []
+    for lib in (torch, numtorch):
+        seen = []
+        h = lib.ones(3, 2, requires_grad=True).clone()
+        h[:, 0] = h[:, 1] * 3  # the Python scalar is not kept
+        (h * h).sum().backward()
+        for make in (lambda a, c: a * c, lambda a, c: c * a, lambda a, c: a / c,
+                     lambda a, c: c / a):
+            a, c = lib.ones(2, requires_grad=True), lib.full((2,), 3.0)
+            y = make(a, c)
+            c.add_(1)  # needed by a's gradient in every case: torch's version error
+            try:
+                y.sum().backward()
+                seen.append(a.grad.tolist())
+            except RuntimeError:
+                seen.append("modified")
+        a = lib.ones(2, requires_grad=True).clone()
+        y = a / 2
+        a.add_(1)  # division by a scalar keeps only the divisor
+        y.sum().backward()
+        outcome.append(seen)
+    assert outcome[1] == outcome[0]

@@ -143,7 +143,16 @@ def conj_operand(v):
 class Mul(Op):
     grad_fn_name = "MulBackward0"
     params = ("dtype",)
-    _save = (0, 1)
+
+    @property
+    def _save(self) -> tuple:
+        """Only the operand a gradient needs, as PyTorch saves (``other`` for ``self``'s
+        gradient, ``self`` for ``other``'s): a Python scalar or a tensor modified later that
+        no gradient reads is not kept."""
+        fa, fb = self.next_functions
+        if fa[0] is not None and fb[0] is not None:
+            return (0, 1)
+        return (1,) if fa[0] is not None else (0,)
 
     def forward(self, a, b):
         dt = self.dtype
@@ -157,8 +166,14 @@ class Mul(Op):
         return out if hasattr(out, "dtype") and out.dtype == dt else xp_of(a).asarray(out, dt)
 
     def backward(self, g):
-        a, b = self.saved_tensors
         need = self.needs_input_grad
+        saved = self.saved_tensors
+        if need[0] and need[1]:
+            a, b = saved
+        elif need[0]:
+            a, (b,) = None, saved
+        else:
+            (a,), b = saved, None
         ga = g * conj_operand(b) if need[0] else None
         gb = g * conj_operand(a) if need[1] else None
         return ga, gb
@@ -168,9 +183,13 @@ class Div(Op):
     grad_fn_name = "DivBackward0"
     params = ("dtype",)
 
+    @property
+    def _save(self) -> tuple:
+        """``other`` always; ``self`` only for ``other``'s gradient, as PyTorch saves."""
+        return (0, 1) if self.next_functions[1][0] is not None else (1,)
+
     def forward(self, a, b):
         dt = self.dtype
-        self.save_inputs(0, 1)
         wide = opmath(dt, a, b)
         if wide is not None:
             xp = xp_of(wide[0]) if hasattr(wide[0], "shape") and wide[0].shape else \
@@ -184,8 +203,9 @@ class Div(Op):
         return out if out.dtype == dt else out.astype(dt)
 
     def backward(self, g):
-        a, b = self.saved_tensors
         need = self.needs_input_grad
+        saved = self.saved_tensors
+        a, b = saved if need[1] else (None, saved[0])
         ga = g / conj_operand(b) if need[0] else None
         gb = -g * conj_operand(a) / conj_operand(b * b) if need[1] else None
         return ga, gb
