@@ -467,5 +467,8 @@ def test_mul_and_div_keep_only_the_operands_their_gradients_need():
         y = a / 2
         a.add_(1)  # division by a scalar keeps only the divisor
         y.sum().backward()
+        a, c = lib.ones(2, requires_grad=True), lib.ones(2)
+        seen.append([(a * c).grad_fn._saved_self is None, (a / c).grad_fn._saved_self is None,
+                     (c / a).grad_fn._saved_self is None])
         outcome.append(seen)
     assert outcome[1] == outcome[0]

@@ -188,6 +188,9 @@ def _saved_attribute(key: str):
                     if refs is not None and refs[pos][0] == "hook":
                         return refs[pos][1].unpack()  # this entry only: other hooks stay unrun
                     return self.saved_tensors[pos]
+            if getattr(type(self), "_saves_operands_as_needed", False) and key in ("self",
+                                                                                  "other"):
+                return None  # an operand this node does not keep, as PyTorch reports it
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '_saved_{key}'")
     return property(get)
 

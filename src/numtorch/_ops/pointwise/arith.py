@@ -143,6 +143,7 @@ def conj_operand(v):
 class Mul(Op):
     grad_fn_name = "MulBackward0"
     params = ("dtype",)
+    _saves_operands_as_needed = True  # _saved_self/_saved_other read None when not kept
 
     @property
     def _save(self) -> tuple:
@@ -182,6 +183,7 @@ class Mul(Op):
 class Div(Op):
     grad_fn_name = "DivBackward0"
     params = ("dtype",)
+    _saves_operands_as_needed = True
 
     @property
     def _save(self) -> tuple:
