@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from ... import _dtype as D
@@ -174,3 +175,16 @@ def refuse(table, dt, *operands) -> None:
             if msg is not None:
                 raise RuntimeError(msg)
     raise entry[0](entry[1])
+
+
+def opmath_alpha(alpha, dt):
+    """``alpha`` as torch's vectorised kernels use it: rounded to float16 for a float16 result,
+    at float32 precision for bfloat16."""
+    return float(dt.type(alpha)) if dt.kind == "f" else alpha
+
+
+def log_scalar(base):
+    """log of a Python number base (complex for a negative or complex base)."""
+    import cmath
+
+    return cmath.log(base) if isinstance(base, complex) or base < 0 else math.log(base)

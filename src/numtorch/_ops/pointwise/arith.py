@@ -30,7 +30,9 @@ from ._common import (
     as_tensor,
     cast,
     floatify,
+    log_scalar,
     opmath,
+    opmath_alpha,
     quiet,
     refusals,
     refuse,
@@ -42,12 +44,6 @@ __all__ = [
     "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "float_power", "square",
     "positive", "deg2rad", "rad2deg", "nan_to_num",
 ]
-
-
-def _opmath_alpha(alpha, dt):
-    """``alpha`` as torch's vectorised kernels use it: rounded to float16 for a float16 result,
-    at float32 precision for bfloat16."""
-    return float(dt.type(alpha)) if dt.kind == "f" else alpha
 
 
 class Add(Op):
@@ -64,7 +60,7 @@ class Add(Op):
             return a + b
         wide = opmath(dt, a, b, self.alpha, round_scalar=True)
         if wide is not None:
-            return (wide[0] + wide[1] * _opmath_alpha(self.alpha, dt)).astype(dt)
+            return (wide[0] + wide[1] * opmath_alpha(self.alpha, dt)).astype(dt)
         a, b = cast(a, dt), cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -89,7 +85,7 @@ class Sub(Op):
             return a - b
         wide = opmath(dt, a, b, self.alpha, round_scalar=True)
         if wide is not None:
-            return (wide[0] - wide[1] * _opmath_alpha(self.alpha, dt)).astype(dt)
+            return (wide[0] - wide[1] * opmath_alpha(self.alpha, dt)).astype(dt)
         a, b = cast(a, dt), cast(b, dt)
         if self.alpha != 1:
             b = b * self.alpha
@@ -438,13 +434,6 @@ class PowTensorTensor(Op):
         return ga, gb
 
 
-def _log_scalar(base):
-    """log of a Python number base (complex for a negative or complex base)."""
-    import cmath
-
-    return cmath.log(base) if isinstance(base, complex) or base < 0 else math.log(base)
-
-
 class PowScalarTensor(Op):
     grad_fn_name = "PowBackward2"
     params = ("dtype", "base")
@@ -464,7 +453,7 @@ class PowScalarTensor(Op):
         (out,) = self.saved_tensors
         if self.base == 0:
             return g * 0
-        return g * conj_operand(out * _log_scalar(self.base))
+        return g * conj_operand(out * log_scalar(self.base))
 
 
 # -- argument kinds (checked only when an argument is not a Tensor or a Python number) ----------
