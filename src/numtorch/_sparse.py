@@ -14,6 +14,7 @@ torch's ``SparseCooTensorWithDimsAndTensorsBackward0``); only the COO layout exi
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,17 @@ class SparseCOOTensor(Tensor):
         g = self._sp_values.grad
         if g is None:
             return None
-        return SparseCOOTensor._make(self._sp_indices, g, self._sp_size, self._sp_coalesced)
+        # torch's: the gradient on the distinct specified positions (sorted), each entry's
+        # gradient being the dense gradient there
+        nt = _nt()
+        sizes = self._sp_size[:self.sparse_dim()]
+        lin = _linear(self._sp_indices, sizes).numpy()
+        uniq, first = np.unique(lin, return_index=True)
+        idx = np.stack(np.unravel_index(uniq, sizes)).astype(np.int64) if sizes else \
+            np.zeros((0, len(uniq)), dtype=np.int64)
+        vals = g.index_select(0, nt.from_numpy(first.astype(np.int64)))
+        return SparseCOOTensor._make(nt.from_numpy(idx.reshape(len(sizes), len(uniq))), vals,
+                                     self._sp_size, self._sp_coalesced)
 
     @grad.setter
     def grad(self, value) -> None:
@@ -210,13 +221,15 @@ class SparseCOOTensor(Tensor):
 
         ind = " " * len("tensor(indices=")
         vind = " " * len("       values=")
+        vals = re.sub(r",\s*dtype=torch\.\w+\)$", ")", repr(self._sp_values.detach()))
+        dtype = ""
+        if self.dtype != D.get_default_dtype() and self.dtype not in (D.int64, D.bool_):
+            dtype = f"dtype={self.dtype}, "
         text = ("tensor(indices=" + repr(self._sp_indices).replace("\n", "\n" + ind) + ",\n"
-                "       values=" + repr(self._sp_values.detach()).replace("\n", "\n" + vind)
+                "       values=" + vals.replace("\n", "\n" + vind)
                 + ",\n       size=" + repr(self._sp_size) + f", nnz={self._nnz()}, "
-                "layout=torch.sparse_coo")
+                + dtype + "layout=torch.sparse_coo")
         suffixes = []
-        if self.dtype != D.get_default_dtype() and self.dtype not in (D.int64, D.bool):
-            suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
         elif self.requires_grad:
