@@ -175,3 +175,49 @@ def test_to_sparse_gradient():
         (y * lib.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
         res[lib] = x.grad
     assert_same_value(res[numtorch], res[torch])
+
+
+def test_transpose_and_conversions():
+    same_sparse(*both(lambda lib: make(lib).coalesce().t()))
+    same_sparse(*both(lambda lib: make(lib).transpose(1, 0)))
+    same_sparse(*both(lambda lib: lib.sparse_coo_tensor(
+        lib.tensor([[0, 1], [1, 0], [0, 0]]), lib.tensor([1.0, 2.0]), (2, 2, 2)).transpose(0, 2)))
+    same_sparse(*both(lambda lib: make(lib).coalesce().double()))
+    same_sparse(*both(lambda lib: make(lib).to(lib.float64)))
+    same_sparse(*both(lambda lib: make(lib).clone()))
+    same_sparse(*both(lambda lib: make(lib, device="cpu", dtype=lib.float64)))
+    ours, theirs = both(lambda lib: make(lib).double())
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize("kw", [{}, dict(size=(3,), check_invariants=True)])
+def test_negative_index_error(kw):
+    def build(lib):
+        return lib.sparse_coo_tensor(lib.tensor([[0, -1]]), lib.tensor([1.0, 2.0]), **kw)
+    with pytest.raises(RuntimeError) as theirs:
+        build(torch)
+    with pytest.raises(RuntimeError) as ours:
+        build(numtorch)
+    assert str(ours.value) == str(theirs.value)
+    # unchecked with a size, as torch's
+    assert tuple(numtorch.sparse_coo_tensor([[0, -1]], [1.0, 2.0], (3,)).shape) == \
+        tuple(torch.sparse_coo_tensor([[0, -1]], [1.0, 2.0], (3,)).shape)
+
+
+def test_graph_convolution_step():
+    """A GCN-style propagation: normalised sparse adjacency times features, trained weight."""
+    edges = [[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]]
+    x = np.random.default_rng(4).standard_normal((4, 3)).astype(np.float32)
+    w = np.random.default_rng(5).standard_normal((3, 2)).astype(np.float32)
+    res = {}
+    for lib in (numtorch, torch):
+        ei = lib.tensor(edges)
+        adj = lib.sparse_coo_tensor(ei, lib.ones(ei.shape[1]), (4, 4))
+        deg = lib.sparse.sum(adj, dim=1).to_dense()
+        norm = lib.sparse_coo_tensor(ei, (deg[ei[0]] * deg[ei[1]]).rsqrt(), (4, 4))
+        weight = lib.tensor(w, requires_grad=True)
+        out = lib.sparse.mm(norm, lib.tensor(x) @ weight)
+        out.relu().sum().backward()
+        res[lib] = (out, weight.grad)
+    assert_same_value(res[numtorch][0].detach(), res[torch][0].detach(), rtol=1e-5, atol=1e-6)
+    assert_same_value(res[numtorch][1], res[torch][1], rtol=1e-5, atol=1e-5)

@@ -194,6 +194,69 @@ class SparseCOOTensor(Tensor):
                                      self._sp_coalesced)
 
     # -- conversions ---------------------------------------------------------------------------
+    def _with_values(self, values: Tensor, coalesced: bool | None = None) -> SparseCOOTensor:
+        return SparseCOOTensor._make(self._sp_indices, values, self._sp_size,
+                                     self._sp_coalesced if coalesced is None else coalesced)
+
+    def to(self, *args, **kwargs) -> SparseCOOTensor:
+        """Dtype/device conversion of the values (the indices stay int64)."""
+        vals = self._sp_values.to(*args, **kwargs)
+        if vals is self._sp_values:
+            return self
+        out = self._with_values(vals)
+        if vals.device != self._sp_indices.device:
+            out.__dict__["_sp_indices"] = self._sp_indices.to(vals.device)
+        return out
+
+    def double(self) -> SparseCOOTensor:
+        return self.to(D.float64)
+
+    def float(self) -> SparseCOOTensor:
+        return self.to(D.float32)
+
+    def half(self) -> SparseCOOTensor:
+        return self.to(D.float16)
+
+    def long(self) -> SparseCOOTensor:
+        return self.to(D.int64)
+
+    def int(self) -> SparseCOOTensor:
+        return self.to(D.int32)
+
+    def bool(self) -> SparseCOOTensor:
+        return self.to(D.bool_)
+
+    def cpu(self) -> SparseCOOTensor:
+        return self.to("cpu")
+
+    def cuda(self, device=None, non_blocking: bool = False) -> SparseCOOTensor:
+        return self.to("cuda" if device is None else device)
+
+    def clone(self, *, memory_format=None) -> SparseCOOTensor:
+        return SparseCOOTensor._make(self._sp_indices.clone(), self._sp_values.clone(),
+                                     self._sp_size, self._sp_coalesced)
+
+    def transpose(self, dim0: int, dim1: int) -> SparseCOOTensor:
+        """Swapped sparse dimensions (indices rows swapped, result uncoalesced as torch's)."""
+        n, sd = self.ndim, self.sparse_dim()
+        d0, d1 = dim0 % n, dim1 % n
+        if d0 >= sd or d1 >= sd:
+            raise RuntimeError("transpose of dense dimensions of a sparse tensor is not "
+                               "supported by numtorch")
+        order = list(range(sd))
+        order[d0], order[d1] = order[d1], order[d0]
+        size = list(self._sp_size)
+        size[d0], size[d1] = size[d1], size[d0]
+        idx = self._sp_indices[_nt().tensor(order)]
+        return SparseCOOTensor._make(idx, self._sp_values, tuple(size),
+                                     self._sp_coalesced and d0 == d1)
+
+    def t(self) -> SparseCOOTensor:
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}D")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
     def coalesce(self) -> SparseCOOTensor:
         """Sorted unique indices with the values of repeated indices summed (torch's)."""
         if self._sp_coalesced:
@@ -280,6 +343,8 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None,
     nt = _nt()
     ind = indices if isinstance(indices, Tensor) else nt.tensor(indices)
     val = values if isinstance(values, Tensor) else nt.tensor(values, dtype=dtype)
+    if device is not None:
+        ind, val = ind.to(device), val.to(device)
     if dtype is not None and val.dtype != dtype:
         val = val.to(dtype)
     if ind.dtype != D.int64:
@@ -293,6 +358,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None,
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: "
                            f"{nnz}, nnz from values: {val.shape[0]}")
     idx_np = ind.numpy()
+    given_size = size is not None
     if size is None:
         sparse_sizes = tuple(int(idx_np[k].max()) + 1 if nnz else 0 for k in range(sd))
         size = sparse_sizes + tuple(val.shape[1:])
@@ -304,13 +370,11 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None,
     if tuple(val.shape[1:]) != size[sd:]:
         raise RuntimeError(f"values has incorrect size, expected {list((nnz,) + size[sd:])}, "
                            f"got {list(val.shape)}")
-    if check_invariants is None:
-        check_invariants = False
-    if check_invariants or nnz:
+    if (check_invariants or not given_size) and nnz:
         for k in range(sd):
-            if nnz and int(idx_np[k].min()) < 0:
+            if int(idx_np[k].min()) < 0:
                 raise RuntimeError(f"found negative index {int(idx_np[k].min())} for dim {k}")
-            if check_invariants and nnz and int(idx_np[k].max()) >= size[k]:
+            if int(idx_np[k].max()) >= size[k]:
                 raise RuntimeError(f"size is inconsistent with indices: for dim {k}, size is "
                                    f"{size[k]} but found index {int(idx_np[k].max())}")
     if requires_grad:
