@@ -221,3 +221,15 @@ def test_graph_convolution_step():
         res[lib] = (out, weight.grad)
     assert_same_value(res[numtorch][0].detach(), res[torch][0].detach(), rtol=1e-5, atol=1e-6)
     assert_same_value(res[numtorch][1], res[torch][1], rtol=1e-5, atol=1e-5)
+
+
+def test_metadata_queries():
+    ours, theirs = both(make)
+    for q in ("is_cuda", "is_cpu", "is_quantized", "is_meta", "is_sparse_csr", "is_leaf",
+              "requires_grad", "ndim"):
+        assert getattr(ours, q) == getattr(theirs, q), q
+    for q in ("is_floating_point", "is_complex", "element_size", "get_device", "dim", "numel"):
+        assert getattr(ours, q)() == getattr(theirs, q)(), q
+    same_sparse(ours.data, theirs.data)
+    same_sparse(ours.T, theirs.T)
+    assert len(ours) == len(theirs)

@@ -62,6 +62,13 @@ class SparseCOOTensor(Tensor):
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         name = getattr(func, "__name__", str(func))
+        if name == "__get__":  # a Tensor property: find its name
+            prop = getattr(func, "__self__", None)
+            name = next((k for k, v in Tensor.__dict__.items() if v is prop), name)
+            if name in _VALUE_QUERIES:
+                return getattr(args[0]._sp_values, name)
+        elif name in _VALUE_QUERIES:
+            return getattr(args[0]._sp_values, name)(*args[1:], **kwargs)
         impl = _DISPATCH.get(name)
         if impl is None:
             raise _not_supported(name.strip("_") if name.startswith("__") else name)
@@ -507,7 +514,13 @@ def _method(name):
     return call
 
 
+#: flags and queries that only depend on the dtype or device: answered by the values
+_VALUE_QUERIES = {"is_cuda", "is_cpu", "is_quantized", "is_meta", "is_sparse_csr", "is_nested",
+                  "is_mkldnn", "is_xpu", "is_mps", "is_floating_point", "is_complex",
+                  "element_size", "is_signed", "get_device", "is_inference"}
+
 _DISPATCH: dict[str, Any] = {
+    "data": lambda a: a.detach(), "T": lambda a: a.t(), "mT": lambda a: a.transpose(-2, -1),
     "mul": _mul, "__mul__": _mul, "__rmul__": _mul, "multiply": _mul,
     "add": _add, "__add__": _add, "__radd__": lambda a, b: _add(b, a),
     "neg": _neg, "__neg__": _neg, "negative": _neg,
