@@ -233,3 +233,17 @@ def test_metadata_queries():
     same_sparse(ours.data, theirs.data)
     same_sparse(ours.T, theirs.T)
     assert len(ours) == len(theirs)
+
+
+def test_deepcopy_and_pickle():
+    import copy
+    import pickle
+
+    for lib in (numtorch, torch):
+        s = make(lib, requires_grad=True)
+        c = copy.deepcopy(s)
+        p = pickle.loads(pickle.dumps(s))
+        assert c.requires_grad and c.is_leaf and c is not s
+        assert not p.requires_grad and p.is_coalesced() == s.is_coalesced()
+    same_sparse(*both(lambda lib: copy.deepcopy(make(lib))))
+    same_sparse(*both(lambda lib: pickle.loads(pickle.dumps(make(lib).coalesce()))))

@@ -308,6 +308,24 @@ class SparseCOOTensor(Tensor):
 
     __str__ = __repr__
 
+    def __deepcopy__(self, memo) -> SparseCOOTensor:
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        vals = self._sp_values.detach().clone().requires_grad_(self.requires_grad)
+        out = SparseCOOTensor._make(self._sp_indices.clone(), vals, self._sp_size,
+                                    self._sp_coalesced)
+        memo[id(self)] = out
+        return out
+
+    def __reduce_ex__(self, protocol):
+        # torch's pickle keeps the structure and the coalesced flag, not requires_grad
+        return (_rebuild, (self._sp_indices.detach(), self._sp_values.detach(), self._sp_size,
+                           self._sp_coalesced))
+
     def __len__(self) -> int:
         if not self._sp_size:
             raise TypeError("len() of a 0-d tensor")
@@ -318,6 +336,10 @@ class SparseCOOTensor(Tensor):
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _rebuild(indices: Tensor, values: Tensor, size: tuple, coalesced: bool) -> SparseCOOTensor:
+    return SparseCOOTensor._make(indices, values, size, coalesced)
+
+
 def _linear(indices: Tensor, sizes: tuple) -> Tensor:
     """Row-major linear positions of the index columns (an int64 Tensor)."""
     nt = _nt()
