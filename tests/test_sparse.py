@@ -1,7 +1,5 @@
 """Sparse COO tensors against torch: construction, coalescing, printing, products, gradients."""
 
-import warnings
-
 import numpy as np
 import pytest
 import torch
@@ -9,7 +7,7 @@ import torch
 import numtorch
 from tests.oracle import assert_same_value
 
-warnings.filterwarnings("ignore", message="Sparse invariant checks")
+pytestmark = pytest.mark.filterwarnings("ignore:Sparse invariant checks")
 
 IND = [[0, 1, 1, 0], [2, 0, 2, 2]]  # (0, 2) repeated: uncoalesced
 VAL = [3.0, 4.0, 5.0, -1.5]
