@@ -335,7 +335,7 @@ class SparseCOOTensor(Tensor):
         raise _not_supported("is_nonzero")
 
 
-# -- helpers ------------------------------------------------------------------------------------
+# -- internals ----------------------------------------------------------------------------------
 def _rebuild(indices: Tensor, values: Tensor, size: tuple, coalesced: bool) -> SparseCOOTensor:
     return SparseCOOTensor._make(indices, values, size, coalesced)
 
