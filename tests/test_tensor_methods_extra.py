@@ -310,7 +310,7 @@ TENSOR_EXCLUDED = {
     # sparse layouts (numtorch tensors are strided only)
     "sparse": {"ccol_indices", "col_indices", "crow_indices", "row_indices", "indices",
                "values", "coalesce", "is_coalesced", "sparse_mask", "sparse_resize_",
-               "sparse_resize_and_clear_", "resize_as_sparse_", "smm", "sspaddmm", "to_sparse",
+               "sparse_resize_and_clear_", "resize_as_sparse_", "smm", "sspaddmm",
                "to_sparse_bsc", "to_sparse_bsr", "to_sparse_coo", "to_sparse_csc",
                "to_sparse_csr"},
     # quantized tensors, MKL-DNN and nested layouts

@@ -249,9 +249,9 @@ TOPLEVEL_EXCLUDED = {
     # sparse layouts (numtorch tensors are strided only)
     "sparse": {
         "sparse_bsc_tensor", "sparse_bsr_tensor", "sparse_compressed_tensor",
-        "sparse_coo_tensor", "sparse_csc_tensor", "sparse_csr_tensor", "ccol_indices_copy",
+        "sparse_csc_tensor", "sparse_csr_tensor", "ccol_indices_copy",
         "col_indices_copy", "crow_indices_copy", "row_indices_copy", "indices_copy",
-        "values_copy", "dsmm", "hsmm", "hspmm", "smm", "spmm", "saddmm", "sspaddmm",
+        "values_copy", "dsmm", "hsmm", "hspmm", "smm", "saddmm", "sspaddmm",
         "resize_as_sparse_", "native_norm"},
     # vendor backends (cuDNN, MIOpen, oneDNN) and their primitives
     "backend kernels": {

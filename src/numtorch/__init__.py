@@ -205,3 +205,5 @@ def __getattr__(name: str):
 
 # torch.ScriptModule/ScriptFunction (the compiled classes) are served by numtorch.jit's
 _LAZY_NAMES.update(ScriptModule=".jit", ScriptFunction=".jit")
+from ._sparse import sparse_coo_tensor  # noqa: E402
+from ._sparse import sparse_mm as spmm  # noqa: E402

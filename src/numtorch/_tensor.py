@@ -502,6 +502,16 @@ class Tensor:
     def is_sparse(self) -> bool:
         return False
 
+    def to_sparse(self, sparse_dim: int | None = None, **kwargs) -> Tensor:
+        """``Tensor.to_sparse``: the COO form (non-zeros in row-major order, coalesced)."""
+        from ._sparse import to_sparse
+
+        return to_sparse(self, sparse_dim, **kwargs)
+
+    def to_dense(self, dtype=None, *, masked_grad: bool | None = None) -> Tensor:
+        """A strided tensor is its own dense form (``to(dtype)`` when ``dtype`` is given)."""
+        return self if dtype is None else self.to(dtype)
+
     @property
     def is_quantized(self) -> bool:
         return False

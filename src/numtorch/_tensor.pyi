@@ -1181,6 +1181,8 @@ class Tensor:
         """Convert dtype and/or device; returns ``self`` when nothing changes (as PyTorch)."""
     def to_dense(self: Tensor, dtype=None, *, masked_grad=None) -> Tensor:
         """A strided tensor is already dense: ``self`` (converted when ``dtype`` differs)."""
+    def to_sparse(self, sparse_dim: builtins.int | None = None, **kwargs) -> Tensor:
+        """``Tensor.to_sparse``: the COO form (non-zeros in row-major order, coalesced)."""
     def tolist(self): ...
     def topk(input: Tensor, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True, sorted: builtins.bool = True, *, out=None):
         """The ``k`` largest (or smallest) values along ``dim`` and their indices, sorted."""
